@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Paper modules of the core: each has its own folder under Sources/Core and its own test target.
+let paperModules = ["Retina", "InfoGeometry", "RenormalizedMI", "RINE", "CollectiveRedundancy"]
+
+let unsafeFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+var targets: [Target] = [
+    .systemLibrary(name: "CBLAS", path: "Sources/System/CBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(name: "CCmark", path: "Sources/System/CCmark", pkgConfig: "libcmark",
+                   providers: [.apt(["libcmark-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/System/CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "AnalysisKit", path: "Sources/AnalysisKit"),
+    .target(name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Core/Numerics"),
+    .target(name: "DataFiles", dependencies: ["CZlib"], path: "Sources/Core/DataFiles"),
+    .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics"], path: "Sources/Core/NeuralNet"),
+    .target(name: "Renderer", dependencies: ["CCmark", "AnalysisKit", "DataFiles"], path: "Sources/Renderer"),
+    .executableTarget(name: "replicate",
+                      dependencies: ["Renderer", "AnalysisKit", "DataFiles",
+                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                        + paperModules.map { .target(name: $0) },
+                      path: "Sources/replicate"),
+    .executableTarget(name: "bench",
+                      dependencies: ["Numerics", "NeuralNet", "DataFiles"] + paperModules.map { .target(name: $0) },
+                      path: "Sources/bench"),
+    .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
+    .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], path: "Tests/DataFilesTests"),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"], path: "Tests/NeuralNetTests"),
+    .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit"], path: "Tests/RendererTests"),
+]
+for name in paperModules {
+    targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit"],
+                           path: "Sources/Core/\(name)", swiftSettings: unsafeFlags))
+    targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "AnalysisKit"],
+                               path: "Tests/\(name)Tests"))
+}
+
+let package = Package(
+    name: "PaperReplications",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .executable(name: "replicate", targets: ["replicate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,46 @@
+import Foundation
+
+/// What an analysis gets when it runs: its parameters, resolved dataset files and a progress sink.
+public struct AnalysisContext: @unchecked Sendable {
+    public let parameters: Parameters
+    /// Resolves a dataset id from the manifest (e.g. `retina/bint_fishmovie32_100.mat`) to a verified file.
+    public let dataset: (String) throws -> URL
+    /// Prints a progress line; long analyses should call it every few seconds.
+    public let progress: (String) -> Void
+    public init(parameters: Parameters, dataset: @escaping (String) throws -> URL = { id in
+                    throw ParameterError(key: nil, line: nil, message: "no dataset resolver for \(id)") },
+                progress: @escaping (String) -> Void = { _ in }) {
+        self.parameters = parameters; self.dataset = dataset; self.progress = progress
+    }
+}
+
+/// A named computation that a report directive `{run NAME}` can invoke.
+public struct AnalysisDescriptor: Sendable {
+    public let name: String
+    public let summary: String
+    /// Dataset ids (manifest keys) the analysis reads; their checksums enter the cache key.
+    public let datasets: [String]
+    public let run: @Sendable (AnalysisContext) throws -> AnalysisOutput
+    public init(name: String, summary: String, datasets: [String] = [],
+                run: @escaping @Sendable (AnalysisContext) throws -> AnalysisOutput) {
+        self.name = name; self.summary = summary; self.datasets = datasets; self.run = run
+    }
+}
+
+/// The set of analyses known to the renderer.
+public struct AnalysisRegistry: Sendable {
+    public private(set) var byName: [String: AnalysisDescriptor] = [:]
+    public init(_ descriptors: [AnalysisDescriptor] = []) { for d in descriptors { register(d) } }
+    public mutating func register(_ d: AnalysisDescriptor) {
+        precondition(byName[d.name] == nil, "analysis \(d.name) registered twice")
+        byName[d.name] = d
+    }
+    public subscript(name: String) -> AnalysisDescriptor? { byName[name] }
+    public var names: [String] { byName.keys.sorted() }
+}
+
+/// An analysis failed for a reason the reader should see (bad data, failed convergence).
+public struct AnalysisFailure: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ message: String) { description = message }
+}

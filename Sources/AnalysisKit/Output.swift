@@ -1,0 +1,131 @@
+/// A table produced by an analysis: a caption, column headers and pre-formatted cells.
+public struct Table: Codable, Equatable, Sendable {
+    public var id: String
+    public var caption: String
+    public var columns: [String]
+    public var rows: [[String]]
+    public init(id: String, caption: String, columns: [String], rows: [[String]]) {
+        self.id = id; self.caption = caption; self.columns = columns; self.rows = rows
+    }
+}
+
+/// How a stored value may drift before `check` fails.
+public enum Tolerance: Codable, Equatable, Sendable {
+    case absolute(Double)
+    case relative(Double)
+
+    /// Whether `value` is within tolerance of `stored`.
+    public func accepts(_ value: Double, stored: Double) -> Bool {
+        if value.isNaN || stored.isNaN { return value.isNaN && stored.isNaN }
+        switch self {
+        case .absolute(let t): return abs(value - stored) <= t
+        case .relative(let t): return abs(value - stored) <= t * max(abs(stored), .leastNormalMagnitude)
+        }
+    }
+}
+
+/// A named number produced by an analysis, substituted into prose as `{{name}}` and checked against stored values.
+public struct Scalar: Codable, Equatable, Sendable {
+    public var name: String
+    public var value: Double
+    /// One standard error (or the half-width the analysis states), if known.
+    public var error: Double?
+    /// Significant figures used when the value is written into prose.
+    public var significantFigures: Int
+    public var unit: String?
+    /// The tolerance suggested for the regression check, usually derived from `error`.
+    public var tolerance: Tolerance
+    public init(_ name: String, _ value: Double, error: Double? = nil, significantFigures: Int = 3,
+                unit: String? = nil, tolerance: Tolerance? = nil) {
+        self.name = name; self.value = value; self.error = error
+        self.significantFigures = significantFigures; self.unit = unit
+        if let tolerance { self.tolerance = tolerance }
+        else if let e = error, e > 0, e.isFinite { self.tolerance = .absolute(3 * e) }
+        else { self.tolerance = .relative(1e-6) }
+    }
+}
+
+/// One line or point set in an x–y plot.
+public struct Series: Codable, Equatable, Sendable {
+    public enum Style: String, Codable, Sendable {
+        case lines, points, linesPoints, errorBars, errorLines, steps, boxes
+    }
+    public var label: String
+    public var style: Style
+    public var x: [Double]
+    public var y: [Double]
+    /// Symmetric y error bars (required for `.errorBars` and `.errorLines`).
+    public var yError: [Double]?
+    public init(label: String, style: Style = .linesPoints, x: [Double], y: [Double], yError: [Double]? = nil) {
+        self.label = label; self.style = style; self.x = x; self.y = y; self.yError = yError
+    }
+}
+
+/// A matrix drawn as a colour map, optionally with numbers in the cells or contour lines.
+public struct Heatmap: Codable, Equatable, Sendable {
+    /// `values[row][column]`; row 0 is drawn at the top.
+    public var values: [[Double]]
+    public var rowLabels: [String]?
+    public var columnLabels: [String]?
+    public var showNumbers: Bool
+    public var numberFormat: String
+    public var contours: Bool
+    /// Optional physical extent `(xmin, xmax, ymin, ymax)` for grids such as densities; labels are ignored then.
+    public var extent: [Double]?
+    public var palette: String?
+    public init(values: [[Double]], rowLabels: [String]? = nil, columnLabels: [String]? = nil,
+                showNumbers: Bool = false, numberFormat: String = "%.2f", contours: Bool = false,
+                extent: [Double]? = nil, palette: String? = nil) {
+        self.values = values; self.rowLabels = rowLabels; self.columnLabels = columnLabels
+        self.showNumbers = showNumbers; self.numberFormat = numberFormat; self.contours = contours
+        self.extent = extent; self.palette = palette
+    }
+}
+
+/// One panel of a figure: either x–y series or a heatmap, with axis settings.
+public struct Panel: Codable, Equatable, Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var logX: Bool
+    public var logY: Bool
+    public var xRange: [Double]?
+    public var yRange: [Double]?
+    public var series: [Series]
+    public var heatmap: Heatmap?
+    public init(title: String = "", xLabel: String = "", yLabel: String = "", logX: Bool = false, logY: Bool = false,
+                xRange: [Double]? = nil, yRange: [Double]? = nil, series: [Series] = [], heatmap: Heatmap? = nil) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
+        self.xRange = xRange; self.yRange = yRange; self.series = series; self.heatmap = heatmap
+    }
+}
+
+/// A figure: one or more panels laid out in a grid, with a caption and alt text for the page.
+public struct Figure: Codable, Equatable, Sendable {
+    /// File-name-safe identifier, unique within a report (e.g. `fig2a`).
+    public var id: String
+    public var caption: String
+    public var altText: String
+    public var panels: [Panel]
+    public var columns: Int
+    /// Size of one panel in pixels.
+    public var panelWidth: Int
+    public var panelHeight: Int
+    public init(id: String, caption: String, altText: String, panels: [Panel], columns: Int = 1,
+                panelWidth: Int = 560, panelHeight: Int = 400) {
+        self.id = id; self.caption = caption; self.altText = altText; self.panels = panels
+        self.columns = columns; self.panelWidth = panelWidth; self.panelHeight = panelHeight
+    }
+}
+
+/// Everything one analysis run produces. Knows nothing of how it is rendered.
+public struct AnalysisOutput: Codable, Equatable, Sendable {
+    public var tables: [Table] = []
+    public var figures: [Figure] = []
+    public var values: [Scalar] = []
+    /// Free-form provenance notes (seeds, sample sizes) shown in the page footer.
+    public var notes: [String] = []
+    public init(tables: [Table] = [], figures: [Figure] = [], values: [Scalar] = [], notes: [String] = []) {
+        self.tables = tables; self.figures = figures; self.values = values; self.notes = notes
+    }
+}

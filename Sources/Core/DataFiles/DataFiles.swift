@@ -1,0 +1,1 @@
+// Dataset manifest, checksums and file readers live here.

@@ -1,0 +1,6 @@
+import AnalysisKit
+
+/// The report analyses this paper module registers with the renderer.
+public enum RenormalizedMICatalog {
+    public static let analyses: [AnalysisDescriptor] = []
+}

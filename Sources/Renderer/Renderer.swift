@@ -1,0 +1,1 @@
+// The Markdown report renderer lives here.

@@ -1,0 +1,11 @@
+import AnalysisKit
+import Retina
+import InfoGeometry
+import RenormalizedMI
+import RINE
+import CollectiveRedundancy
+
+/// Every analysis a report may name, from all paper modules.
+let allAnalyses = AnalysisRegistry(
+    RetinaCatalog.analyses + InfoGeometryCatalog.analyses + RenormalizedMICatalog.analyses
+        + RINECatalog.analyses + CollectiveRedundancyCatalog.analyses)

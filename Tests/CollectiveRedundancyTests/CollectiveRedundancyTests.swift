@@ -1,0 +1,5 @@
+import XCTest
+@testable import CollectiveRedundancy
+final class CollectiveRedundancyModuleTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

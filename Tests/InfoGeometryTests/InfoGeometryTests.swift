@@ -1,0 +1,5 @@
+import XCTest
+@testable import InfoGeometry
+final class InfoGeometryModuleTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

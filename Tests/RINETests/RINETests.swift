@@ -1,0 +1,5 @@
+import XCTest
+@testable import RINE
+final class RINEModuleTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

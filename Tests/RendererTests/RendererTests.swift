@@ -1,0 +1,5 @@
+import XCTest
+@testable import Renderer
+final class RendererModuleTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}
