@@ -18,8 +18,9 @@ var targets: [Target] = [
     .target(name: "DataFiles", dependencies: ["CZlib"], path: "Sources/Core/DataFiles"),
     .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics"], path: "Sources/Core/NeuralNet"),
     .target(name: "Renderer", dependencies: ["CCmark", "AnalysisKit", "DataFiles"], path: "Sources/Renderer"),
+    .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit"], path: "Sources/Core/Demo"),
     .executableTarget(name: "replicate",
-                      dependencies: ["Renderer", "AnalysisKit", "DataFiles",
+                      dependencies: ["Renderer", "AnalysisKit", "DataFiles", "Numerics", "DemoAnalyses",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]
                         + paperModules.map { .target(name: $0) },
                       path: "Sources/replicate"),
@@ -29,7 +30,7 @@ var targets: [Target] = [
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
     .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], path: "Tests/DataFilesTests"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"], path: "Tests/NeuralNetTests"),
-    .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit"], path: "Tests/RendererTests"),
+    .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit", "DemoAnalyses"], path: "Tests/RendererTests"),
 ]
 for name in paperModules {
     targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit"],

@@ -1,4 +1,5 @@
 import AnalysisKit
+import DemoAnalyses
 import Retina
 import InfoGeometry
 import RenormalizedMI
@@ -7,5 +8,5 @@ import CollectiveRedundancy
 
 /// Every analysis a report may name, from all paper modules.
 let allAnalyses = AnalysisRegistry(
-    RetinaCatalog.analyses + InfoGeometryCatalog.analyses + RenormalizedMICatalog.analyses
+    DemoCatalog.analyses + RetinaCatalog.analyses + InfoGeometryCatalog.analyses + RenormalizedMICatalog.analyses
         + RINECatalog.analyses + CollectiveRedundancyCatalog.analyses)
