@@ -1,1 +1,0 @@
-// Dataset manifest, checksums and file readers live here.
