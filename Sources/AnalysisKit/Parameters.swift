@@ -14,7 +14,11 @@ public struct ParameterError: Error, CustomStringConvertible, Sendable {
 
 /// The `key: value` parameters of a directive, with typed accessors that report the offending line.
 public final class Parameters: @unchecked Sendable {
-    public struct Entry: Sendable { public var value: String; public var line: Int? }
+    public struct Entry: Sendable {
+        public var value: String
+        public var line: Int?
+        public init(value: String, line: Int?) { self.value = value; self.line = line }
+    }
     public let entries: [String: Entry]
     private var used = Set<String>()
 

@@ -1,11 +1,118 @@
+import AnalysisKit
 import ArgumentParser
+import Foundation
+import Renderer
 
 /// Command-line entry point: render, check and accept replication reports.
 @main
 struct Replicate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render and check the paper-replication reports.",
-        subcommands: [List.self])
+        subcommands: [Render.self, Check.self, Accept.self, List.self])
+}
+
+/// Options shared by the subcommands that run reports.
+struct ProjectOptions: ParsableArguments {
+    @Option(help: "Project root (default: the current directory).") var root: String = "."
+    @Option(help: "Folder with the report Markdown files (default: <root>/reports).") var reports: String?
+    @Option(help: "Output folder for HTML pages (default: <root>/site).") var site: String?
+    @Flag(help: "Ignore cached directive results.") var noCache = false
+    @Flag(help: "Say why each directive re-ran.") var explain = false
+
+    func project() -> ReportProject {
+        let rootURL = URL(fileURLWithPath: root)
+        var p = ReportProject(root: rootURL, registry: allAnalyses,
+                              reportsFolder: reports.map { URL(fileURLWithPath: $0) },
+                              siteFolder: site.map { URL(fileURLWithPath: $0) })
+        p.useCache = !noCache
+        p.explain = explain
+        return p
+    }
+
+    func names(_ requested: [String], in project: ReportProject) throws -> [String] {
+        let all = try project.reportNames()
+        if requested.isEmpty { return all }
+        return try requested.map { r in
+            let n = URL(fileURLWithPath: r).lastPathComponent.replacingOccurrences(of: ".md", with: "")
+            guard all.contains(n) else { throw ValidationError("no report '\(r)' in \(project.reportsFolder.path); reports: \(all.joined(separator: ", "))") }
+            return n
+        }
+    }
+}
+
+/// Renders reports to HTML (all of them by default) and writes the index page.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run report directives and write HTML pages and figures.")
+    @OptionGroup var options: ProjectOptions
+    @Argument(help: "Report names (default: all).") var reports: [String] = []
+
+    func run() throws {
+        let project = options.project()
+        let renderer = ReportRenderer(project: project)
+        var results = [ReportResult]()
+        for name in try options.names(reports, in: project) { results.append(try renderer.render(name)) }
+        // The index lists every report; reports not rendered now keep their status from a quick cached compute.
+        if reports.isEmpty { try renderer.writeIndex(results) }
+        let failed = results.filter { !$0.diagnostics.isEmpty }
+        for r in results {
+            let drift = r.checks.filter { $0.status != .ok }.count
+            print("\(r.name): \(r.diagnostics.isEmpty ? "ok" : "\(r.diagnostics.count) error(s)")"
+                  + (r.hasStoredValues ? (drift == 0 ? ", values match" : ", \(drift) value(s) differ from stored") : ", no stored values"))
+        }
+        print("pages in \(project.siteFolder.path)")
+        if !failed.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Recomputes reports and compares every value with its stored value and tolerance.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compare every reported value with its stored value; fail on drift.")
+    @OptionGroup var options: ProjectOptions
+    @Argument(help: "Report names (default: all).") var reports: [String] = []
+
+    func run() throws {
+        let project = options.project()
+        let renderer = ReportRenderer(project: project)
+        var failures = 0
+        for name in try options.names(reports, in: project) {
+            let r = try renderer.compute(name)
+            print("\n\(name)")
+            print(CheckTable.format(r.checks))
+            for d in r.diagnostics { print("ERROR \(d)") }
+            if !r.hasStoredValues { print("no stored values: run `replicate accept \(name)` after review") }
+            let bad = r.checks.filter { $0.status != .ok }.count + r.diagnostics.count + (r.hasStoredValues ? 0 : 1)
+            print(bad == 0 ? "PASS \(name): \(r.checks.count) values within tolerance" : "FAIL \(name): \(bad) problem(s)")
+            failures += bad
+        }
+        if failures > 0 {
+            print("\nCHECK FAILED: \(failures) problem(s). If a change is intended, review it and run `replicate accept REPORT`.")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Stores the current values of reports as the new reference, keeping the old values in their history.
+struct Accept: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Store the current values of REPORT as the reference (after review).")
+    @OptionGroup var options: ProjectOptions
+    @Option(name: .customLong("only"), help: "Accept only these value names.") var only: [String] = []
+    @Argument(help: "Report names.") var reports: [String]
+
+    func run() throws {
+        let project = options.project()
+        let renderer = ReportRenderer(project: project)
+        for name in try options.names(reports, in: project) {
+            let r = try renderer.compute(name)
+            if !r.diagnostics.isEmpty {
+                for d in r.diagnostics { print("ERROR \(d)") }
+                print("not accepting \(name): fix its errors first")
+                throw ExitCode(1)
+            }
+            let changes = try ValueStore.accept(r, at: project.valuesURL(name), only: only.isEmpty ? nil : Set(only))
+            print("\(name): \(changes.isEmpty ? "no changes" : "")")
+            for c in changes { print("  \(c)") }
+        }
+    }
 }
 
 /// Lists the registered analyses.

@@ -13,6 +13,7 @@ public struct SHA256Hasher {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer = [UInt8]()
+    private var w = [UInt32](repeating: 0, count: 64)
     private var length: UInt64 = 0
 
     public init() { buffer.reserveCapacity(64) }
@@ -20,7 +21,7 @@ public struct SHA256Hasher {
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     private mutating func compress(_ p: UnsafeRawBufferPointer) {
-        var w = [UInt32](repeating: 0, count: 64)
+        w.withUnsafeMutableBufferPointer { w in
         for i in 0..<16 {
             w[i] = UInt32(p[4 * i]) << 24 | UInt32(p[4 * i + 1]) << 16 | UInt32(p[4 * i + 2]) << 8 | UInt32(p[4 * i + 3])
         }
@@ -29,7 +30,9 @@ public struct SHA256Hasher {
             let s1 = Self.rotr(w[i - 2], 17) ^ Self.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
+        }
         var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        w.withUnsafeBufferPointer { w in
         for i in 0..<64 {
             let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
@@ -38,6 +41,7 @@ public struct SHA256Hasher {
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj
             hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
         }
         h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
     }
@@ -51,7 +55,7 @@ public struct SHA256Hasher {
                 if !buffer.isEmpty {
                     let take = min(64 - buffer.count, raw.count)
                     buffer.append(contentsOf: raw[0..<take]); offset = take
-                    if buffer.count == 64 { buffer.withUnsafeBytes { compress($0) }; buffer.removeAll(keepingCapacity: true) }
+                    if buffer.count == 64 { let block = buffer; block.withUnsafeBytes { compress($0) }; buffer.removeAll(keepingCapacity: true) }
                 }
                 while raw.count - offset >= 64 {
                     compress(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 64])); offset += 64

@@ -1,0 +1,168 @@
+import AnalysisKit
+import Foundation
+
+/// A figure that gnuplot failed to draw.
+struct GnuplotError: Error, CustomStringConvertible { let description: String }
+
+/// Turns an AnalysisKit `Figure` into a gnuplot script plus data file, and runs gnuplot to make an SVG.
+enum GnuplotFigure {
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    static func number(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "1e308" : "-1e308" }
+        return String(format: "%.10g", x)
+    }
+
+    /// The data file: one gnuplot index block per series or heatmap, in panel order.
+    static func data(_ fig: Figure) -> String {
+        var out = "# data for figure \(fig.id)\n"
+        for (p, panel) in fig.panels.enumerated() {
+            if let h = panel.heatmap {
+                out += "# panel \(p + 1) heatmap\n"
+                let rows = h.values.count, cols = h.values.first?.count ?? 0
+                for r in 0..<rows {
+                    for c in 0..<cols {
+                        let (x, y) = coordinates(h, row: r, col: c, rows: rows, cols: cols)
+                        out += "\(number(x)) \(number(y)) \(number(h.values[r][c]))\n"
+                    }
+                    out += "\n"
+                }
+                out += "\n"
+            }
+            for s in panel.series {
+                out += "# panel \(p + 1) series \(s.label)\n"
+                for i in 0..<min(s.x.count, s.y.count) {
+                    out += "\(number(s.x[i])) \(number(s.y[i]))"
+                    if let e = s.yError, i < e.count { out += " \(number(e[i]))" }
+                    out += "\n"
+                }
+                out += "\n\n"
+            }
+        }
+        return out
+    }
+
+    /// Cell centre of heatmap cell (row, col); with no extent, columns are x = col and rows y = row (drawn top-down).
+    static func coordinates(_ h: Heatmap, row: Int, col: Int, rows: Int, cols: Int) -> (Double, Double) {
+        if let e = h.extent, e.count == 4 {
+            let x = cols > 1 ? e[0] + (e[1] - e[0]) * Double(col) / Double(cols - 1) : e[0]
+            let y = rows > 1 ? e[2] + (e[3] - e[2]) * Double(row) / Double(rows - 1) : e[2]
+            return (x, y)
+        }
+        return (Double(col), Double(row))
+    }
+
+    static func style(_ s: Series) -> String {
+        switch s.style {
+        case .lines: return "with lines lw 2"
+        case .points: return "with points pt 7 ps 0.6"
+        case .linesPoints: return "with linespoints lw 2 pt 7 ps 0.6"
+        case .errorBars: return "using 1:2:3 with yerrorbars pt 7 ps 0.6"
+        case .errorLines: return "using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.6"
+        case .steps: return "with steps lw 2"
+        case .boxes: return "with boxes fs solid 0.5"
+        }
+    }
+
+    /// The gnuplot script; `dataName` and `svgName` are relative to the figure folder (gnuplot runs there).
+    static func script(_ fig: Figure, dataName: String, svgName: String) -> String {
+        let cols = max(1, fig.columns), rows = (fig.panels.count + cols - 1) / cols
+        var s = """
+        # figure \(fig.id): \(fig.caption.replacingOccurrences(of: "\n", with: " "))
+        set terminal svg size \(fig.panelWidth * cols),\(fig.panelHeight * max(rows, 1)) enhanced font 'DejaVu Sans,12' background rgb 'white'
+        set output \(quote(svgName))
+        set datafile missing 'NaN'
+        set encoding utf8
+        set multiplot layout \(max(rows, 1)),\(cols)
+
+        """
+        var index = 0
+        for panel in fig.panels {
+            s += "reset\nset key top right noenhanced box opaque\nset grid lc rgb '#dddddd'\n"
+            if !panel.title.isEmpty { s += "set title \(quote(panel.title))\n" }
+            if !panel.xLabel.isEmpty { s += "set xlabel \(quote(panel.xLabel))\n" }
+            if !panel.yLabel.isEmpty { s += "set ylabel \(quote(panel.yLabel))\n" }
+            if panel.logX { s += "set logscale x\n" }
+            if panel.logY { s += "set logscale y\n" }
+            if let r = panel.xRange, r.count == 2 { s += "set xrange [\(number(r[0])):\(number(r[1]))]\n" }
+            if let r = panel.yRange, r.count == 2 { s += "set yrange [\(number(r[0])):\(number(r[1]))]\n" }
+            var plots = [String]()
+            if let h = panel.heatmap {
+                let rowsH = h.values.count, colsH = h.values.first?.count ?? 0
+                s += "set palette \(h.palette ?? "defined (0 '#f7fbff', 0.5 '#6baed6', 1 '#08306b')")\n"
+                if h.extent == nil {
+                    s += "set xrange [-0.5:\(Double(colsH) - 0.5)]\nset yrange [\(Double(rowsH) - 0.5):-0.5]\n"
+                    if let labels = h.columnLabels, labels.count == colsH {
+                        s += "set xtics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ") rotate by -45\n"
+                    }
+                    if let labels = h.rowLabels, labels.count == rowsH {
+                        s += "set ytics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")\n"
+                    }
+                }
+                if h.contours {
+                    s += "set view map\nset contour base\nset cntrparam levels 10\nunset surface\nset pm3d map\n"
+                    s += "splot \(quote(dataName)) index \(index) using 1:2:3 with pm3d notitle, '' index \(index) using 1:2:3 with lines lc rgb 'black' notitle nosurface\n"
+                    index += 1
+                    if !panel.series.isEmpty { index += panel.series.count }
+                    continue
+                }
+                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")
+                if h.showNumbers {
+                    plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)) with labels font ',9' notitle")
+                }
+                index += 1
+            }
+            for series in panel.series {
+                let title = series.label.isEmpty ? "notitle" : "title \(quote(series.label))"
+                let st = style(series)
+                let using = st.hasPrefix("using") ? "" : "using 1:2 "
+                plots.append("\(quote(dataName)) index \(index) \(using)\(st) \(title)")
+                index += 1
+            }
+            s += plots.isEmpty ? "set key off\nplot NaN notitle\n" : "plot " + plots.joined(separator: ", \\\n     ") + "\n"
+        }
+        s += "unset multiplot\nset output\n"
+        return s
+    }
+
+    /// Writes `<id>.dat` and `<id>.gp` into `folder` and runs gnuplot if either changed or the SVG is missing.
+    /// Returns the SVG bytes.
+    static func render(_ fig: Figure, in folder: URL) throws -> Data {
+        let dat = folder.appendingPathComponent("\(fig.id).dat"), gp = folder.appendingPathComponent("\(fig.id).gp")
+        let svg = folder.appendingPathComponent("\(fig.id).svg")
+        let changedData = try AtomicFile.writeIfChanged(Data(data(fig).utf8), to: dat)
+        let changedScript = try AtomicFile.writeIfChanged(Data(script(fig, dataName: dat.lastPathComponent, svgName: "\(fig.id).svg.tmp").utf8), to: gp)
+        if changedData || changedScript || !FileManager.default.fileExists(atPath: svg.path) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["gnuplot", gp.lastPathComponent]
+            p.currentDirectoryURL = folder
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            do { try p.run() } catch { throw GnuplotError(description: "cannot run gnuplot (install gnuplot-nox): \(error)") }
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            let tmp = folder.appendingPathComponent("\(fig.id).svg.tmp")
+            guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: tmp.path) else {
+                try? FileManager.default.removeItem(at: tmp)
+                throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            if rename(tmp.path, svg.path) != 0 { throw GnuplotError(description: "cannot move \(tmp.path) into place") }
+        }
+        return try Data(contentsOf: svg)
+    }
+
+    static var version: String {
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gnuplot", "--version"]
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return "gnuplot not found" }
+        let v = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return v.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,33 @@
+import AnalysisKit
+import Foundation
+
+/// HTML for the pieces an analysis produces: tables, figures and error boxes.
+enum HTMLBlocks {
+    static func table(_ t: Table, verdictColumn: Int?) -> String {
+        var h = "<table id=\"\(HTML.escape(t.id))\">\n<caption>\(HTML.escape(t.caption))</caption>\n<tr>"
+        h += t.columns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>\n"
+        for row in t.rows {
+            h += "<tr>"
+            for (i, cell) in row.enumerated() {
+                let cls = (i == verdictColumn && (cell == "agrees" || cell == "differs")) ? " class=\"\(cell)\"" : ""
+                h += "<td\(cls)>\(HTML.escape(cell))</td>"
+            }
+            h += "</tr>\n"
+        }
+        return h + "</table>\n"
+    }
+
+    static func figure(_ f: Figure, svg: Data) -> String {
+        """
+        <figure id="\(HTML.escape(f.id))">
+        <img role="img" alt="\(HTML.escape(f.altText))" aria-label="\(HTML.escape(f.altText))" src="data:image/svg+xml;base64,\(svg.base64EncodedString())">
+        <figcaption>\(HTML.escape(f.caption))</figcaption>
+        </figure>
+
+        """
+    }
+
+    static func error(_ d: ReportDiagnostic) -> String {
+        "<div class=\"error\" role=\"alert\"><strong>\(HTML.escape(d.file)):\(d.line)</strong>: \(HTML.escape(d.message))</div>\n"
+    }
+}

@@ -1,0 +1,44 @@
+import AnalysisKit
+import DataFiles
+import Foundation
+
+/// Where a project's reports, outputs and cache live, and which analyses it can run.
+public struct ReportProject {
+    public let root: URL
+    public let reportsFolder: URL
+    public let siteFolder: URL
+    public let figuresFolder: URL
+    public let cacheFolder: URL
+    public let registry: AnalysisRegistry
+    /// Resolves dataset ids; nil when the project has no manifest (then analyses needing data fail clearly).
+    public let datasets: DatasetLocator?
+    public var useCache = true
+    public var explain = false
+    /// Progress and diagnostics sink (stderr by default).
+    public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+    public init(root: URL, registry: AnalysisRegistry, reportsFolder: URL? = nil, siteFolder: URL? = nil,
+                figuresFolder: URL? = nil, cacheFolder: URL? = nil) {
+        self.root = root.standardizedFileURL
+        self.registry = registry
+        self.reportsFolder = reportsFolder ?? root.appendingPathComponent("reports")
+        self.siteFolder = siteFolder ?? root.appendingPathComponent("site")
+        self.figuresFolder = figuresFolder ?? root.appendingPathComponent("figures")
+        self.cacheFolder = cacheFolder ?? root.appendingPathComponent(".cache")
+        datasets = try? DatasetLocator.standard(projectRoot: root)
+    }
+
+    /// Report names (file names without `.md`) in the reports folder, sorted.
+    public func reportNames() throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: reportsFolder.path)
+        return files.filter { $0.hasSuffix(".md") }.map { String($0.dropLast(3)) }.sorted()
+    }
+
+    public func sourceURL(_ name: String) -> URL { reportsFolder.appendingPathComponent("\(name).md") }
+    public func valuesURL(_ name: String) -> URL { reportsFolder.appendingPathComponent("\(name).values.json") }
+    /// Path shown in diagnostics, relative to the project root when possible.
+    func displayPath(_ url: URL) -> String {
+        let p = url.standardizedFileURL.path, r = root.path + "/"
+        return p.hasPrefix(r) ? String(p.dropFirst(r.count)) : p
+    }
+}

@@ -1,0 +1,219 @@
+import AnalysisKit
+import DataFiles
+import Foundation
+
+/// The result of rendering (or only computing) one report.
+public struct ReportResult {
+    public let name: String
+    public let title: String
+    public let scalars: [Scalar]
+    public let diagnostics: [ReportDiagnostic]
+    public let checks: [ValueCheck]
+    public var hasStoredValues: Bool
+    public var passed: Bool { diagnostics.isEmpty && hasStoredValues && checks.allSatisfy { $0.status == .ok } }
+}
+
+/// One executed directive: its output or the problem that stopped it, and how long it took.
+struct DirectiveRun {
+    let directive: Directive
+    var output: AnalysisOutput?
+    var seconds: Double
+    var cached: Bool
+    var problems: [ReportDiagnostic]
+}
+
+/// Renders reports: runs their directives (through the cache), writes figures, HTML pages and the index.
+public struct ReportRenderer {
+    public var project: ReportProject
+    public init(project: ReportProject) { self.project = project }
+
+    /// Runs every directive of a report and returns the runs with the report's scalars (no HTML written).
+    func execute(_ name: String, source: String) -> (runs: [DirectiveRun], scalars: [String: Scalar], problems: [ReportDiagnostic]) {
+        let file = project.displayPath(project.sourceURL(name))
+        let (directives, parseProblems) = MarkdownDocument.directives(in: source, file: file)
+        var runs = [DirectiveRun]()
+        let runnable = directives.filter { if case .run = $0.kind { return true } else { return false } }
+        var ordinal = 0
+        for d in directives {
+            guard case .run(let analysisName) = d.kind else {
+                runs.append(DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])); continue
+            }
+            ordinal += 1
+            let label = "[\(ordinal)/\(runnable.count)] \(name): \(analysisName)"
+            runs.append(run(d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)", label: label))
+        }
+        var scalars = [String: Scalar](), problems = parseProblems
+        for r in runs {
+            problems += r.problems
+            for s in r.output?.values ?? [] {
+                if scalars[s.name] != nil {
+                    problems.append(ReportDiagnostic(file: file, line: r.directive.line, message: "value '\(s.name)' is produced twice"))
+                }
+                scalars[s.name] = s
+            }
+        }
+        return (runs, scalars, problems)
+    }
+
+    private func run(_ d: Directive, analysisName: String, file: String, slot: String, label: String) -> DirectiveRun {
+        var result = DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])
+        func fail(_ line: Int?, _ message: String) -> DirectiveRun {
+            result.problems.append(ReportDiagnostic(file: file, line: line ?? d.line, message: message))
+            project.log("\(label) ... FAILED")
+            return result
+        }
+        guard let analysis = project.registry[analysisName] else {
+            return fail(d.line, "unknown analysis '\(analysisName)' (see `replicate list`)")
+        }
+        let parameters: Parameters
+        do { parameters = try d.parameters() } catch let e as ParameterError { return fail(e.line, e.description) }
+        catch { return fail(d.line, "\(error)") }
+        var dataHashes = [String: String]()
+        for id in analysis.datasets {
+            guard let locator = project.datasets else { return fail(d.line, "dataset '\(id)' needed but datasets/manifest.json is missing") }
+            do { dataHashes[id] = try locator.checksum(id) } catch { return fail(d.line, "\(error)") }
+        }
+        let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes, build: BuildIdentity.current)
+        if project.useCache, let hit = ResultCache(folder: project.cacheFolder).load(key) {
+            result.output = hit.output; result.seconds = hit.seconds; result.cached = true
+            project.log("\(label) ... cached")
+            return result
+        }
+        let cache = ResultCache(folder: project.cacheFolder)
+        if project.explain {
+            let why: String
+            if !project.useCache { why = "caching disabled (--no-cache)" }
+            else if let old = cache.previousKey(slot: slot) {
+                let diffs = key.differences(from: old)
+                why = diffs.isEmpty ? "no cached result for the same key (cache cleared?)" : diffs.joined(separator: "; ")
+            } else { why = "never computed before" }
+            project.log("\(label): re-running because \(why)")
+        }
+        project.log("\(label) ...")
+        let locator = project.datasets
+        let log = project.log
+        let context = AnalysisContext(parameters: parameters, dataset: { id in
+            guard analysis.datasets.contains(id) else {
+                throw AnalysisFailure("analysis \(analysisName) reads dataset '\(id)' without declaring it in its descriptor")
+            }
+            guard let locator else { throw AnalysisFailure("datasets/manifest.json is missing") }
+            return try locator.locate(id)
+        }, progress: { log("      \($0)") })
+        let start = Date()
+        do {
+            let output = try analysis.run(context)
+            try parameters.rejectUnused()
+            result.seconds = Date().timeIntervalSince(start)
+            result.output = output
+            try? cache.store(CacheEntry(output: output, seconds: result.seconds), for: key)
+            try? cache.remember(key, slot: slot)
+            project.log("\(label) ... \(String(format: "%.1f", result.seconds)) s")
+        } catch let e as ParameterError {
+            return fail(e.line, e.description)
+        } catch {
+            return fail(d.line, "analysis \(analysisName) failed: \(error)")
+        }
+        return result
+    }
+
+    /// Computes a report and compares its values with the stored ones, without writing HTML.
+    public func compute(_ name: String) throws -> ReportResult {
+        let source = try String(contentsOf: project.sourceURL(name), encoding: .utf8)
+        let (_, scalars, problems) = execute(name, source: source)
+        let stored = try StoredValues.load(project.valuesURL(name))
+        let list = scalars.values.sorted { $0.name < $1.name }
+        return ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
+                            checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil)
+    }
+
+    static func title(of source: String, fallback: String) -> String {
+        for line in source.split(separator: "\n") where line.hasPrefix("# ") {
+            return String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+        }
+        return fallback
+    }
+
+    /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
+    public func render(_ name: String) throws -> ReportResult {
+        let sourceURL = project.sourceURL(name)
+        let file = project.displayPath(sourceURL)
+        let source: String
+        do { source = try String(contentsOf: sourceURL, encoding: .utf8) } catch {
+            throw ReportDiagnostic(file: file, line: 1, message: "cannot read report: \(error.localizedDescription)")
+        }
+        let (runs, scalars, executeProblems) = execute(name, source: source)
+        var problems = executeProblems
+        let figureFolder = project.figuresFolder.appendingPathComponent(name)
+        var replacements = [Int: String]()
+        var footerRows = [String]()
+        for r in runs {
+            var html = ""
+            switch r.directive.kind {
+            case .compare:
+                let (rows, parseProblems) = CompareTable.parse(r.directive, file: file)
+                let (table, tableProblems) = CompareTable.table(rows, values: scalars, file: file)
+                problems += parseProblems + tableProblems
+                html += HTMLBlocks.table(table, verdictColumn: 3)
+                html += (parseProblems + tableProblems).map(HTMLBlocks.error).joined()
+            case .run(let analysisName):
+                if let out = r.output {
+                    for t in out.tables { html += HTMLBlocks.table(t, verdictColumn: nil) }
+                    for f in out.figures {
+                        do {
+                            let svg = try GnuplotFigure.render(f, in: figureFolder)
+                            html += HTMLBlocks.figure(f, svg: svg)
+                        } catch {
+                            let d = ReportDiagnostic(file: file, line: r.directive.line, message: "\(error)")
+                            problems.append(d); html += HTMLBlocks.error(d)
+                        }
+                    }
+                }
+                html += r.problems.map(HTMLBlocks.error).joined()
+                let seeds = (try? r.directive.parameters().entries.filter { $0.key.lowercased().contains("seed") }
+                    .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.value)" }.joined(separator: ", ")) ?? ""
+                let notes = (r.output?.notes ?? []).joined(separator: "; ")
+                footerRows.append("<tr><td>\(r.directive.line)</td><td>\(HTML.escape(analysisName))</td><td>\(String(format: "%.2f", r.seconds)) s</td>"
+                                  + "<td>\(HTML.escape(seeds))</td><td>\(HTML.escape(notes))</td></tr>")
+            }
+            replacements[r.directive.line] = html
+        }
+        var prose = ProseTransform()
+        let transformed = prose.apply(source, file: file) { ref in
+            let withError = ref.hasSuffix("±")
+            let key = withError ? String(ref.dropLast()) : ref
+            return scalars[key].map { ValueFormatting.format($0, withError: withError) }
+        }
+        problems += prose.problems
+        // Directive lines are unchanged by the transform (it never adds or removes lines).
+        var body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
+        let proseErrors = prose.problems.map(HTMLBlocks.error).joined()
+        if !proseErrors.isEmpty { body = proseErrors + body }
+
+        let stored = try StoredValues.load(project.valuesURL(name))
+        let list = scalars.values.sorted { $0.name < $1.name }
+        let result = ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
+                                  checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil)
+        let footer = Provenance.footer(rows: footerRows, result: result)
+        let page = PageTemplate.page(title: result.title, body: body, footer: footer)
+        try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
+        for p in problems { project.log(p.description) }
+        return result
+    }
+
+    /// Writes `site/index.html` listing the reports with their check status.
+    public func writeIndex(_ results: [ReportResult]) throws {
+        var body = "<h1>Paper replications</h1>\n<table><caption>Reports and the status of their stored-value check at the last render.</caption>\n"
+        body += "<tr><th>Report</th><th>Values</th><th>Check</th></tr>\n"
+        for r in results.sorted(by: { $0.name < $1.name }) {
+            let status: String
+            if !r.diagnostics.isEmpty { status = "<span class=\"status-fail\">\(r.diagnostics.count) error(s)</span>" }
+            else if !r.hasStoredValues { status = "<span class=\"status-none\">no stored values</span>" }
+            else if r.passed { status = "<span class=\"status-pass\">pass</span>" }
+            else { status = "<span class=\"status-fail\">\(r.checks.filter { $0.status != .ok }.count) value(s) differ</span>" }
+            body += "<tr><td><a href=\"\(HTML.escape(r.name)).html\">\(HTML.escape(r.title))</a></td><td>\(r.scalars.count)</td><td>\(status)</td></tr>\n"
+        }
+        body += "</table>\n"
+        let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common())
+        try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("index.html"))
+    }
+}

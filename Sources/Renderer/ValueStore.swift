@@ -1,0 +1,48 @@
+import AnalysisKit
+import Foundation
+
+/// Accepting values: writes a report's current values as the stored reference.
+public enum ValueStore {
+    /// Updates the values file and returns human-readable lines describing each change.
+    public static func accept(_ result: ReportResult, at url: URL, only: Set<String>?) throws -> [String] {
+        var stored = try StoredValues.load(url) ?? StoredValues(values: [:])
+        var changes = [String]()
+        let commit = Provenance.gitCommit
+        for s in result.scalars where only?.contains(s.name) ?? true {
+            if let old = stored.values[s.name] {
+                let fresh = StoredValue(s, history: old.history)
+                if fresh.value == old.value && fresh.error == old.error && fresh.tolerance == old.tolerance && fresh.toleranceKind == old.toleranceKind { continue }
+                var history = old.history
+                if old.value != s.value || old.error != s.error {
+                    history.append(StoredValue.Past(value: old.value, error: old.error, commit: commit))
+                }
+                stored.values[s.name] = StoredValue(s, history: history)
+                changes.append("\(s.name): \(old.value) → \(s.value)")
+            } else {
+                stored.values[s.name] = StoredValue(s, history: [])
+                changes.append("\(s.name): new, \(s.value)")
+            }
+        }
+        if only == nil {
+            let produced = Set(result.scalars.map(\.name))
+            for name in stored.values.keys.sorted() where !produced.contains(name) {
+                stored.values[name] = nil
+                changes.append("\(name): removed (no longer produced)")
+            }
+        }
+        if !changes.isEmpty { try stored.write(url) }
+        return changes
+    }
+}
+
+/// Plain-text table of check results for the terminal.
+public enum CheckTable {
+    public static func format(_ checks: [ValueCheck]) -> String {
+        func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "—" }
+        let rows = [["name", "value", "stored", "difference", "tolerance", "status"]]
+            + checks.map { [$0.name, f($0.value), f($0.stored), f($0.difference), $0.tolerance, $0.status.rawValue] }
+        let widths = (0..<6).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { r in r.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ") }.joined(separator: "\n")
+    }
+}
