@@ -28,7 +28,8 @@ public struct ReportRenderer {
     public init(project: ReportProject) { self.project = project }
 
     /// Runs every directive of a report and returns the runs with the report's scalars (no HTML written).
-    func execute(_ name: String, source: String) -> (runs: [DirectiveRun], scalars: [String: Scalar], problems: [ReportDiagnostic]) {
+    func execute(_ name: String, source: String)
+        -> (runs: [DirectiveRun], scalars: [String: Scalar], problems: [ReportDiagnostic], unplaced: [ReportDiagnostic]) {
         let file = project.displayPath(project.sourceURL(name))
         let (directives, parseProblems) = MarkdownDocument.directives(in: source, file: file)
         var runs = [DirectiveRun]()
@@ -42,17 +43,18 @@ public struct ReportRenderer {
             let label = "[\(ordinal)/\(runnable.count)] \(name): \(analysisName)"
             runs.append(run(d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)", label: label))
         }
-        var scalars = [String: Scalar](), problems = parseProblems
+        var scalars = [String: Scalar](), problems = parseProblems, unplaced = parseProblems
         for r in runs {
             problems += r.problems
             for s in r.output?.values ?? [] {
                 if scalars[s.name] != nil {
-                    problems.append(ReportDiagnostic(file: file, line: r.directive.line, message: "value '\(s.name)' is produced twice"))
+                    let d = ReportDiagnostic(file: file, line: r.directive.line, message: "value '\(s.name)' is produced twice")
+                    problems.append(d); unplaced.append(d)
                 }
                 scalars[s.name] = s
             }
         }
-        return (runs, scalars, problems)
+        return (runs, scalars, problems, unplaced)
     }
 
     private func run(_ d: Directive, analysisName: String, file: String, slot: String, label: String) -> DirectiveRun {
@@ -119,7 +121,7 @@ public struct ReportRenderer {
     /// Computes a report and compares its values with the stored ones, without writing HTML.
     public func compute(_ name: String) throws -> ReportResult {
         let source = try String(contentsOf: project.sourceURL(name), encoding: .utf8)
-        let (_, scalars, problems) = execute(name, source: source)
+        let (_, scalars, problems, _) = execute(name, source: source)
         let stored = try StoredValues.load(project.valuesURL(name))
         let list = scalars.values.sorted { $0.name < $1.name }
         return ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
@@ -141,7 +143,7 @@ public struct ReportRenderer {
         do { source = try String(contentsOf: sourceURL, encoding: .utf8) } catch {
             throw ReportDiagnostic(file: file, line: 1, message: "cannot read report: \(error.localizedDescription)")
         }
-        let (runs, scalars, executeProblems) = execute(name, source: source)
+        let (runs, scalars, executeProblems, unplaced) = execute(name, source: source)
         var problems = executeProblems
         let figureFolder = project.figuresFolder.appendingPathComponent(name)
         var replacements = [Int: String]()
@@ -186,7 +188,7 @@ public struct ReportRenderer {
         problems += prose.problems
         // Directive lines are unchanged by the transform (it never adds or removes lines).
         var body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
-        let proseErrors = prose.problems.map(HTMLBlocks.error).joined()
+        let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
         if !proseErrors.isEmpty { body = proseErrors + body }
 
         let stored = try StoredValues.load(project.valuesURL(name))

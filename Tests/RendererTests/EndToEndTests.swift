@@ -1,0 +1,143 @@
+import AnalysisKit
+import DemoAnalyses
+import Foundation
+import XCTest
+@testable import Renderer
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A throwaway project folder with the given reports, using the demo analyses.
+func makeProject(_ reports: [String: String], file: StaticString = #filePath) throws -> (ReportProject, URL, () -> [String]) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replicate-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
+    for (name, text) in reports { try text.write(to: dir.appendingPathComponent("reports/\(name).md"), atomically: true, encoding: .utf8) }
+    var project = ReportProject(root: dir, registry: AnalysisRegistry(DemoCatalog.analyses))
+    let box = LogBox()
+    project.log = { box.lines.append($0) }
+    return (project, dir, { box.lines })
+}
+
+final class LogBox: @unchecked Sendable { var lines = [String]() }
+
+final class EndToEndTests: XCTestCase {
+    func testSmokeReportRendersChecksAndIsByteIdentical() throws {
+        let smoke = try String(contentsOf: repoRoot.appendingPathComponent("reports/00-smoke.md"), encoding: .utf8)
+        let (project, dir, logs) = try makeProject(["00-smoke": smoke])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let renderer = ReportRenderer(project: project)
+        let first = try renderer.render("00-smoke")
+        XCTAssertEqual(first.diagnostics, [], "\(logs())")
+        XCTAssertFalse(first.hasStoredValues)
+        let htmlURL = dir.appendingPathComponent("site/00-smoke.html")
+        let html = try String(contentsOf: htmlURL, encoding: .utf8)
+        XCTAssertTrue(html.contains("<table id=\"compare\">"))
+        XCTAssertTrue(html.contains("<table id=\"gaussian-mi-table\">"))
+        XCTAssertTrue(html.contains("data:image/svg+xml;base64,"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.svg").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.gp").path))
+        XCTAssertTrue(html.contains("The closed form gives 0.736966 bits;"), "value substitution")
+        XCTAssertFalse(html.components(separatedBy: "<footer>")[0].contains("{{"), "no unsubstituted values")
+        XCTAssertTrue(html.contains("<span class=\"math display\">"))
+        XCTAssertTrue(html.contains("class=\"agrees\""))
+
+        // A second render (from the cache) gives identical bytes.
+        _ = try renderer.render("00-smoke")
+        XCTAssertEqual(try Data(contentsOf: htmlURL), Data(html.utf8))
+        XCTAssertTrue(logs().contains { $0.hasSuffix("... cached") })
+
+        // Accept, then check passes; an edited stored value makes it fail.
+        let computed = try renderer.compute("00-smoke")
+        let changes = try ValueStore.accept(computed, at: project.valuesURL("00-smoke"), only: nil)
+        XCTAssertEqual(changes.count, 2)
+        XCTAssertTrue(try renderer.compute("00-smoke").passed)
+        var stored = try XCTUnwrap(StoredValues.load(project.valuesURL("00-smoke")))
+        stored.values["demo.mi_largest_n"]!.value += 0.5
+        try stored.write(project.valuesURL("00-smoke"))
+        let drifted = try renderer.compute("00-smoke")
+        XCTAssertFalse(drifted.passed)
+        XCTAssertEqual(drifted.checks.first { $0.name == "demo.mi_largest_n" }?.status, .drift)
+        // Accepting records the replaced value in the history.
+        _ = try ValueStore.accept(drifted, at: project.valuesURL("00-smoke"), only: nil)
+        let after = try XCTUnwrap(StoredValues.load(project.valuesURL("00-smoke")))
+        XCTAssertEqual(after.values["demo.mi_largest_n"]?.history.count, 1)
+        XCTAssertTrue(try renderer.compute("00-smoke").passed)
+    }
+
+    func testCacheKeyChangesWithParameters() throws {
+        let report = "# T\n\n```{run demo.gaussian_mi}\nrho: 0.5\nsamples: [50, 100]\nrepeats: 3\n```\n"
+        let (project, dir, logs) = try makeProject(["t": report])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var explaining = project
+        explaining.explain = true
+        _ = try ReportRenderer(project: explaining).render("t")
+        try report.replacingOccurrences(of: "rho: 0.5", with: "rho: 0.6")
+            .write(to: project.sourceURL("t"), atomically: true, encoding: .utf8)
+        _ = try ReportRenderer(project: explaining).render("t")
+        XCTAssertTrue(logs().contains { $0.contains("re-running because parameters changed") }, "\(logs())")
+    }
+}
+
+final class DiagnosticsTests: XCTestCase {
+    func diagnostics(_ source: String) throws -> ([ReportDiagnostic], String) {
+        let (project, dir, _) = try makeProject(["bad": source])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try ReportRenderer(project: project).render("bad")
+        return (r.diagnostics, try String(contentsOf: dir.appendingPathComponent("site/bad.html"), encoding: .utf8))
+    }
+
+    func testUnclosedFence() throws {
+        let (d, html) = try diagnostics("# Bad\n\ntext\n\n```{run demo.gaussian_mi}\nrho: 0.5\n")
+        XCTAssertEqual(d.map(\.line), [5])
+        XCTAssertTrue(d[0].message.contains("unclosed code fence opened at line 5"), d[0].message)
+        XCTAssertTrue(html.contains("class=\"error\""))
+    }
+
+    func testUnknownAnalysis() throws {
+        let (d, html) = try diagnostics("# Bad\n\n```{run demo.nope}\nx: 1\n```\n\nStill rendered.\n")
+        XCTAssertEqual(d.map(\.line), [3])
+        XCTAssertTrue(d[0].message.contains("unknown analysis 'demo.nope'"))
+        XCTAssertTrue(d[0].description.hasPrefix("reports/bad.md:3:"), d[0].description)
+        XCTAssertTrue(html.contains("Still rendered."), "the rest of the page is still written")
+    }
+
+    func testMalformedParameterLine() throws {
+        let (d, _) = try diagnostics("# Bad\n\n```{run demo.gaussian_mi}\nrho: 0.5\nthis line has no colon\n```\n")
+        XCTAssertEqual(d.map(\.line), [5])
+        XCTAssertTrue(d[0].message.contains("malformed parameter line"), d[0].message)
+    }
+
+    func testNonNumericParameter() throws {
+        let (d, _) = try diagnostics("# Bad\n\n```{run demo.gaussian_mi}\nrepeats: 5\nrho: lots\n```\n")
+        XCTAssertEqual(d.map(\.line), [5])
+        XCTAssertTrue(d[0].message.contains("parameter 'rho': expected a number, got 'lots'"), d[0].message)
+    }
+
+    func testUnknownParameterAndUnknownValue() throws {
+        let (d, _) = try diagnostics("# Bad\n\n```{run demo.gaussian_mi}\nrho: 0.5\nrepeats: 3\nsamples: [10]\nsed: 3\n```\n\nSee {{demo.nothing}}.\n")
+        XCTAssertEqual(Set(d.map(\.line)), [7, 10])
+        XCTAssertTrue(d.contains { $0.message.contains("'sed': unknown parameter") }, "\(d)")
+        XCTAssertTrue(d.contains { $0.message.contains("unknown value '{{demo.nothing}}'") }, "\(d)")
+    }
+
+    func testCompareRowErrors() throws {
+        let (d, _) = try diagnostics("# Bad\n\n```{compare}\nclaim | abc | demo.mi_exact | 0.1\nclaim | 1 | demo.missing | 0.1\n```\n")
+        XCTAssertEqual(d.map(\.line).sorted(), [4, 5])
+    }
+
+    func testMathIsProtectedFromEmphasis() throws {
+        let (d, html) = try diagnostics("# M\n\nInline $a_1 * b_2 * c$ and `code $x$` stays.\n")
+        XCTAssertEqual(d, [])
+        XCTAssertTrue(html.contains("<span class=\"math inline\">a_1 * b_2 * c</span>"))
+        XCTAssertTrue(html.contains("<code>code $x$</code>"))
+    }
+}
+
+final class FormattingTests: XCTestCase {
+    func testSignificantFigures() {
+        XCTAssertEqual(ValueFormatting.format(0.7369655, figures: 3), "0.737")
+        XCTAssertEqual(ValueFormatting.format(1234.5, figures: 2), "1234")
+        XCTAssertEqual(ValueFormatting.format(-0.0001234, figures: 2), "−0.00012")
+        XCTAssertEqual(ValueFormatting.format(0.737, error: 0.0021, figures: 3), "0.737 ± 0.002")
+        XCTAssertEqual(ValueFormatting.format(12.0, error: 0.05, figures: 2), "12.00 ± 0.05")
+    }
+}

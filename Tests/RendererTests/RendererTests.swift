@@ -1,5 +1,0 @@
-import XCTest
-@testable import Renderer
-final class RendererModuleTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}
