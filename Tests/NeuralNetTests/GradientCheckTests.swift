@@ -1,0 +1,144 @@
+import XCTest
+import Numerics
+@testable import NeuralNet
+
+/// Finite-difference checks of every backward pass, and small training runs.
+final class GradientCheckTests: XCTestCase {
+    func randomMatrix(_ r: Int, _ c: Int, _ rng: inout Xoshiro256) -> Matrix<Float> {
+        Matrix(rows: r, cols: c, data: (0..<(r * c)).map { _ in Float(rng.normal()) })
+    }
+
+    /// Compares analytic parameter gradients of `loss` with central differences on a sample of coordinates.
+    func checkParameters(_ net: Sequential, loss: () -> Float, analytic: () -> Void, tolerance: Float = 2e-2, step: Float = 1e-2,
+                         file: StaticString = #filePath, line: UInt = #line) {
+        net.zeroGrad()
+        analytic()
+        let grads = net.parameters.map(\.grad)
+        for (pi, p) in net.parameters.enumerated() {
+            for i in stride(from: 0, to: p.value.count, by: max(1, p.value.count / 7)) {
+                let old = p.value[i], h = step
+                p.value[i] = old + h; let lp = loss()
+                p.value[i] = old - h; let lm = loss()
+                p.value[i] = old
+                let fd = (lp - lm) / (2 * h), an = grads[pi][i]
+                XCTAssertEqual(an, fd, accuracy: tolerance * max(1, abs(fd)), "param \(pi)[\(i)]", file: file, line: line)
+            }
+        }
+    }
+
+    func testDenseTanhReluMSE() {
+        var rng = Xoshiro256(seed: 1)
+        let net = Sequential([Dense(3, 5, initialization: .glorot, rng: &rng), Activation(.tanh),
+                              Dense(5, 4, rng: &rng), Activation(.relu), Dense(4, 2, rng: &rng)])
+        let x = randomMatrix(6, 3, &rng), y = randomMatrix(6, 2, &rng)
+        checkParameters(net, loss: { Loss.meanSquaredError(net.forward(x), y).loss },
+                        analytic: { net.backward(Loss.meanSquaredError(net.forward(x), y).gradient) }, step: 2e-3)
+    }
+
+    func testBatchNormSoftmaxCrossEntropy() {
+        var rng = Xoshiro256(seed: 2)
+        let net = Sequential.mlp(widths: [4, 6, 3], batchNorm: true, rng: &rng)
+        let x = randomMatrix(8, 4, &rng), labels = (0..<8).map { $0 % 3 }
+        checkParameters(net, loss: {
+            let before = net.layers.compactMap { $0 as? BatchNorm }.map { ($0.runningMean, $0.runningVar) }
+            let l = Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: labels).loss
+            for (bn, s) in zip(net.layers.compactMap { $0 as? BatchNorm }, before) { bn.runningMean = s.0; bn.runningVar = s.1 }
+            return l
+        }, analytic: { net.backward(Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: labels).gradient) })
+    }
+
+    func testSoftmaxBackwardMatchesFiniteDifferences() {
+        var rng = Xoshiro256(seed: 3)
+        let z = randomMatrix(2, 4, &rng), w = randomMatrix(2, 4, &rng)
+        let f: (Matrix<Float>) -> Float = { zz in zip(Loss.softmax(zz).data, w.data).map { abs($0 - $1) }.reduce(0, +) }
+        let p = Loss.softmax(z)
+        let gp = p.zipMap(w) { $0 > $1 ? 1 : -1 }
+        let g = Loss.softmaxBackward(probabilities: p, gradProbabilities: gp)
+        for i in 0..<z.data.count {
+            var zp = z, zm = z
+            zp.data[i] += 1e-3; zm.data[i] -= 1e-3
+            XCTAssertEqual(g.data[i], (f(zp) - f(zm)) / 2e-3, accuracy: 1e-2)
+        }
+    }
+
+    func testInputGradient() {
+        var rng = Xoshiro256(seed: 4)
+        let net = Sequential.mlp(widths: [3, 8, 8, 1], activation: .tanh, initialization: .glorot, rng: &rng)
+        let x = randomMatrix(5, 3, &rng)
+        let g = net.inputGradient(x)
+        for i in 0..<x.data.count {
+            var xp = x, xm = x
+            xp.data[i] += 1e-2; xm.data[i] -= 1e-2
+            let fd = (net.forward(xp).data.reduce(0, +) - net.forward(xm).data.reduce(0, +)) / 2e-2
+            XCTAssertEqual(g.data[i], fd, accuracy: 1e-2)
+        }
+        XCTAssertTrue(net.parameters.allSatisfy { $0.grad.allSatisfy { $0 == 0 } }, "input gradients leave parameter grads alone")
+    }
+
+    func testJacobianModeGradients() {
+        var rng = Xoshiro256(seed: 5)
+        for kind in [Activation.Kind.tanh, .softplus, .sigmoid] {
+            let net = Sequential.mlp(widths: [2, 6, 5, 1], activation: kind, initialization: .glorot, rng: &rng)
+            let x = randomMatrix(7, 2, &rng)
+            // Jacobian agrees with the input gradient.
+            let (f, j) = net.forwardWithJacobian(x)
+            let gx = net.inputGradient(x)
+            for i in 0..<7 { for k in 0..<2 { XCTAssertEqual(j[k][i, 0], gx[i, k], accuracy: 1e-5) } }
+            XCTAssertEqual(f.data, net.forward(x).data)
+            // L = Σ 0.3 f + Σ log(|∇f|² + 0.1): depends on the Jacobian, like the renormalized MI.
+            func loss() -> Float {
+                let (ff, jj) = net.forwardWithJacobian(x)
+                var s: Float = 0
+                for i in 0..<7 { s += 0.3 * ff[i, 0] + log(jj[0][i, 0] * jj[0][i, 0] + jj[1][i, 0] * jj[1][i, 0] + 0.1) }
+                return s
+            }
+            checkParameters(net, loss: loss, analytic: {
+                let (_, jj) = net.forwardWithJacobian(x)
+                let gf = Matrix<Float>(rows: 7, cols: 1, repeating: 0.3)
+                var g0 = Matrix<Float>(rows: 7, cols: 1), g1 = Matrix<Float>(rows: 7, cols: 1)
+                for i in 0..<7 {
+                    let n2 = jj[0][i, 0] * jj[0][i, 0] + jj[1][i, 0] * jj[1][i, 0] + 0.1
+                    g0[i, 0] = 2 * jj[0][i, 0] / n2; g1[i, 0] = 2 * jj[1][i, 0] / n2
+                }
+                net.backwardWithJacobian(gf, [g0, g1])
+            }, tolerance: 3e-2)
+        }
+    }
+}
+
+final class TrainingTests: XCTestCase {
+    func testLearnsXORWithSGDAndAdam() {
+        let x = Matrix<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), labels = [0, 1, 1, 0]
+        for useAdam in [false, true] {
+            var rng = Xoshiro256(seed: 7)
+            let net = Sequential.mlp(widths: [2, 16, 2], activation: .tanh, initialization: .glorot, rng: &rng)
+            let opt: Optimizer = useAdam ? Adam(learningRate: 0.05) : SGD(learningRate: 0.2, momentum: 0.9)
+            var loss: Float = 10
+            for _ in 0..<400 {
+                let ce = Loss.softmaxCrossEntropy(net.forward(x, training: true), labels: labels)
+                loss = ce.loss
+                net.backward(ce.gradient)
+                opt.step(net.parameters)
+            }
+            XCTAssertLessThan(loss, 0.05, useAdam ? "Adam" : "SGD")
+        }
+    }
+
+    func testSameSeedSameTraining() {
+        func train() -> [Float] {
+            var rng = Xoshiro256(seed: 9)
+            let net = Sequential.mlp(widths: [3, 10, 1], batchNorm: true, rng: &rng)
+            let x = Matrix<Float>(rows: 64, cols: 3, data: (0..<192).map { _ in Float(rng.normal()) })
+            let y = Matrix<Float>(rows: 64, cols: 1, data: (0..<64).map { i in x.data[3 * i] - 2 * x.data[3 * i + 1] })
+            let opt = SGD(learningRate: 0.05, momentum: 0.9, weightDecay: 0.005)
+            for _ in 0..<5 {
+                for b in miniBatches(count: 64, batchSize: 16, rng: &rng) {
+                    let (_, g) = Loss.meanSquaredError(net.forward(x.selectingRows(b), training: true), y.selectingRows(b))
+                    net.backward(g); opt.step(net.parameters)
+                }
+            }
+            return net.parameters.flatMap(\.value)
+        }
+        XCTAssertEqual(train(), train())
+    }
+}
