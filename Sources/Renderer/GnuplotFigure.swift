@@ -79,7 +79,7 @@ enum GnuplotFigure {
         """
         var index = 0
         for panel in fig.panels {
-            s += "reset\nset key top right noenhanced box opaque\nset grid lc rgb '#dddddd'\n"
+            s += "reset\nset key bottom right noenhanced box opaque\nset grid lc rgb '#dddddd'\n"
             if !panel.title.isEmpty { s += "set title \(quote(panel.title))\n" }
             if !panel.xLabel.isEmpty { s += "set xlabel \(quote(panel.xLabel))\n" }
             if !panel.yLabel.isEmpty { s += "set ylabel \(quote(panel.yLabel))\n" }
@@ -100,11 +100,22 @@ enum GnuplotFigure {
                         s += "set ytics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")\n"
                     }
                 }
+                if panel.series.isEmpty { s += "set key off\n" }
                 if h.contours {
-                    s += "set view map\nset contour base\nset cntrparam levels 10\nunset surface\nset pm3d map\n"
-                    s += "splot \(quote(dataName)) index \(index) using 1:2:3 with pm3d notitle, '' index \(index) using 1:2:3 with lines lc rgb 'black' notitle nosurface\n"
+                    // Contour lines are computed into a datablock, then drawn over the image.
+                    s += "set contour base\nset cntrparam levels 10\nunset surface\nset view map\n"
+                    s += "set table $contours\(index)\nsplot \(quote(dataName)) index \(index) using 1:2:3 with lines notitle\nunset table\n"
+                    s += "unset contour\n"
+                    plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")
+                    plots.append("$contours\(index) using 1:2 with lines lc rgb 'black' lw 1 notitle")
                     index += 1
-                    if !panel.series.isEmpty { index += panel.series.count }
+                    for series in panel.series {
+                        let title = series.label.isEmpty ? "notitle" : "title \(quote(series.label))"
+                        let st = style(series)
+                        plots.append("\(quote(dataName)) index \(index) \(st.hasPrefix("using") ? "" : "using 1:2 ")\(st) \(title)")
+                        index += 1
+                    }
+                    s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
                     continue
                 }
                 plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")

@@ -41,28 +41,76 @@ public final class Activation: Layer {
 
     public func forward(_ x: Matrix<Float>, training: Bool) -> Matrix<Float> {
         z = x
-        if kind == .relu { return x.map { $0 > 0 ? $0 : 0 } }
-        return x.map(value)
+        var out = Matrix<Float>(rows: x.rows, cols: x.cols)
+        let k = kind
+        x.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
+            switch k {
+            case .relu: for i in 0..<o.count { o[i] = a[i] > 0 ? a[i] : 0 }
+            case .tanh: for i in 0..<o.count { o[i] = Foundation.tanh(a[i]) }
+            default: for i in 0..<o.count { o[i] = value(a[i]) }
+            }
+        } }
+        return out
     }
 
     public func backward(_ g: Matrix<Float>) -> Matrix<Float> {
-        if kind == .relu { return g.zipMap(z) { $1 > 0 ? $0 : 0 } }
-        return g.zipMap(z) { $0 * self.d1($1) }
+        var out = Matrix<Float>(rows: g.rows, cols: g.cols)
+        let k = kind
+        g.data.withUnsafeBufferPointer { gg in z.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
+            switch k {
+            case .relu: for i in 0..<o.count { o[i] = a[i] > 0 ? gg[i] : 0 }
+            case .tanh: for i in 0..<o.count { let t = Foundation.tanh(a[i]); o[i] = gg[i] * (1 - t * t) }
+            default: for i in 0..<o.count { o[i] = gg[i] * d1(a[i]) }
+            }
+        } } }
+        return out
     }
+
+    /// σ′(z) and σ″(z) from the last tangent forward pass.
+    private var slope = [Float](), curve = [Float]()
 
     public func forwardTangent(_ x: Matrix<Float>, _ tangents: [Matrix<Float>]) -> (Matrix<Float>, [Matrix<Float>]) {
         z = x; lastTangents = tangents
-        let slope = x.map(d1)
-        return (x.map(value), tangents.map { $0.zipMap(slope, *) })
+        let n = x.data.count
+        var out = Matrix<Float>(rows: x.rows, cols: x.cols)
+        slope = [Float](repeating: 0, count: n); curve = [Float](repeating: 0, count: n)
+        x.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
+            slope.withUnsafeMutableBufferPointer { s1 in curve.withUnsafeMutableBufferPointer { s2 in
+                if kind == .tanh {
+                    for i in 0..<n { let t = Foundation.tanh(a[i]); o[i] = t; s1[i] = 1 - t * t; s2[i] = -2 * t * (1 - t * t) }
+                } else {
+                    for i in 0..<n { o[i] = value(a[i]); s1[i] = d1(a[i]); s2[i] = d2(a[i]) }
+                }
+            } }
+        } }
+        let pushed = tangents.map { t -> Matrix<Float> in
+            var r = Matrix<Float>(rows: t.rows, cols: t.cols)
+            t.data.withUnsafeBufferPointer { tt in slope.withUnsafeBufferPointer { s1 in r.data.withUnsafeMutableBufferPointer { o in
+                for i in 0..<n { o[i] = tt[i] * s1[i] }
+            } } }
+            return r
+        }
+        return (out, pushed)
     }
 
     public func backwardTangent(_ g: Matrix<Float>, _ gt: [Matrix<Float>]) -> (Matrix<Float>, [Matrix<Float>]) {
-        let slope = z.map(d1), curve = z.map(d2)
-        var gz = g.zipMap(slope, *)
+        let n = g.data.count
+        var gz = Matrix<Float>(rows: g.rows, cols: g.cols)
+        g.data.withUnsafeBufferPointer { gg in slope.withUnsafeBufferPointer { s1 in gz.data.withUnsafeMutableBufferPointer { o in
+            for i in 0..<n { o[i] = gg[i] * s1[i] }
+        } } }
+        var gtOut = [Matrix<Float>]()
         for (t, gtk) in zip(lastTangents, gt) {
-            let extra = gtk.zipMap(t, *).zipMap(curve, *)
-            gz = gz.zipMap(extra, +)
+            var r = Matrix<Float>(rows: g.rows, cols: g.cols)
+            t.data.withUnsafeBufferPointer { tt in gtk.data.withUnsafeBufferPointer { gk in
+                slope.withUnsafeBufferPointer { s1 in curve.withUnsafeBufferPointer { s2 in
+                    gz.data.withUnsafeMutableBufferPointer { o in r.data.withUnsafeMutableBufferPointer { ro in
+                        for i in 0..<n { o[i] += gk[i] * tt[i] * s2[i]; ro[i] = gk[i] * s1[i] }
+                    } }
+                } }
+            } }
+            gtOut.append(r)
         }
-        return (gz, gt.map { $0.zipMap(slope, *) })
+        return (gz, gtOut)
     }
 }
