@@ -1,0 +1,137 @@
+import Foundation
+import Numerics
+
+/// A hard assignment of the states x of a variable to `states` clusters σ̃, and the information it keeps.
+public struct HardClustering: Sendable {
+    /// `assignment[x]` ∈ 0..<states for every x in the alphabet (unobserved x go to cluster 0).
+    public let assignment: [Int]
+    public let states: Int
+    /// I(σ0; σ̃) in bits (plug-in, on the data the clustering was fitted to).
+    public let information: Double
+}
+
+/// Zero-temperature (hard-clustering) information bottleneck for a binary target, Eqs (4)–(7) of the paper:
+/// start from an assignment x → σ̃, compute P(σ0|σ̃), reassign every x to argmin_σ̃ D_KL(P(σ0|x) ‖ P(σ0|σ̃)), iterate
+/// to a fixed point; keep the best of several restarts.
+///
+/// For a binary σ0 the divergence D_KL(q_x‖q_c) = −H(q_x) − q_x ln q_c − (1−q_x) ln(1−q_c) is, up to a term independent
+/// of c, a line in q_x tangent to the convex function −H at q_c; so after sorting the states by q_x and the clusters by
+/// q_c the argmin is found by a single monotone sweep (O(n + M) per iteration instead of O(nM)). `reassignBruteForce`
+/// evaluates Eq (6)–(7) literally and is used to test the sweep.
+public enum HardBottleneck {
+    /// Best of `restarts` runs: restart 0 starts from the equal-mass contiguous split of the states sorted by
+    /// P(σ0=1|x); the others from uniformly random assignments drawn from `rng`.
+    public static func cluster(_ joint: BinaryJoint, states m: Int, restarts: Int, rng: inout Xoshiro256,
+                               maxIterations: Int = 500) -> HardClustering {
+        precondition(m >= 1 && restarts >= 1)
+        let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
+        var assignment = [Int](repeating: 0, count: joint.size)
+        if observed.count <= m {
+            for (k, x) in observed.enumerated() { assignment[x] = k }
+            return HardClustering(assignment: assignment, states: m, information: joint.mutualInformation)
+        }
+        let n0 = observed.map { joint.n0[$0] }, n1 = observed.map { joint.n1[$0] }
+        let n = observed.count
+        let q = (0..<n).map { n1[$0] / (n0[$0] + n1[$0]) }
+        let order = (0..<n).sorted { q[$0] < q[$1] || (q[$0] == q[$1] && $0 < $1) }
+        var best: [Int] = [], bestI = -1.0
+        for r in 0..<restarts {
+            var a = [Int](repeating: 0, count: n)
+            if r == 0 {
+                let total = n0.reduce(0, +) + n1.reduce(0, +)
+                var acc = 0.0
+                for i in order {
+                    let w = n0[i] + n1[i]
+                    a[i] = min(m - 1, Int((acc + w / 2) / total * Double(m)))
+                    acc += w
+                }
+            } else {
+                for i in 0..<n { a[i] = rng.int(below: m) }
+            }
+            iterate(&a, n0: n0, n1: n1, q: q, order: order, m: m, maxIterations: maxIterations)
+            let info = information(a, n0: n0, n1: n1, m: m)
+            if info > bestI + 1e-13 { bestI = info; best = a }
+        }
+        for (k, x) in observed.enumerated() { assignment[x] = best[k] }
+        return HardClustering(assignment: assignment, states: m, information: bestI)
+    }
+
+    /// I(σ0; σ̃) in bits for an assignment of the observed states.
+    static func information(_ a: [Int], n0: [Double], n1: [Double], m: Int) -> Double {
+        var c0 = [Double](repeating: 0, count: m), c1 = c0
+        for i in 0..<a.count { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
+        return BinaryInfo.mutualInformation(n0: c0, n1: c1)
+    }
+
+    /// Iterates Eqs (4)–(7) until no state changes cluster.
+    static func iterate(_ a: inout [Int], n0: [Double], n1: [Double], q: [Double], order: [Int], m: Int, maxIterations: Int) {
+        var c0 = [Double](repeating: 0, count: m), c1 = c0
+        var la = [Double](repeating: 0, count: m), lb = la
+        for _ in 0..<maxIterations {
+            for c in 0..<m { c0[c] = 0; c1[c] = 0 }
+            for i in 0..<a.count { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
+            var active = [Int]()
+            for c in 0..<m where c0[c] + c1[c] > 0 {
+                let t = c0[c] + c1[c]
+                la[c] = log(max(c1[c], 1e-300) / t); lb[c] = log(max(c0[c], 1e-300) / t)
+                active.append(c)
+            }
+            active.sort { let x = c1[$0] / (c0[$0] + c1[$0]), y = c1[$1] / (c0[$1] + c1[$1]); return x < y || (x == y && $0 < $1) }
+            var changed = false, p = 0
+            for i in order {
+                let qi = q[i]
+                @inline(__always) func f(_ c: Int) -> Double { (qi > 0 ? qi * la[c] : 0) + (qi < 1 ? (1 - qi) * lb[c] : 0) }
+                while p + 1 < active.count && f(active[p + 1]) >= f(active[p]) { p += 1 }
+                if a[i] != active[p] && f(active[p]) > f(a[i]) { a[i] = active[p]; changed = true }
+            }
+            if !changed { return }
+        }
+    }
+
+    /// One literal reassignment step, Eqs (4)–(7): D_KL of each state to each non-empty cluster, argmin (lowest index on ties).
+    static func reassignBruteForce(_ a: [Int], n0: [Double], n1: [Double], m: Int) -> [Int] {
+        var c0 = [Double](repeating: 0, count: m), c1 = c0
+        for i in 0..<a.count { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
+        return (0..<a.count).map { i in
+            let p1 = n1[i] / (n0[i] + n1[i])
+            var bestC = a[i], bestD = Double.infinity
+            for c in 0..<m where c0[c] + c1[c] > 0 {
+                let r1 = c1[c] / (c0[c] + c1[c])
+                var d = 0.0
+                if p1 > 0 { d += p1 * log(p1 / r1) }
+                if p1 < 1 { d += (1 - p1) * log((1 - p1) / (1 - r1)) }
+                if d < bestD - 1e-12 { bestD = d; bestC = c }
+            }
+            return bestC
+        }
+    }
+
+    /// The exact optimum of I(σ0; σ̃) over all hard clusterings into `m` states. For a binary target the optimal
+    /// clusters are intervals of the states sorted by P(σ0=1|x), so dynamic programming over the n sorted states
+    /// finds it in O(m n²). Used to check how close the iterative algorithm comes.
+    public static func exactOptimum(_ joint: BinaryJoint, states m: Int) -> Double {
+        let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
+        let n = observed.count
+        if n <= m { return joint.mutualInformation }
+        let sorted = observed.sorted {
+            let a = joint.n1[$0] / (joint.n0[$0] + joint.n1[$0]), b = joint.n1[$1] / (joint.n0[$1] + joint.n1[$1])
+            return a < b || (a == b && $0 < $1)
+        }
+        var p0 = [Double](repeating: 0, count: n + 1), p1 = p0
+        for (k, x) in sorted.enumerated() { p0[k + 1] = p0[k] + joint.n0[x]; p1[k + 1] = p1[k] + joint.n1[x] }
+        // cost(i, j) = conditional-entropy contribution (nats × count) of the interval [i, j)
+        func cost(_ i: Int, _ j: Int) -> Double { BinaryInfo.nH(p1[j] - p1[i], p1[j] - p1[i] + p0[j] - p0[i]) }
+        var dp = (0...n).map { cost(0, $0) }
+        for _ in 1..<m {
+            var next = dp
+            for j in 1...n {
+                var b = dp[j]
+                for i in 1..<j { b = min(b, dp[i] + cost(i, j)) }
+                next[j] = b
+            }
+            dp = next
+        }
+        let total = p0[n] + p1[n]
+        return max(0, (BinaryInfo.nH(p1[n], total) - dp[n]) / total) / log(2)
+    }
+}
