@@ -1,0 +1,130 @@
+import Foundation
+import AnalysisKit
+import Numerics
+
+/// Fig 2: series expansion vs compression for the K = 8 most informative partners of every σ0.
+enum Fig2Analysis {
+    static let descriptor = AnalysisDescriptor(
+        name: "retina.fig2",
+        summary: "Coding cost of series truncations vs fraction of information captured by hard-IB compression, for all cells",
+        datasets: [RetinaData.datasetID]) { ctx in try run(ctx) }
+
+    static func run(_ ctx: AnalysisContext) throws -> AnalysisOutput {
+        let p = ctx.parameters
+        let requested = try p.int("neuron", default: -1, range: -1...100_000)
+        let splits = try p.int("splits", default: 10, range: 2...1000)
+        let trainFraction = try p.double("train_fraction", default: 0.6, range: 0.1...0.9)
+        let fiSplits = try p.int("fi_splits", default: 2, range: 1...100)
+        let restarts = try p.int("restarts", default: 5, range: 1...1000)
+        let ridge = try p.double("ridge", default: 1.0, range: 0...1e6)
+        let mMax = try p.int("m_max", default: 20, range: 2...255)
+        let densityMs = try p.ints("density_m", default: [2, 4, 6, 8, 11, 15])
+        let seed = try p.int("seed", default: 1, range: 0...Int.max)
+        let cells = try p.int("cells", default: -1, range: -1...100_000)
+        try p.rejectUnused()
+        let (raster, mi) = try RetinaData.load(ctx)
+        let s0Example = try RetinaData.exampleNeuron(requested, raster: raster, mi: mi)
+        let orders = [1, 2, 3, 4, 5]
+        let grid = Array(1...mMax)
+        guard densityMs.allSatisfy({ grid.contains($0) }) else {
+            throw ParameterError(key: "density_m", line: nil, message: "values must lie in 1...\(mMax)")
+        }
+        let settings = SweepSettings(mGrid: grid, restarts: restarts, splits: fiSplits)
+        let n = cells < 0 ? raster.neurons : min(cells, raster.neurons)
+        var costs = [CodingCostResult?](repeating: nil, count: raster.neurons)
+        var comps = [CompressionCase?](repeating: nil, count: raster.neurons)
+        var failure: Error?
+        let lock = NSLock()
+        let root = Xoshiro256(seed: UInt64(seed))
+        let targets = Array(Set(Array(0..<n) + [s0Example])).sorted()
+        var done = 0
+        costs.withUnsafeMutableBufferPointer { cslot in
+            comps.withUnsafeMutableBufferPointer { fslot in
+                let cs = cslot, fs = fslot
+                DispatchQueue.concurrentPerform(iterations: targets.count) { i in
+                    let s0 = targets[i]
+                    var rng = root.child(s0)
+                    let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
+                    let codes = raster.codes(partners)
+                    let rc = RepeatCounts(codes: codes, size: 256, target: raster.spikes[s0], repeats: raster.repeats, bins: raster.bins)
+                    do {
+                        cs[s0] = try CodingCostSweep.run(rc, partners: 8, orders: orders, splits: splits, trainFraction: trainFraction,
+                                                         ridge: ridge, rng: &rng)
+                    } catch { lock.lock(); failure = error; lock.unlock() }
+                    fs[s0] = CompressionSweep.run(codes: codes, alphabet: 256, target: raster.spikes[s0], raster: raster,
+                                                  settings: settings, rng: &rng)
+                    lock.lock(); done += 1; let d = done; lock.unlock()
+                    if d % 40 == 0 { ctx.progress("retina.fig2: \(d)/\(targets.count) cells") }
+                }
+            }
+        }
+        if let failure { throw failure }
+        let cellList = Array(0..<n)
+        let ex = costs[s0Example]!, exF = comps[s0Example]!
+        // (a) example coding cost vs parameters, (b) example FI vs M
+        let panelA = Panel(title: "(a) cell \(s0Example): series expansion", xLabel: "number of parameters", yLabel: "coding cost C",
+                           logX: true, series: [
+                            Series(label: "all data (± s.d. over 60/40 train/test splits)", style: .errorBars,
+                                   x: ex.parameters.map(Double.init), y: ex.full, yError: ex.testSD),
+                            Series(label: "test-set mean", style: .linesPoints, x: ex.parameters.map(Double.init), y: ex.testMean)])
+        let panelB = Panel(title: "(b) cell \(s0Example): compression", xLabel: "number of states M", yLabel: "FI",
+                           yRange: [0, 1.05], series: [
+                            Series(label: "hard IB (± random halves)", style: .errorBars, x: grid.map(Double.init), y: exF.fraction,
+                                   yError: exF.fractionError)])
+        // (c) densities of C per order over σ0, (d) densities of FI per M over σ0
+        let cGrid = Stats.linspace(-0.1, 1.1, 241)
+        let panelC = Panel(title: "(c) coding cost over all σ0", xLabel: "coding cost C", yLabel: "density",
+                           series: orders.enumerated().map { k, o in
+                            Series(label: "order \(o) (\(ex.parameters[k]) par.)", style: .lines, x: cGrid,
+                                   y: Fmt.errorAwareDensity(cellList.map { costs[$0]!.full[k] }, errors: cellList.map { costs[$0]!.testSD[k] }, grid: cGrid))
+                           })
+        let fGrid = Stats.linspace(0, 1.05, 211)
+        let panelD = Panel(title: "(d) fraction of information over all σ0", xLabel: "FI", yLabel: "density",
+                           series: densityMs.map { m in
+                            let k = m - 1
+                            return Series(label: "M = \(m)", style: .lines, x: fGrid,
+                                          y: Fmt.errorAwareDensity(cellList.map { comps[$0]!.fraction[k] },
+                                                                   errors: cellList.map { comps[$0]!.fractionError[k] }, grid: fGrid))
+                           })
+        let fig = Figure(id: "fig2", caption: "Series expansion vs compression. (a) Coding cost, Eq (9), of the series of Eq (2) truncated at orders 1–5 for cell \(s0Example) (all data; error bars: s.d. of the test-set cost over \(splits) random \(Int(trainFraction * 100))/\(100 - Int(trainFraction * 100)) splits of the repeats). (b) Fraction of information captured by the hard information bottleneck into M states (\(restarts) restarts; errors from \(fiSplits) random half-splits). (c, d) Densities over \(n) choices of σ0, each point smoothed by its own error bar.",
+                         altText: "Four panels: coding cost falling with parameters, FI rising to one with M, and their distributions over cells",
+                         panels: [panelA, panelB, panelC, panelD], columns: 2, panelWidth: 520, panelHeight: 380)
+        // Scalars
+        var values = [Scalar]()
+        var bs = root.child(9_999_999)
+        func bootMedian(_ x: [Double]) -> Double {
+            let b = (0..<200).map { _ in Stats.median((0..<x.count).map { _ in x[bs.int(below: x.count)] }) }
+            return Stats.standardDeviation(b)
+        }
+        var rows = [[String]]()
+        for (k, o) in orders.enumerated() {
+            let c = cellList.map { costs[$0]!.full[k] }
+            let ct = cellList.map { costs[$0]!.testMean[k] }
+            let med = Stats.median(c)
+            values.append(Scalar("retina.c_median_order\(o)", med, error: bootMedian(c), significantFigures: 2))
+            values.append(Scalar("retina.c_test_median_order\(o)", Stats.median(ct), error: bootMedian(ct), significantFigures: 2))
+            rows.append(["\(o)", "\(ex.parameters[k])", Fmt.f(med), Fmt.f(Stats.median(ct)),
+                         Fmt.f(Double(c.filter { $0 <= 0.1 }.count) / Double(c.count), 2)])
+        }
+        let c5 = cellList.map { costs[$0]!.full[4] }
+        values.append(Scalar("retina.c_order5_within10", Double(c5.filter { $0 <= 0.1 }.count) / Double(n),
+                             error: (0.25 / Double(n)).squareRoot(), significantFigures: 2))
+        values.append(Scalar("retina.c_example_order5", ex.full[4], error: ex.testSD[4], significantFigures: 2))
+        let fi11 = cellList.map { comps[$0]!.fraction[min(10, grid.count - 1)] }
+        values.append(Scalar("retina.fi_median_m11", Stats.median(fi11), error: bootMedian(fi11), significantFigures: 3))
+        if grid.count >= 15 {
+            let fi15 = cellList.map { comps[$0]!.fraction[14] }
+            values.append(Scalar("retina.fi_min_m15", fi15.min()!, error: Stats.median(cellList.map { comps[$0]!.fractionError[14] }),
+                                 significantFigures: 3))
+        }
+        // The M at which the median FI first matches the median (1 − C) of the fifth-order series.
+        let target = 1 - Stats.median(c5)
+        let mEquiv = grid.first { m in Stats.median(cellList.map { comps[$0]!.fraction[m - 1] }) >= target } ?? grid.last!
+        values.append(Scalar("retina.m_equiv_order5", Double(mEquiv), error: 1, significantFigures: 2))
+        values.append(Scalar("retina.fig2_example_neuron", Double(s0Example), significantFigures: 3, tolerance: .absolute(0)))
+        let table = Table(id: "fig2-costs", caption: "Coding cost over the \(n) choices of σ0 (K = 8 best partners): median on all data, median on test sets, fraction of cells within 10% of the optimum (C ≤ 0.1)",
+                          columns: ["order", "parameters", "median C (all data)", "median C (test)", "fraction C ≤ 0.1"], rows: rows)
+        return AnalysisOutput(tables: [table], figures: [fig], values: values,
+                              notes: ["retina.fig2: \(n) cells, \(splits) train/test splits, \(fiSplits) half-splits, \(restarts) IB restarts, ridge \(ridge), seed \(seed)"])
+    }
+}

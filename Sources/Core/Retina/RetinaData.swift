@@ -1,0 +1,63 @@
+import Foundation
+import AnalysisKit
+
+/// The dataset of the paper and a per-process cache of its decoded raster and pairwise informations.
+enum RetinaData {
+    static let datasetID = "retina/bint_fishmovie32_100.mat"
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: (SpikeRaster, [[Double]])] = [:]
+
+    /// The spike raster and the matrix of pairwise I(σi;σj), loaded once per process.
+    static func load(_ context: AnalysisContext) throws -> (raster: SpikeRaster, mi: [[Double]]) {
+        let url = try context.dataset(datasetID)
+        lock.lock(); defer { lock.unlock() }
+        if let c = cache[url.path] { return c }
+        context.progress("reading \(url.lastPathComponent)")
+        let raster = try SpikeRaster(matFile: url)
+        let mi = PartnerRanking.pairwiseInformation(raster)
+        cache[url.path] = (raster, mi)
+        return (raster, mi)
+    }
+
+    /// Neuron chosen as σ0 for the single-cell examples: `neuron` if ≥ 0, else the cell whose 8 best partners share
+    /// the most information with it.
+    static func exampleNeuron(_ requested: Int, raster: SpikeRaster, mi: [[Double]]) throws -> Int {
+        if requested >= 0 {
+            guard requested < raster.neurons else { throw RetinaError("neuron \(requested) out of range 0..<\(raster.neurons)") }
+            return requested
+        }
+        var best = 0, bestI = -1.0
+        for s0 in 0..<raster.neurons {
+            let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
+            let rc = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
+                                  repeats: raster.repeats, bins: raster.bins)
+            let i = rc.joint().mutualInformation
+            if i > bestI { bestI = i; best = s0 }
+        }
+        return best
+    }
+}
+
+/// Formatting and small statistics helpers for the analyses.
+enum Fmt {
+    static func f(_ x: Double, _ d: Int = 3) -> String { x.isFinite ? String(format: "%.\(d)f", x) : "–" }
+    /// Gaussian mixture density with per-point widths √(h² + e_i²): a KDE that takes each point's error bar into account.
+    static func errorAwareDensity(_ x: [Double], errors: [Double], grid: [Double]) -> [Double] {
+        let sd = Numerics_sd(x)
+        let h = max(1.06 * sd * pow(Double(max(x.count, 1)), -0.2), 1e-3)
+        return grid.map { g in
+            var s = 0.0
+            for (xi, ei) in zip(x, errors) {
+                let w = (h * h + ei * ei).squareRoot()
+                let z = (g - xi) / w
+                s += exp(-0.5 * z * z) / (w * (2 * Double.pi).squareRoot())
+            }
+            return s / Double(max(x.count, 1))
+        }
+    }
+    private static func Numerics_sd(_ x: [Double]) -> Double {
+        guard x.count > 1 else { return 0 }
+        let m = x.reduce(0, +) / Double(x.count)
+        return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot()
+    }
+}
