@@ -6,7 +6,7 @@ import Numerics
 public struct CoarseGrainingStep: Sendable {
     /// `cases[σ0][group]`.
     public var cases: [[CompressionCase]]
-    /// Global error ΔFI(M): median over all cases of the FI error at that M.
+    /// Global error ΔFI (same for every M): median over all cases of the relative error of the available information.
     public var deltaFI: [Double]
     /// D_FI(M): fraction of cases with FI(M) ≥ 1 − ΔFI(M).
     public var withinErrors: [Double]
@@ -93,15 +93,16 @@ public struct CoarseGraining: Sendable {
         steps.append(st)
     }
 
-    /// ΔFI(M) and D_FI(M) over the cases of the chosen σ0s.
+    /// ΔFI and D_FI(M) over the cases of the chosen σ0s. The error of FI is taken as the relative error of the available
+    /// information, ΔFI(σ0,{σj}) = δI(σ0;{σj}) / I(σ0;{σj}) (random halves); the global ΔFI is its median, so a case
+    /// counts as captured when I_max(M) is within errors of the available information.
     static func criterionCurve(_ cases: [[CompressionCase]], sigma0s: [Int], gridCount: Int) -> ([Double], [Double]) {
-        var delta = [Double](), within = [Double]()
+        let chosen = sigma0s.flatMap { cases[$0] }
+        let d = Stats.median(chosen.map { $0.available > 0 ? $0.availableError / $0.available : 1 })
+        var within = [Double]()
         for k in 0..<gridCount {
-            let chosen = sigma0s.flatMap { cases[$0] }
-            let d = Stats.median(chosen.map { $0.fractionError[k] })
-            delta.append(d)
             within.append(Double(chosen.filter { $0.fraction[k] >= 1 - d }.count) / Double(chosen.count))
         }
-        return (delta, within)
+        return ([Double](repeating: d, count: gridCount), within)
     }
 }

@@ -12,7 +12,7 @@ enum Fig2Analysis {
     static func run(_ ctx: AnalysisContext) throws -> AnalysisOutput {
         let p = ctx.parameters
         let requested = try p.int("neuron", default: -1, range: -1...100_000)
-        let splits = try p.int("splits", default: 10, range: 2...1000)
+        let splits = try p.int("splits", default: 5, range: 2...1000)
         let trainFraction = try p.double("train_fraction", default: 0.6, range: 0.1...0.9)
         let fiSplits = try p.int("fi_splits", default: 2, range: 1...100)
         let restarts = try p.int("restarts", default: 5, range: 1...1000)

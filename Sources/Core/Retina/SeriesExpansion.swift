@@ -27,7 +27,7 @@ public struct SeriesExpansion: Sendable {
     }
 
     /// Maximum-likelihood fit to counts over the 2^K states; returns ĥ_eff for every state (nats).
-    public func fit(_ joint: BinaryJoint, ridge: Double = 1.0, maxIterations: Int = 60) throws -> [Double] {
+    public func fit(_ joint: BinaryJoint, ridge: Double = 1.0, maxIterations: Int = 30) throws -> [Double] {
         precondition(joint.size == 1 << partners)
         let x = design()
         let ns = (0..<joint.size).map { joint.n0[$0] + joint.n1[$0] }
@@ -56,7 +56,7 @@ public struct SeriesExpansion: Sendable {
             let step = try hess.solve(grad)
             var maxStep = 0.0
             for t in 0..<p { beta[t] += step[t]; maxStep = max(maxStep, abs(step[t])) }
-            if maxStep < 1e-9 { break }
+            if maxStep < 1e-6 { break }
         }
         return Matrix.product(x, Matrix(rows: p, cols: 1, data: beta)).data
     }
