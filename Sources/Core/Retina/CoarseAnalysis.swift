@@ -10,7 +10,7 @@ enum CoarseAnalysis {
         summary: "Coarse-graining steps 1–3: D_FI(M), M* per step with linear fit, and I(σ0;σ̃) vs I(σ0;s)",
         datasets: [RetinaData.datasetID]) { ctx in try run(ctx) }
 
-    static let defaultGrid = Array(1...24) + Array(stride(from: 26, through: 60, by: 2))
+    static let defaultGrid = Array(1...16) + Array(stride(from: 18, through: 48, by: 2))
 
     static func run(_ ctx: AnalysisContext) throws -> AnalysisOutput {
         let p = ctx.parameters

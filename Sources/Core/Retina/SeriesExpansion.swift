@@ -36,8 +36,21 @@ public struct SeriesExpansion: Sendable {
         let p = x.cols
         var beta = [Double](repeating: 0, count: p)
         beta[0] = log(max(ones, 0.5) / max(total - ones, 0.5))
+        func fields(_ b: [Double]) -> [Double] { Matrix.product(x, Matrix(rows: p, cols: 1, data: b)).data }
+        // Penalised log-likelihood (nats); Newton steps are halved until it increases.
+        func objective(_ b: [Double]) -> Double {
+            let h = fields(b)
+            var l = 0.0
+            for s in 0..<joint.size where ns[s] > 0 {
+                let sp = h[s] > 0 ? h[s] + log1p(exp(-h[s])) : log1p(exp(h[s]))
+                l += joint.n1[s] * h[s] - ns[s] * sp
+            }
+            for t in 1..<p { l -= 0.5 * ridge * b[t] * b[t] }
+            return l
+        }
+        var current = objective(beta)
         for _ in 0..<maxIterations {
-            let h = Matrix.product(x, Matrix(rows: p, cols: 1, data: beta)).data
+            let h = fields(beta)
             var grad = [Double](repeating: 0, count: p)
             var xw = x
             for s in 0..<joint.size {
@@ -54,9 +67,19 @@ public struct SeriesExpansion: Sendable {
             for t in 1..<max(p, 1) { grad[t] -= ridge * beta[t]; hess[t, t] += ridge }
             hess[0, 0] += 1e-9
             let step = try hess.solve(grad)
-            var maxStep = 0.0
-            for t in 0..<p { beta[t] += step[t]; maxStep = max(maxStep, abs(step[t])) }
-            if maxStep < 1e-6 { break }
+            var scale = 1.0, accepted = false, trial = beta, value = current
+            for _ in 0..<40 {
+                trial = (0..<p).map { beta[$0] + scale * step[$0] }
+                value = objective(trial)
+                if value >= current - 1e-12 * abs(current) { accepted = true; break }
+                scale /= 2
+            }
+            if !accepted { break }
+            let maxStep = (0..<p).reduce(0.0) { max($0, abs(scale * step[$1])) }
+            beta = trial
+            let gain = value - current
+            current = value
+            if maxStep < 1e-6 || gain < 1e-10 * max(1, abs(current)) { break }
         }
         return Matrix.product(x, Matrix(rows: p, cols: 1, data: beta)).data
     }
