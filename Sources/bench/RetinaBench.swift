@@ -29,14 +29,26 @@ func runRetinaBenchmarks() throws {
     for rep in 0..<5 {
         var rng = Xoshiro256(seed: UInt64(rep))
         let t0 = DispatchTime.now().uptimeNanoseconds
-        curve = ms.map { HardBottleneck.cluster(joint, states: $0, restarts: restarts, rng: &rng).information }
+        var previous: [Int]? = nil
+        curve = ms.map { m in
+            let c = HardBottleneck.cluster(joint, states: m, restarts: restarts, rng: &rng, warmStart: previous)
+            previous = c.assignment
+            return c.information
+        }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
     let available = joint.mutualInformation
-    print(String(format: "hard IB, 256 states, M = 1…45, %d restarts: %.4f s (I(σ0;x) = %.4f bits, I at M=11: %.4f, M=45: %.4f)",
+    print(String(format: "hard IB curve, 256 states, M = 1…45, %d restarts + warm start from M−1: %.4f s (I(σ0;x) = %.4f bits, I at M=11: %.4f, M=45: %.4f)",
                  restarts, best, available, curve[10], curve[44]))
     let exact11 = HardBottleneck.exactOptimum(joint, states: 11)
-    print(String(format: "exact optimum at M = 11 (interval DP): %.4f bits", exact11))
+    var exactTime = Double.infinity, exactCurve = [Double]()
+    for _ in 0..<5 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        exactCurve = HardBottleneck.exactCurve(joint, ms: ms).map(\.information)
+        exactTime = min(exactTime, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    print(String(format: "exact optimum, interval DP for M = 1…45: %.4f s (M=11: %.4f bits, single-M DP %.4f; M=45: %.4f)",
+                 exactTime, exactCurve[10], exact11, exactCurve[44]))
 
     // Peer: embo (deterministic IB, alpha = 0, 30 β values, 3 restarts).
     let fm = FileManager.default
@@ -49,7 +61,8 @@ func runRetinaBenchmarks() throws {
     do { try check.run(); check.waitUntilExit() } catch { print("embo peer: python3 not available (\(error))"); return }
     guard check.terminationStatus == 0 else { print("embo peer: `import embo` failed; install it with `pip install embo` to compare"); return }
     let total = joint.total
-    let pxy = (0..<256).map { String(format: "%.12e %.12e", joint.n0[$0] / total, joint.n1[$0] / total) }.joined(separator: "\n")
+    // embo needs every row to have mass: drop the states that never occur.
+    let pxy = (0..<256).filter { joint.n0[$0] + joint.n1[$0] > 0 }.map { String(format: "%.12e %.12e", joint.n0[$0] / total, joint.n1[$0] / total) }.joined(separator: "\n")
     let tmp = fm.temporaryDirectory.appendingPathComponent("retina_bench_pxy_\(ProcessInfo.processInfo.processIdentifier).txt")
     try pxy.write(to: tmp, atomically: true, encoding: .utf8)
     defer { try? fm.removeItem(at: tmp) }
@@ -62,9 +75,10 @@ func runRetinaBenchmarks() throws {
     p.waitUntilExit()
     guard p.terminationStatus == 0,
           let line = String(data: out, encoding: .utf8)?.split(separator: "\n").last,
-          let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let secs = obj["seconds"] as? Double else { print("embo peer: failed (status \(p.terminationStatus))"); return }
-    let iy = obj["max_iy_bits"] as? Double ?? .nan
+          case let fields = line.split(separator: " ").compactMap({ Double($0) }), fields.count == 3 else {
+        print("embo peer: failed (status \(p.terminationStatus))"); return
+    }
+    let secs = fields[0], iy = fields[1]
     print(String(format: "embo DIB curve (30 β, 3 restarts): %.4f s, max I(T;Y) = %.4f bits", secs, iy))
-    print(String(format: "ratio embo / hard IB: %.1f× (different algorithms producing the same kind of curve)", secs / best))
+    print(String(format: "ratio embo / hard IB: %.0f× (embo traces the soft/deterministic IB curve over β; ours runs the hard IB at fixed M — same joint, same kind of curve)", secs / best))
 }

@@ -59,3 +59,21 @@ final class HardBottleneckTests: XCTestCase {
 extension HardClustering {
     func compressedInformation(_ j: BinaryJoint) -> Double { j.compressed(assignment, states: states).mutualInformation }
 }
+
+final class ExactCurveTests: XCTestCase {
+    func testExactCurveMatchesSingleOptimaAndItsAssignments() {
+        var rng = Xoshiro256(seed: 21)
+        var n0 = [Double](), n1 = [Double]()
+        for _ in 0..<30 { let t = Double(1 + rng.int(below: 100)); let k = (t * rng.uniform()).rounded(); n0.append(t - k); n1.append(k) }
+        let j = BinaryJoint(n0: n0, n1: n1)
+        let ms = [1, 2, 3, 5, 8, 40]
+        let curve = HardBottleneck.exactCurve(j, ms: ms)
+        for (m, c) in zip(ms, curve) {
+            XCTAssertEqual(c.information, HardBottleneck.exactOptimum(j, states: m), accuracy: 1e-12, "M = \(m)")
+            XCTAssertTrue(c.assignment.allSatisfy { $0 < m })
+            XCTAssertEqual(j.compressed(c.assignment, states: m).mutualInformation, c.information, accuracy: 1e-12)
+            let ib = HardBottleneck.cluster(j, states: m, restarts: 3, rng: &rng)
+            XCTAssertLessThanOrEqual(ib.information, c.information + 1e-12)
+        }
+    }
+}

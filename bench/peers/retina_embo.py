@@ -1,7 +1,7 @@
 """Peer benchmark for the Retina module: the information-bottleneck curve of a fixed joint distribution P(x, y)
 computed by the Python package embo (deterministic IB, alpha = 0). Usage: retina_embo.py PXY.txt REPEATS
-PXY.txt holds one row per state x with P(x, y=0) and P(x, y=1). Prints one JSON line."""
-import json, sys, time
+PXY.txt holds one row per state x with P(x, y=0) and P(x, y=1). Prints one line: seconds (best of REPEATS), max I(T;Y) in bits, number of curve points."""
+import sys, time
 import numpy as np
 from embo import InformationBottleneck
 
@@ -15,4 +15,4 @@ for r in range(repeats):
     times.append(time.perf_counter() - t0)
     best = float(np.max(iy))
 # embo reports information in bits
-print(json.dumps({"seconds": min(times), "max_iy_bits": best, "points": int(len(iy))}))
+print(f"{min(times):.6f} {best:.6f} {int(np.size(iy))}")

@@ -9,9 +9,11 @@ public struct SweepSettings: Sendable {
     public var restarts: Int
     /// Random half-splits of the repeats for error bars (each gives two halves).
     public var splits: Int
-    public init(mGrid: [Int], restarts: Int, splits: Int) {
+    /// Use the exact interval optimum (dynamic programming) instead of the iterative hard IB.
+    public var exact: Bool
+    public init(mGrid: [Int], restarts: Int, splits: Int, exact: Bool = false) {
         precondition(!mGrid.isEmpty && mGrid.allSatisfy { $0 >= 1 && $0 <= 255 } && mGrid == mGrid.sorted())
-        self.mGrid = mGrid; self.restarts = restarts; self.splits = splits
+        self.mGrid = mGrid; self.restarts = restarts; self.splits = splits; self.exact = exact
     }
 }
 
@@ -48,17 +50,25 @@ public enum CompressionSweep {
         let availHalves = halves.map(\.mutualInformation)
         var captured = [Double](), assignments = [[UInt8]]()
         var halfCaptured = [Double](repeating: 0, count: halves.count)
+        var halfAssign = [[Int]?](repeating: nil, count: halves.count)
+        var previous: [Int]? = nil
         var fraction = [Double](), fractionErr = [Double]()
         var bestFull = -1.0, bestAssignment = [UInt8]()
-        for m in settings.mGrid {
-            let c = HardBottleneck.cluster(full, states: m, restarts: settings.restarts, rng: &rng)
+        let exactFull = settings.exact ? HardBottleneck.exactCurve(full, ms: settings.mGrid) : []
+        let exactHalves = settings.exact ? halves.map { HardBottleneck.exactCurve($0, ms: settings.mGrid) } : []
+        for (g, m) in settings.mGrid.enumerated() {
+            let c = settings.exact ? exactFull[g]
+                : HardBottleneck.cluster(full, states: m, restarts: settings.restarts, rng: &rng, warmStart: previous)
+            previous = c.assignment
             // I_max(M) cannot decrease with M: a solution with fewer states is admissible with more.
             if c.information > bestFull { bestFull = c.information; bestAssignment = c.assignment.map { UInt8($0) } }
             captured.append(bestFull)
             assignments.append(bestAssignment)
             var fh = [Double]()
             for (k, hj) in halves.enumerated() {
-                let ch = HardBottleneck.cluster(hj, states: m, restarts: settings.restarts, rng: &rng)
+                let ch = settings.exact ? exactHalves[k][g]
+                    : HardBottleneck.cluster(hj, states: m, restarts: settings.restarts, rng: &rng, warmStart: halfAssign[k])
+                halfAssign[k] = ch.assignment
                 halfCaptured[k] = max(halfCaptured[k], ch.information)
                 fh.append(availHalves[k] > 0 ? halfCaptured[k] / availHalves[k] : 1)
             }

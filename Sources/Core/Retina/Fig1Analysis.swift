@@ -17,6 +17,7 @@ enum Fig1Analysis {
         try p.rejectUnused()
         let (raster, mi) = try RetinaData.load(ctx)
         let s0 = try RetinaData.exampleNeuron(requested, raster: raster, mi: mi)
+        let summary = RetinaData.firstGroupSummary(raster: raster, mi: mi)
         let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
         let rc = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
                               repeats: raster.repeats, bins: raster.bins)
@@ -72,10 +73,12 @@ enum Fig1Analysis {
                          panels: [panelA, panelB], columns: 1, panelWidth: 760, panelHeight: 340)
         return AnalysisOutput(
             figures: [fig],
-            values: [Scalar("retina.fig1_neuron", Double(s0), significantFigures: 3, tolerance: .absolute(0)),
-                     Scalar("retina.fig1_states_seen", Double(seen), significantFigures: 3, tolerance: .absolute(0)),
-                     Scalar("retina.fig1_states_finite", Double(finite.count), significantFigures: 3, tolerance: .absolute(0)),
-                     Scalar("retina.fig1_states_onesided", Double(unseenOneSided), significantFigures: 3, tolerance: .absolute(0)),
+            values: [Scalar("retina.fig1_neuron", Double(s0), significantFigures: Fmt.intFigures(Double(s0)), tolerance: .absolute(0)),
+                     Scalar("retina.fig1_states_seen", Double(seen), significantFigures: Fmt.intFigures(Double(seen)), tolerance: .absolute(0)),
+                     Scalar("retina.fig1_states_finite", Double(finite.count), significantFigures: Fmt.intFigures(Double(finite.count)), tolerance: .absolute(0)),
+                     Scalar("retina.fig1_states_onesided", Double(unseenOneSided), significantFigures: Fmt.intFigures(Double(unseenOneSided)), tolerance: .absolute(0)),
+                     Scalar("retina.states_seen_median", Stats.median(summary.statesSeen.map(Double.init)), significantFigures: 3, tolerance: .absolute(0.5)),
+                     Scalar("retina.states_seen_min", Double(summary.statesSeen.min()!), significantFigures: Fmt.intFigures(Double(summary.statesSeen.min()!)), tolerance: .absolute(0)),
                      Scalar("retina.fig1_fit_r2", r2, significantFigures: 3, tolerance: .absolute(0.01)),
                      Scalar("retina.fig1_fit_chi2", reducedChi2, significantFigures: 3, tolerance: .relative(0.1)),
                      Scalar("retina.fig1_available_bits", full.mutualInformation, significantFigures: 3, tolerance: .relative(1e-6))],

@@ -121,7 +121,7 @@ enum Fig2Analysis {
         let target = 1 - Stats.median(c5)
         let mEquiv = grid.first { m in Stats.median(cellList.map { comps[$0]!.fraction[m - 1] }) >= target } ?? grid.last!
         values.append(Scalar("retina.m_equiv_order5", Double(mEquiv), error: 1, significantFigures: 2))
-        values.append(Scalar("retina.fig2_example_neuron", Double(s0Example), significantFigures: 3, tolerance: .absolute(0)))
+        values.append(Scalar("retina.fig2_example_neuron", Double(s0Example), significantFigures: Fmt.intFigures(Double(s0Example)), tolerance: .absolute(0)))
         let table = Table(id: "fig2-costs", caption: "Coding cost over the \(n) choices of σ0 (K = 8 best partners): median on all data, median on test sets, fraction of cells within 10% of the optimum (C ≤ 0.1)",
                           columns: ["order", "parameters", "median C (all data)", "median C (test)", "fraction C ≤ 0.1"], rows: rows)
         return AnalysisOutput(tables: [table], figures: [fig], values: values,

@@ -21,8 +21,10 @@ public struct HardClustering: Sendable {
 public enum HardBottleneck {
     /// Best of `restarts` runs: restart 0 starts from the equal-mass contiguous split of the states sorted by
     /// P(σ0=1|x); the others from uniformly random assignments drawn from `rng`.
+    /// `warmStart` (an assignment into fewer than `m` states, e.g. the solution for the previous M) adds one more start:
+    /// that solution with its cluster of largest conditional-entropy mass split at its median P(σ0=1|x).
     public static func cluster(_ joint: BinaryJoint, states m: Int, restarts: Int, rng: inout Xoshiro256,
-                               maxIterations: Int = 500) -> HardClustering {
+                               warmStart: [Int]? = nil, maxIterations: Int = 500) -> HardClustering {
         precondition(m >= 1 && restarts >= 1)
         let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
         var assignment = [Int](repeating: 0, count: joint.size)
@@ -35,9 +37,19 @@ public enum HardBottleneck {
         let q = (0..<n).map { n1[$0] / (n0[$0] + n1[$0]) }
         let order = (0..<n).sorted { q[$0] < q[$1] || (q[$0] == q[$1] && $0 < $1) }
         var best: [Int] = [], bestI = -1.0
-        for r in 0..<restarts {
+        let starts = restarts + (warmStart == nil ? 0 : 1)
+        for r in 0..<starts {
             var a = [Int](repeating: 0, count: n)
-            if r == 0 {
+            if r == restarts, let warm = warmStart {
+                for (k, x) in observed.enumerated() { a[k] = min(warm[x], m - 1) }
+                var c0 = [Double](repeating: 0, count: m), c1 = c0
+                for i in 0..<n { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
+                let worst = (0..<m).max { BinaryInfo.nH(c1[$0], c0[$0] + c1[$0]) < BinaryInfo.nH(c1[$1], c0[$1] + c1[$1]) }!
+                let members = order.filter { a[$0] == worst }
+                let half = (c0[worst] + c1[worst]) / 2
+                var acc = 0.0
+                for i in members { acc += n0[i] + n1[i]; if acc > half { a[i] = m - 1 } }
+            } else if r == 0 {
                 let total = n0.reduce(0, +) + n1.reduce(0, +)
                 var acc = 0.0
                 for i in order {
@@ -133,5 +145,47 @@ public enum HardBottleneck {
         }
         let total = p0[n] + p1[n]
         return max(0, (BinaryInfo.nH(p1[n], total) - dp[n]) / total) / log(2)
+    }
+
+    /// Exact optima for every M in `ms` (ascending) from one dynamic programme over the states sorted by P(σ0=1|x):
+    /// `best[k][j]` is the least conditional-entropy mass of the first j sorted states split into k + 1 intervals.
+    public static func exactCurve(_ joint: BinaryJoint, ms: [Int]) -> [HardClustering] {
+        let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
+        let n = observed.count
+        let sorted = observed.sorted {
+            let a = joint.n1[$0] / (joint.n0[$0] + joint.n1[$0]), b = joint.n1[$1] / (joint.n0[$1] + joint.n1[$1])
+            return a < b || (a == b && $0 < $1)
+        }
+        var p0 = [Double](repeating: 0, count: n + 1), p1 = p0
+        for (k, x) in sorted.enumerated() { p0[k + 1] = p0[k] + joint.n0[x]; p1[k + 1] = p1[k] + joint.n1[x] }
+        let kmax = min(ms.max() ?? 1, max(n, 1))
+        var cost = [Double](repeating: 0, count: (n + 1) * (n + 1))
+        for i in 0...n { for j in i...n { cost[i * (n + 1) + j] = BinaryInfo.nH(p1[j] - p1[i], p1[j] - p1[i] + p0[j] - p0[i]) } }
+        var dp = [[Double]](), arg = [[Int]]()
+        dp.append((0...n).map { cost[$0] }); arg.append([Int](repeating: 0, count: n + 1))
+        for k in 1..<max(kmax, 1) {
+            var row = dp[k - 1], a = [Int](repeating: 0, count: n + 1)
+            for j in 1...max(n, 1) where j <= n {
+                var b = dp[k - 1][j], bi = j
+                for i in 1..<j { let v = dp[k - 1][i] + cost[i * (n + 1) + j]; if v < b { b = v; bi = i } }
+                row[j] = b; a[j] = bi
+            }
+            dp.append(row); arg.append(a)
+        }
+        let total = p0[n] + p1[n]
+        return ms.map { m in
+            var assignment = [Int](repeating: 0, count: joint.size)
+            let k = min(m, kmax) - 1
+            // Backtrack: arg[level][j] = i means the last interval is [i, j); i == j means it is empty.
+            var j = n, level = k, label = 0
+            while j > 0 {
+                let i = level == 0 ? 0 : arg[level][j]
+                if i == j { level -= 1; continue }
+                for t in i..<j { assignment[sorted[t]] = label }
+                label += 1; j = i; level -= 1
+            }
+            let info = total > 0 ? max(0, (BinaryInfo.nH(p1[n], total) - dp[k][n]) / total) / log(2) : 0
+            return HardClustering(assignment: assignment, states: m, information: info)
+        }
     }
 }

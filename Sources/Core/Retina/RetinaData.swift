@@ -26,20 +26,32 @@ enum RetinaData {
             guard requested < raster.neurons else { throw RetinaError("neuron \(requested) out of range 0..<\(raster.neurons)") }
             return requested
         }
-        var best = 0, bestI = -1.0
-        for s0 in 0..<raster.neurons {
-            let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
-            let rc = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
-                                  repeats: raster.repeats, bins: raster.bins)
-            let i = rc.joint().mutualInformation
-            if i > bestI { bestI = i; best = s0 }
+        let s = firstGroupSummary(raster: raster, mi: mi)
+        return s.information.indices.max { s.information[$0] < s.information[$1] || (s.information[$0] == s.information[$1] && $0 > $1) }!
+    }
+
+    /// For every σ0: I(σ0; S1) (bits) and the number of the 256 states of its 8 best partners seen in the data.
+    static func firstGroupSummary(raster: SpikeRaster, mi: [[Double]]) -> (information: [Double], statesSeen: [Int]) {
+        var info = [Double](repeating: 0, count: raster.neurons), seen = [Int](repeating: 0, count: raster.neurons)
+        info.withUnsafeMutableBufferPointer { ib in
+            seen.withUnsafeMutableBufferPointer { sb in
+                let (io, so) = (ib, sb)
+                DispatchQueue.concurrentPerform(iterations: raster.neurons) { s0 in
+                    let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
+                    let j = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
+                                         repeats: raster.repeats, bins: raster.bins).joint()
+                    io[s0] = j.mutualInformation; so[s0] = j.statesSeen
+                }
+            }
         }
-        return best
+        return (info, seen)
     }
 }
 
 /// Formatting and small statistics helpers for the analyses.
 enum Fmt {
+    /// Significant figures that print an integer-valued scalar without decimals.
+    static func intFigures(_ x: Double) -> Int { max(1, String(Int(abs(x).rounded())).count) }
     static func f(_ x: Double, _ d: Int = 3) -> String { x.isFinite ? String(format: "%.\(d)f", x) : "–" }
     /// Gaussian mixture density with per-point widths √(h² + e_i²): a KDE that takes each point's error bar into account.
     static func errorAwareDensity(_ x: [Double], errors: [Double], grid: [Double]) -> [Double] {
