@@ -60,7 +60,7 @@ enum Fig1Analysis {
         // count is exact for this data set, so it carries no error bar.
         let unseenOneSided = seen - finite.count
         let panelA = Panel(title: "σ0 = cell \(s0); partners \(partners.map(String.init).joined(separator: ","))",
-                           xLabel: "rank of state {σj}", yLabel: "h_eff = ln P(σ0=1|{σj})/P(σ0=0|{σj})",
+                           xLabel: "rank of the partner state", yLabel: "effective field h_eff",
                            series: [Series(label: "data (± error from random halves)", style: .errorBars, x: xs,
                                            y: ranked.map { h[$0] }, yError: ranked.map { err[$0].isFinite ? err[$0] : 0 }),
                                     Series(label: "least-squares fit, Eq (2) to third order", style: .points, x: xs,

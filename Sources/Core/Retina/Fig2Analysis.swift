@@ -63,7 +63,7 @@ enum Fig2Analysis {
         let ex = costs[s0Example]!, exF = comps[s0Example]!
         // (a) example coding cost vs parameters, (b) example FI vs M
         let panelA = Panel(title: "(a) cell \(s0Example): series expansion", xLabel: "number of parameters", yLabel: "coding cost C",
-                           logX: true, series: [
+                           logX: true, logY: true, series: [
                             Series(label: "all data (± s.d. over 60/40 train/test splits)", style: .errorBars,
                                    x: ex.parameters.map(Double.init), y: ex.full, yError: ex.testSD),
                             Series(label: "test-set mean", style: .linesPoints, x: ex.parameters.map(Double.init), y: ex.testMean)])
@@ -72,13 +72,14 @@ enum Fig2Analysis {
                             Series(label: "hard IB (± random halves)", style: .errorBars, x: grid.map(Double.init), y: exF.fraction,
                                    yError: exF.fractionError)])
         // (c) densities of C per order over σ0, (d) densities of FI per M over σ0
-        let cGrid = Stats.linspace(-0.1, 1.1, 241)
-        let panelC = Panel(title: "(c) coding cost over all σ0", xLabel: "coding cost C", yLabel: "density",
-                           series: orders.enumerated().map { k, o in
+        let cGrid = Stats.linspace(-0.05, 0.4, 181)
+        // Order 1 is the independent code itself (C = 1 for every cell) and is left out of the density plot.
+        let panelC = Panel(title: "(c) coding cost over all σ0 (order 1: C = 1)", xLabel: "coding cost C", yLabel: "density",
+                           series: orders.enumerated().dropFirst().map { k, o in
                             Series(label: "order \(o) (\(ex.parameters[k]) par.)", style: .lines, x: cGrid,
                                    y: Fmt.errorAwareDensity(cellList.map { costs[$0]!.full[k] }, errors: cellList.map { costs[$0]!.testSD[k] }, grid: cGrid))
                            })
-        let fGrid = Stats.linspace(0, 1.05, 211)
+        let fGrid = Stats.linspace(0.5, 1.02, 209)
         let panelD = Panel(title: "(d) fraction of information over all σ0", xLabel: "FI", yLabel: "density",
                            series: densityMs.map { m in
                             let k = m - 1
