@@ -1,11 +1,20 @@
 import AnalysisKit
 import ArgumentParser
 import Foundation
+import Numerics
 import Renderer
 
 /// Command-line entry point: render, check and accept replication reports.
 @main
 struct Replicate: ParsableCommand {
+    static func main() {
+        AllocatorTuning.keepLargeBuffersInHeap()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch { exit(withError: error) }
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Render and check the paper-replication reports.",
         subcommands: [Render.self, Check.self, Accept.self, List.self])
