@@ -118,7 +118,9 @@ enum GnuplotFigure {
                     s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
                     continue
                 }
-                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")
+                // Small matrices are drawn as one rectangle per cell (no smoothing by the viewer).
+                let pixels = rowsH * colsH <= 2500 ? " pixels" : ""
+                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image\(pixels) notitle")
                 if h.showNumbers {
                     plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)) with labels font ',9' notitle")
                 }

@@ -9,6 +9,8 @@ import Renderer
 struct Replicate: ParsableCommand {
     static func main() {
         AllocatorTuning.keepLargeBuffersInHeap()
+        // Analyses parallelise over independent tasks; BLAS runs single-threaded inside each (override with OPENBLAS_NUM_THREADS).
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLASThreads.set(1) }
         do {
             var command = try parseAsRoot()
             try command.run()

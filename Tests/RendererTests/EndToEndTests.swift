@@ -137,7 +137,10 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(ValueFormatting.format(0.7369655, figures: 3), "0.737")
         XCTAssertEqual(ValueFormatting.format(1234.5, figures: 2), "1234")
         XCTAssertEqual(ValueFormatting.format(-0.0001234, figures: 2), "−0.00012")
-        XCTAssertEqual(ValueFormatting.format(0.737, error: 0.0021, figures: 3), "0.737 ± 0.002")
+        XCTAssertEqual(ValueFormatting.format(0.737, error: 0.0021, figures: 3), "0.7370 ± 0.0021")
         XCTAssertEqual(ValueFormatting.format(12.0, error: 0.05, figures: 2), "12.00 ± 0.05")
+        XCTAssertEqual(ValueFormatting.format(0.00369, error: 0.00172, figures: 3), "0.0037 ± 0.0017")
+        XCTAssertEqual(ValueFormatting.format(-0.0153, error: 0.0052, figures: 3), "−0.015 ± 0.005")
+        XCTAssertEqual(ValueFormatting.format(0.9738, error: 0.0008, figures: 3), "0.9738 ± 0.0008")
     }
 }
