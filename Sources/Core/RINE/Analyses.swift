@@ -39,17 +39,17 @@ enum RINEAnalyses {
             var config = try canonicalConfig(p)
             let tasks = DiscreteTask.canonical
             let jobs = tasks.indices.flatMap { t in betas.indices.flatMap { b in (0..<seeds).map { (t, b, $0) } } }
-            var results = [Double](repeating: .nan, count: jobs.count)
             let root = Xoshiro256(seed: UInt64(seed))
             let done = Counter()
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            let results = Parallel.map(jobs.count) { j -> Double in
                 let (t, b, s) = jobs[j]
                 var c = config
                 c.beta = betas[b]
                 var rng = root.child(t * 1000 + s) // same data and initialisation across β for a given task and seed
-                results[j] = runCanonical(tasks[t], config: c, samples: samples, rng: &rng).redundancy
+                let r = runCanonical(tasks[t], config: c, samples: samples, rng: &rng).redundancy
                 let k = done.increment()
                 if k % 10 == 0 { ctx.progress("\(k)/\(jobs.count) trainings") }
+                return r
             }
             config.beta = betas.last ?? 0
             var rows = [[String]](), exactRows = [[String]](), values = [Scalar]()
@@ -92,14 +92,13 @@ enum RINEAnalyses {
             let config = try canonicalConfig(p)
             let tasks = DiscreteTask.canonical
             let jobs = tasks.indices.flatMap { t in [true, false].flatMap { sch in (0..<seeds).map { (t, sch, $0) } } }
-            var results = [RINEResult?](repeating: nil, count: jobs.count)
             let root = Xoshiro256(seed: UInt64(seed))
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            let results = Parallel.map(jobs.count) { j -> RINEResult? in
                 let (t, sch, s) = jobs[j]
                 var c = config
                 c.beta = beta; c.scheduleBeta = sch
                 var rng = root.child(t * 1000 + s)
-                results[j] = runCanonical(tasks[t], config: c, samples: samples, rng: &rng)
+                return runCanonical(tasks[t], config: c, samples: samples, rng: &rng)
             }
             let epochs = (1...config.epochs).map(Double.init)
             var panels = [Panel](), rows = [[String]](), values = [Scalar]()
@@ -143,16 +142,16 @@ enum RINEAnalyses {
             config.epochs = try p.int("epochs", default: 50, range: 1...1000)
             config.beta = try p.double("beta", default: 50)
             let jobs = ns.flatMap { n in ks.map { (n, $0) } }
-            var red = [Double](repeating: .nan, count: jobs.count), cos = red
             let root = Xoshiro256(seed: UInt64(seed))
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+            let pairs = Parallel.map(jobs.count) { j -> (Double, Double) in
                 let (n, k) = jobs[j]
                 var rng = root.child(j)
                 let data = EightClassTask.sample(samples, n: n, noise: k, rng: &rng)
-                cos[j] = EightClassTask.cosineSimilarity(data.x)
+                let c = EightClassTask.cosineSimilarity(data.x)
                 let split = trainTestSplit(data.x, data.y, trainFraction: 0.8, rng: &rng)
-                red[j] = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: 3, rng: &rng).redundancy
+                return (RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: 3, rng: &rng).redundancy, c)
             }
+            let red = pairs.map(\.0), cos = pairs.map(\.1)
             let kx = ks.map(Double.init)
             func series(_ v: [Double]) -> [Series] {
                 ns.map { n in Series(label: "n = \(n)", style: .linesPoints, x: kx, y: ks.map { k in v[jobs.firstIndex { $0 == (n, k) }!] }) }
@@ -184,15 +183,15 @@ enum RINEAnalyses {
         let hY = DiscreteInformation.entropy(samples: y)
         let pairs = (0..<m).flatMap { i in (i..<m).map { (i, $0) } }
         let jobs = pairs.flatMap { pr in (0..<splits).map { (pr, $0) } }
-        var vals = [Double](repeating: .nan, count: jobs.count)
         let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
+        let vals = Parallel.map(jobs.count) { j -> Double in
             let ((a, b), s) = jobs[j]
             var rng = root.child(s * 10_000 + a * 100 + b)
             let split = trainTestSplit([sources[a], sources[b]], y, trainFraction: trainFraction, rng: &rng)
-            vals[j] = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: hY, rng: &rng).redundancy
+            let v = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: hY, rng: &rng).redundancy
             let k = done.increment()
             if k % 20 == 0 { progress("\(k)/\(jobs.count) trainings") }
+            return v
         }
         var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: m), sd = mean
         for (a, b) in pairs {
@@ -312,20 +311,19 @@ enum RINEAnalyses {
                                         labels: try ctx.dataset("fashion-mnist/t10k-labels-idx1-ubyte.gz"), limit: nTest)
             let hY = DiscreteInformation.entropy(samples: test.labels)
             let root = Xoshiro256(seed: UInt64(seed))
-            var cropRed = [Double](repeating: .nan, count: widths.count)
-            var freq: RINEResult?
-            DispatchQueue.concurrentPerform(iterations: widths.count + 1) { j in
+            let runs = Parallel.map(widths.count + 1) { j -> RINEResult in
                 var rng = root.child(j)
                 if j < widths.count {
                     let w = widths[j]
                     let tr = [ImageViews.crop(train.images, width: w, left: true), ImageViews.crop(train.images, width: w, left: false)]
                     let te = [ImageViews.crop(test.images, width: w, left: true), ImageViews.crop(test.images, width: w, left: false)]
-                    cropRed[j] = RINETrainer(config: config).run(train: (tr, train.labels), test: (te, test.labels), classes: 10, entropyY: hY, rng: &rng).redundancy
-                } else {
-                    let a = ImageViews.frequencySplit(train.images, sigma: sigma), b = ImageViews.frequencySplit(test.images, sigma: sigma)
-                    freq = RINETrainer(config: config).run(train: ([a.low, a.high], train.labels), test: ([b.low, b.high], test.labels), classes: 10, entropyY: hY, rng: &rng)
+                    return RINETrainer(config: config).run(train: (tr, train.labels), test: (te, test.labels), classes: 10, entropyY: hY, rng: &rng)
                 }
+                let a = ImageViews.frequencySplit(train.images, sigma: sigma), b = ImageViews.frequencySplit(test.images, sigma: sigma)
+                return RINETrainer(config: config).run(train: ([a.low, a.high], train.labels), test: ([b.low, b.high], test.labels), classes: 10, entropyY: hY, rng: &rng)
             }
+            let cropRed = runs.prefix(widths.count).map(\.redundancy)
+            let freq: RINEResult? = runs.last
             let perClass = (0..<10).map { c -> Double in
                 let idx = test.labels.indices.filter { test.labels[$0] == c }
                 return Stats.mean(idx.map { freq!.perSampleRedundancy[$0] })
