@@ -1,4 +1,7 @@
 import Foundation
+import Numerics
+
+AllocatorTuning.keepLargeBuffersInHeap()
 
 /// Benchmarks, one entry per kernel or paper; `bench all` runs them all, `bench NAME...` selected ones.
 let benchmarks: [(name: String, run: () throws -> Void)] = [

@@ -1,6 +1,25 @@
 import Foundation
 import Numerics
 
+/// tanh by a clamped rational approximation (as in Eigen): max. relative error ~1e-6, vectorisable, far faster than libm.
+@inline(__always) public func fastTanh(_ x: Float) -> Float {
+    let c = min(max(x, -7.90531110763549805), 7.90531110763549805)
+    let x2 = c * c
+    var p: Float = -2.76076847742355e-16
+    p = p * x2 + 2.00018790482477e-13
+    p = p * x2 - 8.60467152213735e-11
+    p = p * x2 + 5.12229709037114e-08
+    p = p * x2 + 1.48572235717979e-05
+    p = p * x2 + 6.37261928875436e-04
+    p = p * x2 + 4.89352455891786e-03
+    p = p * c
+    var q: Float = 1.19825839466702e-06
+    q = q * x2 + 1.18534705686654e-04
+    q = q * x2 + 2.26843463243900e-03
+    q = q * x2 + 4.89352518554385e-03
+    return p / q
+}
+
 /// An elementwise activation σ with first and second derivatives (the second is needed by tangent backprop).
 public final class Activation: Layer {
     /// The available nonlinearities.
@@ -15,7 +34,7 @@ public final class Activation: Layer {
     @inline(__always) func value(_ x: Float) -> Float {
         switch kind {
         case .relu: return x > 0 ? x : 0
-        case .tanh: return Foundation.tanh(x)
+        case .tanh: return fastTanh(x)
         case .softplus: return x > 20 ? x : log1p(exp(x))
         case .sigmoid: return 1 / (1 + exp(-x))
         case .identity: return x
@@ -24,7 +43,7 @@ public final class Activation: Layer {
     @inline(__always) func d1(_ x: Float) -> Float {
         switch kind {
         case .relu: return x > 0 ? 1 : 0
-        case .tanh: let t = Foundation.tanh(x); return 1 - t * t
+        case .tanh: let t = fastTanh(x); return 1 - t * t
         case .softplus: return 1 / (1 + exp(-x))
         case .sigmoid: let s = 1 / (1 + exp(-x)); return s * (1 - s)
         case .identity: return 1
@@ -33,7 +52,7 @@ public final class Activation: Layer {
     @inline(__always) func d2(_ x: Float) -> Float {
         switch kind {
         case .relu, .identity: return 0
-        case .tanh: let t = Foundation.tanh(x); return -2 * t * (1 - t * t)
+        case .tanh: let t = fastTanh(x); return -2 * t * (1 - t * t)
         case .softplus: let s = 1 / (1 + exp(-x)); return s * (1 - s)
         case .sigmoid: let s = 1 / (1 + exp(-x)); return s * (1 - s) * (1 - 2 * s)
         }
@@ -41,12 +60,12 @@ public final class Activation: Layer {
 
     public func forward(_ x: Matrix<Float>, training: Bool) -> Matrix<Float> {
         z = x
-        var out = Matrix<Float>(rows: x.rows, cols: x.cols)
+        var out = Matrix<Float>(rows: x.rows, cols: x.cols, uninitialized: ())
         let k = kind
         x.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
             switch k {
             case .relu: for i in 0..<o.count { o[i] = a[i] > 0 ? a[i] : 0 }
-            case .tanh: for i in 0..<o.count { o[i] = Foundation.tanh(a[i]) }
+            case .tanh: for i in 0..<o.count { o[i] = fastTanh(a[i]) }
             default: for i in 0..<o.count { o[i] = value(a[i]) }
             }
         } }
@@ -54,12 +73,12 @@ public final class Activation: Layer {
     }
 
     public func backward(_ g: Matrix<Float>) -> Matrix<Float> {
-        var out = Matrix<Float>(rows: g.rows, cols: g.cols)
+        var out = Matrix<Float>(rows: g.rows, cols: g.cols, uninitialized: ())
         let k = kind
         g.data.withUnsafeBufferPointer { gg in z.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
             switch k {
             case .relu: for i in 0..<o.count { o[i] = a[i] > 0 ? gg[i] : 0 }
-            case .tanh: for i in 0..<o.count { let t = Foundation.tanh(a[i]); o[i] = gg[i] * (1 - t * t) }
+            case .tanh: for i in 0..<o.count { let t = fastTanh(a[i]); o[i] = gg[i] * (1 - t * t) }
             default: for i in 0..<o.count { o[i] = gg[i] * d1(a[i]) }
             }
         } } }
@@ -72,19 +91,19 @@ public final class Activation: Layer {
     public func forwardTangent(_ x: Matrix<Float>, _ tangents: [Matrix<Float>]) -> (Matrix<Float>, [Matrix<Float>]) {
         z = x; lastTangents = tangents
         let n = x.data.count
-        var out = Matrix<Float>(rows: x.rows, cols: x.cols)
-        slope = [Float](repeating: 0, count: n); curve = [Float](repeating: 0, count: n)
+        var out = Matrix<Float>(rows: x.rows, cols: x.cols, uninitialized: ())
+        slope = [Float](unsafeUninitializedCapacity: n) { $1 = n }; curve = [Float](unsafeUninitializedCapacity: n) { $1 = n }
         x.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
             slope.withUnsafeMutableBufferPointer { s1 in curve.withUnsafeMutableBufferPointer { s2 in
                 if kind == .tanh {
-                    for i in 0..<n { let t = Foundation.tanh(a[i]); o[i] = t; s1[i] = 1 - t * t; s2[i] = -2 * t * (1 - t * t) }
+                    for i in 0..<n { let t = fastTanh(a[i]); o[i] = t; s1[i] = 1 - t * t; s2[i] = -2 * t * (1 - t * t) }
                 } else {
                     for i in 0..<n { o[i] = value(a[i]); s1[i] = d1(a[i]); s2[i] = d2(a[i]) }
                 }
             } }
         } }
         let pushed = tangents.map { t -> Matrix<Float> in
-            var r = Matrix<Float>(rows: t.rows, cols: t.cols)
+            var r = Matrix<Float>(rows: t.rows, cols: t.cols, uninitialized: ())
             t.data.withUnsafeBufferPointer { tt in slope.withUnsafeBufferPointer { s1 in r.data.withUnsafeMutableBufferPointer { o in
                 for i in 0..<n { o[i] = tt[i] * s1[i] }
             } } }
@@ -95,13 +114,13 @@ public final class Activation: Layer {
 
     public func backwardTangent(_ g: Matrix<Float>, _ gt: [Matrix<Float>]) -> (Matrix<Float>, [Matrix<Float>]) {
         let n = g.data.count
-        var gz = Matrix<Float>(rows: g.rows, cols: g.cols)
+        var gz = Matrix<Float>(rows: g.rows, cols: g.cols, uninitialized: ())
         g.data.withUnsafeBufferPointer { gg in slope.withUnsafeBufferPointer { s1 in gz.data.withUnsafeMutableBufferPointer { o in
             for i in 0..<n { o[i] = gg[i] * s1[i] }
         } } }
         var gtOut = [Matrix<Float>]()
         for (t, gtk) in zip(lastTangents, gt) {
-            var r = Matrix<Float>(rows: g.rows, cols: g.cols)
+            var r = Matrix<Float>(rows: g.rows, cols: g.cols, uninitialized: ())
             t.data.withUnsafeBufferPointer { tt in gtk.data.withUnsafeBufferPointer { gk in
                 slope.withUnsafeBufferPointer { s1 in curve.withUnsafeBufferPointer { s2 in
                     gz.data.withUnsafeMutableBufferPointer { o in r.data.withUnsafeMutableBufferPointer { ro in

@@ -31,7 +31,7 @@ public final class Dense: Layer {
 
     private func affine(_ x: Matrix<Float>) -> Matrix<Float> {
         precondition(x.cols == inputs, "Dense expects \(inputs) inputs, got \(x.cols)")
-        var y = Matrix<Float>(rows: x.rows, cols: outputs)
+        var y = Matrix<Float>(rows: x.rows, cols: outputs, uninitialized: ())
         bias.value.withUnsafeBufferPointer { b in y.data.withUnsafeMutableBufferPointer { o in
             for i in 0..<x.rows { for j in 0..<outputs { o[i * outputs + j] = b[j] } }
         } }

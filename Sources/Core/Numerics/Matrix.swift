@@ -76,12 +76,20 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
     /// Row-major storage: element (i, j) is `data[i * cols + j]`.
     public var data: [T]
 
+    @inlinable
     public init(rows: Int, cols: Int, repeating v: T = 0) {
         self.rows = rows; self.cols = cols; data = Array(repeating: v, count: rows * cols)
     }
+    @inlinable
     public init(rows: Int, cols: Int, data: [T]) {
         precondition(data.count == rows * cols, "Matrix data has \(data.count) elements, expected \(rows * cols)")
         self.rows = rows; self.cols = cols; self.data = data
+    }
+    /// A matrix whose elements are left unset, for outputs that are about to be overwritten entirely (gemm with β = 0).
+    @inlinable
+    public init(rows: Int, cols: Int, uninitialized: Void) {
+        self.rows = rows; self.cols = cols
+        data = [T](unsafeUninitializedCapacity: rows * cols) { _, count in count = rows * cols }
     }
     /// Builds a matrix from nested rows (all of equal length).
     public init(_ nested: [[T]]) {
@@ -105,11 +113,14 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
         get { data[i * cols + j] }
         set { data[i * cols + j] = newValue }
     }
+    @inlinable
     public func row(_ i: Int) -> [T] { Array(data[i * cols ..< (i + 1) * cols]) }
+    @inlinable
     public func column(_ j: Int) -> [T] { (0..<rows).map { data[$0 * cols + j] } }
     public var diagonalElements: [T] { (0..<Swift.min(rows, cols)).map { data[$0 * cols + $0] } }
     public var nested: [[T]] { (0..<rows).map(row) }
 
+    @inlinable
     public var transposed: Matrix {
         var t = Matrix(rows: cols, cols: rows)
         for i in 0..<rows { for j in 0..<cols { t.data[j * rows + i] = data[i * cols + j] } }
@@ -117,6 +128,7 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
     }
 
     /// Rows selected by index (in the given order).
+    @inlinable
     public func selectingRows(_ idx: [Int]) -> Matrix {
         var out = [T](); out.reserveCapacity(idx.count * cols)
         for i in idx { out.append(contentsOf: data[i * cols ..< (i + 1) * cols]) }
@@ -136,6 +148,7 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
     }
 
     /// `C = alpha * op(A) * op(B) + beta * C` through BLAS gemm.
+    @inlinable
     public static func gemm(_ a: Matrix, transA: Bool = false, _ b: Matrix, transB: Bool = false,
                             alpha: T = 1, beta: T = 0, into c: inout Matrix) {
         let m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols
@@ -154,14 +167,16 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
     }
 
     /// Matrix product through BLAS.
+    @inlinable
     public static func * (a: Matrix, b: Matrix) -> Matrix {
-        var c = Matrix(rows: a.rows, cols: b.cols)
+        var c = Matrix(rows: a.rows, cols: b.cols, uninitialized: ())
         gemm(a, b, into: &c)
         return c
     }
     /// `op(A) * op(B)` through BLAS, without forming transposes.
+    @inlinable
     public static func product(_ a: Matrix, transA: Bool = false, _ b: Matrix, transB: Bool = false) -> Matrix {
-        var c = Matrix(rows: transA ? a.cols : a.rows, cols: transB ? b.rows : b.cols)
+        var c = Matrix(rows: transA ? a.cols : a.rows, cols: transB ? b.rows : b.cols, uninitialized: ())
         gemm(a, transA: transA, b, transB: transB, into: &c)
         return c
     }
@@ -236,19 +251,24 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
 }
 
 extension Matrix where T == Double {
-    /// Sample covariance (divisor n − 1) of the columns of a data matrix with samples in rows.
+    /// Sample covariance (divisor n − 1) of the columns of a data matrix with samples in rows (BLAS dsyrk).
     public func covariance() -> Matrix<Double> {
         precondition(rows > 1, "covariance needs at least two samples")
+        var means = [Double](repeating: 0, count: cols)
         var centred = self
-        for j in 0..<cols {
-            var m = 0.0
-            for i in 0..<rows { m += data[i * cols + j] }
-            m /= Double(rows)
-            for i in 0..<rows { centred.data[i * cols + j] -= m }
+        centred.data.withUnsafeMutableBufferPointer { a in
+            for i in 0..<rows { for j in 0..<cols { means[j] += a[i * cols + j] } }
+            for j in 0..<cols { means[j] /= Double(rows) }
+            for i in 0..<rows { for j in 0..<cols { a[i * cols + j] -= means[j] } }
         }
-        var c = Matrix<Double>.product(centred, transA: true, centred)
-        let s = 1.0 / Double(rows - 1)
-        for i in 0..<c.data.count { c.data[i] *= s }
+        var c = Matrix<Double>(rows: cols, cols: cols)
+        centred.data.withUnsafeBufferPointer { a in
+            c.data.withUnsafeMutableBufferPointer { out in
+                cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(cols), Int32(rows), 1 / Double(rows - 1),
+                            a.baseAddress!, Int32(cols), 0, out.baseAddress!, Int32(cols))
+            }
+        }
+        for i in 0..<cols { for j in (i + 1)..<Swift.max(cols, i + 1) { c.data[i * cols + j] = c.data[j * cols + i] } }
         return c
     }
     /// Pearson correlation of the columns of a data matrix with samples in rows.

@@ -1,2 +1,3 @@
 #include <cblas.h>
 #include <lapacke.h>
+#include <malloc.h>
