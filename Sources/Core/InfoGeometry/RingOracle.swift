@@ -141,12 +141,15 @@ public struct RingOracle: Sendable {
         var identity = rel0.map { 0.5 * q.gammas[0] * $0 }        // ½ γ_lo J_0 below the grid
         var metric = fisherEst.map { 0.5 * q.gammas[0] * $0 }
         var lossRate = [Double](repeating: 0, count: q.gammas.count)
-        for (gi, gamma) in q.gammas.enumerated() {
+        // Each γ node is independent: per-pattern relative Fisher information s_k(γ) and the diffused J_γ, in preallocated slots.
+        var perPattern = [[Double]](repeating: [], count: q.gammas.count)
+        var smoothedJ = [[Double]](repeating: [], count: q.gammas.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: q.gammas.count) { gi in
+            let gamma = q.gammas[gi]
             let sp = synthesis(gamma, derivative: false), sd = synthesis(gamma, derivative: true)
             let pg = Matrix.product(coef, sp), dg = Matrix.product(coef, sd)
-            var jp = [Double](repeating: 0, count: n)
-            let w = q.weights[gi]
-            var total = 0.0
+            var jp = [Double](repeating: 0, count: n), sk = [Double](repeating: 0, count: k)
             pg.data.withUnsafeBufferPointer { pp in dg.data.withUnsafeBufferPointer { dd in
                 for a in 0..<k {
                     var s = 0.0
@@ -154,16 +157,21 @@ public struct RingOracle: Sendable {
                         let pv = pp[a * n + j]
                         if pv > 1e-12 { let c = dd[a * n + j] * dd[a * n + j] / pv; s += c; jp[j] += c }
                     }
-                    identity[a] += 0.5 * w * s * h
-                    total += s * h
+                    sk[a] = s * h
                 }
             } }
-            lossRate[gi] = 0.5 * total / Double(k)
             // J_γ(y) = 2π E_k[p_γ(y|r_k) u_k²], then E_{y∼N(x,γ)} by diffusing it for a time γ.
             let jy = Matrix(rows: 1, cols: n, data: jp.map { 2 * Double.pi * $0 / Double(k) })
             let smoothed = Matrix.product(Matrix.product(jy, analysis), sp)
-            for j in 0..<n { metric[j] += 0.5 * w * smoothed.data[j] }
-            if gi % 20 == 0 { progress("ring oracle: γ node \(gi + 1)/\(q.gammas.count)") }
+            lock.lock(); perPattern[gi] = sk; smoothedJ[gi] = smoothed.data; lock.unlock()
+        }
+        progress("ring oracle: \(q.gammas.count) γ nodes done")
+        for gi in 0..<q.gammas.count {
+            let w = q.weights[gi], sk = perPattern[gi], sm = smoothedJ[gi]
+            var total = 0.0
+            for a in 0..<k { identity[a] += 0.5 * w * sk[a]; total += sk[a] }
+            lossRate[gi] = 0.5 * total / Double(k)
+            for j in 0..<n { metric[j] += 0.5 * w * sm[j] }
         }
 
         // I(R; Y_γ) by integrating the loss rate down from the top node (trapezoid in log γ).
