@@ -28,10 +28,10 @@ final class OracleTests: XCTestCase {
 
     func testRingOracleIdentityPerPattern() throws {
         var o = RingOracle()
-        o.patterns = 400; o.gridSize = 96; o.modes = 44
-        o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 60)
+        o.patterns = 300; o.gridSize = 128; o.modes = 63
+        o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 120)
         let r = try o.run()
-        XCTAssertLessThan(r.identityMaxAbsDifference, 1e-3)
+        XCTAssertLessThan(r.identityMaxAbsDifference, 1e-4)
         XCTAssertEqual(r.integratedMetric, r.miIdentity.mean, accuracy: 1e-6)
         XCTAssertEqual(r.miKL.mean, 1.875, accuracy: 5 * r.miKL.error + 0.01)
         XCTAssertEqual(r.miDirect.mean, 1.875, accuracy: 5 * r.miDirect.error + 0.01)

@@ -23,7 +23,7 @@ enum RingAnalysis {
         try p.rejectUnused()
         let r = try o.run(progress: ctx.progress)
         let j = r.grid.firstIndex { abs($0 + Double.pi) < 1e-12 } ?? 0
-        let j0 = r.grid.firstIndex { abs($0) < 1e-12 } ?? 0
+        let jp = r.grid.indices.min { abs(r.grid[$0] - Double.pi / 4) < abs(r.grid[$1] - Double.pi / 4) } ?? 0
 
         // Convergence of the per-pattern identity KL = ½∫ relative Fisher dγ with the resolution.
         var rows = [[String]]()
@@ -70,7 +70,7 @@ enum RingAnalysis {
             Scalar("geometry.ring_identity_finest", finest, significantFigures: 2, tolerance: .absolute(1e-4)),
             Scalar("geometry.ring_fisher_minus_pi", r.fisher[j], significantFigures: 5),
             Scalar("geometry.ring_fisher_mc_minus_pi", r.fisherEstimate[j], error: r.fisherEstimateError[j], significantFigures: 4),
-            Scalar("geometry.ring_fisher_zero", r.fisher[j0], significantFigures: 4),
+            Scalar("geometry.ring_fisher_preferred", r.fisher[jp], significantFigures: 4),
             Scalar("geometry.ring_G_minus_pi", r.metric[j], error: 2 * r.miIdentity.error, significantFigures: 3),
             Scalar("geometry.ring_G_min", gMin, error: 2 * r.miIdentity.error, significantFigures: 3),
             Scalar("geometry.ring_G_max", gMax, error: 2 * r.miIdentity.error, significantFigures: 3),

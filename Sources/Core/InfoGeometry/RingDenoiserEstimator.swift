@@ -16,7 +16,9 @@ public struct RingDenoiserEstimator: Sendable {
     public var steps = 3000
     public var batchSize = 128
     public var hidden = 64
-    public var learningRate: Float = 2e-3
+    /// The coarse-grained angle enters as cos(k y), sin(k y) for k = 1 … harmonics.
+    public var harmonics = 1
+    public var learningRate: Float = 5e-3
     public var lowestGamma = 1e-4
     public var highestGamma = 50.0
     /// Log-γ nodes and samples per node for the MI and for each point of the metric grid.
@@ -46,26 +48,30 @@ public struct RingDenoiserEstimator: Sendable {
 
     var logRange: (Double, Double) { (log(lowestGamma), log(highestGamma)) }
 
+    var baseFeatures: Int { 2 * harmonics + 1 }
+
     func features(y: Double, t: Double, counts: [Int]?, into row: UnsafeMutableBufferPointer<Float>) {
         let (t0, t1) = logRange
-        row[0] = Float(cos(y)); row[1] = Float(sin(y)); row[2] = Float(2 * (t - t0) / (t1 - t0) - 1)
-        if let c = counts { for i in 0..<c.count { row[3 + i] = Float(c[i]) / 10 } }
+        for k in 1...harmonics { row[2 * k - 2] = Float(cos(Double(k) * y)); row[2 * k - 1] = Float(sin(Double(k) * y)) }
+        let b = baseFeatures
+        row[b - 1] = Float(2 * (t - t0) / (t1 - t0) - 1)
+        if let c = counts { for i in 0..<c.count { row[b + i] = Float(c[i]) / 10 } }
     }
 
     public func run(metricGrid: [Double], progress: (String) -> Void = { _ in }) throws -> Result {
-        guard trainingSize >= 1, steps >= 1, batchSize >= 1 else { throw AnalysisFailureMessage("denoiser: sizes must be positive") }
-        let pop = population, nn = pop.neurons
+        guard trainingSize >= 1, steps >= 1, batchSize >= 1, harmonics >= 1 else { throw AnalysisFailureMessage("denoiser: sizes must be positive") }
+        let pop = population, nn = pop.neurons, nb = baseFeatures
         var rng = Xoshiro256(seed: seed)
         var data = rng.child(1), noise = rng.child(2), initRng = rng.child(3), evalRng = rng.child(4)
         // Training set.
         let xs = (0..<trainingSize).map { _ in data.uniform(-Double.pi, Double.pi) }
         let rs = xs.map { pop.sample(at: $0, rng: &data) }
 
-        let cond = Sequential.mlp(widths: [3 + nn, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
-        let uncond = Sequential.mlp(widths: [3, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
+        let cond = Sequential.mlp(widths: [nb + nn, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
+        let uncond = Sequential.mlp(widths: [nb, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
         let optC = Adam(learningRate: learningRate), optU = Adam(learningRate: learningRate)
         let (t0, t1) = logRange
-        var xc = Matrix<Float>(rows: batchSize, cols: 3 + nn), xu = Matrix<Float>(rows: batchSize, cols: 3)
+        var xc = Matrix<Float>(rows: batchSize, cols: nb + nn), xu = Matrix<Float>(rows: batchSize, cols: nb)
         var target = Matrix<Float>(rows: batchSize, cols: 1)
         var lossC = 0.0, lossU = 0.0
         let start = Date()
@@ -78,8 +84,8 @@ public struct RingDenoiserEstimator: Sendable {
                     let i = noise.int(below: trainingSize)
                     let t = noise.uniform(t0, t1), xi = noise.normal()
                     let y = remainder(xs[i] + exp(t / 2) * xi, 2 * Double.pi)
-                    features(y: y, t: t, counts: rs[i], into: UnsafeMutableBufferPointer(rebasing: pc[(b * (3 + nn))..<((b + 1) * (3 + nn))]))
-                    features(y: y, t: t, counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(b * 3)..<((b + 1) * 3)]))
+                    features(y: y, t: t, counts: rs[i], into: UnsafeMutableBufferPointer(rebasing: pc[(b * (nb + nn))..<((b + 1) * (nb + nn))]))
+                    features(y: y, t: t, counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(b * nb)..<((b + 1) * nb)]))
                     target.data[b] = Float(xi)
                 }
             } }
@@ -99,11 +105,11 @@ public struct RingDenoiserEstimator: Sendable {
         // Squared denoiser differences (ε̂_c − ε̂_u)² for a list of (y, t, r).
         func squaredDifferences(_ ys: [Double], _ ts: [Double], _ cs: [[Int]]) -> [Double] {
             let n = ys.count
-            var ic = Matrix<Float>(rows: n, cols: 3 + nn), iu = Matrix<Float>(rows: n, cols: 3)
+            var ic = Matrix<Float>(rows: n, cols: nb + nn), iu = Matrix<Float>(rows: n, cols: nb)
             ic.data.withUnsafeMutableBufferPointer { pc in iu.data.withUnsafeMutableBufferPointer { pu in
                 for s in 0..<n {
-                    features(y: ys[s], t: ts[s], counts: cs[s], into: UnsafeMutableBufferPointer(rebasing: pc[(s * (3 + nn))..<((s + 1) * (3 + nn))]))
-                    features(y: ys[s], t: ts[s], counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(s * 3)..<((s + 1) * 3)]))
+                    features(y: ys[s], t: ts[s], counts: cs[s], into: UnsafeMutableBufferPointer(rebasing: pc[(s * (nb + nn))..<((s + 1) * (nb + nn))]))
+                    features(y: ys[s], t: ts[s], counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(s * nb)..<((s + 1) * nb)]))
                 }
             } }
             let ec = cond.forward(ic), eu = uncond.forward(iu)
