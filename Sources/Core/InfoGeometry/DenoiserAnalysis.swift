@@ -93,7 +93,7 @@ enum DenoiserAnalysis {
         let fig2 = Figure(id: "dsm-metric", caption: "Learned tr G(x) (left) and MI integrand per unit ln γ (right) for each training-set size, against the oracle.",
                           altText: "Learned metric curves scattered around the oracle metric curve, and learned MI integrands against the oracle integrand.",
                           panels: [Panel(title: "tr G(x)", xLabel: "x (rad)", yLabel: "tr G", xRange: [-Double.pi, Double.pi], series: gSeries),
-                                   Panel(title: "MI integrand", xLabel: "γ", yLabel: "½ γ E J_γ", logX: true, series: iSeries)],
+                                   Panel(title: "MI integrand", xLabel: "γ", yLabel: "½ γ E J_γ", logX: true, xRange: [1e-4, 50], series: iSeries)],
                           columns: 2, panelWidth: 460, panelHeight: 340)
         return AnalysisOutput(tables: [table], figures: [fig1, fig2], values: values,
                               notes: ["geometry.denoiser: sizes \(sizes), \(steps) steps × \(batch), learning rate \(lr), hidden \(hidden), \(replicates) replicates, seed \(seed); oracle with \(oraclePatterns) patterns"])

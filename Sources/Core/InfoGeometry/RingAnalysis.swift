@@ -52,7 +52,7 @@ enum RingAnalysis {
                                     Series(label: "I(R;X)", style: .lines, x: xr, y: [r.miKL.mean, r.miKL.mean])])],
                           columns: 2, panelWidth: 460, panelHeight: 340)
         let perLog = zip(r.lossRate, r.gammas).map { $0 * $1 }
-        let fig2 = Figure(id: "ring-integrand", caption: "Ring population: the MI integrand ½ γ E_y J_γ(y) per unit ln γ (left) and I(R; Y_γ) (right). Information is lost mostly at γ between about 10⁻² and 1, i.e. at the scale of the tuning width (π/4)² ≈ 0.6 and of the posterior width.",
+        let fig2 = Figure(id: "ring-integrand", caption: "Ring population: the MI integrand ½ γ E_y J_γ(y) per unit ln γ (left) and I(R; Y_γ) (right). Information is lost mostly at γ between about 10⁻² and 3; the integrand peaks near the squared tuning width (π/4)² ≈ 0.6.",
                           altText: "A bump-shaped MI integrand against gamma on a log axis, and a decreasing information curve starting near 1.88 nats.",
                           panels: [Panel(title: "MI integrand", xLabel: "γ", yLabel: "½ γ E J_γ (nats per ln γ)", logX: true,
                                          series: [Series(label: "oracle", style: .lines, x: r.gammas, y: perLog)]),
