@@ -70,15 +70,13 @@ enum DenoiserAnalysis {
             rows.append([String(r.size), String(format: "%.3f ± %.3f", r.mi, r.error), r.values.map { String(format: "%.3f", $0) }.joined(separator: ", "),
                          String(format: "%+.1f %%", 100 * (r.mi - mi) / mi),
                          String(format: "%.1f %%", 100 * err), String(format: "%.3f", r.lossC),
-                         String(format: "%.3f", r.lossU), String(format: "%.1f", r.seconds)])
+                         String(format: "%.3f", r.lossU)])
             values.append(Scalar("geometry.dsm_mi_\(r.size)", r.mi, error: r.error, significantFigures: 3, unit: "nats", tolerance: .absolute(0.1)))
             values.append(Scalar("geometry.dsm_spread_\(r.size)", r.spread, significantFigures: 2, unit: "nats", tolerance: .absolute(0.1)))
             values.append(Scalar("geometry.dsm_Gerr_\(r.size)", 100 * err, significantFigures: 2, unit: "%", tolerance: .absolute(5)))
         }
-        
-        values.append(Scalar("geometry.dsm_samples_per_s", all.map(\.samplesPerSecond).reduce(0, +) / Double(all.count), significantFigures: 2, tolerance: .relative(10)))
         let table = Table(id: "dsm-vs-size", caption: "Learned estimator on the ring (\(steps) Adam steps of \(batch) samples, learning rate \(lr) with cosine decay, two tanh MLPs with \(hidden)-unit hidden layers) versus the number of (x, r) training pairs; \(replicates) independently seeded trainings per size, whose mean is reported with an error combining the Monte Carlo error of the γ integral and the spread between trainings. Oracle: I(R;X) = \(String(format: "%.3f", mi)) nats. G error: RMS relative deviation of the replicate-averaged learned tr G(x) from the oracle on \(grid.count) points.",
-                          columns: ["training pairs", "MI (nats), mean", "replicates", "mean vs oracle", "G error", "final loss cond.", "final loss uncond.", "train s"], rows: rows)
+                          columns: ["training pairs", "MI (nats), mean", "replicates", "mean vs oracle", "G error", "final loss cond.", "final loss uncond."], rows: rows)
         let fig1 = Figure(id: "dsm-mi-vs-size", caption: "Mutual information from the learned denoisers versus training-set size (mean of the replicate trainings ± its error), with the exact value.",
                           altText: "Estimated MI against training-set size on a log axis, below the horizontal oracle line.",
                           panels: [Panel(title: "I(R;X) from denoisers", xLabel: "training pairs", yLabel: "nats", logX: true, series: [

@@ -41,11 +41,11 @@ enum GaussianAnalysis {
             Scalar("geometry.gauss_mi", mi, significantFigures: 7, unit: "nats"),
             Scalar("geometry.gauss_trG", SymmetricMatrix.trace(g), significantFigures: 7, unit: "nats"),
             Scalar("geometry.gauss_trG_quad", SymmetricMatrix.trace(gq), significantFigures: 7, unit: "nats", tolerance: .absolute(1e-6)),
-            Scalar("geometry.gauss_identity_error", abs(SymmetricMatrix.trace(gq) - mi), significantFigures: 2, tolerance: .absolute(1e-6)),
+            Scalar("geometry.gauss_identity_error", roundingFloor(abs(SymmetricMatrix.trace(gq) - mi)), significantFigures: 2, tolerance: .absolute(1e-6)),
             Scalar("geometry.gauss_identity_error_coarse", coarse, significantFigures: 2, tolerance: .relative(0.01)),
-            Scalar("geometry.gauss_metric_error", SymmetricMatrix.maxAbsDifference(g, gq), significantFigures: 2, tolerance: .absolute(1e-6)),
-            Scalar("geometry.gauss_definition_error", defErr, significantFigures: 2, tolerance: .absolute(1e-8)),
-            Scalar("geometry.gauss_fisher_limit_error", fisherLimit, significantFigures: 2, tolerance: .absolute(1e-8)),
+            Scalar("geometry.gauss_metric_error", roundingFloor(SymmetricMatrix.maxAbsDifference(g, gq)), significantFigures: 2, tolerance: .absolute(1e-6)),
+            Scalar("geometry.gauss_definition_error", roundingFloor(defErr), significantFigures: 2, tolerance: .absolute(1e-8)),
+            Scalar("geometry.gauss_fisher_limit_error", roundingFloor(fisherLimit), significantFigures: 2, tolerance: .absolute(1e-8)),
         ], notes: ["geometry.gaussian: seed \(seed), d = \(d), n = \(n), Simpson in ln γ with \(intervals) intervals on [1e-8, 1e8]"])
     }
 }

@@ -41,6 +41,10 @@ enum SymmetricMatrix {
     }
 }
 
+/// Errors at rounding level depend on the BLAS/LAPACK build and thread count; reports show them floored at 10⁻¹³
+/// so that pages stay byte-identical.
+func roundingFloor(_ e: Double) -> Double { max(e, 1e-13) }
+
 /// A numerical failure inside the InfoGeometry core.
 public struct AnalysisFailureMessage: Error, CustomStringConvertible {
     public let description: String

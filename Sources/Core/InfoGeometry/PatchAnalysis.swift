@@ -49,7 +49,7 @@ enum PatchAnalysis {
                           rows: (0..<n).map { [String($0 + 1), String(format: "%.4f", r.metricValues[$0]), String(format: "%.3f", r.fisherValues[$0]), String(format: "%.4f", r.pcaValues[$0])] })
         return AnalysisOutput(tables: [table], figures: [fig], values: [
             Scalar("geometry.patch_mi", r.mutualInformation, significantFigures: 4, unit: "nats", tolerance: .relative(1e-4)),
-            Scalar("geometry.patch_quad_dev", r.quadratureDeviation, significantFigures: 2, tolerance: .absolute(1e-5)),
+            Scalar("geometry.patch_quad_dev", roundingFloor(r.quadratureDeviation), significantFigures: 2, tolerance: .absolute(1e-5)),
             Scalar("geometry.patch_top_share", 100 * r.topShare, significantFigures: 3, unit: "%", tolerance: .absolute(0.1)),
             Scalar("geometry.patch_overlap_GF", r.overlapMetricFisher, significantFigures: 2, tolerance: .absolute(0.01)),
             Scalar("geometry.patch_overlap_GP", r.overlapMetricPCA, significantFigures: 2, tolerance: .absolute(0.01)),
