@@ -1,0 +1,51 @@
+import Foundation
+import Numerics
+
+/// Poisson neurons on a ring: rate fᵢ(x) = b + a·exp(−dᵢ(x)²/(2w²)), dᵢ the wrapped angular distance to the preferred angle.
+/// The default is the population: b = 5, a = 20, w = π/4, preferred angles ±π/4 and ±3π/4, x ~ U(−π, π).
+public struct RingPopulation: Sendable {
+    public var baseline: Double = 5
+    public var gain: Double = 20
+    public var width: Double = .pi / 4
+    public var preferred: [Double] = [-3 * Double.pi / 4, -Double.pi / 4, Double.pi / 4, 3 * Double.pi / 4]
+
+    public init() {}
+    public var neurons: Int { preferred.count }
+
+    /// Angular difference wrapped to [−π, π].
+    @inlinable static func wrap(_ d: Double) -> Double { remainder(d, 2 * .pi) }
+
+    public func rate(_ i: Int, at x: Double) -> Double {
+        let d = Self.wrap(x - preferred[i])
+        return baseline + gain * exp(-d * d / (2 * width * width))
+    }
+
+    public func rateDerivative(_ i: Int, at x: Double) -> Double {
+        let d = Self.wrap(x - preferred[i])
+        return -gain * exp(-d * d / (2 * width * width)) * d / (width * width)
+    }
+
+    /// Fisher information J(x) = Σᵢ fᵢ′(x)² / fᵢ(x) of independent Poisson neurons.
+    public func fisher(at x: Double) -> Double {
+        (0..<neurons).reduce(0) { s, i in let d = rateDerivative(i, at: x); return s + d * d / rate(i, at: x) }
+    }
+
+    /// log p(r | x) including −log rᵢ!.
+    public func logLikelihood(_ counts: [Int], at x: Double) -> Double {
+        var s = 0.0
+        for i in 0..<neurons {
+            let f = rate(i, at: x)
+            s += Double(counts[i]) * log(f) - f - lgamma(Double(counts[i]) + 1)
+        }
+        return s
+    }
+
+    /// ∂ₓ log p(r | x) = Σᵢ (rᵢ/fᵢ − 1) fᵢ′.
+    public func score(_ counts: [Int], at x: Double) -> Double {
+        (0..<neurons).reduce(0) { s, i in s + (Double(counts[i]) / rate(i, at: x) - 1) * rateDerivative(i, at: x) }
+    }
+
+    public func sample(at x: Double, rng: inout Xoshiro256) -> [Int] {
+        (0..<neurons).map { rng.poisson(rate($0, at: x)) }
+    }
+}

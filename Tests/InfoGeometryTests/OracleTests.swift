@@ -1,0 +1,41 @@
+import XCTest
+import Numerics
+@testable import InfoGeometry
+
+final class OracleTests: XCTestCase {
+    func testGaussianLinearIdentityAndClosedForms() throws {
+        var rng = Xoshiro256(seed: 7)
+        let pop = try GaussianLinearPopulation.random(dimension: 5, neurons: 8, rng: &rng)
+        let mi = try pop.mutualInformation()
+        let g = try pop.metric()
+        XCTAssertEqual(SymmetricMatrix.trace(g), mi, accuracy: 1e-10)
+        let gq = try pop.metricByQuadrature()
+        XCTAssertLessThan(SymmetricMatrix.maxAbsDifference(g, gq), 1e-6)
+        XCTAssertEqual(SymmetricMatrix.trace(gq), mi, accuracy: 1e-6)
+        for gamma in [1e-3, 0.3, 5.0] {
+            let a = try pop.scaleFisher(gamma: gamma), b = try pop.scaleFisherFromDefinition(gamma: gamma)
+            XCTAssertLessThan(SymmetricMatrix.maxAbsDifference(a, b), 1e-9)
+        }
+        // γ → 0 gives the Fisher information; I(R;Y_0) = I(R;X).
+        XCTAssertLessThan(SymmetricMatrix.maxAbsDifference(try pop.scaleFisher(gamma: 0), try pop.fisher()), 1e-9)
+        XCTAssertEqual(try pop.coarseGrainedInformation(gamma: 0), mi, accuracy: 1e-10)
+    }
+
+    func testRingFisherAtMinusPi() {
+        XCTAssertEqual(RingPopulation().fisher(at: -Double.pi), 28.127, accuracy: 5e-4)
+        XCTAssertEqual(RingPopulation().fisher(at: Double.pi), 28.127, accuracy: 5e-4)
+    }
+
+    func testRingOracleIdentityPerPattern() throws {
+        var o = RingOracle()
+        o.patterns = 300; o.gridSize = 128; o.modes = 63
+        o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 120)
+        let r = try o.run()
+        XCTAssertLessThan(r.identityMaxAbsDifference, 1e-4)
+        XCTAssertEqual(r.integratedMetric, r.miIdentity.mean, accuracy: 1e-6)
+        XCTAssertEqual(r.miKL.mean, 1.875, accuracy: 5 * r.miKL.error + 0.01)
+        XCTAssertEqual(r.miDirect.mean, 1.875, accuracy: 5 * r.miDirect.error + 0.01)
+        let j = r.grid.firstIndex { abs($0 + Double.pi) < 1e-12 }!
+        XCTAssertEqual(r.fisherEstimate[j], r.fisher[j], accuracy: 5 * r.fisherEstimateError[j])
+    }
+}
