@@ -9,6 +9,9 @@ enum Shared {
         q.noise = try p.double("noise", default: q.noise, range: 0...5)
         q.duration = try p.double("duration", default: q.duration, range: 100...1e6)
         q.sampleInterval = try p.double("sampleInterval", default: q.sampleInterval, range: 0.1...1000)
+        q.muAlignment = try p.double("muAlignment", default: q.muAlignment, range: 0...100)
+        q.rangeAlignment = try p.double("rangeAlignment", default: q.rangeAlignment, range: 0...1000)
+        q.muAttraction = try p.double("muAttraction", default: q.muAttraction, range: 0...100)
         return q
     }
     static func elementDimension(_ p: Parameters) throws -> Bool {
@@ -36,9 +39,9 @@ enum ModelAnalysis {
         let p = ctx.parameters
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let noises = try p.doubles("noises", default: [0.2, 0.15])
+        var q = try Shared.flocking(p)
         let sizes = try p.ints("sizes", default: [5, 10, 20])
         try p.rejectUnused()
-        var q = FlockingParameters()
         var out = AnalysisOutput()
         out.tables.append(Table(id: "params", caption: "Simulation parameters (chosen for this replication; the paper's Table 1 is not in the seed text)",
                                 columns: ["quantity", "symbol", "value"], rows: q.tableRows.map { r in r[0] == "noise intensity" ? [r[0], r[1], noises.map { "\($0)" }.joined(separator: " / ")] : r }))

@@ -4,12 +4,14 @@ import Numerics
 /// Parameters of the Romanczuk-type social-force flocking model (Appendix B); values are this replication's choices.
 public struct FlockingParameters: Sendable {
     public var speed = 1.0            // s0
-    public var dt = 0.1
+    public var dt = 0.05
     public var boxSize = 50.0         // L (periodic L × L)
     public var noise = 0.2            // η: angular noise intensity, dφ = … + η dW
-    public var muRepulsion = 5.0
+    /// Repulsion is summed over neighbours; alignment and attraction are averaged over the n − 1 others, which keeps the
+    /// explicit Euler step stable for every group size.
+    public var muRepulsion = 2.0
     public var muAlignment = 2.0
-    public var muAttraction = 0.2
+    public var muAttraction = 0.5
     public var rangeRepulsion = 1.0   // r_rep
     public var rangeAlignment = 4.0   // r_alg
     public var rangeAttraction = 100.0 // r_att > L: attraction acts across the whole box
@@ -19,17 +21,17 @@ public struct FlockingParameters: Sendable {
     /// Transient discarded (t < transient).
     public var transient = 400.0
     /// Recorded duration after the transient and the sampling interval.
-    public var duration = 8000.0
-    public var sampleInterval = 8.0
+    public var duration = 6000.0
+    public var sampleInterval = 6.0
     public init() {}
 
     /// Rows (name, symbol, value) for the report's parameter table.
     public var tableRows: [[String]] {
         [["speed", "s₀", "\(speed)"], ["time step", "Δt", "\(dt)"], ["box size (periodic)", "L", "\(boxSize)"],
          ["noise intensity", "η", "\(noise)"],
-         ["repulsion strength / range / steepness", "μ_rep, r_rep, a_rep", "\(muRepulsion), \(rangeRepulsion), \(steepnessRepulsion)"],
-         ["alignment strength / range / steepness", "μ_alg, r_alg, a_alg", "\(muAlignment), \(rangeAlignment), \(steepnessAlignment)"],
-         ["attraction strength / range / steepness", "μ_att, r_att, a_att", "\(muAttraction), \(rangeAttraction), \(steepnessAttraction)"],
+         ["repulsion strength (summed) / range / steepness", "μ_rep, r_rep, a_rep", "\(muRepulsion), \(rangeRepulsion), \(steepnessRepulsion)"],
+         ["alignment strength (averaged) / range / steepness", "μ_alg, r_alg, a_alg", "\(muAlignment), \(rangeAlignment), \(steepnessAlignment)"],
+         ["attraction strength (averaged) / range / steepness", "μ_att, r_att, a_att", "\(muAttraction), \(rangeAttraction), \(steepnessAttraction)"],
          ["discarded transient", "t <", "\(transient)"], ["recorded duration / sampling interval", "T, Δt_s", "\(duration), \(sampleInterval)"]]
     }
 }
@@ -61,7 +63,7 @@ public enum FlockingSimulation {
         var out = FlockTrajectory(agents: n, samples: samples, x: [], y: [], vx: [], vy: [])
         out.x.reserveCapacity(samples * n); out.y.reserveCapacity(samples * n)
         out.vx.reserveCapacity(samples * n); out.vy.reserveCapacity(samples * n)
-        let L = q.boxSize, sq = q.dt.squareRoot()
+        let L = q.boxSize, sq = q.dt.squareRoot(), inv = 1.0 / Double(max(n - 1, 1))
         var fphi = [Double](repeating: 0, count: n)
         for step in 1...totalSteps {
             for i in 0..<n {
@@ -73,8 +75,8 @@ public enum FlockingSimulation {
                     let r = max((dx * dx + dy * dy).squareRoot(), 1e-9)
                     let ex = dx / r, ey = dy / r
                     let rep = q.muRepulsion * sigmoid(r, q.rangeRepulsion, q.steepnessRepulsion)
-                    let att = q.muAttraction * sigmoid(r, q.rangeAttraction, q.steepnessAttraction)
-                    let alg = q.muAlignment * sigmoid(r, q.rangeAlignment, q.steepnessAlignment)
+                    let att = q.muAttraction * inv * sigmoid(r, q.rangeAttraction, q.steepnessAttraction)
+                    let alg = q.muAlignment * inv * sigmoid(r, q.rangeAlignment, q.steepnessAlignment)
                     fx += (att - rep) * ex + alg * (cos(phi[j]) - vxi) * q.speed
                     fy += (att - rep) * ey + alg * (sin(phi[j]) - vyi) * q.speed
                 }
