@@ -104,10 +104,17 @@ enum Fig3Analysis {
             out.values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, significantFigures: 3, tolerance: .absolute(0.03)))
             var groupOf: [Int] = []
             for (g, s) in groups.enumerated() { groupOf += Array(repeating: g, count: s) }
-            let res = curve.results[min(curve.peak, groups.count) - 1]
-            let agree = groups.count > 1 ? labelAgreement(labels: res.labels, groups: groupOf) : 1
-            if groups.count > 1 {
+            if groups.count > 1 && groups.count <= maxM {
+                // labels at m = number of true groups, and r(S) minus the unweighted mean r of the true groups
+                let res = curve.results[groups.count - 1]
+                let agree = labelAgreement(labels: res.labels, groups: groupOf)
                 out.values.append(Scalar("collective.fig3_\(tag)_agree_\(key)", agree, significantFigures: 3, tolerance: .absolute(0.1)))
+                var truth = 0.0
+                for g in groups.indices { truth += model.relativeRedundancy(groupOf.indices.filter { groupOf[$0] == g }) }
+                truth /= Double(groups.count)
+                out.values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", truth, significantFigures: 3, tolerance: .absolute(0.03)))
+                out.values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", model.relativeRedundancy(Array(0..<model.n)) - truth,
+                                         significantFigures: 2, tolerance: .absolute(0.02)))
             }
             rows.append([name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
         }
