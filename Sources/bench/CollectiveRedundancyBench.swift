@@ -19,7 +19,7 @@ func runCollectiveRedundancyBenchmarks() throws {
     s.method = .monteCarlo(samples: 20)
     var best = 0.0
     let t35 = timeIt { let b = comp.best(s, initialisations: inits, seed: 1).best; best = b.hardAverageRedundancy
-        print("iterations \(b.iterationsRun) evaluations \(b.evaluations) labels \(b.labels)") }
+        print("  best start: \(b.iterationsRun) iterations, \(b.evaluations) distinct sets evaluated") }
     print(String(format: "n=35 m=10 inits=%d: %.2f s (best r̄ = %.4f)", inits, t35, best))
     // 2. scaling in n (groups of 5..20 concatenated), m = 10, 20 initialisations
     var points: [(Double, Double)] = []
