@@ -111,3 +111,16 @@ final class GaussianRedundancyTests: XCTestCase {
         XCTAssertThrowsError(try GaussianRedundancy(samples: Matrix<Double>(rows: 30, cols: 5), elementDimension: 2))
     }
 }
+
+final class FishVelocitiesTests: XCTestCase {
+    func testGapsAreExcludedOnRealFish() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/datasets/fish/zebrafish_8_trajectories.npy")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("fish data not present at \(url.path)") }
+        let f = try FishVelocities(url: url, filter: try SavitzkyGolay(), minimumSamples: 100, maxAnimals: 8)
+        XCTAssertEqual(f.animals.count, 8)
+        XCTAssertLessThan(f.frames.count, 508 - 6)
+        XCTAssertTrue(f.data.data.allSatisfy(\.isFinite))
+        XCTAssertGreaterThan(f.frames.first!, 2)
+    }
+}
