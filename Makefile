@@ -6,7 +6,7 @@ REPLICATE = .build/release/replicate
 # BLAS threads: the analyses parallelise over tasks themselves.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: setup build reports check accept test bench clean
+.PHONY: setup build reports check accept test bench bench-peers clean
 
 setup:
 	$(SUDO) apt-get update
@@ -29,8 +29,16 @@ accept: build
 test:
 	$(SWIFT) test
 
+# Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
+PEER_VENV = .venv-peers
+PEER_PYTHON ?= $(if $(wildcard $(PEER_VENV)/bin/python),$(CURDIR)/$(PEER_VENV)/bin/python,python3)
 bench: build
-	OPENBLAS_NUM_THREADS= .build/release/bench all
+	PEER_PYTHON=$(PEER_PYTHON) OPENBLAS_NUM_THREADS=1 .build/release/bench all
+
+# A Python environment with the peer implementations (TensorFlow, PyTorch, embo) from PyPI; large (several GB).
+bench-peers:
+	python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet tensorflow-cpu torch embo numpy
 
 clean:
-	rm -rf .build .cache site figures/*/
+	rm -rf .build .cache site figures/*/ $(PEER_VENV)

@@ -39,7 +39,7 @@ enum CompareTable {
             }
             let allowed = max(r.tolerance, 2 * (s.error ?? 0))
             let verdict = abs(s.value - r.paper) <= allowed ? "agrees" : "differs"
-            cells.append([r.claim, r.paperText, ValueFormatting.format(s, withError: true), verdict])
+            cells.append([r.claim, r.paperText, ValueFormatting.format(s, withError: true, unit: true), verdict])
         }
         return (Table(id: "compare", caption: "Paper vs ours. Verdict: agrees when |ours − paper| ≤ max(stated tolerance, 2 × our error).",
                       columns: ["Claim", "Paper", "Ours", "Verdict"], rows: cells), problems)

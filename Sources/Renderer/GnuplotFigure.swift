@@ -91,7 +91,13 @@ enum GnuplotFigure {
             if let h = panel.heatmap {
                 let rowsH = h.values.count, colsH = h.values.first?.count ?? 0
                 s += "set palette \(h.palette ?? "defined (0 '#f7fbff', 0.5 '#6baed6', 1 '#08306b')")\n"
-                if h.extent == nil {
+                if let e = h.extent, e.count == 4 {
+                    // Fit the axes to the image (half a cell beyond the outer cell centres) unless the panel sets ranges.
+                    let dx = colsH > 1 ? (e[1] - e[0]) / Double(colsH - 1) / 2 : 0.5
+                    let dy = rowsH > 1 ? (e[3] - e[2]) / Double(rowsH - 1) / 2 : 0.5
+                    if panel.xRange == nil { s += "set xrange [\(number(e[0] - dx)):\(number(e[1] + dx))]\n" }
+                    if panel.yRange == nil { s += "set yrange [\(number(e[2] - dy)):\(number(e[3] + dy))]\n" }
+                } else {
                     s += "set xrange [-0.5:\(Double(colsH) - 0.5)]\nset yrange [\(Double(rowsH) - 0.5):-0.5]\n"
                     if let labels = h.columnLabels, labels.count == colsH {
                         s += "set xtics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ") rotate by -45\n"
@@ -118,9 +124,15 @@ enum GnuplotFigure {
                     s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
                     continue
                 }
-                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")
+                // Small matrices are drawn as one rectangle per cell (no smoothing by the viewer).
+                let pixels = rowsH * colsH <= 2500 ? " pixels" : ""
+                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image\(pixels) notitle")
                 if h.showNumbers {
-                    plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)) with labels font ',9' notitle")
+                    // White numbers on the dark upper half of the colour range, black elsewhere.
+                    let finite = h.values.joined().filter { $0.isFinite }
+                    let mid = ((finite.min() ?? 0) + (finite.max() ?? 0)) / 2
+                    plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)):($3 > \(number(mid)) ? 0xffffff : 0x000000) "
+                                 + "with labels font ',9' tc rgb variable notitle")
                 }
                 index += 1
             }
@@ -131,7 +143,7 @@ enum GnuplotFigure {
                 plots.append("\(quote(dataName)) index \(index) \(using)\(st) \(title)")
                 index += 1
             }
-            s += plots.isEmpty ? "set key off\nplot NaN notitle\n" : "plot " + plots.joined(separator: ", \\\n     ") + "\n"
+            s += plots.isEmpty ? "set key off\nset xrange [0:1]\nset yrange [0:1]\nset label 'no data' at 0.5,0.5 center\nplot 1/0 notitle\n" : "plot " + plots.joined(separator: ", \\\n     ") + "\n"
         }
         s += "unset multiplot\nset output\n"
         return s
@@ -160,6 +172,10 @@ enum GnuplotFigure {
                 try? FileManager.default.removeItem(at: tmp)
                 throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
+            // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
+            let drawn = String(decoding: try Data(contentsOf: tmp), as: UTF8.self)
+                .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x=")
+            try Data(drawn.utf8).write(to: tmp)
             if rename(tmp.path, svg.path) != 0 { throw GnuplotError(description: "cannot move \(tmp.path) into place") }
         }
         return try Data(contentsOf: svg)

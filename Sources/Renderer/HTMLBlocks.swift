@@ -17,10 +17,11 @@ enum HTMLBlocks {
         return h + "</table>\n"
     }
 
+    /// The figure's SVG inlined (ids made unique to the figure), with its caption; the SVG carries the alt text.
     static func figure(_ f: Figure, svg: Data) -> String {
         """
         <figure id="\(HTML.escape(f.id))">
-        <img role="img" alt="\(HTML.escape(f.altText))" aria-label="\(HTML.escape(f.altText))" src="data:image/svg+xml;base64,\(svg.base64EncodedString())">
+        <div class="svg">\(InlineSVG.prepare(svg, figureID: f.id, label: f.altText))</div>
         <figcaption>\(HTML.escape(f.caption))</figcaption>
         </figure>
 

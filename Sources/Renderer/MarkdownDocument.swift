@@ -30,15 +30,19 @@ enum MarkdownDocument {
                   let infoPtr = cmark_node_get_fence_info(node) else { continue }
             let info = String(cString: infoPtr)
             let start = Int(cmark_node_get_start_line(node)), end = Int(cmark_node_get_end_line(node))
-            guard let kind = Directive.kind(fromInfo: info) else { continue }
             let opening = start - 1 < lines.count ? lines[start - 1] : ""
-            let fence = String(opening.trimmingCharacters(in: .whitespaces).prefix { $0 == "`" || $0 == "~" })
-            let closing = end - 1 < lines.count ? lines[end - 1].trimmingCharacters(in: .whitespaces) : ""
-            let closed = end > start && closing.hasPrefix(fence) && closing.allSatisfy { $0 == fence.first }
-            if !closed {
-                problems.append(ReportDiagnostic(file: file, line: start, message: "unclosed code fence opened at line \(start)"))
-                continue
+            let indent = opening.prefix { $0 == " " }.count
+            let fence = indent > 3 ? "" : String(opening.dropFirst(indent).prefix { $0 == "`" || $0 == "~" })
+            // Any fenced block (directive or not) left open swallows the rest of the report, directives included.
+            if fence.count >= 3 {
+                let closing = end - 1 < lines.count ? lines[end - 1].trimmingCharacters(in: .whitespaces) : ""
+                let closed = end > start && closing.hasPrefix(fence) && closing.allSatisfy { $0 == fence.first }
+                if !closed {
+                    problems.append(ReportDiagnostic(file: file, line: start, message: "unclosed code fence opened at line \(start)"))
+                    continue
+                }
             }
+            guard let kind = Directive.kind(fromInfo: info) else { continue }
             switch kind {
             case .failure(let message):
                 problems.append(ReportDiagnostic(file: file, line: start, message: message.message))

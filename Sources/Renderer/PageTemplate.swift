@@ -12,7 +12,7 @@ enum PageTemplate {
     th, td { border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; }
     th { background: #f0f0f0; }
     td.agrees { background: #e6f4e6; } td.differs { background: #fbe9e7; }
-    figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+    figure { margin: 1.5rem 0; } figure .svg svg { max-width: 100%; height: auto; border: 1px solid #eee; }
     figcaption { font-size: 0.92rem; color: #444; }
     .error { border: 2px solid #c62828; background: #ffebee; padding: 0.6rem 0.8rem; margin: 1rem 0; font-family: monospace; white-space: pre-wrap; }
     .status-pass { color: #2e7d32; } .status-fail { color: #c62828; } .status-none { color: #777; }
@@ -20,11 +20,15 @@ enum PageTemplate {
     pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; }
     """
 
-    /// KaTeX stylesheet with its woff2 fonts inlined as data URIs, plus the KaTeX script; empty if KaTeX is not installed.
+    /// KaTeX stylesheet with its woff2 fonts inlined as data URIs, plus the KaTeX and auto-render scripts;
+    /// empty if KaTeX is not installed (the page then shows the TeX source).
     static let katexAssets: (css: String, js: String) = {
         guard var css = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.css"), encoding: .utf8),
-              let js = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.js"), encoding: .utf8) else {
+              var js = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.js"), encoding: .utf8) else {
             return ("", "")
+        }
+        if let autoRender = try? String(contentsOf: katexFolder.appendingPathComponent("contrib/auto-render.js"), encoding: .utf8) {
+            js += "\n" + autoRender
         }
         // Keep only the woff2 source of each @font-face and inline it.
         let pattern = try! NSRegularExpression(pattern: "src:url\\((fonts/[^)]+\\.woff2)\\)[^;}]*")
@@ -37,11 +41,19 @@ enum PageTemplate {
         return (css, js)
     }()
 
+    /// Renders the prose math spans, then `$...$` written in table cells and captions that analyses produced.
     static let mathScript = """
-    document.querySelectorAll('.math').forEach(function (el) {
+    (function () {
       if (typeof katex === 'undefined') return;
-      katex.render(el.textContent, el, { displayMode: el.classList.contains('display'), throwOnError: false });
-    });
+      document.querySelectorAll('.math').forEach(function (el) {
+        katex.render(el.textContent, el, { displayMode: el.classList.contains('display'), throwOnError: false });
+      });
+      if (typeof renderMathInElement === 'undefined') return;
+      document.querySelectorAll('caption, figcaption, th, td').forEach(function (el) {
+        renderMathInElement(el, { delimiters: [{ left: '$$', right: '$$', display: true }, { left: '$', right: '$', display: false }],
+                                  throwOnError: false });
+      });
+    })();
     """
 
     static func page(title: String, body: String, footer: String) -> String {

@@ -22,10 +22,29 @@ struct DirectiveRun {
     var problems: [ReportDiagnostic]
 }
 
+/// Numbers the `[k/N]` progress lines across all reports of one command.
+public final class ProgressCounter: @unchecked Sendable {
+    public var total: Int
+    public var done = 0
+    public init(total: Int) { self.total = total }
+}
+
 /// Renders reports: runs their directives (through the cache), writes figures, HTML pages and the index.
 public struct ReportRenderer {
     public var project: ReportProject
+    /// When set, progress lines count directives across every report of the command; otherwise per report.
+    public var progress: ProgressCounter?
     public init(project: ReportProject) { self.project = project }
+
+    /// Number of `{run}` directives in the given reports (for the `[k/N]` progress numbering).
+    public func countRunDirectives(_ names: [String]) -> Int {
+        names.reduce(0) { total, name in
+            guard let source = try? String(contentsOf: project.sourceURL(name), encoding: .utf8) else { return total }
+            return total + MarkdownDocument.directives(in: source, file: name).directives.filter {
+                if case .run = $0.kind { return true } else { return false }
+            }.count
+        }
+    }
 
     /// Runs every directive of a report and returns the runs with the report's scalars (no HTML written).
     func execute(_ name: String, source: String)
@@ -40,7 +59,13 @@ public struct ReportRenderer {
                 runs.append(DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])); continue
             }
             ordinal += 1
-            let label = "[\(ordinal)/\(runnable.count)] \(name): \(analysisName)"
+            let label: String
+            if let progress {
+                progress.done += 1
+                label = "[\(progress.done)/\(max(progress.total, progress.done))] \(name): \(analysisName)"
+            } else {
+                label = "[\(ordinal)/\(runnable.count)] \(name): \(analysisName)"
+            }
             runs.append(run(d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)", label: label))
         }
         var scalars = [String: Scalar](), problems = parseProblems, unplaced = parseProblems
@@ -202,20 +227,49 @@ public struct ReportRenderer {
         return result
     }
 
-    /// Writes `site/index.html` listing the reports with their check status.
+    /// Writes `site/index.html` listing every report in the reports folder with its check status at its last render
+    /// (statuses of reports not rendered by this command are kept in `.cache/index-status.json`).
     public func writeIndex(_ results: [ReportResult]) throws {
+        let statusURL = project.cacheFolder.appendingPathComponent("index-status.json")
+        var entries = (try? JSONDecoder().decode([String: IndexEntry].self, from: Data(contentsOf: statusURL))) ?? [:]
+        for r in results { entries[r.name] = IndexEntry(r) }
+        let names = (try? project.reportNames()) ?? results.map(\.name)
+        entries = entries.filter { names.contains($0.key) }
+        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.writeIfChanged(try enc.encode(entries), to: statusURL)
+
         var body = "<h1>Paper replications</h1>\n<table><caption>Reports and the status of their stored-value check at the last render.</caption>\n"
         body += "<tr><th>Report</th><th>Values</th><th>Check</th></tr>\n"
-        for r in results.sorted(by: { $0.name < $1.name }) {
-            let status: String
-            if !r.diagnostics.isEmpty { status = "<span class=\"status-fail\">\(r.diagnostics.count) error(s)</span>" }
-            else if !r.hasStoredValues { status = "<span class=\"status-none\">no stored values</span>" }
-            else if r.passed { status = "<span class=\"status-pass\">pass</span>" }
-            else { status = "<span class=\"status-fail\">\(r.checks.filter { $0.status != .ok }.count) value(s) differ</span>" }
-            body += "<tr><td><a href=\"\(HTML.escape(r.name)).html\">\(HTML.escape(r.title))</a></td><td>\(r.scalars.count)</td><td>\(status)</td></tr>\n"
+        for name in names.sorted() {
+            let source = (try? String(contentsOf: project.sourceURL(name), encoding: .utf8)) ?? ""
+            let e = entries[name] ?? IndexEntry(name: name, title: Self.title(of: source, fallback: name), values: nil,
+                                                status: "not rendered yet", css: "status-none")
+            body += "<tr><td><a href=\"\(HTML.escape(name)).html\">\(HTML.escape(e.title))</a></td><td>\(e.values.map(String.init) ?? "—")</td>"
+                + "<td><span class=\"\(e.css)\">\(HTML.escape(e.status))</span></td></tr>\n"
         }
         body += "</table>\n"
         let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common())
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("index.html"))
+    }
+}
+
+/// A report's line in the index page, remembered between renders.
+struct IndexEntry: Codable, Equatable {
+    var name: String
+    var title: String
+    var values: Int?
+    var status: String
+    var css: String
+
+    init(name: String, title: String, values: Int?, status: String, css: String) {
+        self.name = name; self.title = title; self.values = values; self.status = status; self.css = css
+    }
+
+    init(_ r: ReportResult) {
+        name = r.name; title = r.title; values = r.scalars.count
+        if !r.diagnostics.isEmpty { status = "fail: \(r.diagnostics.count) error(s)"; css = "status-fail" }
+        else if !r.hasStoredValues { status = "no stored values"; css = "status-none" }
+        else if r.passed { status = "pass"; css = "status-pass" }
+        else { status = "fail: \(r.checks.filter { $0.status != .ok }.count) value(s) differ"; css = "status-fail" }
     }
 }

@@ -21,21 +21,27 @@ public enum ValueFormatting {
         return s.replacingOccurrences(of: "-", with: "−")
     }
 
-    /// `value ± error`, the error rounded to the value's last shown decimal (at least one significant figure).
+    /// `value ± error` in the usual convention: the error to two significant figures when its leading digit is 1 or 2,
+    /// otherwise one, and the value to the same decimal place.
     public static func format(_ value: Double, error: Double?, figures: Int) -> String {
         let v = format(value, figures: figures)
-        guard let e = error, e.isFinite, e > 0 else { return v }
-        guard let d = decimals(value, figures: max(1, figures)) else { return "\(v) ± \(String(format: "%.1e", e))" }
-        let ed = max(d, decimals(e, figures: 1) ?? d)
-        if ed > d { // error smaller than the value's precision: widen both
-            return "\(String(format: "%.\(ed)f", value).replacingOccurrences(of: "-", with: "−")) ± \(String(format: "%.\(ed)f", e))"
+        guard let e = error, e.isFinite, e > 0, value.isFinite else { return v }
+        let mag = Int(floor(log10(e)))
+        let lead = Int(e / pow(10, Double(mag)))
+        let d = -(mag - (lead <= 2 ? 1 : 0))
+        if d < 0 || d > 12 || mag >= 7 { return "\(v) ± \(String(format: "%.2g", e))" }
+        func fixed(_ x: Double) -> String {
+            var s = String(format: "%.\(d)f", x)
+            if s.hasPrefix("-") && Double(s) == 0 { s.removeFirst() }
+            return s.replacingOccurrences(of: "-", with: "−")
         }
-        return "\(v) ± \(String(format: "%.\(d)f", e))"
+        return "\(fixed(value)) ± \(fixed(e))"
     }
 
-    public static func format(_ s: Scalar, withError: Bool) -> String {
+    /// A scalar as text; `unit` appends its unit (tables), prose writes units itself.
+    public static func format(_ s: Scalar, withError: Bool, unit: Bool = false) -> String {
         let text = withError ? format(s.value, error: s.error, figures: s.significantFigures) : format(s.value, figures: s.significantFigures)
-        if let u = s.unit, !u.isEmpty { return "\(text) \(u)" }
+        if unit, let u = s.unit, !u.isEmpty { return "\(text) \(u)" }
         return text
     }
 }

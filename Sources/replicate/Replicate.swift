@@ -9,6 +9,8 @@ import Renderer
 struct Replicate: ParsableCommand {
     static func main() {
         AllocatorTuning.keepLargeBuffersInHeap()
+        // Analyses parallelise over independent tasks; BLAS runs single-threaded inside each (override with OPENBLAS_NUM_THREADS).
+        if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLASThreads.set(1) }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -57,11 +59,13 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let project = options.project()
-        let renderer = ReportRenderer(project: project)
+        var renderer = ReportRenderer(project: project)
+        let names = try options.names(reports, in: project)
+        renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
         var results = [ReportResult]()
-        for name in try options.names(reports, in: project) { results.append(try renderer.render(name)) }
-        // The index lists every report; reports not rendered now keep their status from a quick cached compute.
-        if reports.isEmpty { try renderer.writeIndex(results) }
+        for name in names { results.append(try renderer.render(name)) }
+        // The index lists every report; reports not rendered now keep the status of their last render.
+        try renderer.writeIndex(results)
         let failed = results.filter { !$0.diagnostics.isEmpty }
         for r in results {
             let drift = r.checks.filter { $0.status != .ok }.count
@@ -81,9 +85,11 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let project = options.project()
-        let renderer = ReportRenderer(project: project)
+        var renderer = ReportRenderer(project: project)
+        let names = try options.names(reports, in: project)
+        renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
         var failures = 0
-        for name in try options.names(reports, in: project) {
+        for name in names {
             let r = try renderer.compute(name)
             print("\n\(name)")
             print(CheckTable.format(r.checks))

@@ -106,6 +106,27 @@ final class GradientCheckTests: XCTestCase {
     }
 }
 
+final class InferenceModeTests: XCTestCase {
+    /// Batch normalisation in inference mode is an affine map; its input gradient must match finite differences.
+    func testBatchNormInputGradientInInferenceMode() {
+        var rng = Xoshiro256(seed: 1)
+        let net = Sequential.mlp(widths: [3, 4, 1], activation: .tanh, batchNorm: true, rng: &rng)
+        _ = net.forward(Matrix<Float>(rows: 8, cols: 3, data: (0..<24).map { _ in Float(rng.normal()) }), training: true)
+        let x = Matrix<Float>(rows: 5, cols: 3, data: (0..<15).map { _ in Float(rng.normal()) })
+        let g = net.inputGradient(x)
+        for i in 0..<15 {
+            var xp = x, xm = x
+            xp.data[i] += 1e-2; xm.data[i] -= 1e-2
+            let fd = (net.forward(xp).data.reduce(0, +) - net.forward(xm).data.reduce(0, +)) / 2e-2
+            XCTAssertEqual(g.data[i], fd, accuracy: 1e-2)
+        }
+    }
+
+    func testCrossEntropyIsExactForLargeMargins() {
+        XCTAssertEqual(Loss.softmaxCrossEntropy(Matrix<Float>([[200, 0]]), labels: [1]).loss, 200, accuracy: 1e-3)
+    }
+}
+
 final class TrainingTests: XCTestCase {
     func testLearnsXORWithSGDAndAdam() {
         let x = Matrix<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), labels = [0, 1, 1, 0]

@@ -32,10 +32,16 @@ final class EndToEndTests: XCTestCase {
         let html = try String(contentsOf: htmlURL, encoding: .utf8)
         XCTAssertTrue(html.contains("<table id=\"compare\">"))
         XCTAssertTrue(html.contains("<table id=\"gaussian-mi-table\">"))
-        XCTAssertTrue(html.contains("data:image/svg+xml;base64,"))
+        XCTAssertTrue(html.contains("<svg role=\"img\" aria-label=\"Two panels: estimated mutual information"), "inline SVG with alt text")
+        XCTAssertTrue(html.contains("id=\"fig-correlation-map-gnuplot_canvas\""), "SVG ids are prefixed per figure")
+        XCTAssertFalse(html.contains("<?xml"), "XML prolog removed from inlined SVG")
+        XCTAssertTrue(html.contains("<figcaption>Left: sample correlation matrix"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.svg").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.gp").path))
         XCTAssertTrue(html.contains("The closed form gives 0.736966 bits;"), "value substitution")
+        XCTAssertTrue(html.contains("is 1.6096 bits."), "value at its significant figures")
+        XCTAssertNotNil(html.range(of: "= 1\\.[0-9]{2,3} ± 0\\.[0-9]{2,3} bits \\(error from 10 batch means\\)", options: .regularExpression), "value ± error")
+        XCTAssertTrue(html.contains("<td>0.736966</td><td>0.736966 bits</td><td class=\"agrees\">agrees</td>"), "compare row")
         XCTAssertFalse(html.components(separatedBy: "<footer>")[0].contains("{{"), "no unsubstituted values")
         XCTAssertTrue(html.contains("<span class=\"math display\">"))
         XCTAssertTrue(html.contains("class=\"agrees\""))
@@ -48,7 +54,7 @@ final class EndToEndTests: XCTestCase {
         // Accept, then check passes; an edited stored value makes it fail.
         let computed = try renderer.compute("00-smoke")
         let changes = try ValueStore.accept(computed, at: project.valuesURL("00-smoke"), only: nil)
-        XCTAssertEqual(changes.count, 2)
+        XCTAssertEqual(changes.count, 5)
         XCTAssertTrue(try renderer.compute("00-smoke").passed)
         var stored = try XCTUnwrap(StoredValues.load(project.valuesURL("00-smoke")))
         stored.values["demo.mi_largest_n"]!.value += 0.5
@@ -89,6 +95,14 @@ final class DiagnosticsTests: XCTestCase {
         let (d, html) = try diagnostics("# Bad\n\ntext\n\n```{run demo.gaussian_mi}\nrho: 0.5\n")
         XCTAssertEqual(d.map(\.line), [5])
         XCTAssertTrue(d[0].message.contains("unclosed code fence opened at line 5"), d[0].message)
+        XCTAssertTrue(html.contains("class=\"error\""))
+    }
+
+    func testUnclosedPlainFenceBeforeDirective() throws {
+        // A plain code block left open swallows the directive after it: that must be reported, not silently skipped.
+        let (d, html) = try diagnostics("# Bad\n\n~~~python\nprint(1)\n\n```{run demo.gaussian_mi}\nrho: 0.5\n```\n")
+        XCTAssertEqual(d.map(\.line), [3])
+        XCTAssertTrue(d[0].message.contains("unclosed code fence opened at line 3"), d[0].message)
         XCTAssertTrue(html.contains("class=\"error\""))
     }
 
@@ -137,7 +151,10 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(ValueFormatting.format(0.7369655, figures: 3), "0.737")
         XCTAssertEqual(ValueFormatting.format(1234.5, figures: 2), "1234")
         XCTAssertEqual(ValueFormatting.format(-0.0001234, figures: 2), "−0.00012")
-        XCTAssertEqual(ValueFormatting.format(0.737, error: 0.0021, figures: 3), "0.737 ± 0.002")
+        XCTAssertEqual(ValueFormatting.format(0.737, error: 0.0021, figures: 3), "0.7370 ± 0.0021")
         XCTAssertEqual(ValueFormatting.format(12.0, error: 0.05, figures: 2), "12.00 ± 0.05")
+        XCTAssertEqual(ValueFormatting.format(0.00369, error: 0.00172, figures: 3), "0.0037 ± 0.0017")
+        XCTAssertEqual(ValueFormatting.format(-0.0153, error: 0.0052, figures: 3), "−0.015 ± 0.005")
+        XCTAssertEqual(ValueFormatting.format(0.9738, error: 0.0008, figures: 3), "0.9738 ± 0.0008")
     }
 }

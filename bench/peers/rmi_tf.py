@@ -1,9 +1,13 @@
 """Peer benchmark: the renormalized-MI feature optimisation of Fig. 3 written the way the reference implementation
 does it (TensorFlow, histogram with linear two-bin assignment, nested GradientTape for the gradient term).
 Prints one JSON line: seconds per optimisation step. Usage: rmi_tf.py STEPS WIDTH GRID"""
-import json, sys, time
+import json, os, sys, time
 import numpy as np
 import tensorflow as tf
+
+if os.environ.get("PEER_THREADS"):  # optional: restrict TensorFlow to N threads
+    tf.config.threading.set_intra_op_parallelism_threads(int(os.environ["PEER_THREADS"]))
+    tf.config.threading.set_inter_op_parallelism_threads(1)
 
 steps, width, grid = (int(a) for a in sys.argv[1:4])
 ext = 3.5

@@ -10,6 +10,7 @@ public final class BatchNorm: Layer {
     public let momentum: Float, epsilon: Float
     private var xhat = Matrix<Float>(rows: 0, cols: 0)
     private var invStd = [Float]()
+    private var lastWasTraining = true
 
     public init(_ features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         self.features = features; self.momentum = momentum; self.epsilon = epsilon
@@ -36,6 +37,7 @@ public final class BatchNorm: Layer {
             }
         } else { mean = runningMean; variance = runningVar }
         invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        lastWasTraining = training
         var xh = Matrix<Float>(rows: n, cols: features), y = Matrix<Float>(rows: n, cols: features)
         x.data.withUnsafeBufferPointer { a in xh.data.withUnsafeMutableBufferPointer { h in y.data.withUnsafeMutableBufferPointer { o in
             for i in 0..<n { for j in 0..<features {
@@ -56,6 +58,10 @@ public final class BatchNorm: Layer {
         } }
         for j in 0..<features { gamma.grad[j] += sumGX[j]; beta.grad[j] += sumG[j] }
         var dx = Matrix<Float>(rows: n, cols: features)
+        if !lastWasTraining { // inference: a fixed affine map per feature
+            for i in 0..<n { for j in 0..<features { dx.data[i * features + j] = g.data[i * features + j] * gamma.value[j] * invStd[j] } }
+            return dx
+        }
         let fn = Float(n)
         g.data.withUnsafeBufferPointer { gg in xhat.data.withUnsafeBufferPointer { h in dx.data.withUnsafeMutableBufferPointer { o in
             for i in 0..<n { for j in 0..<features {

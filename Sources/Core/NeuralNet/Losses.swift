@@ -49,7 +49,12 @@ public enum Loss {
         for i in 0..<logits.rows {
             let y = labels[i]
             precondition(y >= 0 && y < c, "label \(y) outside 0..<\(c)")
-            per[i] = -log(max(p.data[i * c + y], 1e-30))
+            // −log softmax through log-sum-exp, exact even for large margins.
+            var m = -Float.infinity
+            for j in 0..<c { m = max(m, logits.data[i * c + j]) }
+            var s: Float = 0
+            for j in 0..<c { s += exp(logits.data[i * c + j] - m) }
+            per[i] = m + log(s) - logits.data[i * c + y]
             g.data[i * c + y] -= 1
         }
         for k in g.data.indices { g.data[k] /= n }

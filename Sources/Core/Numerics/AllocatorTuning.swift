@@ -9,3 +9,10 @@ public enum AllocatorTuning {
         _ = mallopt(M_TRIM_THRESHOLD, 512 << 20)
     }
 }
+
+/// Threading of the BLAS library.
+public enum BLASThreads {
+    /// Sets OpenBLAS's thread count. Analyses that parallelise over independent tasks use 1 to avoid oversubscription.
+    public static func set(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    public static var current: Int { Int(openblas_get_num_threads()) }
+}

@@ -25,11 +25,11 @@ public enum DiscreteInformation {
         return s * unit.fromNats
     }
 
-    /// Counts of each distinct integer code.
+    /// Counts of each distinct code, sorted so that sums over them (and hence results) do not depend on hash order.
     public static func counts<S: Sequence>(_ codes: S) -> [Int] where S.Element: Hashable {
         var d = [S.Element: Int]()
         for c in codes { d[c, default: 0] += 1 }
-        return Array(d.values)
+        return d.values.sorted()
     }
 
     /// Plug-in entropy of integer-coded samples.

@@ -251,19 +251,24 @@ public struct Matrix<T: BLASScalar>: Equatable, Codable, Sendable {
 }
 
 extension Matrix where T == Double {
-    /// Sample covariance (divisor n − 1) of the columns of a data matrix with samples in rows.
+    /// Sample covariance (divisor n − 1) of the columns of a data matrix with samples in rows (BLAS dsyrk).
     public func covariance() -> Matrix<Double> {
         precondition(rows > 1, "covariance needs at least two samples")
+        var means = [Double](repeating: 0, count: cols)
         var centred = self
-        for j in 0..<cols {
-            var m = 0.0
-            for i in 0..<rows { m += data[i * cols + j] }
-            m /= Double(rows)
-            for i in 0..<rows { centred.data[i * cols + j] -= m }
+        centred.data.withUnsafeMutableBufferPointer { a in
+            for i in 0..<rows { for j in 0..<cols { means[j] += a[i * cols + j] } }
+            for j in 0..<cols { means[j] /= Double(rows) }
+            for i in 0..<rows { for j in 0..<cols { a[i * cols + j] -= means[j] } }
         }
-        var c = Matrix<Double>.product(centred, transA: true, centred)
-        let s = 1.0 / Double(rows - 1)
-        for i in 0..<c.data.count { c.data[i] *= s }
+        var c = Matrix<Double>(rows: cols, cols: cols)
+        centred.data.withUnsafeBufferPointer { a in
+            c.data.withUnsafeMutableBufferPointer { out in
+                cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(cols), Int32(rows), 1 / Double(rows - 1),
+                            a.baseAddress!, Int32(cols), 0, out.baseAddress!, Int32(cols))
+            }
+        }
+        for i in 0..<cols { for j in (i + 1)..<Swift.max(cols, i + 1) { c.data[i * cols + j] = c.data[j * cols + i] } }
         return c
     }
     /// Pearson correlation of the columns of a data matrix with samples in rows.

@@ -40,8 +40,11 @@ public enum SampleSizeExtrapolation {
     }
 
     /// `estimate(indices)` computes the quantity on the given subset of `n` items. Fractions default to 1, 1/2, …, 1/5;
-    /// each fraction below 1 is drawn `repeats` times. The error is the standard deviation of I∞ over fits to random
-    /// halves of the repeated estimates (or the fit's residual error when only one repeat is made).
+    /// each fraction below 1 is drawn `repeats` times, and the fit is weighted by the number of items.
+    ///
+    /// The error combines two parts: the sampling noise of the data, estimated from the spread of the half-size
+    /// estimates (var I_N ≈ var I_{N/2} / 2, the random-halves rule) and propagated through the fit's amplification of
+    /// the full-size point, and the spread of the fit over re-drawn subsample averages.
     public static func extrapolate(count n: Int, fractions: [Double] = [1, 0.5, 1.0 / 3, 0.25, 0.2], repeats: Int = 10,
                                    quadratic: Bool = true, rng: inout Xoshiro256,
                                    estimate: ([Int]) throws -> Double) throws -> Result {
@@ -57,27 +60,38 @@ public enum SampleSizeExtrapolation {
             }
             sizes.append(Double(m)); perFraction.append(vals)
         }
-        func fit(_ means: [Double]) throws -> Double {
-            var design = Matrix<Double>(rows: sizes.count, cols: quadratic ? 3 : 2)
-            for (i, s) in sizes.enumerated() {
-                design[i, 0] = 1; design[i, 1] = 1 / s
-                if quadratic { design[i, 2] = 1 / (s * s) }
-            }
-            return try Stats.leastSquares(design: design, means)[0]
+        var design = Matrix<Double>(rows: sizes.count, cols: quadratic ? 3 : 2)
+        for (i, s) in sizes.enumerated() {
+            design[i, 0] = 1; design[i, 1] = 1 / s
+            if quadratic { design[i, 2] = 1 / (s * s) }
         }
+        let weights = sizes
+        func fit(_ means: [Double]) throws -> Double { try Stats.leastSquares(design: design, means, weights: weights)[0] }
         let means = perFraction.map(Stats.mean)
         let value = try fit(means)
-        var spread = [Double]()
+        // Sensitivity of I∞ to each point: the fit is linear in the means.
+        let sensitivity = try (0..<sizes.count).map { k -> Double in
+            var e = [Double](repeating: 0, count: sizes.count); e[k] = 1
+            return try fit(e)
+        }
+        var variance = 0.0
+        if let half = fractions.firstIndex(where: { abs($0 - 0.5) < 1e-9 }), perFraction[half].count > 1 {
+            let varFull = Stats.variance(perFraction[half]) / 2 // noise of an estimate on all n items
+            // Every point shares the data's noise to first order; its effect on I∞ scales with the summed sensitivity.
+            let total = sensitivity.reduce(0, +)
+            variance += varFull * total * total
+        }
         if repeats >= 2 {
-            for k in 0..<20 {
-                _ = k
+            var spread = [Double]()
+            for _ in 0..<20 {
                 let picks = perFraction.map { v -> Double in
-                    v.count == 1 ? v[0] : Stats.mean((0..<max(1, v.count / 2)).map { _ in v[rng.int(below: v.count)] })
+                    v.count == 1 ? v[0] : Stats.mean((0..<v.count).map { _ in v[rng.int(below: v.count)] })
                 }
                 spread.append(try fit(picks))
             }
+            variance += Stats.variance(spread)
         }
-        let error = spread.isEmpty ? .nan : Stats.standardDeviation(spread) / 2.0.squareRoot()
+        let error = variance > 0 ? variance.squareRoot() : .nan
         return Result(value: value, error: error, sizes: sizes, means: means)
     }
 }

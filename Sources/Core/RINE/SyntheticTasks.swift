@@ -1,0 +1,124 @@
+import DataFiles
+import Foundation
+import Numerics
+
+/// The 8-class task of Fig. 5 (Appendix C.5): Y is uniform over 8 classes; each source is a scalar that equals the class
+/// when it lies in the source's own set of `n` classes and is otherwise a uniformly random integer in [−4, 3]; `k`
+/// N(0, 2²) noise inputs are appended to each source.
+public enum EightClassTask {
+    /// Classes source 1 and source 2 encode: the first `n` and the last `n` of 8 (overlap 2n − 8).
+    public static func classSets(_ n: Int) -> (Set<Int>, Set<Int>) { (Set(0..<n), Set((8 - n)..<8)) }
+
+    public static func sample(_ count: Int, n: Int, noise k: Int, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        let (s1, s2) = classSets(n)
+        var a = Matrix<Float>(rows: count, cols: 1 + k), b = Matrix<Float>(rows: count, cols: 1 + k)
+        var y = [Int](repeating: 0, count: count)
+        for i in 0..<count {
+            let c = rng.int(below: 8)
+            y[i] = c
+            a[i, 0] = Float(s1.contains(c) ? c : rng.int(below: 8) - 4)
+            b[i, 0] = Float(s2.contains(c) ? c : rng.int(below: 8) - 4)
+            for j in 0..<k { a[i, 1 + j] = Float(2 * rng.normal()); b[i, 1 + j] = Float(2 * rng.normal()) }
+        }
+        return ([a, b], y)
+    }
+
+    /// Redundant information (bits) if both sources revealed Y exactly when it lies in both sets: the entropy of
+    /// Q = "which shared class, or none". An idealisation: random values in [−4, 3] can coincide with class labels, so the
+    /// sources are noisier than this and the true value is lower.
+    public static func exactRedundancy(_ n: Int) -> Double {
+        let shared = max(0, 2 * n - 8)
+        if shared == 8 { return 3 }
+        let ps = [Double](repeating: 1.0 / 8, count: shared) + [Double(8 - shared) / 8]
+        return DiscreteInformation.entropy(probabilities: ps)
+    }
+
+    /// Mean cosine similarity between the two sources' input vectors.
+    public static func cosineSimilarity(_ x: [Matrix<Float>]) -> Double {
+        let a = x[0], b = x[1]
+        var s = 0.0
+        for i in 0..<a.rows {
+            var ab = 0.0, aa = 0.0, bb = 0.0
+            for j in 0..<a.cols { let u = Double(a[i, j]), v = Double(b[i, j]); ab += u * v; aa += u * u; bb += v * v }
+            s += ab / max((aa * bb).squareRoot(), 1e-12)
+        }
+        return s / Double(a.rows)
+    }
+}
+
+/// A simulated premotor population during a delayed reach: cosine-tuned Poisson neurons driven by a latent movement
+/// plan, the target direction plus a deviation that fluctuates from one time window to the next (an AR(1) process with
+/// correlation `planCorrelation` per window), so neighbouring windows share more trial-to-trial variability than
+/// distant ones while each window alone carries a similar amount of information.
+public struct PremotorSimulation: Sendable {
+    public var neurons = 30
+    public var windows = 6
+    public var trialsPerTarget = 60
+    public var windowSeconds = 0.1
+    /// Stationary standard deviation (radians) of the plan's deviation from the target, and its correlation between
+    /// consecutive windows.
+    public var planWander = 0.7
+    public var planCorrelation = 0.6
+    public init() {}
+
+    /// Spike counts per window (one matrix per window, trials in rows) and target labels 0..<8.
+    public func simulate(rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        let base = (0..<neurons).map { _ in rng.uniform(10, 30) }
+        let depth = (0..<neurons).map { _ in rng.uniform(10, 30) }
+        let pref = (0..<neurons).map { _ in rng.uniform(0, 2 * Double.pi) }
+        let trials = 8 * trialsPerTarget
+        var y = [Int](repeating: 0, count: trials)
+        var x = (0..<windows).map { _ in Matrix<Float>(rows: trials, cols: neurons) }
+        for t in 0..<trials {
+            let target = t % 8
+            y[t] = target
+            var deviation = rng.normal(0, planWander)
+            for w in 0..<windows {
+                if w > 0 {
+                    deviation = planCorrelation * deviation + rng.normal(0, planWander * (1 - planCorrelation * planCorrelation).squareRoot())
+                }
+                let plan = Double(target) * Double.pi / 4 + deviation
+                for i in 0..<neurons {
+                    let rate = max(0.5, base[i] + depth[i] * cos(plan - pref[i]))
+                    x[w][t, i] = Float(rng.poisson(rate * windowSeconds))
+                }
+            }
+        }
+        return (x, y)
+    }
+}
+
+/// The motor-cortex reach data set (Hatsopoulos lab teaching set): rates of 143 neurons on 158 trials, 8 directions.
+public struct ReachData {
+    public let rates: Matrix<Double>   // trials × neurons
+    public let direction: [Int]        // 0..<8
+
+    public init(contentsOf url: URL) throws {
+        let mat = try MATFile(contentsOf: url)
+        let r = try mat.variable("R"), d = try mat.variable("direction")
+        guard r.dimensions.count == 2, d.count == r.dimensions[1] else {
+            throw DataFileError(file: url.path, message: "R is \(r.dimensions), direction has \(d.count) entries")
+        }
+        let neurons = r.dimensions[0], trials = r.dimensions[1]
+        var m = Matrix<Double>(rows: trials, cols: neurons)
+        let data = r.data
+        for t in 0..<trials { for i in 0..<neurons { m[t, i] = data[t * neurons + i] } } // column-major neurons × trials
+        rates = m
+        direction = d.data.map { Int($0) - 1 }
+        guard direction.allSatisfy({ (0..<8).contains($0) }) else {
+            throw DataFileError(file: url.path, message: "direction values outside 1...8")
+        }
+    }
+
+    /// z-scored rates of the neurons `idx` as a Float matrix.
+    public func standardized(_ idx: [Int]) -> Matrix<Float> {
+        let sub = rates.selectingColumns(idx)
+        var out = Matrix<Float>(rows: sub.rows, cols: sub.cols)
+        for j in 0..<sub.cols {
+            let col = sub.column(j)
+            let m = Stats.mean(col), s = max(Stats.standardDeviation(col), 1e-9)
+            for i in 0..<sub.rows { out[i, j] = Float((col[i] - m) / s) }
+        }
+        return out
+    }
+}
