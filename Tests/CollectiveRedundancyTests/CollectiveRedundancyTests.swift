@@ -124,3 +124,14 @@ final class FishVelocitiesTests: XCTestCase {
         XCTAssertGreaterThan(f.frames.first!, 2)
     }
 }
+
+final class LabelAgreementTests: XCTestCase {
+    func testOptimalMatchingIgnoresLabelNames() {
+        let groups = [0, 0, 0, 1, 1, 2, 2, 2]
+        let a = labelAgreement(labels: [5, 5, 7, 7, 7, 9, 9, 5], groups: groups)
+        let b = labelAgreement(labels: [1, 1, 0, 0, 0, 2, 2, 1], groups: groups)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a, 6.0 / 8.0)
+        XCTAssertEqual(labelAgreement(labels: [3, 3, 3, 4, 4, 0, 0, 0], groups: groups), 1)
+    }
+}

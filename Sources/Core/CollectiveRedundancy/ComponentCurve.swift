@@ -34,12 +34,23 @@ public struct ComponentCurve: Sendable {
     }
 }
 
-/// Fraction of elements whose hard label agrees with the true group under the best one-to-one matching of labels to groups
-/// (greedy on the contingency table, enough for well-separated solutions).
+/// Fraction of elements whose hard label agrees with the true group under the best one-to-one matching of labels to
+/// groups (exhaustive over matchings when there are at most 7 groups, otherwise greedy on the contingency table).
 public func labelAgreement(labels: [Int], groups: [Int]) -> Double {
     let lset = Array(Set(labels)).sorted(), gset = Array(Set(groups)).sorted()
     var table = [[Int]](repeating: [Int](repeating: 0, count: gset.count), count: lset.count)
     for (l, g) in zip(labels, groups) { table[lset.firstIndex(of: l)!][gset.firstIndex(of: g)!] += 1 }
+    if gset.count <= 7 {
+        // best assignment of each group to a distinct label (or to none)
+        var best = 0
+        func search(_ g: Int, _ used: Set<Int>, _ total: Int) {
+            if g == gset.count { best = max(best, total); return }
+            search(g + 1, used, total)
+            for a in lset.indices where !used.contains(a) { search(g + 1, used.union([a]), total + table[a][g]) }
+        }
+        search(0, [], 0)
+        return Double(best) / Double(labels.count)
+    }
     var usedL = Set<Int>(), usedG = Set<Int>(), agree = 0
     while true {
         var best = (-1, -1, 0)
