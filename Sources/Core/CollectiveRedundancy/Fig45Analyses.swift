@@ -30,7 +30,7 @@ enum Fig4Analysis {
         for (g, sz) in groups.enumerated() { groupOf += Array(repeating: g, count: sz) }
         var out = AnalysisOutput()
         let agree = labelAgreement(labels: run.labels, groups: groupOf)
-        // which local optimum wins is sensitive to rounding (e.g. a different BLAS path for the covariance): wide tolerance
+        // which local optimum wins is a discrete outcome of the random starts: wide tolerance
         out.values.append(Scalar("collective.fig4_agreement", agree, significantFigures: 2, tolerance: .absolute(0.3)))
         out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, significantFigures: 3, tolerance: .absolute(0.03)))
         // first iteration after which the hard labels never change
