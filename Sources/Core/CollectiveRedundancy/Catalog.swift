@@ -2,5 +2,7 @@ import AnalysisKit
 
 /// The report analyses this paper module registers with the renderer.
 public enum CollectiveRedundancyCatalog {
-    public static let analyses: [AnalysisDescriptor] = []
+    public static let analyses: [AnalysisDescriptor] = [
+        ModelAnalysis.descriptor, Fig2Analysis.descriptor, Fig3Analysis.descriptor, Fig4Analysis.descriptor, Fig5Analysis.descriptor,
+    ]
 }

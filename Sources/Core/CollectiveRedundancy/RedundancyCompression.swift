@@ -1,0 +1,172 @@
+import Foundation
+import Numerics
+
+/// Settings of the redundancy-compression algorithm (Twomey et al., Alg. A1 and its parallel variant).
+public struct CompressionSettings: Sendable {
+    /// Number of components m.
+    public var components: Int
+    /// Trade-off β between average redundancy and compression (absorbs 1/m); 200 gives hard assignments.
+    public var beta: Double = 200
+    /// Slowdown α of the parallel update; nil selects the sequential (element-by-element) update.
+    public var alpha: Double? = 0.1
+    /// Number of iterations (one iteration updates every element once).
+    public var iterations: Int = 200
+    /// Stop early when no p(j|i) moved by more than this in an iteration (0 runs all iterations).
+    public var tolerance: Double = 1e-7
+    public var method: DeltaDMethod = .exact
+    /// Record the assignment matrix after every iteration.
+    public var recordHistory = false
+    public init(components: Int) { self.components = components }
+}
+
+/// The outcome of one run from one initial assignment.
+public struct CompressionResult: Sendable {
+    /// Final p(j|i), n × m row-major.
+    public var assignment: [Double]
+    public var components: Int
+    /// Average quality r̄ of the final soft assignment (exact for tabulated systems, otherwise that of the hardened one).
+    public var averageRedundancy: Double
+    /// r̄ of the hardened assignment (each element to its most probable component), exact.
+    public var hardAverageRedundancy: Double
+    /// Hard labels argmax_j p(j|i).
+    public var labels: [Int]
+    public var iterationsRun: Int
+    /// Distinct sets whose increments were computed (Monte Carlo only).
+    public var evaluations: Int = 0
+    /// p(j|i) after each iteration when recorded.
+    public var history: [[Double]]
+}
+
+/// Redundancy compression: alternates p(j|i) ∝ p(j) exp(β Δd(i,j) / p(i)) with p(j) = Σ_i p(i) p(j|i), p(i) = 1/n.
+public struct RedundancyCompressor: Sendable {
+    public let model: GaussianRedundancy
+    /// Full subset table when the system is small enough for exact Δd.
+    public let table: SubsetRedundancyTable?
+
+    public init(model: GaussianRedundancy, tabulate: Bool? = nil) {
+        self.model = model
+        let wantTable = tabulate ?? (model.n <= 15)
+        table = wantTable ? SubsetRedundancyTable(model) : nil
+    }
+
+    /// Random initial p(j|i): each row Dirichlet(1, …, 1).
+    public static func randomAssignment(n: Int, m: Int, rng: inout Xoshiro256) -> [Double] {
+        var a = [Double](repeating: 0, count: n * m)
+        for i in 0..<n {
+            var s = 0.0
+            for j in 0..<m { let v = -log(1 - rng.uniform()); a[i * m + j] = v; s += v }
+            for j in 0..<m { a[i * m + j] /= s }
+        }
+        return a
+    }
+
+    /// Runs the algorithm from `initial` (n × m). `rng` drives Monte Carlo sampling only.
+    public func run(_ settings: CompressionSettings, initial: [Double], rng: inout Xoshiro256) -> CompressionResult {
+        let n = model.n, m = settings.components
+        precondition(initial.count == n * m)
+        var p = initial
+        let mc: MonteCarloDeltaD?
+        switch settings.method {
+        case .exact: precondition(table != nil, "exact Δd needs the subset table"); mc = nil
+        case .monteCarlo: mc = MonteCarloDeltaD(model)
+        }
+        func deltaD(_ a: [Double]) -> [Double] {
+            switch settings.method {
+            case .exact: return exactDeltaD(table: table!, assign: a, m: m)
+            case .monteCarlo(let k): return mc!.deltaD(assign: a, m: m, samples: k, rng: &rng)
+            }
+        }
+        let scale = settings.beta * Double(n)   // β / p(i) with p(i) = 1/n
+        var history: [[Double]] = []
+        if settings.recordHistory { history.append(p) }
+        var iterations = 0
+        var row = [Double](repeating: 0, count: m)
+        for _ in 0..<settings.iterations {
+            iterations += 1
+            var change = 0.0
+            if let alpha = settings.alpha {
+                let pj = componentWeights(p, n: n, m: m)
+                let dd = deltaD(p)
+                for i in 0..<n {
+                    target(dd, pj, i, m, scale, &row)
+                    for j in 0..<m {
+                        let v = (1 - alpha) * p[i * m + j] + alpha * row[j]
+                        change = max(change, abs(v - p[i * m + j]))
+                        p[i * m + j] = v
+                    }
+                }
+            } else {
+                for i in 0..<n {
+                    let pj = componentWeights(p, n: n, m: m)
+                    let dd = deltaD(p)
+                    target(dd, pj, i, m, scale, &row)
+                    for j in 0..<m {
+                        change = max(change, abs(row[j] - p[i * m + j]))
+                        p[i * m + j] = row[j]
+                    }
+                }
+            }
+            if settings.recordHistory { history.append(p) }
+            if change <= settings.tolerance { break }
+        }
+        let labels = (0..<n).map { i in (0..<m).max { p[i * m + $0] < p[i * m + $1] }! }
+        let hard = hardAverageRedundancy(labels: labels, m: m)
+        let soft = table.map { exactAverageRedundancy(table: $0, assign: p, m: m) } ?? hard
+        return CompressionResult(assignment: p, components: m, averageRedundancy: soft, hardAverageRedundancy: hard,
+                                 labels: labels, iterationsRun: iterations, evaluations: mc?.evaluations ?? 0, history: history)
+    }
+
+    /// r̄ of a hard partition: (1/m) Σ_j r(A_j), empty and single-element components counting 0.
+    public func hardAverageRedundancy(labels: [Int], m: Int) -> Double {
+        var total = 0.0
+        for j in 0..<m {
+            let members = labels.indices.filter { labels[$0] == j }
+            if let t = table {
+                var mask = 0
+                for i in members { mask |= 1 << i }
+                total += t.r[mask]
+            } else {
+                total += model.relativeRedundancy(members)
+            }
+        }
+        return total / Double(m)
+    }
+
+    private func componentWeights(_ p: [Double], n: Int, m: Int) -> [Double] {
+        var pj = [Double](repeating: 0, count: m)
+        for i in 0..<n { for j in 0..<m { pj[j] += p[i * m + j] } }
+        for j in 0..<m { pj[j] /= Double(n) }
+        return pj
+    }
+
+    /// Normalised p(j) exp(scale · Δd(i, j)) in log space.
+    private func target(_ dd: [Double], _ pj: [Double], _ i: Int, _ m: Int, _ scale: Double, _ row: inout [Double]) {
+        var mx = -Double.infinity
+        for j in 0..<m {
+            let v = pj[j] > 0 ? log(pj[j]) + scale * dd[i * m + j] : -Double.infinity
+            row[j] = v; mx = max(mx, v)
+        }
+        var s = 0.0
+        for j in 0..<m { row[j] = row[j] == -.infinity ? 0 : exp(row[j] - mx); s += row[j] }
+        for j in 0..<m { row[j] /= s }
+    }
+
+    /// Best result over `initialisations` random starts (run in parallel, each with its own child RNG); ties keep the first.
+    public func best(_ settings: CompressionSettings, initialisations: Int, seed: UInt64) -> (best: CompressionResult, scores: [Double]) {
+        let root = Xoshiro256(seed: seed)
+        var results = [CompressionResult?](repeating: nil, count: initialisations)
+        let n = model.n
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: initialisations) { k in
+                var rng = root.child(k)
+                let init0 = Self.randomAssignment(n: n, m: settings.components, rng: &rng)
+                base[k] = run(settings, initial: init0, rng: &rng)
+            }
+        }
+        let all = results.map { $0! }
+        var bestIndex = 0
+        for k in 1..<all.count where all[k].hardAverageRedundancy > all[bestIndex].hardAverageRedundancy { bestIndex = k }
+        return (all[bestIndex], all.map(\.hardAverageRedundancy))
+    }
+}
