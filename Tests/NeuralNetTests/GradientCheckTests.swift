@@ -106,6 +106,38 @@ final class GradientCheckTests: XCTestCase {
     }
 }
 
+final class DoubleBackpropTests: XCTestCase {
+    /// Reverse-over-reverse must give the same f, ∇ₓf and parameter gradients as the tangent mode.
+    func testMatchesTangentMode() {
+        for kind in [Activation.Kind.tanh, .softplus, .relu] {
+            var rng = Xoshiro256(seed: 21)
+            let net = Sequential.mlp(widths: [2, 7, 6, 1], activation: kind, initialization: .glorot, rng: &rng)
+            let x = Matrix<Float>(rows: 9, cols: 2, data: (0..<18).map { _ in Float(rng.normal()) })
+            func lossGrads(_ f: Matrix<Float>, _ j0: [Float], _ j1: [Float]) -> (Matrix<Float>, Matrix<Float>, Matrix<Float>) {
+                let gf = Matrix<Float>(rows: 9, cols: 1, repeating: 0.3)
+                var g0 = Matrix<Float>(rows: 9, cols: 1), g1 = Matrix<Float>(rows: 9, cols: 1)
+                for i in 0..<9 { let n2 = j0[i] * j0[i] + j1[i] * j1[i] + 0.1; g0.data[i] = 2 * j0[i] / n2; g1.data[i] = 2 * j1[i] / n2 }
+                return (gf, g0, g1)
+            }
+            net.zeroGrad()
+            let (f, jac) = net.forwardWithJacobian(x)
+            let (gf, g0, g1) = lossGrads(f, jac[0].data, jac[1].data)
+            net.backwardWithJacobian(gf, [g0, g1])
+            let tangentGrads = net.parameters.map(\.grad)
+            net.zeroGrad()
+            let (f2, grad, tape) = net.forwardWithInputGradient(x)
+            XCTAssertEqual(f2.data, f.data)
+            for i in 0..<9 { XCTAssertEqual(grad[i, 0], jac[0].data[i], accuracy: 1e-5); XCTAssertEqual(grad[i, 1], jac[1].data[i], accuracy: 1e-5) }
+            var gg = Matrix<Float>(rows: 9, cols: 2)
+            for i in 0..<9 { gg[i, 0] = g0.data[i]; gg[i, 1] = g1.data[i] }
+            net.backwardWithInputGradient(gf, gg, tape: tape)
+            for (a, b) in zip(tangentGrads, net.parameters.map(\.grad)) {
+                for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-4 * max(1, abs(a[k])), "\(kind)") }
+            }
+        }
+    }
+}
+
 final class InferenceModeTests: XCTestCase {
     /// Batch normalisation in inference mode is an affine map; its input gradient must match finite differences.
     func testBatchNormInputGradientInInferenceMode() {

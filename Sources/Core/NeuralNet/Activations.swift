@@ -60,6 +60,7 @@ public final class Activation: Layer {
 
     public func forward(_ x: Matrix<Float>, training: Bool) -> Matrix<Float> {
         z = x
+        slope = []; curve = []
         var out = Matrix<Float>(rows: x.rows, cols: x.cols, uninitialized: ())
         let k = kind
         x.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
@@ -74,6 +75,12 @@ public final class Activation: Layer {
 
     public func backward(_ g: Matrix<Float>) -> Matrix<Float> {
         var out = Matrix<Float>(rows: g.rows, cols: g.cols, uninitialized: ())
+        if slope.count == g.data.count { // σ′ cached by the last derivative-recording forward pass
+            g.data.withUnsafeBufferPointer { gg in slope.withUnsafeBufferPointer { s1 in out.data.withUnsafeMutableBufferPointer { o in
+                for i in 0..<o.count { o[i] = gg[i] * s1[i] }
+            } } }
+            return out
+        }
         let k = kind
         g.data.withUnsafeBufferPointer { gg in z.data.withUnsafeBufferPointer { a in out.data.withUnsafeMutableBufferPointer { o in
             switch k {
@@ -85,8 +92,8 @@ public final class Activation: Layer {
         return out
     }
 
-    /// σ′(z) and σ″(z) from the last tangent forward pass.
-    private var slope = [Float](), curve = [Float]()
+    /// σ′(z) and σ″(z) from the last tangent (or derivative-recording) forward pass; empty after a plain forward.
+    var slope = [Float](), curve = [Float]()
 
     public func forwardTangent(_ x: Matrix<Float>, _ tangents: [Matrix<Float>]) -> (Matrix<Float>, [Matrix<Float>]) {
         z = x; lastTangents = tangents

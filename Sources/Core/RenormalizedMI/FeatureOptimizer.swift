@@ -3,8 +3,8 @@ import NeuralNet
 import Numerics
 
 /// Gradient ascent of Ĩ over the parameters of a neural 1-D feature f_θ(x) on a weighted grid of 2-D points
-/// (Appendix D): the histogram entropy and ⟨ln|∇f|⟩ are both differentiated, the latter through the network's
-/// Jacobian (tangent) mode.
+/// (Appendix D): the histogram entropy and ⟨ln|∇f|⟩ are both differentiated, the latter by reverse-over-reverse
+/// differentiation of the network (`forwardWithInputGradient` / `backwardWithInputGradient`).
 public struct FeatureOptimizer {
     public var hidden = [64, 64, 64]
     public var activation = Activation.Kind.tanh
@@ -31,33 +31,33 @@ public struct FeatureOptimizer {
                 let s = sampler(&rng)
                 x = Matrix<Float>(rows: s.x.count, cols: d, data: s.x.flatMap { $0.map(Float.init) }); weights = s.p
             }
-            let (f, jac) = net.forwardWithJacobian(x)
+            let (f, grad, tape) = net.forwardWithInputGradient(x)
             let values = f.data.map(Double.init)
             let (h, dh) = HistogramEntropy.entropy(values, weights: weights, bins: bins)
             var logTerm = 0.0
             var gf = Matrix<Float>(rows: n, cols: 1)
-            var gj = (0..<d).map { _ in Matrix<Float>(rows: n, cols: 1) }
+            var gg = Matrix<Float>(rows: n, cols: d)
             for i in 0..<n {
                 var q = 0.0
-                for k in 0..<d { let v = Double(jac[k].data[i]); q += v * v }
+                for k in 0..<d { let v = Double(grad.data[i * d + k]); q += v * v }
                 q = max(q, 1e-30)
                 logTerm += weights[i] * 0.5 * log(q)
                 gf.data[i] = Float(-dh[i]) // minimise −Ĩ
-                for k in 0..<d { gj[k].data[i] = Float(weights[i] * Double(jac[k].data[i]) / q) }
+                for k in 0..<d { gg.data[i * d + k] = Float(weights[i] * Double(grad.data[i * d + k]) / q) }
             }
             history.append(h - logTerm)
-            net.backwardWithJacobian(gf, gj)
+            net.backwardWithInputGradient(gf, gg, tape: tape)
             opt.step(net.parameters)
             if let progress, step % 100 == 0 { progress(step, h - logTerm) }
         }
         let x = grid
         let final = net.forward(x).data.map(Double.init)
         let (hf, _) = HistogramEntropy.entropy(final, weights: weights, bins: bins)
-        let (_, jf) = net.forwardWithJacobian(x)
+        let (_, gradFinal, _) = net.forwardWithInputGradient(x)
         var lt = 0.0
         for i in 0..<n {
             var q = 0.0
-            for k in 0..<d { let v = Double(jf[k].data[i]); q += v * v }
+            for k in 0..<d { let v = Double(gradFinal.data[i * d + k]); q += v * v }
             lt += weights[i] * 0.5 * log(max(q, 1e-30))
         }
         history.append(hf - lt)
