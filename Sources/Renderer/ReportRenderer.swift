@@ -220,7 +220,7 @@ public struct ReportRenderer {
         let list = scalars.values.sorted { $0.name < $1.name }
         let result = ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
                                   checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil)
-        let footer = Provenance.footer(rows: footerRows, result: result)
+        let footer = Provenance.footer(rows: footerRows, result: result, root: project.root)
         let page = PageTemplate.page(title: result.title, body: body, footer: footer)
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
         for p in problems { project.log(p.description) }
@@ -248,7 +248,7 @@ public struct ReportRenderer {
                 + "<td><span class=\"\(e.css)\">\(HTML.escape(e.status))</span></td></tr>\n"
         }
         body += "</table>\n"
-        let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common())
+        let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common(root: project.root))
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("index.html"))
     }
 }

@@ -7,7 +7,14 @@ public enum ValueStore {
     public static func accept(_ result: ReportResult, at url: URL, only: Set<String>?) throws -> [String] {
         var stored = try StoredValues.load(url) ?? StoredValues(values: [:])
         var changes = [String]()
-        let commit = Provenance.gitCommit
+        if let only {
+            let produced = Set(result.scalars.map(\.name))
+            let unknown = only.subtracting(produced).sorted()
+            if !unknown.isEmpty {
+                throw ReportDiagnostic(file: url.path, line: 1, message: "--only names values this report does not produce: \(unknown.joined(separator: ", "))")
+            }
+        }
+        let commit = Provenance.gitCommit(in: url.deletingLastPathComponent())
         for s in result.scalars where only?.contains(s.name) ?? true {
             if let old = stored.values[s.name] {
                 let fresh = StoredValue(s, history: old.history)
@@ -30,7 +37,8 @@ public enum ValueStore {
                 changes.append("\(name): removed (no longer produced)")
             }
         }
-        if !changes.isEmpty { try stored.write(url) }
+        // Written even without changes, so that a report with no values gets a (empty) reference and can pass `check`.
+        if !changes.isEmpty || !FileManager.default.fileExists(atPath: url.path) { try stored.write(url) }
         return changes
     }
 }

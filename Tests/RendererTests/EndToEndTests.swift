@@ -158,3 +158,20 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(ValueFormatting.format(0.9738, error: 0.0008, figures: 3), "0.9738 ± 0.0008")
     }
 }
+
+final class AcceptTests: XCTestCase {
+    func testAcceptRejectsUnknownOnlyNamesAndWritesEmptyReference() throws {
+        let (project, dir, _) = try makeProject(["plain": "# No values\n\nJust prose.\n",
+                                                 "demo": "# D\n\n```{run demo.gaussian_mi}\nrho: 0.5\nsamples: [50]\nrepeats: 3\n```\n"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let renderer = ReportRenderer(project: project)
+        let plain = try renderer.compute("plain")
+        XCTAssertFalse(plain.passed, "no stored values yet")
+        _ = try ValueStore.accept(plain, at: project.valuesURL("plain"), only: nil)
+        XCTAssertTrue(try renderer.compute("plain").passed, "an empty reference lets a value-free report pass")
+        let demo = try renderer.compute("demo")
+        XCTAssertThrowsError(try ValueStore.accept(demo, at: project.valuesURL("demo"), only: ["demo.nope"])) { e in
+            XCTAssertTrue("\(e)".contains("demo.nope"), "\(e)")
+        }
+    }
+}
