@@ -57,6 +57,18 @@ final class RenormalizedMITests: XCTestCase {
         }
     }
 
+    func testShardedRunMatchesSingleThreadRun() {
+        var opt = FeatureOptimizer()
+        opt.hidden = [6, 6]; opt.steps = 15; opt.learningRate = 3e-3; opt.bins = 30
+        let (points, weights) = SpiralDistribution().grid(points: 20, extent: 3.5)
+        var r1 = Xoshiro256(seed: 8), r2 = Xoshiro256(seed: 8)
+        let one = opt.run(points: points, weights: weights, rng: &r1)
+        opt.threads = 2
+        let two = opt.run(points: points, weights: weights, rng: &r2)
+        // Equal up to Float rounding (which the histogram and Adam amplify slightly).
+        for (a, b) in zip(one.history, two.history) { XCTAssertEqual(a, b, accuracy: 2e-3) }
+    }
+
     func testFeatureOptimisationIncreasesRenormalizedMI() {
         var opt = FeatureOptimizer()
         opt.hidden = [8, 8]; opt.steps = 60; opt.learningRate = 3e-3; opt.bins = 40

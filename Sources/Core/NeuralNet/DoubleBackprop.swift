@@ -43,19 +43,16 @@ extension Sequential {
                 d.weight.grad = gw.data
                 if i < layers.count - 1 { adj = adj * d.w }           // ḡ_out = ḡ_in · W
             } else if let a = l as? Activation {
-                injected[i] = a.secondOrderTerm(adjoint: adj, upstream: up) // z̄ += ḡ_in ⊙ g_out ⊙ σ″(z)
-                adj = a.multiplyBySlope(adj)                                // ḡ_out = ḡ_in ⊙ σ′(z)
+                // z̄ += ḡ_in ⊙ g_out ⊙ σ″(z) and ḡ_out = ḡ_in ⊙ σ′(z), in one pass.
+                let (second, next) = a.adjointOfSlope(adjoint: adj, upstream: up)
+                injected[i] = second; adj = next
             }
         }
         // Ordinary backward pass with the second-order terms injected at each activation.
         var delta = gradOutput
         for (i, l) in layers.enumerated().reversed() {
-            delta = l.backward(delta)
-            if let extra = injected[i] {
-                delta.data.withUnsafeMutableBufferPointer { o in extra.data.withUnsafeBufferPointer { e in
-                    for k in 0..<o.count { o[k] += e[k] }
-                } }
-            }
+            if let extra = injected[i], let a = l as? Activation { delta = a.backward(delta, adding: extra) }
+            else { delta = l.backward(delta) }
         }
     }
 }
@@ -64,15 +61,28 @@ extension Activation {
     /// g ⊙ σ′(z) for the last forward input z.
     func multiplyBySlope(_ g: Matrix<Float>) -> Matrix<Float> { backward(g) }
 
-    /// ḡ ⊙ u ⊙ σ″(z) for the last forward input z.
-    func secondOrderTerm(adjoint: Matrix<Float>, upstream: Matrix<Float>) -> Matrix<Float> {
-        precondition(curve.count == adjoint.data.count, "secondOrderTerm needs a derivative-recording forward pass")
-        var out = Matrix<Float>(rows: adjoint.rows, cols: adjoint.cols, uninitialized: ())
+    /// (ḡ ⊙ u ⊙ σ″(z), ḡ ⊙ σ′(z)) for the last derivative-recording forward pass.
+    func adjointOfSlope(adjoint: Matrix<Float>, upstream: Matrix<Float>) -> (Matrix<Float>, Matrix<Float>) {
+        precondition(curve.count == adjoint.data.count, "needs a derivative-recording forward pass")
+        var second = Matrix<Float>(rows: adjoint.rows, cols: adjoint.cols, uninitialized: ())
+        var next = Matrix<Float>(rows: adjoint.rows, cols: adjoint.cols, uninitialized: ())
         adjoint.data.withUnsafeBufferPointer { a in upstream.data.withUnsafeBufferPointer { u in
-            curve.withUnsafeBufferPointer { c in out.data.withUnsafeMutableBufferPointer { o in
-                for k in 0..<o.count { o[k] = a[k] * u[k] * c[k] }
+            slope.withUnsafeBufferPointer { s1 in curve.withUnsafeBufferPointer { c in
+                second.data.withUnsafeMutableBufferPointer { o in next.data.withUnsafeMutableBufferPointer { n in
+                    for k in 0..<o.count { o[k] = a[k] * u[k] * c[k]; n[k] = a[k] * s1[k] }
+                } }
             } }
         } }
+        return (second, next)
+    }
+
+    /// g ⊙ σ′(z) + extra, fused (backward pass with an injected term).
+    func backward(_ g: Matrix<Float>, adding extra: Matrix<Float>) -> Matrix<Float> {
+        precondition(slope.count == g.data.count, "needs a derivative-recording forward pass")
+        var out = Matrix<Float>(rows: g.rows, cols: g.cols, uninitialized: ())
+        g.data.withUnsafeBufferPointer { gg in slope.withUnsafeBufferPointer { s1 in extra.data.withUnsafeBufferPointer { e in
+            out.data.withUnsafeMutableBufferPointer { o in for k in 0..<o.count { o[k] = gg[k] * s1[k] + e[k] } }
+        } } }
         return out
     }
 }

@@ -11,6 +11,9 @@ public struct FeatureOptimizer {
     public var steps = 600
     public var learningRate: Float = 1e-3
     public var bins = 100
+    /// Threads for one run: the grid is split into shards processed by network replicas whose gradients are summed
+    /// (results equal the single-thread run up to float rounding). Reports keep 1 and run independent runs in parallel.
+    public var threads = 1
 
     public init() {}
 
@@ -23,6 +26,7 @@ public struct FeatureOptimizer {
         let n = points.count, d = points[0].count
         let net = Sequential.mlp(widths: [d] + hidden + [1], activation: activation, initialization: .glorot, rng: &rng)
         let opt = Adam(learningRate: learningRate)
+        let workers = threads > 1 ? (0..<threads).map { _ in net.replica() } : [net]
         let grid = Matrix<Float>(rows: n, cols: d, data: points.flatMap { $0.map(Float.init) })
         var history = [Double]()
         for step in 0..<steps {
@@ -31,23 +35,35 @@ public struct FeatureOptimizer {
                 let s = sampler(&rng)
                 x = Matrix<Float>(rows: s.x.count, cols: d, data: s.x.flatMap { $0.map(Float.init) }); weights = s.p
             }
-            let (f, grad, tape) = net.forwardWithInputGradient(x)
-            let values = f.data.map(Double.init)
+            let rows = x.rows
+            let bounds = (0...workers.count).map { $0 * rows / workers.count }
+            let passes = Parallel.map(workers.count) { t in
+                workers[t].forwardWithInputGradient(x.selectingRows(Array(bounds[t]..<bounds[t + 1])))
+            }
+            let values = passes.flatMap { $0.output.data.map(Double.init) }
+            let gradData = passes.flatMap(\.gradient.data)
             let (h, dh) = HistogramEntropy.entropy(values, weights: weights, bins: bins)
             var logTerm = 0.0
-            var gf = Matrix<Float>(rows: n, cols: 1)
-            var gg = Matrix<Float>(rows: n, cols: d)
-            for i in 0..<n {
+            var gf = [Float](repeating: 0, count: rows), gg = [Float](repeating: 0, count: rows * d)
+            for i in 0..<rows {
                 var q = 0.0
-                for k in 0..<d { let v = Double(grad.data[i * d + k]); q += v * v }
+                for k in 0..<d { let v = Double(gradData[i * d + k]); q += v * v }
                 q = max(q, 1e-30)
                 logTerm += weights[i] * 0.5 * log(q)
-                gf.data[i] = Float(-dh[i]) // minimise −Ĩ
-                for k in 0..<d { gg.data[i * d + k] = Float(weights[i] * Double(grad.data[i * d + k]) / q) }
+                gf[i] = Float(-dh[i]) // minimise −Ĩ
+                for k in 0..<d { gg[i * d + k] = Float(weights[i] * Double(gradData[i * d + k]) / q) }
             }
             history.append(h - logTerm)
-            net.backwardWithInputGradient(gf, gg, tape: tape)
+            _ = Parallel.map(workers.count) { t -> Bool in
+                let lo = bounds[t], hi = bounds[t + 1]
+                workers[t].backwardWithInputGradient(Matrix(rows: hi - lo, cols: 1, data: Array(gf[lo..<hi])),
+                                                     Matrix(rows: hi - lo, cols: d, data: Array(gg[(lo * d)..<(hi * d)])),
+                                                     tape: passes[t].tape)
+                return true
+            }
+            if workers.count > 1 { for w in workers { w.addGradients(into: net) } }
             opt.step(net.parameters)
+            if workers.count > 1 { for w in workers { w.loadParameters(from: net) } }
             if let progress, step % 100 == 0 { progress(step, h - logTerm) }
         }
         let x = grid
