@@ -2,13 +2,13 @@ import Foundation
 
 /// Runs a peer implementation's benchmark script with `$PEER_PYTHON` (default `python3`) and decodes its JSON line.
 /// Returns nil, after printing why, when the peer's packages are not installed.
-func runPeer(_ script: String, _ args: [String]) -> [String: Any]? {
+func runPeer(_ script: String, _ args: [String], environment extra: [String: String] = [:]) -> [String: Any]? {
     let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "python3"
     let p = Process(), out = Pipe(), err = Pipe()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = [python, "bench/peers/\(script)"] + args
     p.standardOutput = out; p.standardError = err
-    p.environment = ProcessInfo.processInfo.environment.merging(["TF_CPP_MIN_LOG_LEVEL": "3"]) { $1 }
+    p.environment = ProcessInfo.processInfo.environment.merging(["TF_CPP_MIN_LOG_LEVEL": "3"].merging(extra) { $1 }) { $1 }
     do { try p.run() } catch { print("  peer \(script): cannot start \(python): \(error)"); return nil }
     let data = out.fileHandleForReading.readDataToEndOfFile()
     let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
