@@ -16,7 +16,10 @@ var targets: [Target] = [
     .target(name: "AnalysisKit", path: "Sources/AnalysisKit"),
     .target(name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Core/Numerics", swiftSettings: unsafeFlags),
     .target(name: "DataFiles", dependencies: ["CZlib"], path: "Sources/Core/DataFiles"),
-    .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics"], path: "Sources/Core/NeuralNet", swiftSettings: unsafeFlags),
+    .target(name: "ElementwiseKernels", path: "Sources/Core/Kernels",
+            cSettings: [.unsafeFlags(["-ffp-contract=off"]), .unsafeFlags(["-O3"], .when(configuration: .release))]),
+    .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "ElementwiseKernels"], path: "Sources/Core/NeuralNet",
+            swiftSettings: unsafeFlags),
     .target(name: "Renderer", dependencies: ["CCmark", "AnalysisKit", "DataFiles"], path: "Sources/Renderer"),
     .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit"], path: "Sources/Core/Demo"),
     .executableTarget(name: "replicate",
@@ -29,7 +32,7 @@ var targets: [Target] = [
                       path: "Sources/bench"),
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
     .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], path: "Tests/DataFilesTests"),
-    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"], path: "Tests/NeuralNetTests"),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "ElementwiseKernels"], path: "Tests/NeuralNetTests"),
     .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit", "DemoAnalyses"], path: "Tests/RendererTests"),
 ]
 for name in paperModules {

@@ -1,5 +1,6 @@
 import Foundation
 import Numerics
+import ElementwiseKernels
 
 /// Cache-blocked reverse-over-reverse differentiation for scalar-output MLPs (`Dense`, activation, …, `Dense` → 1):
 /// `evaluate` gives f(x) and ∇ₓf for a batch, `accumulateGradients` adds the parameter gradients of a loss L(f, ∇ₓf)
@@ -16,7 +17,8 @@ public final class TiledInputGradient {
     private let inputs: Int
     private let widths: [Int]           // hidden widths n_0 … n_{L−2}
     private let maxWidth: Int
-    // Tape for the last `evaluate`: per hidden layer, h_l = σ(z_l) and u_l = ∂f/∂h_l (rows × n_l each).
+    // Tape for the last `evaluate`: per hidden layer, h_l = σ(z_l) and (except the last, where it is the output weights
+    // in every row) u_l = ∂f/∂h_l, rows × n_l each.
     private var hTape = [UnsafeMutablePointer<Float>](), uTape = [UnsafeMutablePointer<Float>]()
     private var capacity = 0
     private var input: UnsafeMutablePointer<Float>? = nil
@@ -26,7 +28,7 @@ public final class TiledInputGradient {
 
     /// Per-thread buffers: tile temporaries and private gradient accumulators.
     private final class Scratch {
-        let v, vbar, ubar, prev, dh, dz: UnsafeMutablePointer<Float>
+        let v, vbar, ubar, prev, dh, dz, broadcast: UnsafeMutablePointer<Float>
         let zbar: [UnsafeMutablePointer<Float>]
         var grads: [[Float]]
         init(tile: Int, width: Int, hidden: Int, parameterSizes: [Int]) {
@@ -34,11 +36,18 @@ public final class TiledInputGradient {
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: n); p.initialize(repeating: 0, count: n); return p
             }
             let n = tile * width
-            v = buffer(n); vbar = buffer(n); ubar = buffer(n); prev = buffer(n); dh = buffer(n); dz = buffer(n)
+            v = buffer(n); vbar = buffer(n); ubar = buffer(n); prev = buffer(n); dh = buffer(n); dz = buffer(n); broadcast = buffer(n)
             zbar = (0..<hidden).map { _ in buffer(n) }
             grads = parameterSizes.map { [Float](repeating: 0, count: $0) }
         }
-        deinit { for p in [v, vbar, ubar, prev, dh, dz] + zbar { p.deallocate() } }
+        deinit { for p in [v, vbar, ubar, prev, dh, dz, broadcast] + zbar { p.deallocate() } }
+
+        /// Fills `broadcast` with r copies of the output weights: u_{L−2} = ∂f/∂h_{L−2} is the same for every row.
+        func broadcastRows(_ w: [Float], _ r: Int) -> UnsafeMutablePointer<Float> {
+            let n = w.count
+            w.withUnsafeBufferPointer { w in for i in 0..<r { for j in 0..<n { broadcast[i * n + j] = w[j] } } }
+            return broadcast
+        }
     }
 
     /// `network` must alternate Dense and Activation layers and end in a Dense layer with one output.
@@ -75,7 +84,7 @@ public final class TiledInputGradient {
         guard n > capacity else { return }
         release()
         hTape = widths.map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) }
-        uTape = widths.map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) }
+        uTape = widths.dropLast().map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) }
         input = .allocate(capacity: n * inputs)
         capacity = n
     }
@@ -131,24 +140,19 @@ public final class TiledInputGradient {
             }
             weights[l].withUnsafeBufferPointer { w in Float.gemm(false, false, r, n, k, 1, a, k, w.baseAddress!, n, 1, h, n) }
             switch kind {
-            case .tanh: for i in 0..<(r * n) { h[i] = fastTanh(h[i]) }
+            case .tanh: ek_tanh_inplace(h, r * n)
             default: let act = Activation(kind); for i in 0..<(r * n) { h[i] = act.value(h[i]) }
             }
             a = UnsafePointer(h); k = n
         }
         // Output layer and the reverse pass: u_{L−2} = w_{L−1}ᵀ, v_l = u_l ⊙ σ′, u_{l−1} = v_l W_lᵀ, ∇ₓf = v_0 W_0ᵀ.
-        let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last, uLast = uTape[hidden - 1] + lo * last
-        weights[hidden].withUnsafeBufferPointer { w in
-            let b = biases[hidden][0]
-            for i in 0..<r {
-                var acc: Float = 0
-                for j in 0..<last { acc += hLast[i * last + j] * w[j] }
-                fOut[i] = acc + b
-                for j in 0..<last { uLast[i * last + j] = w[j] }
-            }
-        }
+        let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last
+        weights[hidden].withUnsafeBufferPointer { w in Float.gemm(false, false, r, 1, last, 1, hLast, last, w.baseAddress!, 1, 0, fOut, 1) }
+        let b = biases[hidden][0]
+        for i in 0..<r { fOut[i] += b }
+        let uLast = s.broadcastRows(weights[hidden], r)
         for l in stride(from: hidden - 1, through: 0, by: -1) {
-            let n = widths[l], h = hTape[l] + lo * n, u = uTape[l] + lo * n, kind = kinds[l]
+            let n = widths[l], h = hTape[l] + lo * n, u = l == hidden - 1 ? uLast : uTape[l] + lo * n, kind = kinds[l]
             Self.dispatch(kind) { rule in slopeProduct(rule, s.v, u, h, r * n) }
             let kPrev = l == 0 ? inputs : widths[l - 1]
             let target = l == 0 ? gOut : uTape[l - 1] + lo * kPrev
@@ -180,7 +184,8 @@ public final class TiledInputGradient {
         // Adjoint of the reverse pass, walking forwards: ū_{−1} = ∂L/∂(∇ₓf).
         var ubarPrev = gBar, kPrev = inputs
         for l in 0..<hidden {
-            let n = widths[l], h = hTape[l] + lo * n, u = uTape[l] + lo * n, kind = kinds[l]
+            let n = widths[l], h = hTape[l] + lo * n, kind = kinds[l]
+            let u = l == hidden - 1 ? s.broadcastRows(weights[hidden], r) : uTape[l] + lo * n
             Self.dispatch(kind) { rule in slopeProduct(rule, s.v, u, h, r * n) }
             s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
                 Float.gemm(true, false, kPrev, n, r, 1, ubarPrev, kPrev, s.v, n, 1, gw.baseAddress!, n)
@@ -234,6 +239,7 @@ enum SoftplusSlopes: SlopeRule { @inline(__always) static func slopes(_ h: Float
 /// out = u ⊙ σ′
 private func slopeProduct(_ rule: any SlopeRule.Type, _ out: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>,
                           _ h: UnsafeMutablePointer<Float>, _ count: Int) {
+    if rule == TanhSlopes.self { return ek_tanh_slope_product(out, u, h, count) }
     func open<R: SlopeRule>(_: R.Type) { for i in 0..<count { out[i] = u[i] * R.slopes(h[i]).0 } }
     open(rule)
 }
@@ -241,6 +247,7 @@ private func slopeProduct(_ rule: any SlopeRule.Type, _ out: UnsafeMutablePointe
 /// z̄ = v̄ ⊙ u ⊙ σ″ and ū = v̄ ⊙ σ′
 private func slopeAdjoint(_ rule: any SlopeRule.Type, _ zbar: UnsafeMutablePointer<Float>, _ ubar: UnsafeMutablePointer<Float>,
                           _ vbar: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ count: Int) {
+    if rule == TanhSlopes.self { return ek_tanh_slope_adjoint(zbar, ubar, vbar, u, h, count) }
     func open<R: SlopeRule>(_: R.Type) {
         for i in 0..<count { let (d1, d2) = R.slopes(h[i]); zbar[i] = vbar[i] * u[i] * d2; ubar[i] = vbar[i] * d1 }
     }
@@ -250,6 +257,7 @@ private func slopeAdjoint(_ rule: any SlopeRule.Type, _ zbar: UnsafeMutablePoint
 /// δz = δh ⊙ σ′ + z̄
 private func slopeBackward(_ rule: any SlopeRule.Type, _ dz: UnsafeMutablePointer<Float>, _ dh: UnsafeMutablePointer<Float>,
                            _ zbar: UnsafeMutablePointer<Float>, _ h: UnsafeMutablePointer<Float>, _ count: Int) {
+    if rule == TanhSlopes.self { return ek_tanh_slope_backward(dz, dh, zbar, h, count) }
     func open<R: SlopeRule>(_: R.Type) { for i in 0..<count { dz[i] = dh[i] * R.slopes(h[i]).0 + zbar[i] } }
     open(rule)
 }
