@@ -244,7 +244,10 @@ enum RMIAnalyses {
                           series: histories.enumerated().map { Series(label: "run \($0.offset + 1)", style: .lines, x: steps, y: $0.element) }),
                 ], columns: 2, panelWidth: 480, panelHeight: 420)
             return AnalysisOutput(figures: [fig], values: [
-                Scalar("rmi.spiral_final", Stats.mean(finals), error: runs > 1 ? Stats.standardError(finals) : nil, significantFigures: 3, unit: "nats"),
+                // Training is chaotic: a rounding-level change of the code redraws every run, so the check allows the
+                // difference of two independent means (5 standard errors) rather than 3.
+                Scalar("rmi.spiral_final", Stats.mean(finals), error: runs > 1 ? Stats.standardError(finals) : nil, significantFigures: 3,
+                       unit: "nats", tolerance: runs > 1 ? .absolute(5 * Stats.standardError(finals)) : nil),
                 Scalar("rmi.spiral_initial", Stats.mean(histories.map { $0[0] }), error: runs > 1 ? Stats.standardError(histories.map { $0[0] }) : nil, significantFigures: 3, unit: "nats"),
                 Scalar("rmi.spiral_weighted_sd", weightedSD, significantFigures: 2, tolerance: .absolute(max(0.02, weightedSD))),
             ], notes: ["\(runs) runs, seed \(seed)"])
