@@ -2,13 +2,20 @@ import Foundation
 import RenormalizedMI
 import Numerics
 
-/// Fig. 3 feature optimisation (grid 100², network 2-32-32-32-1 tanh, Adam): Swift time per step against the
-/// TensorFlow peer at matched thread counts (1 and 2), best of `repeats` runs of `steps` steps each.
+/// Fig. 3 feature optimisation (grid 100², network 2-w-w-w-1 tanh, Adam): Swift time per step against the TensorFlow
+/// peer at matched thread counts (1 and 2), best of `repeats` runs, for the report's width 32 and the paper's 150.
 func runRenormalizedMIBenchmarks() throws {
-    let steps = 100, width = 32, gridN = 100, repeats = 3
+    let threadCounts = ProcessInfo.processInfo.environment["RMI_THREADS"].map { [Int($0)!] } ?? [1, 2]
+    let configs = ProcessInfo.processInfo.environment["RMI_WIDTH"].map { [(Int($0)!, 20)] } ?? [(32, 100), (150, 20)]
+    for (width, steps) in configs {
+        try benchmarkFeatureOptimisation(width: width, steps: steps, threadCounts: threadCounts)
+    }
+}
+
+private func benchmarkFeatureOptimisation(width: Int, steps: Int, threadCounts: [Int]) throws {
+    let gridN = 100, repeats = 3
     let dist = SpiralDistribution()
     let (points, weights) = dist.grid(points: gridN, extent: 3.5)
-    let threadCounts = ProcessInfo.processInfo.environment["RMI_THREADS"].map { [Int($0)!] } ?? [1, 2]
     print("Fig. 3 optimisation step: \(gridN * gridN) grid points, 3 tanh layers of \(width), best of \(repeats) runs of \(steps) steps")
     for threads in threadCounts {
         var best = Double.infinity
