@@ -56,8 +56,11 @@ public struct Series: Codable, Equatable, Sendable {
     public var y: [Double]
     /// Symmetric y error bars (required for `.errorBars` and `.errorLines`).
     public var yError: [Double]?
-    public init(label: String, style: Style = .linesPoints, x: [Double], y: [Double], yError: [Double]? = nil) {
-        self.label = label; self.style = style; self.x = x; self.y = y; self.yError = yError
+    /// A fixed colour (a gnuplot colour name or "#rrggbb"), e.g. grey for many background curves; nil takes the next
+    /// colour of the palette.
+    public var color: String?
+    public init(label: String, style: Style = .linesPoints, x: [Double], y: [Double], yError: [Double]? = nil, color: String? = nil) {
+        self.label = label; self.style = style; self.x = x; self.y = y; self.yError = yError; self.color = color
     }
 }
 

@@ -54,6 +54,11 @@ enum GnuplotFigure {
     }
 
     static func style(_ s: Series) -> String {
+        guard let color = s.color else { return paletteStyle(s) }
+        return paletteStyle(s) + " lc rgb \(quote(color))"
+    }
+
+    static func paletteStyle(_ s: Series) -> String {
         switch s.style {
         case .lines: return "with lines lw 2"
         case .points: return "with points pt 7 ps 0.6"

@@ -16,6 +16,7 @@ final class FigureTests: XCTestCase {
                 Series(label: "errorLines", style: .errorLines, x: [1, 2, 3], y: [5, 50, 500], yError: [1, 5, 50]),
                 Series(label: "steps", style: .steps, x: [1, 2, 3], y: [6, 60, 600]),
                 Series(label: "it's boxes", style: .boxes, x: [1, 2, 3], y: [7, 70, 700]),
+                Series(label: "", style: .lines, x: [1, 2, 3], y: [8, 80, 800], color: "gray70"),
             ]),
             Panel(title: "matrix", heatmap: Heatmap(values: [[1, 0.5], [0.5, 1]], rowLabels: ["a", "b"], columnLabels: ["a", "b"],
                                                     showNumbers: true)),
@@ -47,6 +48,7 @@ final class FigureTests: XCTestCase {
         XCTAssertTrue(script.contains("with labels"))
         XCTAssertTrue(script.contains("set contour base"))
         XCTAssertTrue(script.contains("'it''s boxes'"), "quotes in titles are escaped")
+        XCTAssertTrue(script.contains("with lines lw 2 lc rgb 'gray70' notitle"), "fixed colour, no key entry for an empty label")
     }
 
     func testGnuplotNotRerunWhenInputsUnchanged() throws {

@@ -241,7 +241,9 @@ enum RMIAnalyses {
                     Panel(title: "(b) mean normalised feature", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(meanF), contours: true, extent: ext)),
                     Panel(title: "(c) s.d. across runs", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(sdF), extent: ext)),
                     Panel(title: "(d) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
-                          series: histories.enumerated().map { Series(label: "run \($0.offset + 1)", style: .lines, x: steps, y: $0.element) }),
+                          series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
+                            + [Series(label: "mean of \(runs) runs", style: .lines, x: steps,
+                                      y: steps.indices.map { i in Stats.mean(histories.map { $0[i] }) }, color: "black")]),
                 ], columns: 2, panelWidth: 480, panelHeight: 420)
             return AnalysisOutput(figures: [fig], values: [
                 // Training is chaotic: a rounding-level change of the code redraws every run, so the check allows the
