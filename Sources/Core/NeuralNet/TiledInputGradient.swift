@@ -4,7 +4,7 @@ import ElementwiseKernels
 
 /// Cache-blocked reverse-over-reverse differentiation for scalar-output MLPs (`Dense`, activation, …, `Dense` → 1):
 /// `evaluate` gives f(x) and ∇ₓf for a batch, `accumulateGradients` adds the parameter gradients of a loss L(f, ∇ₓf)
-/// to the network's `Parameter.grad`. Rows are processed in tiles small enough that every intermediate stays in cache,
+/// to the network's `Parameter.grad`. Rows are processed in tiles so that, for moderate widths, a tile's intermediates stay in cache;
 /// activation derivatives are computed inside the tile loops instead of separate passes, and tiles are shared out to
 /// `threads` threads with private gradient accumulators (summed in thread order, so a given thread count is
 /// deterministic). Same mathematics as `Sequential.forwardWithInputGradient` / `backwardWithInputGradient`.
@@ -16,7 +16,6 @@ public final class TiledInputGradient {
     private let kinds: [Activation.Kind]
     private let inputs: Int
     private let widths: [Int]           // hidden widths n_0 … n_{L−2}
-    private let maxWidth: Int
     // Tape for the last `evaluate`: per hidden layer, h_l = σ(z_l) and (except the last, where it is the output weights
     // in every row) u_l = ∂f/∂h_l, rows × n_l each.
     private var hTape = [UnsafeMutablePointer<Float>](), uTape = [UnsafeMutablePointer<Float>]()
@@ -51,7 +50,7 @@ public final class TiledInputGradient {
     }
 
     /// `network` must alternate Dense and Activation layers and end in a Dense layer with one output. The default tile
-    /// of 512 rows was the fastest of 128–1024 for widths 32 and 150 on a 2 MB-L2 Xeon.
+    /// of 512 rows was the best or near-best of the sizes tried (96–1024 rows) for widths 32 and 150 on a 2 MB-L2 Xeon.
     public init(network: Sequential, tileRows: Int = 512, threads: Int = 1) {
         precondition(tileRows > 0 && threads > 0)
         var dense = [Dense](), kinds = [Activation.Kind]()
@@ -68,7 +67,6 @@ public final class TiledInputGradient {
         let hiddenWidths = dense.dropLast().map(\.outputs)
         widths = hiddenWidths
         let width = max(hiddenWidths.max()!, dense[0].inputs)
-        maxWidth = width
         let sizes = dense.flatMap { [$0.weight.value.count, $0.bias.value.count] }
         scratch = (0..<threads).map { _ in Scratch(tile: tileRows, width: width, hidden: kinds.count, parameterSizes: sizes) }
     }
