@@ -5,8 +5,10 @@ import Numerics
 /// Fig. 3 feature optimisation (grid 100², network 2-w-w-w-1 tanh, Adam): Swift time per step against the TensorFlow
 /// peer at matched thread counts (1 and 2), best of `repeats` runs, for the report's width 32 and the paper's 150.
 func runRenormalizedMIBenchmarks() throws {
-    let threadCounts = ProcessInfo.processInfo.environment["RMI_THREADS"].map { [Int($0)!] } ?? [1, 2]
-    let configs = ProcessInfo.processInfo.environment["RMI_WIDTH"].map { [(Int($0)!, 20)] } ?? [(32, 100), (150, 20)]
+    // RMI_THREADS / RMI_WIDTH restrict the run to one thread count / one width (unparsable values are ignored).
+    let env = ProcessInfo.processInfo.environment
+    let threadCounts = env["RMI_THREADS"].flatMap { Int($0) }.map { [$0] } ?? [1, 2]
+    let configs = env["RMI_WIDTH"].flatMap { Int($0) }.map { [($0, 20)] } ?? [(32, 100), (150, 20)]
     for (width, steps) in configs {
         try benchmarkFeatureOptimisation(width: width, steps: steps, threadCounts: threadCounts)
     }

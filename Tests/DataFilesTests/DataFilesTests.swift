@@ -22,10 +22,15 @@ final class SHA256Tests: XCTestCase {
 /// does not match its checksum is a failure.
 func locateOrSkip(_ id: String) throws -> URL {
     let locator = try DatasetLocator.standard(projectRoot: projectRoot)
-    guard locator.searchPaths.contains(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent(id).path) }) else {
+    guard isOnSearchPath(id, locator) else {
         throw XCTSkip("dataset \(id) is not on the search path (\(locator.searchPaths.map(\.path).joined(separator: ", ")))")
     }
     return try locator.locate(id)
+}
+
+/// Whether some file named `id` exists on the locator's search path (checksum not checked).
+func isOnSearchPath(_ id: String, _ locator: DatasetLocator) -> Bool {
+    locator.searchPaths.contains { FileManager.default.fileExists(atPath: $0.appendingPathComponent(id).path) }
 }
 
 final class LocatorTests: XCTestCase {
@@ -33,7 +38,7 @@ final class LocatorTests: XCTestCase {
         let locator = try DatasetLocator.standard(projectRoot: projectRoot)
         var found = 0
         for e in locator.manifest.datasets {
-            guard locator.searchPaths.contains(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent(e.id).path) }) else { continue }
+            guard isOnSearchPath(e.id, locator) else { continue }
             XCTAssertNoThrow(try locator.locate(e.id), e.id)
             found += 1
         }

@@ -41,11 +41,11 @@ public final class TiledInputGradient {
         }
         deinit { for p in [v, vbar, ubar, prev, dh, dz, broadcast] + zbar { p.deallocate() } }
 
-        /// Fills `broadcast` with r copies of the output weights: u_{L−2} = ∂f/∂h_{L−2} is the same for every row.
-        func broadcastRows(_ w: [Float], _ r: Int) -> UnsafeMutablePointer<Float> {
+        /// Fills `broadcast` with one copy of the output weights per tile row: u_{L−2} = ∂f/∂h_{L−2} is the same for
+        /// every row. Done once per `evaluate` / `accumulateGradients`, since the weights are fixed during a call.
+        func broadcast(_ w: [Float], rows: Int) {
             let n = w.count
-            w.withUnsafeBufferPointer { w in for i in 0..<r { for j in 0..<n { broadcast[i * n + j] = w[j] } } }
-            return broadcast
+            w.withUnsafeBufferPointer { w in for i in 0..<rows { for j in 0..<n { broadcast[i * n + j] = w[j] } } }
         }
     }
 
@@ -119,6 +119,7 @@ public final class TiledInputGradient {
         x.withUnsafeBufferPointer { input!.update(from: $0.baseAddress!, count: x.count) }
         var f = [Float](repeating: 0, count: rows), g = [Float](repeating: 0, count: rows * inputs)
         let weights = dense.map(\.weight.value), biases = dense.map(\.bias.value)
+        for s in scratch { s.broadcast(weights[widths.count], rows: tileRows) }
         f.withUnsafeMutableBufferPointer { fp in g.withUnsafeMutableBufferPointer { gp in
             let fOut = fp.baseAddress!, gOut = gp.baseAddress!
             forEachTile { s, lo, r in
@@ -149,7 +150,7 @@ public final class TiledInputGradient {
         weights[hidden].withUnsafeBufferPointer { w in Float.gemm(false, false, r, 1, last, 1, hLast, last, w.baseAddress!, 1, 0, fOut, 1) }
         let b = biases[hidden][0]
         for i in 0..<r { fOut[i] += b }
-        let uLast = s.broadcastRows(weights[hidden], r)
+        let uLast = s.broadcast
         for l in stride(from: hidden - 1, through: 0, by: -1) {
             let n = widths[l], h = hTape[l] + lo * n, u = l == hidden - 1 ? uLast : uTape[l] + lo * n, kind = kinds[l]
             Self.dispatch(kind) { rule in slopeProduct(rule, s.v, u, h, r * n) }
@@ -166,7 +167,10 @@ public final class TiledInputGradient {
     public func accumulateGradients(gradOutput: [Float], gradGradient: [Float]) {
         precondition(gradOutput.count == rows && gradGradient.count == rows * inputs, "gradients must match the last evaluate")
         let weights = dense.map(\.weight.value)
-        for s in scratch { for p in s.grads.indices { for i in s.grads[p].indices { s.grads[p][i] = 0 } } }
+        for s in scratch {
+            s.broadcast(weights[widths.count], rows: tileRows)
+            for p in s.grads.indices { for i in s.grads[p].indices { s.grads[p][i] = 0 } }
+        }
         gradOutput.withUnsafeBufferPointer { fb in gradGradient.withUnsafeBufferPointer { gb in
             let fBar = fb.baseAddress!, gBar = gb.baseAddress!
             forEachTile { s, lo, r in self.backwardTile(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
@@ -184,7 +188,7 @@ public final class TiledInputGradient {
         var ubarPrev = gBar, kPrev = inputs
         for l in 0..<hidden {
             let n = widths[l], h = hTape[l] + lo * n, kind = kinds[l]
-            let u = l == hidden - 1 ? s.broadcastRows(weights[hidden], r) : uTape[l] + lo * n
+            let u = l == hidden - 1 ? s.broadcast : uTape[l] + lo * n
             Self.dispatch(kind) { rule in slopeProduct(rule, s.v, u, h, r * n) }
             s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
                 Float.gemm(true, false, kPrev, n, r, 1, ubarPrev, kPrev, s.v, n, 1, gw.baseAddress!, n)

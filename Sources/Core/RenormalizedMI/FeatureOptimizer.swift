@@ -54,9 +54,9 @@ public struct FeatureOptimizer {
             if let progress, step % 100 == 0 { progress(step, h - logTerm) }
         }
         let x = Matrix<Float>(rows: n, cols: d, data: grid)
-        let final = net.forward(x).data.map(Double.init)
+        let (output, gradFinal, _) = net.forwardWithInputGradient(x)
+        let final = output.data.map(Double.init)
         let (hf, _) = HistogramEntropy.entropy(final, weights: weights, bins: bins)
-        let (_, gradFinal, _) = net.forwardWithInputGradient(x)
         var lt = 0.0
         for i in 0..<n {
             var q = 0.0
