@@ -7,10 +7,28 @@ public struct AnalysisContext: @unchecked Sendable {
     public let dataset: (String) throws -> URL
     /// Prints a progress line; long analyses should call it every few seconds.
     public let progress: (String) -> Void
+    /// Resolves a `data:` parameter (manifest id or path); use `dataFile(_:default:)` rather than calling it directly.
+    public let resolveData: DataResolver
     public init(parameters: Parameters, dataset: @escaping (String) throws -> URL = { id in
                     throw ParameterError(key: nil, line: nil, message: "no dataset resolver for \(id)") },
-                progress: @escaping (String) -> Void = { _ in }) {
+                progress: @escaping (String) -> Void = { _ in },
+                resolveData: DataResolver? = nil) {
         self.parameters = parameters; self.dataset = dataset; self.progress = progress
+        if let resolveData { self.resolveData = resolveData }
+        else {
+            // Without a renderer: manifest ids through `dataset`, anything else as a path from the working directory.
+            let manifestLookUp = dataset
+            self.resolveData = { spec, line in
+                if let url = try? manifestLookUp(spec) {
+                    return DataInput(spec: spec, isManifestID: true, path: url.path, sha256: "")
+                }
+                let url = URL(fileURLWithPath: spec)
+                guard FileManager.default.isReadableFile(atPath: url.path) else {
+                    throw ParameterError(key: "data", line: line, message: "no such data file or manifest id '\(spec)'")
+                }
+                return DataInput(spec: spec, isManifestID: false, path: url.path, sha256: "")
+            }
+        }
     }
 }
 

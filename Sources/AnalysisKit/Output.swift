@@ -35,14 +35,26 @@ public struct Scalar: Codable, Equatable, Sendable {
     public var unit: String?
     /// The tolerance suggested for the regression check, usually derived from `error`.
     public var tolerance: Tolerance
+    /// Systematic spread: the range of the value over the analysis choices the paper leaves open (optimiser, error
+    /// definition, bias correction, …), shown beside the statistical error. Nil when no such choice was varied.
+    public var systematic: SystematicSpread?
     public init(_ name: String, _ value: Double, error: Double? = nil, significantFigures: Int = 3,
-                unit: String? = nil, tolerance: Tolerance? = nil) {
-        self.name = name; self.value = value; self.error = error
+                unit: String? = nil, tolerance: Tolerance? = nil, systematic: SystematicSpread? = nil) {
+        self.name = name; self.value = value; self.error = error; self.systematic = systematic
         self.significantFigures = significantFigures; self.unit = unit
         if let tolerance { self.tolerance = tolerance }
         else if let e = error, e > 0, e.isFinite { self.tolerance = .absolute(3 * e) }
         else { self.tolerance = .relative(1e-6) }
     }
+}
+
+/// The range [low, high] of a value over the reasonable analysis choices, and what was varied to get it.
+public struct SystematicSpread: Codable, Equatable, Sendable {
+    public var low: Double
+    public var high: Double
+    /// What was varied, e.g. "optimiser × ΔFI definition × bias correction × criterion".
+    public var over: String
+    public init(low: Double, high: Double, over: String) { self.low = low; self.high = high; self.over = over }
 }
 
 /// One line or point set in an x–y plot.
