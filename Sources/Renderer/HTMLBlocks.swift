@@ -9,7 +9,8 @@ enum HTMLBlocks {
         for row in t.rows {
             h += "<tr>"
             for (i, cell) in row.enumerated() {
-                let cls = (i == verdictColumn && (cell == "agrees" || cell == "differs")) ? " class=\"\(cell)\"" : ""
+                let verdict = i == verdictColumn ? Verdict(rawValue: cell) : nil
+                let cls = verdict.map { " class=\"\($0.cssClass)\"" } ?? ""
                 h += "<td\(cls)>\(HTML.escape(cell))</td>"
             }
             h += "</tr>\n"

@@ -11,7 +11,7 @@ enum PageTemplate {
     caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3rem; }
     th, td { border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; }
     th { background: #f0f0f0; }
-    td.agrees { background: #e6f4e6; } td.differs { background: #fbe9e7; }
+    td.agrees { background: #e6f4e6; } td.agrees-tol { background: #fff6d5; } td.differs { background: #fbe9e7; }
     figure { margin: 1.5rem 0; } figure .svg svg { max-width: 100%; height: auto; border: 1px solid #eee; }
     figcaption { font-size: 0.92rem; color: #444; }
     .error { border: 2px solid #c62828; background: #ffebee; padding: 0.6rem 0.8rem; margin: 1rem 0; font-family: monospace; white-space: pre-wrap; }

@@ -10,6 +10,10 @@ public struct ReportResult {
     public let diagnostics: [ReportDiagnostic]
     public let checks: [ValueCheck]
     public var hasStoredValues: Bool
+    /// Verdicts of the report's compare rows.
+    public var tally = VerdictTally()
+    /// Total compute time of its directives (from the runs that produced cached results).
+    public var computeSeconds = 0.0
     public var passed: Bool { diagnostics.isEmpty && hasStoredValues && checks.allSatisfy { $0.status == .ok } }
 }
 
@@ -143,49 +147,33 @@ public struct ReportRenderer {
         return result
     }
 
-    /// Computes a report and compares its values with the stored ones, without writing HTML.
-    public func compute(_ name: String) throws -> ReportResult {
-        let source = try String(contentsOf: project.sourceURL(name), encoding: .utf8)
-        let (_, scalars, problems, _) = execute(name, source: source)
-        let stored = try StoredValues.load(project.valuesURL(name))
-        let list = scalars.values.sorted { $0.name < $1.name }
-        return ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
-                            checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil)
-    }
-
-    static func title(of source: String, fallback: String) -> String {
-        for line in source.split(separator: "\n") where line.hasPrefix("# ") {
-            return String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
-        }
-        return fallback
-    }
-
-    /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
-    public func render(_ name: String) throws -> ReportResult {
-        let sourceURL = project.sourceURL(name)
-        let file = project.displayPath(sourceURL)
-        let source: String
-        do { source = try String(contentsOf: sourceURL, encoding: .utf8) } catch {
-            throw ReportDiagnostic(file: file, line: 1, message: "cannot read report: \(error.localizedDescription)")
-        }
+    /// The page-level part of a report: compare tables, directive outputs (figures drawn only when `drawFigures`) and the
+    /// prose transform. Every page-level problem (bad compare row, unknown `{{value}}`, unclosed `$`) is returned, so
+    /// `check` and `accept` fail on exactly what `render` fails on.
+    private func assemble(_ name: String, source: String, file: String, drawFigures: Bool)
+        -> (result: ReportResult, body: String, footerRows: [String]) {
         let (runs, scalars, executeProblems, unplaced) = execute(name, source: source)
         var problems = executeProblems
         let figureFolder = project.figuresFolder.appendingPathComponent(name)
         var replacements = [Int: String]()
         var footerRows = [String]()
+        var tally = VerdictTally()
+        var seconds = 0.0
         for r in runs {
             var html = ""
+            seconds += r.seconds
             switch r.directive.kind {
             case .compare:
                 let (rows, parseProblems) = CompareTable.parse(r.directive, file: file)
-                let (table, tableProblems) = CompareTable.table(rows, values: scalars, file: file)
+                let (table, tableProblems, rowTally) = CompareTable.table(rows, values: scalars, file: file)
+                tally.agrees += rowTally.agrees; tally.withinTolerance += rowTally.withinTolerance; tally.differs += rowTally.differs
                 problems += parseProblems + tableProblems
-                html += HTMLBlocks.table(table, verdictColumn: 3)
+                html += HTMLBlocks.table(table, verdictColumn: table.columns.count - 1)
                 html += (parseProblems + tableProblems).map(HTMLBlocks.error).joined()
             case .run(let analysisName):
                 if let out = r.output {
                     for t in out.tables { html += HTMLBlocks.table(t, verdictColumn: nil) }
-                    for f in out.figures {
+                    for f in out.figures where drawFigures {
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
                             html += HTMLBlocks.figure(f, svg: svg)
@@ -211,19 +199,54 @@ public struct ReportRenderer {
             return scalars[key].map { ValueFormatting.format($0, withError: withError) }
         }
         problems += prose.problems
-        // Directive lines are unchanged by the transform (it never adds or removes lines).
-        var body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
-        let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
-        if !proseErrors.isEmpty { body = proseErrors + body }
-
-        let stored = try StoredValues.load(project.valuesURL(name))
+        var body = ""
+        if drawFigures {
+            // Directive lines are unchanged by the transform (it never adds or removes lines).
+            body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
+            let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
+            if !proseErrors.isEmpty { body = proseErrors + body }
+        }
+        var stored: StoredValues? = nil
+        do { stored = try StoredValues.load(project.valuesURL(name)) } catch let d as ReportDiagnostic {
+            problems.append(ReportDiagnostic(file: project.displayPath(project.valuesURL(name)), line: d.line, message: d.message))
+        } catch { problems.append(ReportDiagnostic(file: project.displayPath(project.valuesURL(name)), line: 1, message: "\(error)")) }
         let list = scalars.values.sorted { $0.name < $1.name }
         let result = ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
-                                  checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil)
+                                  checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil,
+                                  tally: tally, computeSeconds: seconds)
+        return (result, body, footerRows)
+    }
+
+    /// Reads a report's source; an unreadable file is a diagnostic at its path.
+    func readSource(_ name: String) throws -> String {
+        let sourceURL = project.sourceURL(name)
+        do { return try String(contentsOf: sourceURL, encoding: .utf8) } catch {
+            throw ReportDiagnostic(file: project.displayPath(sourceURL), line: 1, message: "cannot read report: \(error.localizedDescription)")
+        }
+    }
+
+    /// Computes a report and compares its values with the stored ones, without writing HTML or drawing figures.
+    /// Its diagnostics include every page-level problem that `render` would report.
+    public func compute(_ name: String) throws -> ReportResult {
+        let source = try readSource(name)
+        return assemble(name, source: source, file: project.displayPath(project.sourceURL(name)), drawFigures: false).result
+    }
+
+    static func title(of source: String, fallback: String) -> String {
+        for line in source.split(separator: "\n") where line.hasPrefix("# ") {
+            return String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+        }
+        return fallback
+    }
+
+    /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
+    public func render(_ name: String) throws -> ReportResult {
+        let source = try readSource(name)
+        let (result, body, footerRows) = assemble(name, source: source, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
         let footer = Provenance.footer(rows: footerRows, result: result, root: project.root)
         let page = PageTemplate.page(title: result.title, body: body, footer: footer)
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
-        for p in problems { project.log(p.description) }
+        for p in result.diagnostics { project.log(p.description) }
         return result
     }
 
@@ -238,14 +261,20 @@ public struct ReportRenderer {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.writeIfChanged(try enc.encode(entries), to: statusURL)
 
-        var body = "<h1>Paper replications</h1>\n<table><caption>Reports and the status of their stored-value check at the last render.</caption>\n"
-        body += "<tr><th>Report</th><th>Values</th><th>Check</th></tr>\n"
+        var body = "<h1>Paper replications</h1>\n<table><caption>Reports at their last render: how many compare rows agree with the paper "
+            + "(|Δ| ≤ 2σ), agree only within a tolerance justified by the paper's precision, or differ; the status of the "
+            + "stored-value regression check (which guards our numbers, not the paper's claims); and the compute time of the "
+            + "directives.</caption>\n"
+        body += "<tr><th>Report</th><th>Agrees</th><th>Within tolerance</th><th>Differs</th><th>Values</th><th>Stored-value check</th><th>Compute time</th></tr>\n"
         for name in names.sorted() {
             let source = (try? String(contentsOf: project.sourceURL(name), encoding: .utf8)) ?? ""
             let e = entries[name] ?? IndexEntry(name: name, title: Self.title(of: source, fallback: name), values: nil,
                                                 status: "not rendered yet", css: "status-none")
-            body += "<tr><td><a href=\"\(HTML.escape(name)).html\">\(HTML.escape(e.title))</a></td><td>\(e.values.map(String.init) ?? "—")</td>"
-                + "<td><span class=\"\(e.css)\">\(HTML.escape(e.status))</span></td></tr>\n"
+            func n(_ x: Int?) -> String { x.map(String.init) ?? "—" }
+            body += "<tr><td><a href=\"\(HTML.escape(name)).html\">\(HTML.escape(e.title))</a></td>"
+                + "<td>\(n(e.tally?.agrees))</td><td>\(n(e.tally?.withinTolerance))</td><td>\(n(e.tally?.differs))</td>"
+                + "<td>\(n(e.values))</td><td><span class=\"\(e.css)\">\(HTML.escape(e.status))</span></td>"
+                + "<td>\(e.seconds.map { String(format: "%.1f s", $0) } ?? "—")</td></tr>\n"
         }
         body += "</table>\n"
         let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common(root: project.root))
@@ -260,16 +289,18 @@ struct IndexEntry: Codable, Equatable {
     var values: Int?
     var status: String
     var css: String
+    var tally: VerdictTally?
+    var seconds: Double?
 
     init(name: String, title: String, values: Int?, status: String, css: String) {
         self.name = name; self.title = title; self.values = values; self.status = status; self.css = css
     }
 
     init(_ r: ReportResult) {
-        name = r.name; title = r.title; values = r.scalars.count
+        name = r.name; title = r.title; values = r.scalars.count; tally = r.tally; seconds = r.computeSeconds
         if !r.diagnostics.isEmpty { status = "fail: \(r.diagnostics.count) error(s)"; css = "status-fail" }
         else if !r.hasStoredValues { status = "no stored values"; css = "status-none" }
-        else if r.passed { status = "pass"; css = "status-pass" }
+        else if r.passed { status = "values match"; css = "status-pass" }
         else { status = "fail: \(r.checks.filter { $0.status != .ok }.count) value(s) differ"; css = "status-fail" }
     }
 }
