@@ -3,6 +3,9 @@ SWIFT ?= swift
 APT_PACKAGES = libcmark-dev gnuplot-nox libopenblas-dev liblapacke-dev libjs-katex dataset-fashion-mnist zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPLICATE = .build/release/replicate
+# The reports and benchmarks build the numerical targets with -Ounchecked (see Package.swift for the measurement);
+# packages that depend on the libraries build them with plain -O.
+export REPLICATE_UNCHECKED ?= 1
 # BLAS threads: the analyses parallelise over tasks themselves.
 export OPENBLAS_NUM_THREADS ?= 1
 

@@ -1,5 +1,10 @@
 #include "ElementwiseKernels.h"
 
+// No fused multiply-adds: every clone (AVX-512, AVX2, baseline) must round like the Swift fastTanh, bit for bit.
+// A pragma rather than -ffp-contract=off, so the target needs no unsafe flags and dependents can build it.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
 #if defined(__x86_64__) && defined(__linux__)
 #define EK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
