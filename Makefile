@@ -8,6 +8,11 @@ REPLICATE = .build/release/replicate
 export REPLICATE_UNCHECKED ?= 1
 # BLAS threads: the analyses parallelise over tasks themselves.
 export OPENBLAS_NUM_THREADS ?= 1
+# OpenBLAS kernel for reports, check and bench: chosen from the CPU's feature flags when the library reports a generic
+# core (Debian's 0.3.21 falls back to SSE3 "Prescott" on CPUs it does not know); see bench/blas-coretype.sh.
+# `make test` keeps the library's default selection.
+BLAS_CORETYPE = $(shell sh bench/blas-coretype.sh)
+BLAS_ENV = $(if $(BLAS_CORETYPE),OPENBLAS_CORETYPE=$(BLAS_CORETYPE))
 
 .PHONY: setup build reports check accept test bench bench-peers clean
 
@@ -19,15 +24,15 @@ build:
 	$(SWIFT) build -c release
 
 reports: build
-	$(REPLICATE) render
+	$(BLAS_ENV) $(REPLICATE) render
 
 check: build
-	$(REPLICATE) check
+	$(BLAS_ENV) $(REPLICATE) check
 
 # Review the drift first (`make check`), then: make accept REPORT=000-retina
 accept: build
 	@test -n "$(REPORT)" || { echo "usage: make accept REPORT=<report name>"; exit 2; }
-	$(REPLICATE) accept $(REPORT)
+	$(BLAS_ENV) $(REPLICATE) accept $(REPORT)
 
 test:
 	$(SWIFT) test
@@ -36,12 +41,12 @@ test:
 PEER_VENV = .venv-peers
 PEER_PYTHON ?= $(if $(wildcard $(PEER_VENV)/bin/python),$(CURDIR)/$(PEER_VENV)/bin/python,python3)
 bench: build
-	PEER_PYTHON=$(PEER_PYTHON) OPENBLAS_NUM_THREADS=1 .build/release/bench all
+	$(BLAS_ENV) PEER_PYTHON=$(PEER_PYTHON) OPENBLAS_NUM_THREADS=1 .build/release/bench all
 
-# A Python environment with the peer implementations (TensorFlow, PyTorch, embo) from PyPI; large (several GB).
+# A Python environment with the peer implementations (TensorFlow, PyTorch, embo, frites) from PyPI; large (several GB).
 bench-peers:
 	python3 -m venv $(PEER_VENV)
-	$(PEER_VENV)/bin/pip install --quiet tensorflow-cpu torch embo numpy
+	$(PEER_VENV)/bin/pip install --quiet tensorflow-cpu torch embo frites numpy
 
 clean:
 	rm -rf .build .cache site figures/*/ $(PEER_VENV)

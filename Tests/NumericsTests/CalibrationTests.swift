@@ -190,3 +190,41 @@ final class CalibrationTests: XCTestCase {
         XCTAssertFalse(bad.passes)
     }
 }
+
+final class CopulaTransformTests: XCTestCase {
+    /// The reference: ranks by a comparison sort, then Φ⁻¹(rank/(n + 1)) element by element (the pre-radix code).
+    static func reference(_ x: [Double]) -> [Double] {
+        let order = x.indices.sorted { x[$0] < x[$1] }
+        var r = [Double](repeating: 0, count: x.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
+            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
+            i = j + 1
+        }
+        return r.map { Special.inverseNormalCDF($0 / Double(x.count + 1)) }
+    }
+
+    func testRadixCopulaMatchesComparisonSortBitForBit() {
+        var rng = Xoshiro256(seed: 77)
+        for n in [1, 2, 5, 63, 64, 65, 300, 2000] {
+            // Mixed signs, ±0, ties, huge and tiny magnitudes.
+            var x = (0..<n).map { _ -> Double in
+                switch rng.int(below: 6) {
+                case 0: return Double(rng.int(below: 5)) - 2
+                case 1: return rng.int(below: 2) == 0 ? 0.0 : -0.0
+                case 2: return rng.normal() * 1e300
+                case 3: return rng.normal() * 1e-300
+                default: return rng.normal()
+                }
+            }
+            if n > 3 { x[1] = x[0] }
+            XCTAssertEqual(GaussianInformation.ranks(x).map { Special.inverseNormalCDF($0 / Double(n + 1)) }, Self.reference(x), "n = \(n)")
+            XCTAssertEqual(GaussianInformation.copula(x), Self.reference(x), "n = \(n)")
+            let m = Matrix(rows: n, cols: 3, data: (0..<(3 * n)).map { i in i % 3 == 1 ? x[i / 3] : rng.normal() })
+            let g = GaussianInformation.copula(columnsOf: m)
+            for j in 0..<3 { XCTAssertEqual(g.column(j), Self.reference(m.column(j)), "n = \(n), column \(j)") }
+        }
+    }
+}
