@@ -11,9 +11,14 @@ public struct SweepSettings: Sendable {
     public var splits: Int
     /// Use the exact interval optimum (dynamic programming) instead of the iterative hard IB.
     public var exact: Bool
-    public init(mGrid: [Int], restarts: Int, splits: Int, exact: Bool = false) {
+    /// With the iterative optimiser, also compute the exact optimum on the same (all-data) joint distribution.
+    public var compareExact: Bool
+    /// Also compute the Miller–Madow corrected and the sample-size extrapolated informations (systematic study).
+    public var biasVariants: Bool
+    public init(mGrid: [Int], restarts: Int, splits: Int, exact: Bool = false, compareExact: Bool = false, biasVariants: Bool = false) {
         precondition(!mGrid.isEmpty && mGrid.allSatisfy { $0 >= 1 && $0 <= 255 } && mGrid == mGrid.sorted())
         self.mGrid = mGrid; self.restarts = restarts; self.splits = splits; self.exact = exact
+        self.compareExact = compareExact; self.biasVariants = biasVariants
     }
 }
 
@@ -31,53 +36,139 @@ public struct CompressionCase: Sendable {
     public var assignments: [[UInt8]]
     /// States of the input variable seen in the data.
     public var statesSeen: Int
+    /// The exact optimum of Eq (3) on the same all-data joint, per grid M (empty unless requested).
+    public var exactCaptured: [Double] = []
+    /// Miller–Madow corrected available and captured information (bits; empty unless requested).
+    public var availableMM: Double = .nan
+    public var capturedMM: [Double] = []
+    /// Available and captured information extrapolated to infinitely many repeats, I(N) = I∞ + a/N, with the
+    /// all-data assignments held fixed (bits; empty unless requested).
+    public var availableExtrapolated: Double = .nan
+    public var capturedExtrapolated: [Double] = []
+}
+
+/// Random-halves errors of several statistics computed on the same halves. The halves are drawn, and the error rule
+/// applied, by the one Numerics function `Resampling.randomHalves`: once to evaluate the statistics, then once per
+/// component, replaying the same draws from a copy of the generator.
+public enum HalvesErrors {
+    /// `statistics(repeats)` returns the vector of statistics on one half; the result holds every half's vector and the
+    /// error of each component.
+    public static func run(count n: Int, splits: Int, rng: inout Xoshiro256,
+                           statistics: ([Int]) -> [Double]) -> (perHalf: [[Double]], errors: [Double]) {
+        let start = rng
+        var perHalf = [[Double]]()
+        _ = Resampling.randomHalves(count: n, splits: splits, rng: &rng) { idx -> Double in
+            let v = statistics(idx)
+            perHalf.append(v)
+            return v.first ?? 0
+        }
+        let dims = perHalf.first?.count ?? 0
+        let errors = (0..<dims).map { d -> Double in
+            var replay = start, c = 0
+            return Resampling.randomHalves(count: n, splits: splits, rng: &replay) { _ -> Double in
+                defer { c += 1 }
+                return perHalf[c][d]
+            }.error
+        }
+        return (perHalf, errors)
+    }
 }
 
 /// Compression of one group: all data and random halves of the repeats, for every M.
 public enum CompressionSweep {
+    /// The captured-information curve I_max(M) over the grid on one joint distribution (non-decreasing in M: a solution
+    /// with fewer states is admissible with more), with the assignment that achieves each value.
+    static func curve(_ joint: BinaryJoint, settings: SweepSettings, exact: Bool, rng: inout Xoshiro256) -> (info: [Double], assignments: [[Int]]) {
+        var info = [Double](), assignments = [[Int]]()
+        let exactCurve = exact ? HardBottleneck.exactCurve(joint, ms: settings.mGrid) : []
+        var previous: [Int]? = nil
+        var best = -1.0, bestAssignment = [Int]()
+        for (g, m) in settings.mGrid.enumerated() {
+            let c = exact ? exactCurve[g]
+                : HardBottleneck.cluster(joint, states: m, restarts: settings.restarts, rng: &rng, warmStart: previous)
+            previous = c.assignment
+            if c.information > best { best = c.information; bestAssignment = c.assignment }
+            info.append(best); assignments.append(bestAssignment)
+        }
+        return (info, assignments)
+    }
+
     public static func run(codes: [Int32], alphabet: Int, target: [UInt8], raster: SpikeRaster,
                            settings: SweepSettings, rng: inout Xoshiro256) -> CompressionCase {
         let rc = RepeatCounts(codes: codes, size: alphabet, target: target, repeats: raster.repeats, bins: raster.bins)
+        return run(counts: rc, settings: settings, rng: &rng)
+    }
+
+    public static func run(counts rc: RepeatCounts, settings: SweepSettings, rng: inout Xoshiro256) -> CompressionCase {
         let full = rc.joint()
-        var halves = [BinaryJoint]()
-        for _ in 0..<settings.splits {
-            let perm = rng.permutation(raster.repeats)
-            let h = raster.repeats / 2
-            halves.append(rc.joint(repeats: Array(perm[0..<h])))
-            halves.append(rc.joint(repeats: Array(perm[h...])))
-        }
         let avail = full.mutualInformation
-        let availHalves = halves.map(\.mutualInformation)
-        var captured = [Double](), assignments = [[UInt8]]()
-        var halfCaptured = [Double](repeating: 0, count: halves.count)
-        var halfAssign = [[Int]?](repeating: nil, count: halves.count)
-        var previous: [Int]? = nil
-        var fraction = [Double](), fractionErr = [Double]()
-        var bestFull = -1.0, bestAssignment = [UInt8]()
-        let exactFull = settings.exact ? HardBottleneck.exactCurve(full, ms: settings.mGrid) : []
-        let exactHalves = settings.exact ? halves.map { HardBottleneck.exactCurve($0, ms: settings.mGrid) } : []
-        for (g, m) in settings.mGrid.enumerated() {
-            let c = settings.exact ? exactFull[g]
-                : HardBottleneck.cluster(full, states: m, restarts: settings.restarts, rng: &rng, warmStart: previous)
-            previous = c.assignment
-            // I_max(M) cannot decrease with M: a solution with fewer states is admissible with more.
-            if c.information > bestFull { bestFull = c.information; bestAssignment = c.assignment.map { UInt8($0) } }
-            captured.append(bestFull)
-            assignments.append(bestAssignment)
-            var fh = [Double]()
-            for (k, hj) in halves.enumerated() {
-                let ch = settings.exact ? exactHalves[k][g]
-                    : HardBottleneck.cluster(hj, states: m, restarts: settings.restarts, rng: &rng, warmStart: halfAssign[k])
-                halfAssign[k] = ch.assignment
-                halfCaptured[k] = max(halfCaptured[k], ch.information)
-                fh.append(availHalves[k] > 0 ? halfCaptured[k] / availHalves[k] : 1)
-            }
-            fraction.append(avail > 0 ? bestFull / avail : 1)
-            fractionErr.append(fh.count > 1 ? Stats.standardDeviation(fh) / 2.0.squareRoot() : 0)
+        let (captured, fullAssign) = curve(full, settings: settings, exact: settings.exact, rng: &rng)
+        // Halves: [I(σ0;x), FI(M_1), FI(M_2), …] on each half; FI on a half uses that half's own optimum.
+        var halfRNG = rng.child(1)
+        var optRNG = rng.child(2)
+        let halves = HalvesErrors.run(count: rc.repeats, splits: settings.splits, rng: &halfRNG) { idx in
+            let j = rc.joint(repeats: idx)
+            let a = j.mutualInformation
+            let c = curve(j, settings: settings, exact: settings.exact, rng: &optRNG).info
+            return [a] + c.map { a > 0 ? $0 / a : 1 }
         }
-        return CompressionCase(available: avail,
-                               availableError: availHalves.count > 1 ? Stats.standardDeviation(availHalves) / 2.0.squareRoot() : 0,
-                               captured: captured, fraction: fraction, fractionError: fractionErr,
-                               assignments: assignments, statesSeen: full.statesSeen)
+        var result = CompressionCase(available: avail, availableError: halves.errors.first ?? 0,
+                                     captured: captured, fraction: captured.map { avail > 0 ? $0 / avail : 1 },
+                                     fractionError: Array(halves.errors.dropFirst()),
+                                     assignments: fullAssign.map { $0.map { UInt8($0) } }, statesSeen: full.statesSeen)
+        if settings.compareExact && !settings.exact {
+            result.exactCaptured = HardBottleneck.exactCurve(full, ms: settings.mGrid).map(\.information)
+        }
+        if settings.biasVariants {
+            let ms = settings.mGrid
+            result.availableMM = BiasCorrection.millerMadow(full)
+            result.capturedMM = (0..<ms.count).map { BiasCorrection.millerMadow(full.compressed(fullAssign[$0], states: ms[$0])) }
+            var exRNG = rng.child(3)
+            let ex = BiasCorrection.extrapolated(rc, maps: [nil] + fullAssign.enumerated().map { ($1, ms[$0]) }, rng: &exRNG)
+            result.availableExtrapolated = ex[0]
+            result.capturedExtrapolated = Array(ex.dropFirst())
+        }
+        return result
+    }
+}
+
+/// Finite-sample bias handling for I(σ0; x) with a binary σ0 (bits).
+public enum BiasCorrection {
+    /// Miller–Madow: the plug-in information minus (B_xσ − B_x − B_σ + 1)/(2N ln 2), B counting the occupied cells.
+    public static func millerMadow(_ j: BinaryJoint) -> Double {
+        var bxy = 0, bx = 0, t0 = 0.0, t1 = 0.0
+        for x in 0..<j.size {
+            let a = j.n0[x] > 0, b = j.n1[x] > 0
+            bxy += (a ? 1 : 0) + (b ? 1 : 0); bx += (a || b) ? 1 : 0
+            t0 += j.n0[x]; t1 += j.n1[x]
+        }
+        let by = (t0 > 0 ? 1 : 0) + (t1 > 0 ? 1 : 0)
+        let n = t0 + t1
+        guard n > 0 else { return 0 }
+        return j.mutualInformation - Double(bxy - bx - by + 1) / (2 * n * log(2))
+    }
+
+    /// Extrapolation to infinitely many repeats: I on all repeats and on `draws` random subsets of 1/2 and 1/4 of
+    /// them, fitted by I(N) = I∞ + a/N (least squares on the three mean values); one value per map (nil: x itself,
+    /// else x compressed by the map into the given number of states).
+    public static func extrapolated(_ rc: RepeatCounts, maps: [([Int], Int)?], draws: Int = 4, rng: inout Xoshiro256) -> [Double] {
+        let fractions = [1.0, 0.5, 0.25]
+        var means = [[Double]](repeating: [], count: maps.count)
+        var inverseN = [Double]()
+        for f in fractions {
+            let size = max(2, Int((Double(rc.repeats) * f).rounded()))
+            let reps = f >= 1 ? 1 : draws
+            var sums = [Double](repeating: 0, count: maps.count)
+            for _ in 0..<reps {
+                let subset = f >= 1 ? Array(0..<rc.repeats) : Array(rng.permutation(rc.repeats)[0..<size])
+                let j = rc.joint(repeats: subset)
+                for (k, map) in maps.enumerated() {
+                    sums[k] += map.map { j.compressed($0.0, states: $0.1).mutualInformation } ?? j.mutualInformation
+                }
+            }
+            for k in 0..<maps.count { means[k].append(sums[k] / Double(reps)) }
+            inverseN.append(1 / Double(size))
+        }
+        return means.map { Stats.linearFit(inverseN, $0).intercept }
     }
 }

@@ -99,8 +99,7 @@ enum Fig2Analysis {
         var values = [Scalar]()
         var bs = root.child(9_999_999)
         func bootMedian(_ x: [Double]) -> Double {
-            let b = (0..<200).map { _ in Stats.median((0..<x.count).map { _ in x[bs.int(below: x.count)] }) }
-            return Stats.standardDeviation(b)
+            Resampling.bootstrapError(count: x.count, replicates: 200, rng: &bs) { idx in Stats.median(idx.map { x[$0] }) }.error
         }
         var rows = [[String]]()
         for (k, o) in orders.enumerated() {

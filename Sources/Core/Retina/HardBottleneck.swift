@@ -75,28 +75,37 @@ public enum HardBottleneck {
         return BinaryInfo.mutualInformation(n0: c0, n1: c1)
     }
 
-    /// Iterates Eqs (4)–(7) until no state changes cluster.
+    /// Iterates Eqs (4)–(7) until no state changes cluster. Every state is reassigned against the cluster statistics of
+    /// the previous assignment (as in the paper); the statistics are then updated by the moves alone. The counts are
+    /// integers held in doubles, so the incremental update is exact and gives the same fixed point as a full recount.
     static func iterate(_ a: inout [Int], n0: [Double], n1: [Double], q: [Double], order: [Int], m: Int, maxIterations: Int) {
         var c0 = [Double](repeating: 0, count: m), c1 = c0
-        var la = [Double](repeating: 0, count: m), lb = la
+        var la = [Double](repeating: 0, count: m), lb = la, ratio = la
+        var active = [Int]()
+        active.reserveCapacity(m)
+        var moves = [(state: Int, from: Int, to: Int)]()
+        for i in 0..<a.count { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
         for _ in 0..<maxIterations {
-            for c in 0..<m { c0[c] = 0; c1[c] = 0 }
-            for i in 0..<a.count { c0[a[i]] += n0[i]; c1[a[i]] += n1[i] }
-            var active = [Int]()
+            active.removeAll(keepingCapacity: true)
             for c in 0..<m where c0[c] + c1[c] > 0 {
                 let t = c0[c] + c1[c]
-                la[c] = log(max(c1[c], 1e-300) / t); lb[c] = log(max(c0[c], 1e-300) / t)
+                la[c] = log(max(c1[c], 1e-300) / t); lb[c] = log(max(c0[c], 1e-300) / t); ratio[c] = c1[c] / t
                 active.append(c)
             }
-            active.sort { let x = c1[$0] / (c0[$0] + c1[$0]), y = c1[$1] / (c0[$1] + c1[$1]); return x < y || (x == y && $0 < $1) }
-            var changed = false, p = 0
+            active.sort { ratio[$0] < ratio[$1] || (ratio[$0] == ratio[$1] && $0 < $1) }
+            moves.removeAll(keepingCapacity: true)
+            var p = 0
             for i in order {
                 let qi = q[i]
                 @inline(__always) func f(_ c: Int) -> Double { (qi > 0 ? qi * la[c] : 0) + (qi < 1 ? (1 - qi) * lb[c] : 0) }
                 while p + 1 < active.count && f(active[p + 1]) >= f(active[p]) { p += 1 }
-                if a[i] != active[p] && f(active[p]) > f(a[i]) { a[i] = active[p]; changed = true }
+                if a[i] != active[p] && f(active[p]) > f(a[i]) { moves.append((i, a[i], active[p])); a[i] = active[p] }
             }
-            if !changed { return }
+            if moves.isEmpty { return }
+            for mv in moves {
+                c0[mv.from] -= n0[mv.state]; c1[mv.from] -= n1[mv.state]
+                c0[mv.to] += n0[mv.state]; c1[mv.to] += n1[mv.state]
+            }
         }
     }
 
@@ -147,9 +156,52 @@ public enum HardBottleneck {
         return max(0, (BinaryInfo.nH(p1[n], total) - dp[n]) / total) / log(2)
     }
 
-    /// Exact optima for every M in `ms` (ascending) from one dynamic programme over the states sorted by P(σ0=1|x):
-    /// `best[k][j]` is the least conditional-entropy mass of the first j sorted states split into k + 1 intervals.
+    /// Exact optima for every M in `ms` (ascending) in O(M n) time and O(M n) memory. The states are sorted by
+    /// P(σ0=1|x); `dp[k][j]`, the least conditional-entropy mass (nats × count) of the first j sorted states split into at
+    /// most k + 1 intervals, obeys dp[k][j] = min_{i ≤ j} dp[k−1][i] + w(i, j) with w(i, j) = n_{ij} H(σ0 | [i, j)).
+    /// For a binary target w satisfies the quadrangle inequality w(i, j) + w(i′, j′) ≤ w(i′, j) + w(i, j′)
+    /// (i ≤ i′ ≤ j ≤ j′; Iwata & Ozawa, "Quantizer design for outputs of binary-input discrete memoryless channels
+    /// using SMAWK algorithm", ISIT 2014), so the matrix A[j][i] = dp[k−1][i] + w(i, j) (+∞ for i > j) is totally
+    /// monotone and the SMAWK algorithm finds all its row minima in O(n) evaluations of w per layer.
     public static func exactCurve(_ joint: BinaryJoint, ms: [Int]) -> [HardClustering] {
+        let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
+        let n = observed.count
+        let q = observed.map { joint.n1[$0] / (joint.n0[$0] + joint.n1[$0]) }
+        let order = (0..<n).sorted { q[$0] < q[$1] || (q[$0] == q[$1] && observed[$0] < observed[$1]) }
+        let sorted = order.map { observed[$0] }
+        var p0 = [Double](repeating: 0, count: n + 1), p1 = p0
+        for (k, x) in sorted.enumerated() { p0[k + 1] = p0[k] + joint.n0[x]; p1[k + 1] = p1[k] + joint.n1[x] }
+        let kmax = min(ms.max() ?? 1, max(n, 1))
+        var dp = [[Double]](), arg = [[Int32]]()
+        dp.append((0...n).map { BinaryInfo.nH(p1[$0], p0[$0] + p1[$0]) })
+        arg.append([Int32](repeating: 0, count: n + 1))
+        if n > 0 {
+            var smawk = SMAWK(rows: n, p0: p0, p1: p1)
+            for _ in 1..<max(kmax, 1) {
+                let (row, a) = smawk.layer(previous: dp[dp.count - 1])
+                dp.append(row); arg.append(a)
+            }
+        }
+        let total = p0[n] + p1[n]
+        return ms.map { m in
+            var assignment = [Int](repeating: 0, count: joint.size)
+            let k = min(m, kmax) - 1
+            // Backtrack: arg[level][j] = i means the last interval is [i, j); i == j means it is empty.
+            var j = n, level = k, label = 0
+            while j > 0 {
+                let i = level == 0 ? 0 : Int(arg[level][j])
+                if i == j { level -= 1; continue }
+                for t in i..<j { assignment[sorted[t]] = label }
+                label += 1; j = i; level -= 1
+            }
+            let info = total > 0 ? max(0, (BinaryInfo.nH(p1[n], total) - dp[k][n]) / total) / log(2) : 0
+            return HardClustering(assignment: assignment, states: m, information: info)
+        }
+    }
+
+    /// The reference O(M n²) dynamic programme (and O(n²) memory) for `exactCurve`, kept to test the SMAWK version:
+    /// `best[k][j]` is the least conditional-entropy mass of the first j sorted states split into k + 1 intervals.
+    static func exactCurveQuadratic(_ joint: BinaryJoint, ms: [Int]) -> [HardClustering] {
         let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
         let n = observed.count
         let sorted = observed.sorted {
@@ -186,6 +238,64 @@ public enum HardBottleneck {
             }
             let info = total > 0 ? max(0, (BinaryInfo.nH(p1[n], total) - dp[k][n]) / total) / log(2) : 0
             return HardClustering(assignment: assignment, states: m, information: info)
+        }
+    }
+}
+
+/// Row minima of the totally monotone matrix A[j][i] = prev[i] + w(i, j) (i ≤ j; +∞ above the diagonal) of one layer of
+/// the interval dynamic programme, by the SMAWK algorithm (Aggarwal, Klawe, Moran, Shor & Wilber 1987). Ties go to the
+/// leftmost column; a column is discarded only when it is strictly worse, which keeps the +∞ staircase totally monotone.
+struct SMAWK {
+    let rows: Int
+    let p0: [Double], p1: [Double]
+    private var prev: [Double] = []
+    private var result: [Int32]
+    init(rows: Int, p0: [Double], p1: [Double]) {
+        self.rows = rows; self.p0 = p0; self.p1 = p1
+        result = [Int32](repeating: 0, count: rows + 1)
+    }
+
+    @inline(__always) func value(_ j: Int, _ i: Int) -> Double {
+        if i > j { return .infinity }
+        let a = p1[j] - p1[i], t = a + p0[j] - p0[i]
+        return prev[i] + BinaryInfo.nH(a, t)
+    }
+
+    /// The next layer: min over i ≤ j of prev[i] + w(i, j) for every j in 0...rows, and the minimising i.
+    mutating func layer(previous: [Double]) -> ([Double], [Int32]) {
+        prev = previous
+        solve(rows: Array(0...rows), cols: Array(0...rows))
+        var out = [Double](repeating: 0, count: rows + 1)
+        for j in 0...rows { out[j] = value(j, Int(result[j])) }
+        return (out, result)
+    }
+
+    private mutating func solve(rows rs: [Int], cols cs: [Int]) {
+        guard !rs.isEmpty else { return }
+        // REDUCE: keep at most |rows| columns that can hold a row minimum.
+        var stack = [Int]()
+        stack.reserveCapacity(rs.count)
+        for c in cs {
+            while let top = stack.last {
+                let r = rs[stack.count - 1]
+                if value(r, top) > value(r, c) { stack.removeLast() } else { break }
+            }
+            if stack.count < rs.count { stack.append(c) }
+        }
+        // Recurse on the odd rows, then fill the even rows between their neighbours' minima.
+        let odd = stride(from: 1, to: rs.count, by: 2).map { rs[$0] }
+        solve(rows: odd, cols: stack)
+        var c = 0
+        for r in stride(from: 0, to: rs.count, by: 2) {
+            let row = rs[r]
+            let last = r + 1 < rs.count ? Int(result[rs[r + 1]]) : stack[stack.count - 1]
+            var best = stack[c], bv = value(row, best)
+            while stack[c] != last {
+                c += 1
+                let v = value(row, stack[c])
+                if v < bv { bv = v; best = stack[c] }
+            }
+            result[row] = Int32(best)
         }
     }
 }

@@ -7,15 +7,20 @@ enum RetinaData {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: (SpikeRaster, [[Double]])] = [:]
 
-    /// The spike raster and the matrix of pairwise I(σi;σj), loaded once per process.
+    /// The spike raster named by the directive's `data:` parameter (a manifest id or a MAT v5 file with a
+    /// `bint` variable, repeats × neurons × bins, relative to the report; default: the paper's recording) and the matrix
+    /// of pairwise I(σi;σj), loaded once per process and file.
     static func load(_ context: AnalysisContext) throws -> (raster: SpikeRaster, mi: [[Double]]) {
-        let url = try context.dataset(datasetID)
+        let url = try context.dataFile("data", default: datasetID)
+        // Keyed by path, size and modification date, so a regenerated file is read again.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let key = "\(url.path)|\((attributes?[.size] as? NSNumber)?.intValue ?? -1)|\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
         lock.lock(); defer { lock.unlock() }
-        if let c = cache[url.path] { return c }
+        if let c = cache[key] { return c }
         context.progress("reading \(url.lastPathComponent)")
         let raster = try SpikeRaster(matFile: url)
         let mi = PartnerRanking.pairwiseInformation(raster)
-        cache[url.path] = (raster, mi)
+        cache[key] = (raster, mi)
         return (raster, mi)
     }
 
@@ -30,21 +35,26 @@ enum RetinaData {
         return s.information.indices.max { s.information[$0] < s.information[$1] || (s.information[$0] == s.information[$1] && $0 > $1) }!
     }
 
-    /// For every σ0: I(σ0; S1) (bits) and the number of the 256 states of its 8 best partners seen in the data.
-    static func firstGroupSummary(raster: SpikeRaster, mi: [[Double]]) -> (information: [Double], statesSeen: [Int]) {
+    /// For every σ0: I(σ0; S1) (bits), the number of the 256 states of its 8 best partners seen in the data, and the
+    /// number of those seen with both values of σ0 (a finite empirical h_eff).
+    static func firstGroupSummary(raster: SpikeRaster, mi: [[Double]]) -> (information: [Double], statesSeen: [Int], statesFinite: [Int]) {
         var info = [Double](repeating: 0, count: raster.neurons), seen = [Int](repeating: 0, count: raster.neurons)
+        var finite = seen
         info.withUnsafeMutableBufferPointer { ib in
             seen.withUnsafeMutableBufferPointer { sb in
-                let (io, so) = (ib, sb)
+              finite.withUnsafeMutableBufferPointer { fb in
+                let (io, so, fo) = (ib, sb, fb)
                 DispatchQueue.concurrentPerform(iterations: raster.neurons) { s0 in
                     let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
                     let j = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
                                          repeats: raster.repeats, bins: raster.bins).joint()
                     io[s0] = j.mutualInformation; so[s0] = j.statesSeen
+                    fo[s0] = (0..<256).filter { j.n0[$0] > 0 && j.n1[$0] > 0 }.count
                 }
+              }
             }
         }
-        return (info, seen)
+        return (info, seen, finite)
     }
 }
 
