@@ -51,6 +51,23 @@ public enum FlockingSimulation {
         0.5 * (tanh(-a * (r - range)) + 1)
     }
 
+    /// Largest minimum-image distance in the periodic L × L box: |dx|, |dy| ≤ L/2, so r ≤ L/√2.
+    static func maximumDistance(_ q: FlockingParameters) -> Double { q.boxSize * (0.5).squareRoot() }
+
+    /// True when the attraction switch σ_att(r) is exactly 1.0 in double precision for every distance that occurs
+    /// (r ≤ L/√2), i.e. tanh(a_att (r_att − L/√2)) rounds to 1: then the attraction is the constant μ_att/(n − 1).
+    /// tanh is monotone and rounds to exactly 1 above x ≈ 19.06, so one evaluation at the largest distance decides it.
+    /// With the default r_att = 100, a_att = 0.5 and L = 50 the argument is 32.3.
+    public static func attractionSaturated(_ q: FlockingParameters) -> Bool {
+        sigmoid(maximumDistance(q), q.rangeAttraction, q.steepnessAttraction) == 1.0
+    }
+
+    /// One run of the model. Each step: cos φ_j and sin φ_j once per agent (not per pair); the pair loop visits each
+    /// unordered pair once and adds the pair term to agent i and its exact negation to agent j (minimum-image
+    /// displacements, unit vectors and heading differences are antisymmetric in IEEE arithmetic and the sigmoids
+    /// depend only on r), so every agent still receives its terms in increasing partner order: the output is
+    /// bit-identical to the plain double loop over ordered pairs. When `attractionSaturated`, the attraction switch
+    /// is the constant 1.0 it would evaluate to.
     public static func simulate(agents n: Int, parameters q: FlockingParameters, rng: inout Xoshiro256) -> FlockTrajectory {
         var px = (0..<n).map { _ in rng.uniform() * q.boxSize }
         var py = (0..<n).map { _ in rng.uniform() * q.boxSize }
@@ -64,35 +81,45 @@ public enum FlockingSimulation {
         out.x.reserveCapacity(samples * n); out.y.reserveCapacity(samples * n)
         out.vx.reserveCapacity(samples * n); out.vy.reserveCapacity(samples * n)
         let L = q.boxSize, sq = q.dt.squareRoot(), inv = 1.0 / Double(max(n - 1, 1))
-        var fphi = [Double](repeating: 0, count: n)
+        let saturated = attractionSaturated(q)
+        let muAtt = q.muAttraction * inv, muAlg = q.muAlignment * inv, speed = q.speed
+        let rRep = q.rangeRepulsion, aRep = q.steepnessRepulsion, rAlg = q.rangeAlignment, aAlg = q.steepnessAlignment
+        let rAtt = q.rangeAttraction, aAtt = q.steepnessAttraction, muRep = q.muRepulsion
+        var cs = [Double](repeating: 0, count: n), sn = cs, fx = cs, fy = cs
         for step in 1...totalSteps {
+            for i in 0..<n { cs[i] = cos(phi[i]); sn[i] = sin(phi[i]); fx[i] = 0; fy[i] = 0 }
             for i in 0..<n {
-                let vxi = cos(phi[i]), vyi = sin(phi[i])
-                var fx = 0.0, fy = 0.0
-                for j in 0..<n where j != i {
-                    var dx = px[j] - px[i], dy = py[j] - py[i]
+                let pxi = px[i], pyi = py[i], ci = cs[i], si = sn[i]
+                var fxi = fx[i], fyi = fy[i]
+                var j = i + 1
+                while j < n {
+                    var dx = px[j] - pxi, dy = py[j] - pyi
                     dx -= L * (dx / L).rounded(); dy -= L * (dy / L).rounded()
                     let r = max((dx * dx + dy * dy).squareRoot(), 1e-9)
                     let ex = dx / r, ey = dy / r
-                    let rep = q.muRepulsion * sigmoid(r, q.rangeRepulsion, q.steepnessRepulsion)
-                    let att = q.muAttraction * inv * sigmoid(r, q.rangeAttraction, q.steepnessAttraction)
-                    let alg = q.muAlignment * inv * sigmoid(r, q.rangeAlignment, q.steepnessAlignment)
-                    fx += (att - rep) * ex + alg * (cos(phi[j]) - vxi) * q.speed
-                    fy += (att - rep) * ey + alg * (sin(phi[j]) - vyi) * q.speed
+                    let rep = muRep * sigmoid(r, rRep, aRep)
+                    let att = saturated ? muAtt : muAtt * sigmoid(r, rAtt, aAtt)
+                    let alg = muAlg * sigmoid(r, rAlg, aAlg)
+                    let tx = (att - rep) * ex + alg * (cs[j] - ci) * speed
+                    let ty = (att - rep) * ey + alg * (sn[j] - si) * speed
+                    fxi += tx; fyi += ty
+                    fx[j] -= tx; fy[j] -= ty
+                    j += 1
                 }
-                // projection on the unit vector perpendicular to the heading
-                fphi[i] = -fx * vyi + fy * vxi
+                fx[i] = fxi; fy[i] = fyi
             }
             for i in 0..<n {
-                phi[i] += fphi[i] / q.speed * q.dt + q.noise * sq * rng.normal()
-                let dx = q.speed * cos(phi[i]) * q.dt, dy = q.speed * sin(phi[i]) * q.dt
+                // projection on the unit vector perpendicular to the heading
+                let fphi = -fx[i] * sn[i] + fy[i] * cs[i]
+                phi[i] += fphi / speed * q.dt + q.noise * sq * rng.normal()
+                let dx = speed * cos(phi[i]) * q.dt, dy = speed * sin(phi[i]) * q.dt
                 px[i] += dx; py[i] += dy; ux[i] += dx; uy[i] += dy
                 px[i] -= L * (px[i] / L).rounded(.down); py[i] -= L * (py[i] / L).rounded(.down)
             }
             if step > firstRecord && (step - firstRecord) % every == 0 && out.x.count < samples * n {
                 for i in 0..<n {
                     out.x.append(ux[i]); out.y.append(uy[i])
-                    out.vx.append(q.speed * cos(phi[i])); out.vy.append(q.speed * sin(phi[i]))
+                    out.vx.append(speed * cos(phi[i])); out.vy.append(speed * sin(phi[i]))
                 }
             }
         }
@@ -101,20 +128,35 @@ public enum FlockingSimulation {
 
     /// Simulates independent (non-interacting) groups and concatenates them as columns of one data matrix.
     /// Elements are ordered group by group; `positions` adds the unwrapped position (4-D elements: x, y, vx, vy).
+    /// Group g uses the generator `Xoshiro256(seed:).child(g)`.
     public static func dataMatrix(groups: [Int], parameters: FlockingParameters, positions: Bool, seed: UInt64)
         -> (data: Matrix<Double>, trajectories: [FlockTrajectory]) {
-        let root = Xoshiro256(seed: seed)
-        var trajs = [FlockTrajectory?](repeating: nil, count: groups.count)
-        trajs.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-                var rng = root.child(g)
-                base[g] = simulate(agents: groups[g], parameters: parameters, rng: &rng)
-            }
+        dataMatrices(systems: [(groups, seed)], parameters: parameters, positions: positions)[0]
+    }
+
+    /// Several independent systems at once: every group of every system is one task of a single parallel loop (better
+    /// load balance than system by system); system s, group g uses `Xoshiro256(seed: systems[s].seed).child(g)`, so
+    /// each result equals `dataMatrix(groups:seed:)` of that system.
+    public static func dataMatrices(systems: [(groups: [Int], seed: UInt64)], parameters: FlockingParameters, positions: Bool)
+        -> [(data: Matrix<Double>, trajectories: [FlockTrajectory])] {
+        var jobs: [(system: Int, group: Int, agents: Int)] = []
+        for (s, sys) in systems.enumerated() { for (g, n) in sys.groups.enumerated() { jobs.append((s, g, n)) } }
+        // largest groups first: the pair loop costs ∝ n², so they dominate the wall time
+        let order = jobs.indices.sorted { jobs[$0].agents > jobs[$1].agents || (jobs[$0].agents == jobs[$1].agents && $0 < $1) }
+        let done = Parallel.map(order.count) { k -> FlockTrajectory in
+            let job = jobs[order[k]]
+            var rng = Xoshiro256(seed: systems[job.system].seed).child(job.group)
+            return simulate(agents: job.agents, parameters: parameters, rng: &rng)
         }
-        let ts = trajs.map { $0! }
+        var bySystem = systems.map { [FlockTrajectory?](repeating: nil, count: $0.groups.count) }
+        for (k, idx) in order.enumerated() { bySystem[jobs[idx].system][jobs[idx].group] = done[k] }
+        return bySystem.map { assemble($0.map { $0! }, positions: positions) }
+    }
+
+    /// Concatenates the velocity (and optionally position) columns of independent groups.
+    static func assemble(_ ts: [FlockTrajectory], positions: Bool) -> (data: Matrix<Double>, trajectories: [FlockTrajectory]) {
         let d = positions ? 4 : 2
-        let n = groups.reduce(0, +), T = ts[0].samples
+        let n = ts.reduce(0) { $0 + $1.agents }, T = ts[0].samples
         var m = Matrix<Double>(rows: T, cols: n * d)
         var e = 0
         for t in ts {
