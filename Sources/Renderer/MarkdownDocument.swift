@@ -16,6 +16,7 @@ enum MarkdownDocument {
 
     /// Fenced code blocks whose info string starts with `{`, in document order.
     static func directives(in source: String, file: String) -> (directives: [Directive], problems: [ReportDiagnostic]) {
+        let source = ReportSource.normalisingLineEndings(source)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let doc = parse(source.isEmpty ? "\n" : source)
         defer { cmark_node_free(doc) }

@@ -64,13 +64,11 @@ struct ProseTransform {
             if c == "`" { // inline code span: copy verbatim up to the matching backtick run
                 var n = 0
                 while i + n < chars.count && chars[i + n] == "`" { n += 1 }
-                let fence = String(repeating: "`", count: n)
-                let rest = String(chars[(i + n)...])
-                if let r = rest.range(of: fence) {
-                    let span = fence + rest[..<r.upperBound]
-                    result += span; i += span.count; continue
+                let fence = [Character](repeating: "`", count: n)
+                if let close = Self.find(fence, in: chars, from: i + n) {
+                    result += String(chars[i..<(close + n)]); i = close + n; continue
                 }
-                result += fence; i += n; continue
+                result += String(fence); i += n; continue
             }
             if c == "\\" && i + 1 < chars.count && chars[i + 1] == "$" { result += "\\$"; i += 2; continue }
             if c == "$" {
@@ -79,9 +77,9 @@ struct ProseTransform {
                 i += display ? 2 : 1; continue
             }
             if c == "{" && i + 1 < chars.count && chars[i + 1] == "{" {
-                if let close = String(chars[(i + 2)...]).range(of: "}}") {
-                    let inner = String(chars[(i + 2)...])[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                    let length = 2 + String(chars[(i + 2)...]).distance(from: String(chars[(i + 2)...]).startIndex, to: close.upperBound)
+                if let close = Self.find(["}", "}"], in: chars, from: i + 2) {
+                    let inner = String(chars[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)
+                    let length = close + 2 - i
                     referenced.insert(inner.hasSuffix("±") ? String(inner.dropLast()) : inner)
                     if let text = lookup(inner) { result += text } else {
                         problems.append(ReportDiagnostic(file: file, line: number, message: "unknown value '{{\(inner)}}': no directive in this report produces it"))
@@ -89,6 +87,7 @@ struct ProseTransform {
                     }
                     i += length; continue
                 }
+                problems.append(ReportDiagnostic(file: file, line: number, message: "unclosed '{{': a value reference needs '}}' on the same line"))
             }
             result.append(c); i += 1
         }
@@ -101,13 +100,41 @@ struct ProseTransform {
     }
 
     /// Restores math placeholders in rendered HTML as elements KaTeX renders in the browser.
+    /// One pass over the page: each `KATEXMATHPLACEHOLDER<i>Z` is replaced by math element i (linear in the page size).
     func restoreMath(in html: String) -> String {
-        var s = html
-        for (i, m) in math.enumerated().reversed() {
-            let el = m.display ? "<span class=\"math display\">\(HTML.escape(m.tex))</span>"
-                               : "<span class=\"math inline\">\(HTML.escape(m.tex))</span>"
-            s = s.replacingOccurrences(of: ProseTransform.placeholder(i), with: el)
+        let marker = Array("KATEXMATHPLACEHOLDER".utf8)
+        let bytes = Array(html.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + math.reduce(0) { $0 + $1.tex.utf8.count + 40 })
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == marker[0], i + marker.count < bytes.count, Array(bytes[i..<(i + marker.count)]) == marker {
+                var j = i + marker.count, index = 0, digits = 0
+                while j < bytes.count, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 9 {
+                    index = index * 10 + Int(bytes[j] - 0x30); j += 1; digits += 1
+                }
+                if digits > 0, j < bytes.count, bytes[j] == UInt8(ascii: "Z"), index < math.count {
+                    let m = math[index]
+                    let el = m.display ? "<span class=\"math display\">\(HTML.escape(m.tex))</span>"
+                                       : "<span class=\"math inline\">\(HTML.escape(m.tex))</span>"
+                    out.append(contentsOf: el.utf8)
+                    i = j + 1
+                    continue
+                }
+            }
+            out.append(bytes[i]); i += 1
         }
-        return s
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// First index ≥ `start` where `pattern` occurs in `chars`, or nil.
+    private static func find(_ pattern: [Character], in chars: [Character], from start: Int) -> Int? {
+        guard !pattern.isEmpty, start <= chars.count - pattern.count else { return nil }
+        var k = start
+        while k <= chars.count - pattern.count {
+            if chars[k] == pattern[0] && chars[k..<(k + pattern.count)].elementsEqual(pattern) { return k }
+            k += 1
+        }
+        return nil
     }
 }

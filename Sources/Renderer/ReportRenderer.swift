@@ -7,7 +7,7 @@ public struct ReportResult {
     public let name: String
     public let title: String
     public let scalars: [Scalar]
-    public let diagnostics: [ReportDiagnostic]
+    public internal(set) var diagnostics: [ReportDiagnostic]
     public let checks: [ValueCheck]
     public var hasStoredValues: Bool
     /// Verdicts of the report's compare rows.
@@ -43,7 +43,7 @@ public struct ReportRenderer {
     /// Number of `{run}` directives in the given reports (for the `[k/N]` progress numbering).
     public func countRunDirectives(_ names: [String]) -> Int {
         names.reduce(0) { total, name in
-            guard let source = try? String(contentsOf: project.sourceURL(name), encoding: .utf8) else { return total }
+            guard let source = try? readSource(name).text else { return total }
             return total + MarkdownDocument.directives(in: source, file: name).directives.filter {
                 if case .run = $0.kind { return true } else { return false }
             }.count
@@ -217,10 +217,11 @@ public struct ReportRenderer {
         return (result, body, footerRows)
     }
 
-    /// Reads a report's source; an unreadable file is a diagnostic at its path.
-    func readSource(_ name: String) throws -> String {
+    /// Reads a report's source (line endings normalised, invalid UTF-8 reported at its line); an unreadable file is a
+    /// diagnostic at its path.
+    func readSource(_ name: String) throws -> (text: String, problems: [ReportDiagnostic]) {
         let sourceURL = project.sourceURL(name)
-        do { return try String(contentsOf: sourceURL, encoding: .utf8) } catch {
+        do { return ReportSource.decode(try Data(contentsOf: sourceURL), file: project.displayPath(sourceURL)) } catch {
             throw ReportDiagnostic(file: project.displayPath(sourceURL), line: 1, message: "cannot read report: \(error.localizedDescription)")
         }
     }
@@ -229,7 +230,9 @@ public struct ReportRenderer {
     /// Its diagnostics include every page-level problem that `render` would report.
     public func compute(_ name: String) throws -> ReportResult {
         let source = try readSource(name)
-        return assemble(name, source: source, file: project.displayPath(project.sourceURL(name)), drawFigures: false).result
+        var result = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: false).result
+        result.diagnostics = source.problems + result.diagnostics
+        return result
     }
 
     static func title(of source: String, fallback: String) -> String {
@@ -242,7 +245,9 @@ public struct ReportRenderer {
     /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
     public func render(_ name: String) throws -> ReportResult {
         let source = try readSource(name)
-        let (result, body, footerRows) = assemble(name, source: source, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
+        var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
+        result.diagnostics = source.problems + result.diagnostics
+        body = source.problems.map(HTMLBlocks.error).joined() + body
         let footer = Provenance.footer(rows: footerRows, result: result, root: project.root)
         let page = PageTemplate.page(title: result.title, body: body, footer: footer)
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))

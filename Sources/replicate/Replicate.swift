@@ -79,12 +79,17 @@ struct Render: ParsableCommand {
 
 /// Recomputes reports and compares every value with its stored value and tolerance.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compare every reported value with its stored value; fail on drift.")
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute every reported value (without the cache) and compare it with its stored value; fail on drift.")
     @OptionGroup var options: ProjectOptions
+    @Flag(help: "Reuse cached directive results instead of recomputing (faster, but cannot catch a stale cache).")
+    var cached = false
     @Argument(help: "Report names (default: all).") var reports: [String] = []
 
     func run() throws {
-        let project = options.project()
+        var project = options.project()
+        // A regression check recomputes: a cached result could hide a drift (an input or build the key missed).
+        project.useCache = cached && !options.noCache
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
