@@ -1,9 +1,12 @@
 import Foundation
 
+/// The Python that runs the peers: `$PEER_PYTHON` (set by `make bench` to the `make bench-peers` venv), else python3.
+func peerPython() -> String { ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "python3" }
+
 /// Runs a peer implementation's benchmark script with `$PEER_PYTHON` (default `python3`) and decodes its JSON line.
 /// Returns nil, after printing why, when the peer's packages are not installed.
 func runPeer(_ script: String, _ args: [String], environment extra: [String: String] = [:]) -> [String: Any]? {
-    let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] ?? "python3"
+    let python = peerPython()
     let p = Process(), out = Pipe(), err = Pipe()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = [python, "bench/peers/\(script)"] + args

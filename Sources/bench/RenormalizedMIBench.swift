@@ -20,26 +20,23 @@ private func benchmarkFeatureOptimisation(width: Int, steps: Int, threadCounts: 
     let (points, weights) = dist.grid(points: gridN, extent: 3.5)
     print("Fig. 3 optimisation step: \(gridN * gridN) grid points, 3 tanh layers of \(width), best of \(repeats) runs of \(steps) steps")
     for threads in threadCounts {
-        var best = Double.infinity
-        for _ in 0..<repeats {
+        var version = "?"
+        // Alternating rounds: one Swift run, then one TensorFlow run, `repeats` times.
+        let (ours, peer) = alternate(rounds: repeats, ours: {
             var opt = FeatureOptimizer()
             opt.steps = steps; opt.hidden = [width, width, width]; opt.threads = threads
             var rng = Xoshiro256(seed: 1)
             let start = Date()
             _ = opt.run(points: points, weights: weights, rng: &rng)
-            best = min(best, Date().timeIntervalSince(start) / Double(steps + 1))
-        }
-        var line = String(format: "  %d thread(s): Swift %.2f ms", threads, best * 1e3)
-        var peerBest = Double.infinity, version = "?"
-        for _ in 0..<repeats {
-            guard let peer = runPeer("rmi_tf.py", ["\(steps)", "\(width)", "\(gridN)"], environment: ["PEER_THREADS": "\(threads)"]),
-                  let t = peer["seconds_per_step"] as? Double else { break }
-            peerBest = min(peerBest, t); version = peer["tensorflow"] as? String ?? "?"
-        }
-        if peerBest.isFinite {
-            line += String(format: ", TensorFlow %@ %.2f ms: Swift %.2fx %@", version, peerBest * 1e3,
-                           peerBest > best ? peerBest / best : best / peerBest, peerBest > best ? "faster" : "slower")
-        }
+            return [Date().timeIntervalSince(start) / Double(steps + 1)]
+        }, peer: {
+            guard let p = runPeer("rmi_tf.py", ["\(steps)", "\(width)", "\(gridN)"], environment: ["PEER_THREADS": "\(threads)"]),
+                  let t = p["seconds_per_step"] as? Double else { return nil }
+            version = p["tensorflow"] as? String ?? "?"
+            return [t]
+        })
+        var line = String(format: "  %d thread(s): Swift %.2f ms per step", threads, ours.min()! * 1e3)
+        if !peer.isEmpty { line += "; " + ratioLine(ours: ours, peer: peer, peerName: "TensorFlow \(version)") }
         print(line)
     }
 }

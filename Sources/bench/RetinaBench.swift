@@ -56,9 +56,9 @@ func runRetinaBenchmarks() throws {
     guard fm.fileExists(atPath: script.path) else { print("embo peer: \(script.path) not found (run from the project root)"); return }
     let check = Process()
     check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["python3", "-c", "import embo"]
+    check.arguments = [peerPython(), "-c", "import embo"]
     check.standardError = FileHandle.nullDevice
-    do { try check.run(); check.waitUntilExit() } catch { print("embo peer: python3 not available (\(error))"); return }
+    do { try check.run(); check.waitUntilExit() } catch { print("embo peer: \(peerPython()) not available (\(error))"); return }
     guard check.terminationStatus == 0 else { print("embo peer: `import embo` failed; install it with `pip install embo` to compare"); return }
     let total = joint.total
     // embo needs every row to have mass: drop the states that never occur.
@@ -68,7 +68,7 @@ func runRetinaBenchmarks() throws {
     defer { try? fm.removeItem(at: tmp) }
     let p = Process(), pipe = Pipe()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script.path, tmp.path, "3"]
+    p.arguments = [peerPython(), script.path, tmp.path, "3"]
     p.standardOutput = pipe
     try p.run()
     let out = pipe.fileHandleForReading.readDataToEndOfFile()
