@@ -51,4 +51,24 @@ public struct DataFileError: Error, CustomStringConvertible {
     public let message: String
     public init(file: String, message: String) { self.file = file; self.message = message }
     public var description: String { "\(file): \(message)" }
+
+    /// Number of elements of an array of shape `dims` holding `bytesPerElement` bytes each, checked before any
+    /// allocation: a negative dimension, a product that overflows, or more bytes than the `available` ones is an
+    /// error naming the file and the shape (no trap, no huge allocation).
+    public static func checkedCount(_ dims: [Int], bytesPerElement: Int, available: Int, file: String) throws -> Int {
+        if let bad = dims.first(where: { $0 < 0 }) {
+            throw DataFileError(file: file, message: "negative dimension \(bad) in shape \(dims)")
+        }
+        var count = 1
+        for d in dims {
+            let (c, o) = count.multipliedReportingOverflow(by: d)
+            guard !o else { throw DataFileError(file: file, message: "shape \(dims) has more elements than fit in memory") }
+            count = c
+        }
+        let (bytes, o) = count.multipliedReportingOverflow(by: max(bytesPerElement, 1))
+        guard !o, bytes <= available else {
+            throw DataFileError(file: file, message: "shape \(dims) needs \(o ? "more than \(Int.max)" : "\(bytes)") bytes, the file holds \(available)")
+        }
+        return count
+    }
 }

@@ -19,7 +19,7 @@ public struct IDXFile {
         let nd = Int(magic & 0xFF)
         var dims = [Int]()
         for _ in 0..<nd { dims.append(Int(try r.uint32())) }
-        let count = dims.reduce(1, *)
+        let count = try DataFileError.checkedCount(dims, bytesPerElement: 1, available: r.remaining, file: url.path)
         bytes = Array(try r.take(count))
         dimensions = dims
     }

@@ -128,8 +128,8 @@ public struct MATFile {
         }
         if isComplex { return .skipped(name, "complex arrays are not supported") }
         if isLogical { cls = .logical }
-        let count = dims.reduce(1, *)
         let (storage, payload) = try element(&r)
+        let count = try DataFileError.checkedCount(dims, bytesPerElement: 1, available: payload.count, file: r.context)
         let values = try decodeNumeric(storage, payload, count: count, reader: r)
         // Byte-stored data stays compact whatever its class (MATLAB often stores 0/1 doubles as uint8).
         if let raw = values.uint8 {

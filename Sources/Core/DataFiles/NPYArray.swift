@@ -61,11 +61,11 @@ public struct NPYArray {
                 guard let v = Int(s) else { throw DataFileError(file: name, message: "bad shape entry '\(s)'") }
                 return v
             }
-        let count = shape.reduce(1, *)
         let widths: [String: Int] = ["<f8": 8, "<f4": 4, "|u1": 1, "<i8": 8, "<i4": 4, "|i1": 1, "|b1": 1]
         guard let width = widths[dtype] else {
             throw DataFileError(file: name, message: "unsupported dtype \(dtype) (supported: \(widths.keys.sorted()))")
         }
+        let count = try DataFileError.checkedCount(shape, bytesPerElement: width, available: r.remaining, file: name)
         let payload = try r.take(count * width)
         var out = [Double](repeating: 0, count: count)
         let type = dtype
