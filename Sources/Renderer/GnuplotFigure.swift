@@ -1,4 +1,5 @@
 import AnalysisKit
+import DataFiles
 import Foundation
 
 /// A figure that gnuplot failed to draw.
@@ -154,36 +155,67 @@ enum GnuplotFigure {
         return s
     }
 
-    /// Writes `<id>.dat` and `<id>.gp` into `folder` and runs gnuplot if either changed or the SVG is missing.
-    /// Returns the SVG bytes.
+    /// A figure id as a file name: letters, digits, `-`, `_` and `.` only (anything else becomes `_`), never starting
+    /// with a dot, so a free-text id cannot write outside the figure folder.
+    static func fileName(_ id: String) -> String {
+        var name = String(id.map { c -> Character in
+            c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".") ? c : "_"
+        }.prefix(120))
+        while name.hasPrefix(".") { name = "_" + name.dropFirst() }
+        return name.isEmpty ? "figure" : name
+    }
+
+    /// First line of every SVG the renderer keeps: the sha256 of the script and data that drew it. An SVG whose key
+    /// does not match the current script and data is never used (it is redrawn, or the figure is an error).
+    static func keyLine(_ key: String) -> String { "<!-- replicate figure key \(key) -->\n" }
+
+    private static let tempCounter = NSLock()
+    nonisolated(unsafe) private static var tempSerial = 0
+    /// A temp-file stem unique to this process and call, so concurrent renders never share a temp file.
+    static func uniqueStem(_ base: String) -> String {
+        tempCounter.lock(); defer { tempCounter.unlock() }
+        tempSerial += 1
+        return ".\(base).\(ProcessInfo.processInfo.processIdentifier).\(tempSerial)"
+    }
+
+    /// Writes `<id>.dat` and `<id>.gp` into `folder` and draws `<id>.svg` with gnuplot unless the SVG there was drawn
+    /// from exactly this script and data (its key line says so). gnuplot writes a unique temp file that is moved into
+    /// place only after it succeeds. Returns the SVG bytes.
     static func render(_ fig: Figure, in folder: URL) throws -> Data {
-        let dat = folder.appendingPathComponent("\(fig.id).dat"), gp = folder.appendingPathComponent("\(fig.id).gp")
-        let svg = folder.appendingPathComponent("\(fig.id).svg")
-        let changedData = try AtomicFile.writeIfChanged(Data(data(fig).utf8), to: dat)
-        let changedScript = try AtomicFile.writeIfChanged(Data(script(fig, dataName: dat.lastPathComponent, svgName: "\(fig.id).svg.tmp").utf8), to: gp)
-        if changedData || changedScript || !FileManager.default.fileExists(atPath: svg.path) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["gnuplot", gp.lastPathComponent]
-            p.currentDirectoryURL = folder
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            do { try p.run() } catch { throw GnuplotError(description: "cannot run gnuplot (install gnuplot-nox): \(error)") }
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            let tmp = folder.appendingPathComponent("\(fig.id).svg.tmp")
-            guard p.terminationStatus == 0, FileManager.default.fileExists(atPath: tmp.path) else {
-                try? FileManager.default.removeItem(at: tmp)
-                throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
-            }
-            // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
-            let drawn = String(decoding: try Data(contentsOf: tmp), as: UTF8.self)
-                .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x=")
-            try Data(drawn.utf8).write(to: tmp)
-            if rename(tmp.path, svg.path) != 0 { throw GnuplotError(description: "cannot move \(tmp.path) into place") }
+        let base = fileName(fig.id)
+        let dat = folder.appendingPathComponent("\(base).dat"), gp = folder.appendingPathComponent("\(base).gp")
+        let svg = folder.appendingPathComponent("\(base).svg")
+        let dataText = data(fig)
+        let scriptText = script(fig, dataName: dat.lastPathComponent, svgName: svg.lastPathComponent)
+        let key = sha256Hex(Data((scriptText + "\u{0}" + dataText).utf8))
+        try AtomicFile.writeIfChanged(Data(dataText.utf8), to: dat)
+        try AtomicFile.writeIfChanged(Data(scriptText.utf8), to: gp)
+        if let old = try? Data(contentsOf: svg), old.starts(with: Data(keyLine(key).utf8)) { return old }
+
+        let stem = uniqueStem(base)
+        let tmpSVG = folder.appendingPathComponent("\(stem).svg.tmp"), tmpGP = folder.appendingPathComponent("\(stem).gp")
+        defer { try? FileManager.default.removeItem(at: tmpGP); try? FileManager.default.removeItem(at: tmpSVG) }
+        try Data(script(fig, dataName: dat.lastPathComponent, svgName: tmpSVG.lastPathComponent).utf8).write(to: tmpGP)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gnuplot", tmpGP.lastPathComponent]
+        p.currentDirectoryURL = folder
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        do { try p.run() } catch { throw GnuplotError(description: "cannot run gnuplot (install gnuplot-nox): \(error)") }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let drawnData = try? Data(contentsOf: tmpSVG),
+              String(decoding: drawnData, as: UTF8.self).contains("</svg>") else {
+            throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return try Data(contentsOf: svg)
+        // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
+        let drawn = keyLine(key) + String(decoding: drawnData, as: UTF8.self)
+            .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x=")
+        let bytes = Data(drawn.utf8)
+        try AtomicFile.write(bytes, to: svg)
+        return bytes
     }
 
     static var version: String {

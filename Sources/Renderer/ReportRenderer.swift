@@ -14,6 +14,8 @@ public struct ReportResult {
     public var tally = VerdictTally()
     /// Total compute time of its directives (from the runs that produced cached results).
     public var computeSeconds = 0.0
+    /// Set when the stored-values file is unreadable (also among `diagnostics`); `accept` may repair it.
+    public var valuesProblem: ReportDiagnostic? = nil
     public var passed: Bool { diagnostics.isEmpty && hasStoredValues && checks.allSatisfy { $0.status == .ok } }
 }
 
@@ -207,13 +209,16 @@ public struct ReportRenderer {
             if !proseErrors.isEmpty { body = proseErrors + body }
         }
         var stored: StoredValues? = nil
-        do { stored = try StoredValues.load(project.valuesURL(name)) } catch let d as ReportDiagnostic {
-            problems.append(ReportDiagnostic(file: project.displayPath(project.valuesURL(name)), line: d.line, message: d.message))
-        } catch { problems.append(ReportDiagnostic(file: project.displayPath(project.valuesURL(name)), line: 1, message: "\(error)")) }
+        var valuesProblem: ReportDiagnostic? = nil
+        do { stored = try StoredValues.load(project.valuesURL(name)) } catch {
+            let message = (error as? ReportDiagnostic)?.message ?? "\(error)"
+            valuesProblem = ReportDiagnostic(file: project.displayPath(project.valuesURL(name)), line: 1, message: message)
+            problems.append(valuesProblem!)
+        }
         let list = scalars.values.sorted { $0.name < $1.name }
         let result = ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
                                   checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil,
-                                  tally: tally, computeSeconds: seconds)
+                                  tally: tally, computeSeconds: seconds, valuesProblem: valuesProblem)
         return (result, body, footerRows)
     }
 
@@ -243,7 +248,12 @@ public struct ReportRenderer {
     }
 
     /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
+    /// Holds the output tree's lock (`site/.render.lock`) throughout, so concurrent renders into one tree take turns.
     public func render(_ name: String) throws -> ReportResult {
+        try OutputLock.withLock(in: project.siteFolder) { try renderLocked(name) }
+    }
+
+    private func renderLocked(_ name: String) throws -> ReportResult {
         let source = try readSource(name)
         var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
         result.diagnostics = source.problems + result.diagnostics

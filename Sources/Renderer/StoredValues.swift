@@ -10,6 +10,8 @@ public struct StoredValue: Codable, Equatable {
     public var toleranceKind: String
     public var tolerance: Double
     public var history: [Past]
+    /// True for a value the report no longer produces: kept with its history, ignored by `check`.
+    public var retired: Bool?
 
     public var asTolerance: Tolerance { toleranceKind == "relative" ? .relative(tolerance) : .absolute(tolerance) }
 
@@ -28,9 +30,19 @@ public struct StoredValues: Codable, Equatable {
 
     public static func load(_ url: URL) throws -> StoredValues? {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do { return try JSONDecoder().decode(StoredValues.self, from: try Data(contentsOf: url)) } catch {
-            throw ReportDiagnostic(file: url.path, line: 1, message: "stored values cannot be read: \(error)")
+        let decoded: StoredValues
+        do { decoded = try JSONDecoder().decode(StoredValues.self, from: try Data(contentsOf: url)) } catch {
+            throw ReportDiagnostic(file: url.path, line: 1, message: "stored values cannot be read (corrupt? `replicate accept` rewrites it): \(error)")
         }
+        for (name, v) in decoded.values.sorted(by: { $0.key < $1.key }) {
+            guard v.toleranceKind == "absolute" || v.toleranceKind == "relative" else {
+                throw ReportDiagnostic(file: url.path, line: 1, message: "value '\(name)': toleranceKind '\(v.toleranceKind)' is neither 'absolute' nor 'relative'")
+            }
+            guard v.tolerance.isFinite, v.tolerance >= 0 else {
+                throw ReportDiagnostic(file: url.path, line: 1, message: "value '\(name)': tolerance \(v.tolerance) is not a finite non-negative number")
+            }
+        }
+        return decoded
     }
 
     public func write(_ url: URL) throws {
@@ -68,7 +80,7 @@ public struct ValueCheck: Equatable {
                                   status: tol.accepts(s.value, stored: st.value) ? .ok : .drift))
         }
         let produced = Set(scalars.map(\.name))
-        for (name, st) in known.sorted(by: { $0.key < $1.key }) where !produced.contains(name) {
+        for (name, st) in known.sorted(by: { $0.key < $1.key }) where !produced.contains(name) && st.retired != true {
             out.append(ValueCheck(name: name, value: nil, stored: st.value, tolerance: "—", status: .stale))
         }
         return out

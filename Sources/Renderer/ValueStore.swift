@@ -5,8 +5,13 @@ import Foundation
 public enum ValueStore {
     /// Updates the values file and returns human-readable lines describing each change.
     public static func accept(_ result: ReportResult, at url: URL, only: Set<String>?) throws -> [String] {
-        var stored = try StoredValues.load(url) ?? StoredValues(values: [:])
         var changes = [String]()
+        var stored: StoredValues
+        do { stored = try StoredValues.load(url) ?? StoredValues(values: [:]) } catch let d as ReportDiagnostic {
+            // A corrupt values file is repaired: rewritten from the current values (git keeps the old file).
+            stored = StoredValues(values: [:])
+            changes.append("values file was unreadable and is rewritten (\(d.message))")
+        }
         if let only {
             let produced = Set(result.scalars.map(\.name))
             let unknown = only.subtracting(produced).sorted()
@@ -16,7 +21,10 @@ public enum ValueStore {
         }
         let commit = Provenance.gitCommit(in: url.deletingLastPathComponent())
         for s in result.scalars where only?.contains(s.name) ?? true {
-            if let old = stored.values[s.name] {
+            if let old = stored.values[s.name], old.retired == true {
+                stored.values[s.name] = StoredValue(s, history: old.history + [StoredValue.Past(value: old.value, error: old.error, commit: commit)])
+                changes.append("\(s.name): produced again, \(old.value) → \(s.value)")
+            } else if let old = stored.values[s.name] {
                 let fresh = StoredValue(s, history: old.history)
                 if fresh.value == old.value && fresh.error == old.error && fresh.tolerance == old.tolerance && fresh.toleranceKind == old.toleranceKind { continue }
                 var history = old.history
@@ -32,9 +40,9 @@ public enum ValueStore {
         }
         if only == nil {
             let produced = Set(result.scalars.map(\.name))
-            for name in stored.values.keys.sorted() where !produced.contains(name) {
-                stored.values[name] = nil
-                changes.append("\(name): removed (no longer produced)")
+            for name in stored.values.keys.sorted() where !produced.contains(name) && stored.values[name]?.retired != true {
+                stored.values[name]?.retired = true
+                changes.append("\(name): retired (no longer produced; kept with its history)")
             }
         }
         // Written even without changes, so that a report with no values gets a (empty) reference and can pass `check`.

@@ -123,8 +123,10 @@ struct Accept: ParsableCommand {
         let renderer = ReportRenderer(project: project)
         for name in try options.names(reports, in: project) {
             let r = try renderer.compute(name)
-            if !r.diagnostics.isEmpty {
-                for d in r.diagnostics { print("ERROR \(d)") }
+            // An unreadable values file does not block accept: accept rewrites it (git keeps the old one).
+            let blocking = r.diagnostics.filter { $0 != r.valuesProblem }
+            if !blocking.isEmpty {
+                for d in blocking { print("ERROR \(d)") }
                 print("not accepting \(name): fix its errors first")
                 throw ExitCode(1)
             }
