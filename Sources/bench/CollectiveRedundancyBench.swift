@@ -11,6 +11,18 @@ func runCollectiveRedundancyBenchmarks() throws {
     func timeIt(_ body: () throws -> Void) rethrows -> Double {
         let t0 = Date(); try body(); return Date().timeIntervalSince(t0)
     }
+    // 0. the flock simulation (issue 21 §4): one group of 20 for the report's default duration, reference vs optimised,
+    //    and the seven Fig. 3 systems (12 groups) system by system vs in one parallel loop
+    var r1 = Xoshiro256(seed: 3), r2 = Xoshiro256(seed: 3)
+    var a: FlockTrajectory?, b: FlockTrajectory?
+    let tRef = timeIt { b = FlockingSimulation.referenceSimulate(agents: 20, parameters: q, rng: &r2) }
+    let tNew = timeIt { a = FlockingSimulation.simulate(agents: 20, parameters: q, rng: &r1) }
+    print(String(format: "flock n=20, %.0f time units: reference %.2f s, optimised %.2f s (%.2f×), bit-identical: %@",
+                 q.transient + q.duration, tRef, tNew, tRef / tNew, a!.vx == b!.vx && a!.x == b!.x ? "yes" : "NO"))
+    let fig3: [[Int]] = [[5], [10], [20], [5, 5], [10, 10], [20, 20], [5, 10, 20]]
+    let tOne = timeIt { for (k, g) in fig3.enumerated() { _ = FlockingSimulation.dataMatrix(groups: g, parameters: q, positions: false, seed: 1000 + UInt64(k)) } }
+    let tAll = timeIt { _ = FlockingSimulation.dataMatrices(systems: fig3.enumerated().map { ($0.element, 1000 + UInt64($0.offset)) }, parameters: q, positions: false) }
+    print(String(format: "Fig. 3 systems (12 groups): system by system %.2f s, one parallel loop %.2f s", tOne, tAll))
     // 1. the headline case: three groups 5/10/20 (n = 35), m = 10, Monte Carlo Δd
     let (data35, _) = FlockingSimulation.dataMatrix(groups: [5, 10, 20], parameters: q, positions: false, seed: 4)
     let model = try GaussianRedundancy(samples: data35, elementDimension: 2)
