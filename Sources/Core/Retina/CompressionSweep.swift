@@ -47,15 +47,14 @@ public struct CompressionCase: Sendable {
     public var capturedExtrapolated: [Double] = []
 }
 
-/// Random-halves errors of several statistics computed on the same halves. The halves are drawn, and the error rule
-/// applied, by the one Numerics function `Resampling.randomHalves`: once to evaluate the statistics, then once per
-/// component, replaying the same draws from a copy of the generator.
+/// Random-halves errors of several statistics computed on the same halves: the halves are drawn by
+/// `Resampling.randomHalves` and every component's error is `Resampling.halvesError` of its half values (Numerics;
+/// no private copy of the rule).
 public enum HalvesErrors {
     /// `statistics(repeats)` returns the vector of statistics on one half; the result holds every half's vector and the
     /// error of each component.
     public static func run(count n: Int, splits: Int, rng: inout Xoshiro256,
                            statistics: ([Int]) -> [Double]) -> (perHalf: [[Double]], errors: [Double]) {
-        let start = rng
         var perHalf = [[Double]]()
         _ = Resampling.randomHalves(count: n, splits: splits, rng: &rng) { idx -> Double in
             let v = statistics(idx)
@@ -63,14 +62,7 @@ public enum HalvesErrors {
             return v.first ?? 0
         }
         let dims = perHalf.first?.count ?? 0
-        let errors = (0..<dims).map { d -> Double in
-            var replay = start, c = 0
-            return Resampling.randomHalves(count: n, splits: splits, rng: &replay) { _ -> Double in
-                defer { c += 1 }
-                return perHalf[c][d]
-            }.error
-        }
-        return (perHalf, errors)
+        return (perHalf, (0..<dims).map { d in Resampling.halvesError(perHalf.map { $0[d] }) })
     }
 }
 
