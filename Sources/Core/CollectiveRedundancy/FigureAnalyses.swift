@@ -93,8 +93,11 @@ enum Fig3Analysis {
             ("three", "5+10+20", [5, 10, 20])]
         var panels: [String: [Series]] = [:]
         var rows: [[String]] = []
+        // all groups of all seven systems simulated in one parallel loop (same data as system by system)
+        let simulated = FlockingSimulation.dataMatrices(systems: systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
+                                                        parameters: q, positions: positions)
         for (k, (kind, name, groups)) in systems.enumerated() {
-            let (model, _) = try Shared.model(groups: groups, q: q, positions: positions, seed: seed * 1000 + UInt64(k))
+            let model = try GaussianRedundancy(samples: simulated[k].data, elementDimension: positions ? 4 : 2)
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits,
                                                exact: model.n <= exactLimit, samples: samples, seed: seed + UInt64(k),
                                                progress: ctx.progress)
