@@ -8,48 +8,74 @@ enum RMIAnalyses {
 
     // MARK: closed forms and reparametrisation invariance
 
+    /// Ĩ(f), Ĩ(4f), Ĩ(f³ + 5f) and H of each on the same samples, with the shifts' delta-method errors.
+    struct ReparametrisationCheck {
+        var plain: RMIEstimate, four: RMIEstimate, cubic: RMIEstimate
+        var fourShift: Double, cubicShift: Double, cubicShiftError: Double
+
+        init(values f: [Double], logGradient lg: [Double], bins: Int) {
+            let hPlain = EntropyInfluence.oneDimensional(f, bins: bins)
+            let hFour = EntropyInfluence.oneDimensional(f.map { 4 * $0 }, bins: bins)
+            let hCubic = EntropyInfluence.oneDimensional(f.map { $0 * $0 * $0 + 5 * $0 }, bins: bins)
+            let lgFour = lg.map { $0 + log(4.0) }
+            let lgCubic = zip(f, lg).map { log(3 * $0 * $0 + 5) + $1 }
+            plain = RenormalizedMI.combine(entropyInfluence: hPlain, logGradient: lg)
+            four = RenormalizedMI.combine(entropyInfluence: hFour, logGradient: lgFour)
+            cubic = RenormalizedMI.combine(entropyInfluence: hCubic, logGradient: lgCubic)
+            fourShift = four.value - plain.value
+            cubicShift = cubic.value - plain.value
+            var d = [Double](repeating: 0, count: f.count)
+            for i in f.indices { d[i] = (hCubic[i] - lgCubic[i]) - (hPlain[i] - lg[i]) }
+            cubicShiftError = RenormalizedMI.influenceError(d)
+        }
+    }
+
     static let gaussian = AnalysisDescriptor(
         name: "rmi.gaussian",
-        summary: "Ĩ of linear features of a bivariate normal vs closed forms; best linear feature; reparametrisation invariance",
+        summary: "Ĩ of linear features of a bivariate normal vs closed forms; best linear feature; reparametrisation invariance with H beside Ĩ",
         run: { ctx in
             let p = ctx.parameters
             let n = try p.int("samples", default: 100_000, range: 1000...10_000_000)
-            let repeats = try p.int("repeats", default: 5, range: 2...100)
+            let repeats = try p.int("repeats", default: 5, range: 1...100)
             let bins = try p.int("bins", default: 300, range: 10...10_000)
+            let window = try p.double("window", default: 0.3, range: 0.05...1.0)
+            let binScan = try p.ints("cubic_bins", default: [100, 300, 1000, 3000])
+            guard binScan.allSatisfy({ (10...100_000).contains($0) }) else {
+                throw ParameterError(key: "cubic_bins", line: nil, message: "bin counts must lie in 10…100000")
+            }
             let seed = try p.int("seed", default: 1)
             let root = Xoshiro256(seed: UInt64(seed))
             let angles = Stats.linspace(0, Double.pi, 181)
-            var fx1 = [Double](), fx2 = [Double](), best = [Double](), bestAngle = [Double](), scans = [[Double]]()
-            var cube = [Double](), four = [Double](), plain = [Double]()
-            for r in 0..<repeats {
+            struct Repeat { var x1, x2: RMIEstimate; var scan: AngleScan; var gauss, curved: ReparametrisationCheck; var cubicByBins: [(Double, Double)] }
+            let reps = try Parallel.map(repeats) { r -> Repeat in
                 var rng = root.child(r)
                 let x = try GaussianChecks.samples(sigma, count: n, rng: &rng)
-                fx1.append(GaussianChecks.estimate(x, angle: 0, bins: bins))
-                fx2.append(GaussianChecks.estimate(x, angle: Double.pi / 2, bins: bins))
-                let scan = angles.map { GaussianChecks.estimate(x, angle: $0, bins: bins) }
-                scans.append(scan)
-                let k = scan.indices.max { scan[$0] < scan[$1] }!
-                // Parabolic refinement of the maximum on the angle grid.
-                let km = (k + angles.count - 1) % angles.count, kp = (k + 1) % angles.count
-                let denom = scan[km] - 2 * scan[k] + scan[kp]
-                let shift = denom < 0 ? 0.5 * (scan[km] - scan[kp]) / denom : 0
-                let step = angles[1] - angles[0]
-                best.append(scan[k] - 0.25 * (scan[km] - scan[kp]) * shift)
-                bestAngle.append(angles[k] + shift * step)
-                plain.append(fx1.last!)
-                four.append(GaussianChecks.estimate(x, angle: 0, bins: bins, g: { 4 * $0 }, dg: { _ in 4 }))
-                cube.append(GaussianChecks.estimate(x, angle: 0, bins: bins, g: { $0 * $0 * $0 + 5 * $0 }, dg: { 3 * $0 * $0 + 5 }))
-                ctx.progress("repeat \(r + 1)/\(repeats) done")
+                let zero = [Double](repeating: 0, count: n)
+                let f1 = x.map { $0[0] }
+                let e1 = RenormalizedMI.estimate(values: f1, logGradient: zero, bins: bins)
+                let e2 = RenormalizedMI.estimate(values: x.map { $0[1] }, logGradient: zero, bins: bins)
+                let scan = AngleScan(x, angles: angles, bins: bins, window: window)
+                // A non-Gaussian feature: f = x₂ + x₁²/2, ∇f = (x₁, 1).
+                let fc = x.map { $0[1] + 0.5 * $0[0] * $0[0] }, lgc = x.map { 0.5 * log($0[0] * $0[0] + 1) }
+                let byBins = r == 0 ? binScan.map { b -> (Double, Double) in
+                    let c = ReparametrisationCheck(values: f1, logGradient: zero, bins: b); return (c.cubicShift, c.cubicShiftError) } : []
+                return Repeat(x1: e1, x2: e2, scan: scan, gauss: ReparametrisationCheck(values: f1, logGradient: zero, bins: bins),
+                              curved: ReparametrisationCheck(values: fc, logGradient: lgc, bins: bins), cubicByBins: byBins)
+            }
+            ctx.progress("\(repeats) repeats done")
+            // Independent repeats: mean of the estimates, error √(Σ eᵣ²)/R.
+            func pooled(_ v: [Double], _ e: [Double]) -> (Double, Double) {
+                (Stats.mean(v), (e.reduce(0) { $0 + $1 * $1 }).squareRoot() / Double(v.count))
+            }
+            func sc(_ name: String, _ v: [Double], _ e: [Double], figures: Int = 4, unit: String = "nats") -> Scalar {
+                let (m, s) = pooled(v, e)
+                return Scalar(name, m, error: s, significantFigures: figures, unit: unit)
             }
             let (evals, evecs) = try sigma.symmetricEigen()
             let pcaAngle = atan2(evecs[1, 1], evecs[0, 1]).truncatingRemainder(dividingBy: Double.pi)
             let pcaAngleFolded = pcaAngle < 0 ? pcaAngle + Double.pi : pcaAngle
             let exactBest = 0.5 * log(2 * Double.pi * M_E * evals[1])
-            func sc(_ name: String, _ v: [Double], figures: Int = 4) -> Scalar {
-                Scalar(name, Stats.mean(v), error: Stats.standardError(v), significantFigures: figures, unit: "nats")
-            }
-            let diff4 = zip(four, plain).map { $0 - $1 }, diffCube = zip(cube, plain).map { $0 - $1 }
-            let meanScan = (0..<angles.count).map { i in Stats.mean(scans.map { $0[i] }) }
+            let meanScan = (0..<angles.count).map { i in Stats.mean(reps.map { $0.scan.values[i] }) }
             let figure = Figure(
                 id: "gaussian-angle",
                 caption: "Ĩ of the linear feature cos θ x₁ + sin θ x₂ for x ~ N(0, Σ), Σ = [[1, .5], [.5, 2]]: histogram estimate (\(n) samples, mean of \(repeats)) and closed form ½ln(2πe vᵀΣv). The maximum sits at the PCA angle.",
@@ -58,100 +84,81 @@ enum RMIAnalyses {
                                series: [Series(label: "estimate", style: .points, x: angles, y: meanScan),
                                         Series(label: "closed form", style: .lines, x: angles,
                                                y: angles.map { GaussianChecks.exactLinear(sigma, angle: $0) })])])
-            let fmt = { (v: [Double]) in ValueText.pm(Stats.mean(v), Stats.standardError(v)) }
+            func row(_ label: String, _ pick: (Repeat) -> RMIEstimate, shift: String, exact: String) -> [String] {
+                let (v, e) = pooled(reps.map { pick($0).value }, reps.map { pick($0).error })
+                let (h, he) = pooled(reps.map { pick($0).entropy }, reps.map { pick($0).entropyError })
+                return [label, ValueText.pm(h, he), ValueText.pm(v, e), shift, exact]
+            }
+            let exact1 = String(format: "%.4f", GaussianChecks.exactLinear(sigma, angle: 0))
+            let four = reps.map(\.gauss.fourShift), fourCurved = reps.map(\.curved.fourShift)
+            let cub = pooled(reps.map(\.gauss.cubicShift), reps.map(\.gauss.cubicShiftError))
+            let cubCurved = pooled(reps.map(\.curved.cubicShift), reps.map(\.curved.cubicShiftError))
+            let maxFour = (four + fourCurved).map(abs).max()!
             let table = Table(
                 id: "reparametrisation",
-                caption: "Reparametrisation invariance for f = x₁ (\(repeats) repeats of \(n) samples, \(bins) bins): Ĩ(x, g(f)) should not depend on the bijection g.",
-                columns: ["feature", "Ĩ (nats)", "Ĩ − Ĩ(f) (nats)", "closed form"],
-                rows: [["f = x₁", fmt(plain), "0", String(format: "%.4f", GaussianChecks.exactLinear(sigma, angle: 0))],
-                       ["4f", fmt(four), fmt(diff4), String(format: "%.4f", GaussianChecks.exactLinear(sigma, angle: 0))],
-                       ["f³ + 5f", fmt(cube), fmt(diffCube), String(format: "%.4f", GaussianChecks.exactLinear(sigma, angle: 0))]])
+                caption: "Reparametrisation invariance (\(repeats) × \(n) samples, \(bins) bins, ± standard error): the entropy H(y) moves under the bijections g, Ĩ does not. The 4f rows are exact by construction (the histogram of 4f is that of f on a 4× wider range, so H gains exactly ln 4, and so does ⟨ln|∇(4f)|⟩); the f³ + 5f rows test the estimator.",
+                columns: ["feature", "H(y) (nats)", "Ĩ (nats)", "Ĩ − Ĩ(f) (nats)", "closed form Ĩ"],
+                rows: [row("f = x₁", { $0.gauss.plain }, shift: "0", exact: exact1),
+                       row("4f", { $0.gauss.four }, shift: String(format: "%.1e (exact)", Stats.mean(four)), exact: exact1),
+                       row("f³ + 5f", { $0.gauss.cubic }, shift: ValueText.pm(cub.0, cub.1), exact: exact1),
+                       row("f = x₂ + x₁²/2 (non-Gaussian)", { $0.curved.plain }, shift: "0", exact: "—"),
+                       row("4f", { $0.curved.four }, shift: String(format: "%.1e (exact)", Stats.mean(fourCurved)), exact: "—"),
+                       row("f³ + 5f", { $0.curved.cubic }, shift: ValueText.pm(cubCurved.0, cubCurved.1), exact: "—")])
+            let binTable = Table(
+                id: "cubic-bins",
+                caption: "Ĩ(f³ + 5f) − Ĩ(f) for f = x₁ on the first repeat's \(n) samples against the number of bins: f³ + 5f has heavy tails, so bins spanning its full range resolve the bulk coarsely; the shift is the histogram's, and shrinks with finer bins until the finite-sample bias of sparsely filled bins takes over.",
+                columns: ["bins", "Ĩ(f³+5f) − Ĩ(f) (nats)"],
+                rows: zip(binScan, reps[0].cubicByBins).map { ["\($0)", String(format: "%.5f ± %.5f", $1.0, $1.1)] })
             return AnalysisOutput(
-                tables: [table], figures: [figure],
-                values: [sc("rmi.gauss_x1", fx1), sc("rmi.gauss_x2", fx2), sc("rmi.gauss_best", best),
-                         Scalar("rmi.gauss_best_angle", Stats.mean(bestAngle), error: Stats.standardError(bestAngle), significantFigures: 4, unit: "rad"),
+                tables: [table, binTable], figures: [figure],
+                values: [sc("rmi.gauss_x1", reps.map(\.x1.value), reps.map(\.x1.error)),
+                         sc("rmi.gauss_x2", reps.map(\.x2.value), reps.map(\.x2.error)),
+                         sc("rmi.gauss_best", reps.map(\.scan.best), reps.map(\.scan.bestError)),
+                         sc("rmi.gauss_best_angle", reps.map(\.scan.bestAngle), reps.map(\.scan.bestAngleError), unit: "rad"),
                          Scalar("rmi.gauss_pca_angle", pcaAngleFolded, significantFigures: 5, unit: "rad"),
                          Scalar("rmi.gauss_best_exact", exactBest, significantFigures: 5, unit: "nats"),
-                         Scalar("rmi.reparam_4f_shift", Stats.mean(diff4), error: Stats.standardError(diff4), significantFigures: 2, unit: "nats", tolerance: .absolute(1e-6)), sc("rmi.reparam_cubic_shift", diffCube, figures: 2)],
+                         Scalar("rmi.gauss_x1_exact", GaussianChecks.exactLinear(sigma, angle: 0), significantFigures: 5, unit: "nats"),
+                         Scalar("rmi.gauss_x2_exact", GaussianChecks.exactLinear(sigma, angle: Double.pi / 2), significantFigures: 5, unit: "nats"),
+                         // Exact by construction: only floating-point rounding remains.
+                         Scalar("rmi.reparam_4f_shift", maxFour, significantFigures: 1, unit: "nats", tolerance: .absolute(1e-9)),
+                         sc("rmi.reparam_cubic_shift", reps.map(\.gauss.cubicShift), reps.map(\.gauss.cubicShiftError), figures: 2),
+                         sc("rmi.reparam_curved_cubic_shift", reps.map(\.curved.cubicShift), reps.map(\.curved.cubicShiftError), figures: 2),
+                         sc("rmi.reparam_curved_h_shift", reps.map { $0.curved.cubic.entropy - $0.curved.plain.entropy }, reps.map { _ in 0 }, figures: 3),
+                         Scalar("rmi.reparam_cubic_shift_finest", reps[0].cubicByBins.last?.0 ?? .nan, error: reps[0].cubicByBins.last?.1,
+                                significantFigures: 2, unit: "nats")],
                 notes: ["\(repeats) × \(n) samples, \(bins) bins, seed \(seed)"])
         })
 
-    // MARK: wave packet (Fig. 2b)
+    // MARK: inequality (6) and equality (7)
 
-    static let wavePacket = AnalysisDescriptor(
-        name: "rmi.wavepacket",
-        summary: "Fig. 2b: Ĩ of five features of a noisy 1-D wave packet versus noise strength",
-        run: { ctx in
-            let p = ctx.parameters
-            let sigmas = try p.doubles("noise", default: Stats.linspace(0, 0.4, 9))
-            let n = try p.int("samples", default: 20_000, range: 500...1_000_000)
-            let repeats = try p.int("repeats", default: 3, range: 2...50)
-            let bins = try p.int("bins", default: 200, range: 10...10_000)
-            let seed = try p.int("seed", default: 2)
-            let root = Xoshiro256(seed: UInt64(seed))
-            let features = WavePacketFeature.allCases
-            var mean = [[Double]](repeating: [], count: features.count), err = mean
-            let perTask = try Parallel.map(sigmas.count * repeats) { task -> [Double] in
-                let si = task / repeats
-                var rng = root.child(task)
-                let x = WavePacket(noise: sigmas[si]).samples(n, rng: &rng)
-                let axis = try WavePacketFeature.principalAxis(Array(x.prefix(5000)))
-                return features.map { feature -> Double in
-                    var v = [Double](), g = [[Double]]()
-                    v.reserveCapacity(n); g.reserveCapacity(n)
-                    for s in x { let (a, b) = feature.evaluate(s, pcaAxis: axis); v.append(a); g.append(b) }
-                    return RenormalizedMI.oneDimensional(values: v, gradients: g, bins: bins)
-                }
-            }
-            let results = (0..<sigmas.count).map { si in (0..<repeats).map { perTask[si * repeats + $0] } }
-            for si in 0..<sigmas.count {
-                let rows = results[si]
-                for f in 0..<features.count {
-                    let v = rows.map { $0[f] }
-                    mean[f].append(Stats.mean(v)); err[f].append(Stats.standardError(v))
-                }
-            }
-            let bestAt = (0..<sigmas.count).map { si in (0..<features.count).max { mean[$0][si] < mean[$1][si] }! }
-            // The crossing: the first noise level where the best feature differs from the best at σ = 0, linearly interpolated.
-            var crossing = Double.nan
-            if let k = bestAt.firstIndex(where: { $0 != bestAt[0] }), k > 0 {
-                let a = bestAt[0], b = bestAt[k]
-                let d0 = mean[a][k - 1] - mean[b][k - 1], d1 = mean[a][k] - mean[b][k]
-                crossing = sigmas[k - 1] + (sigmas[k] - sigmas[k - 1]) * d0 / (d0 - d1)
-            }
-            let fig = Figure(
-                id: "wavepacket",
-                caption: "Fig. 2b analogue: Ĩ of five candidate features versus the field-noise strength σ (N = 100 sites, δj = 9, j̄ ~ U[30, 70]; \(n) samples, mean ± s.e. of \(repeats) repeats). The average field at σ = 0 lies off the scale (see the table).",
-                altText: "Renormalized MI of five features against noise; the best feature changes as noise grows.",
-                panels: [Panel(xLabel: "noise σ", yLabel: "Ĩ (nats)", yRange: [-2, 3.5],
-                               series: features.enumerated().map { Series(label: $0.element.rawValue, style: .errorLines, x: sigmas, y: mean[$0.offset], yError: err[$0.offset]) })],
-                panelWidth: 720, panelHeight: 460)
-            var rows = [[String]]()
-            for (si, s) in sigmas.enumerated() {
-                rows.append([String(format: "%.2f", s)] + features.indices.map { ValueText.pm(mean[$0][si], err[$0][si]) } + [features[bestAt[si]].rawValue])
-            }
-            let table = Table(id: "wavepacket-table", caption: "Ĩ (nats) per feature and noise level; last column: the best feature.",
-                              columns: ["σ"] + features.map(\.rawValue) + ["best"], rows: rows)
-            let crossingError = sigmas.count > 1 ? (sigmas[1] - sigmas[0]) / 2 : 0
-            var values = [Scalar("rmi.wave_crossing", crossing, error: crossingError, significantFigures: 2)]
-            values.append(Scalar("rmi.wave_best_at_zero_index", Double(bestAt[0]), significantFigures: 1, tolerance: .absolute(0.5)))
-            values.append(Scalar("rmi.wave_best_at_max_index", Double(bestAt.last!), significantFigures: 1, tolerance: .absolute(0.5)))
-            for (f, feature) in features.enumerated() {
-                values.append(Scalar("rmi.wave_\(feature.key)_at_\(Int(sigmas.last! * 100))", mean[f].last!, error: err[f].last!, significantFigures: 3, unit: "nats"))
-            }
-            return AnalysisOutput(tables: [table], figures: [fig], values: values,
-                                  notes: ["best at σ=\(sigmas[0]): \(features[bestAt[0]].rawValue); at σ=\(sigmas.last!): \(features[bestAt.last!].rawValue)"])
-        })
-
-    // MARK: inequality (6)
+    /// The exact slack of inequality (6) for y₁ = x₁ + x₂, y₂ = tanh(x₂) + x₃: the entropy terms cancel, leaving
+    /// ⟨ln|∇y₁| + ln|∇y₂| − ½ ln det(J Jᵀ)⟩ = −½⟨ln(1 − cos²φ)⟩, φ the angle between the gradients. With s = sech²x₂,
+    /// cos²φ = s²/(2(1 + s²)), an expectation over x₂ ~ N(0, c₂₂) alone, done by the trapezoid rule over ±12 sd.
+    static func exactSlack(variance c22: Double) -> Double {
+        let sd = c22.squareRoot(), m = 24_000
+        let h = 24 * sd / Double(m)
+        var total = 0.0
+        for k in 0...m {
+            let x = -12 * sd + Double(k) * h
+            let c = cosh(x), s = 1 / (c * c)
+            let f = -0.5 * log(1 - s * s / (2 * (1 + s * s)))
+            let w = (k == 0 || k == m) ? 0.5 : 1
+            total += w * f * exp(-0.5 * x * x / c22)
+        }
+        return total * h / (sd * (2 * Double.pi).squareRoot())
+    }
 
     static let inequality = AnalysisDescriptor(
         name: "rmi.inequality",
-        summary: "Inequality (6) and equality (7) checked numerically",
+        summary: "Inequality (6) against its exact slack; equality (7) and how its gap shrinks with the number of samples",
         run: { ctx in
             let p = ctx.parameters
             let n = try p.int("samples", default: 200_000, range: 1000...10_000_000)
             let bins = try p.int("bins", default: 80, range: 10...1000)
+            let sizes = try p.ints("sizes", default: [20_000, 50_000, 200_000, 1_000_000])
+            guard sizes.allSatisfy({ (1000...10_000_000).contains($0) }) else {
+                throw ParameterError(key: "sizes", line: nil, message: "sizes must lie in 1000…10000000")
+            }
             let seed = try p.int("seed", default: 3)
             var rng = Xoshiro256(seed: UInt64(seed))
             let c3 = Matrix<Double>([[1, 0.6, 0.2], [0.6, 1.5, -0.3], [0.2, -0.3, 1]])
@@ -160,100 +167,78 @@ enum RMIAnalyses {
             let y1 = x.map { $0[0] + $0[1] }, y2 = x.map { tanh($0[1]) + $0[2] }
             let g1 = x.map { _ in [1.0, 1.0, 0.0] }
             let g2 = x.map { s -> [Double] in let t = tanh(s[1]); return [0, 1 - t * t, 1] }
-            let lhs = RenormalizedMI.twoDimensional(y1, y2, gradients1: g1, gradients2: g2, bins: bins)
-            let i1 = RenormalizedMI.oneDimensional(values: y1, gradients: g1, bins: 4 * bins)
-            let i2 = RenormalizedMI.oneDimensional(values: y2, gradients: g2, bins: 4 * bins)
-            let mi = RenormalizedMI.mutualInformation(y1, y2, bins: bins)
-            let rhs = i1 + i2 - mi
-            // Equality (7): for 2-D x and the bijection (x1, x2 + x1³), Ĩ(x, y) = H(x).
+            let lg1 = g1.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }, lg2 = g2.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }
+            let lgJoint = (0..<n).map { RenormalizedMI.logGramRoot(g1[$0], g2[$0]) }
+            // Slack estimate for one binning: Ĩ₂D − Ĩ₁ − Ĩ₂ + I, with per-sample influences summed.
+            func slack(_ b: Int) -> (lhs: RMIEstimate, i1: RMIEstimate, i2: RMIEstimate, mi: Double, slack: Double, error: Double) {
+                let h2 = EntropyInfluence.twoDimensional(y1, y2, bins: b)
+                let h1Lin = EntropyInfluence.oneDimensional(y1, bins: 4 * b), h2Lin = EntropyInfluence.oneDimensional(y2, bins: 4 * b)
+                let h1Hard = EntropyInfluence.oneDimensional(y1, bins: b, rule: .hard), h2Hard = EntropyInfluence.oneDimensional(y2, bins: b, rule: .hard)
+                var phi = [Double](repeating: 0, count: n)
+                for i in 0..<n {
+                    let lhs = h2[i] - lgJoint[i], r1 = h1Lin[i] - lg1[i], r2 = h2Lin[i] - lg2[i]
+                    let mi = h1Hard[i] + h2Hard[i] - h2[i]
+                    phi[i] = lhs - r1 - r2 + mi
+                }
+                return (RenormalizedMI.combine(entropyInfluence: h2, logGradient: lgJoint),
+                        RenormalizedMI.combine(entropyInfluence: h1Lin, logGradient: lg1),
+                        RenormalizedMI.combine(entropyInfluence: h2Lin, logGradient: lg2),
+                        Stats.mean(h1Hard) + Stats.mean(h2Hard) - Stats.mean(h2), Stats.mean(phi), RenormalizedMI.influenceError(phi))
+            }
+            let main = slack(bins)
+            let choices = [bins / 2, bins, 2 * bins].filter { $0 >= 10 }
+            let slacks = choices.map { slack($0).slack }
+            let exact = exactSlack(variance: c3[1, 1])
+            let gradOnly = (0..<n).map { lg1[$0] + lg2[$0] - lgJoint[$0] }
+            let rhs = main.i1.value + main.i2.value - main.mi
+            // Equality (7): for 2-D x and the bijection (x1, x2 + x1²/2), Ĩ(x, y) = H(x) exactly.
             let c2 = Matrix<Double>([[1, 0.5], [0.5, 2]])
-            let x2 = try GaussianChecks.samples(c2, count: n, rng: &rng)
-            let b1 = x2.map { $0[0] }, b2 = x2.map { $0[1] + 0.5 * $0[0] * $0[0] }
-            let eq7 = RenormalizedMI.twoDimensional(b1, b2, gradients1: x2.map { _ in [1.0, 0.0] },
-                                                    gradients2: x2.map { [$0[0], 1.0] }, bins: bins)
             let hx = try GaussianInformation.entropy(covariance: c2)
-            let table = Table(id: "inequality", caption: "Inequality (6) for x ~ N(0, C) in 3-D, y₁ = x₁ + x₂, y₂ = tanh(x₂) + x₃ (\(n) samples, \(bins)² bins for 2-D histograms); equality (7) for the bijection (x₁, x₂ + x₁²/2) of a 2-D Gaussian.",
+            let largest = sizes.max() ?? n
+            let xs = try GaussianChecks.samples(c2, count: max(largest, n), rng: &rng)
+            func eq7(_ m: Int) -> (RMIEstimate, Int) {
+                let s = Array(xs.prefix(m))
+                let b1 = s.map { $0[0] }, b2 = s.map { $0[1] + 0.5 * $0[0] * $0[0] }
+                // ∇y₁ = (1, 0), ∇y₂ = (x₁, 1): det(J Jᵀ) = 1.
+                let lg = s.map { RenormalizedMI.logGramRoot([1, 0], [$0[0], 1]) }
+                return (RenormalizedMI.estimate2D(b1, b2, logGradient: lg, bins: bins), EntropyInfluence.occupiedCells(b1, b2, bins: bins))
+            }
+            let (eqMain, occMain) = eq7(n)
+            let mmMain = eqMain.value + Double(occMain - 1) / (2 * Double(n))
+            var gapRows = [[String]]()
+            var gapSeries = [Double]()
+            for m in sizes.sorted() {
+                let (e, occ) = eq7(m)
+                let mm = Double(occ - 1) / (2 * Double(m))
+                gapSeries.append(hx - e.value)
+                gapRows.append(["\(m)", ValueText.pm(e.value, e.error), String(format: "%.4f", hx - e.value), String(format: "%.4f", mm),
+                                String(format: "%.4f ± %.4f", e.value + mm - hx, e.error)])
+            }
+            let table = Table(id: "inequality", caption: "Inequality (6) for x ~ N(0, C) in 3-D, y₁ = x₁ + x₂, y₂ = tanh(x₂) + x₃ (\(n) samples; \(bins)² bins for the 2-D histogram, \(bins) plain bins for the 1-D entropies of I(y₁;y₂), \(4 * bins) linear bins for the 1-D Ĩ). The exact slack needs no histogram: the entropy terms cancel.",
                               columns: ["quantity", "nats"],
-                              rows: [["Ĩ(x,(y₁,y₂))", String(format: "%.4f", lhs)],
+                              rows: [["Ĩ(x,(y₁,y₂))", ValueText.pm(main.lhs.value, main.lhs.error)],
                                      ["Ĩ(x,y₁) + Ĩ(x,y₂) − I(y₁;y₂)", String(format: "%.4f", rhs)],
-                                     ["  Ĩ(x,y₁)", String(format: "%.4f", i1)], ["  Ĩ(x,y₂)", String(format: "%.4f", i2)],
-                                     ["  I(y₁;y₂)", String(format: "%.4f", mi)],
-                                     ["Ĩ(x, (x₁, x₂+x₁²/2))", String(format: "%.4f", eq7)], ["H(x) exact", String(format: "%.4f", hx)]])
-            return AnalysisOutput(tables: [table], values: [
-                Scalar("rmi.ineq_lhs", lhs, significantFigures: 3, unit: "nats", tolerance: .absolute(0.03)),
-                Scalar("rmi.ineq_rhs", rhs, significantFigures: 3, unit: "nats", tolerance: .absolute(0.03)),
-                Scalar("rmi.ineq_slack", lhs - rhs, significantFigures: 2, unit: "nats", tolerance: .absolute(0.04)),
-                Scalar("rmi.eq7_estimate", eq7, significantFigures: 4, unit: "nats", tolerance: .absolute(0.03)),
+                                     ["  Ĩ(x,y₁)", ValueText.pm(main.i1.value, main.i1.error)], ["  Ĩ(x,y₂)", ValueText.pm(main.i2.value, main.i2.error)],
+                                     ["  I(y₁;y₂)", String(format: "%.4f", main.mi)],
+                                     ["slack, histogram estimate", String(format: "%.4f ± %.4f", main.slack, main.error)],
+                                     ["slack, gradient terms only (Monte Carlo)", String(format: "%.4f ± %.4f", Stats.mean(gradOnly), RenormalizedMI.influenceError(gradOnly))],
+                                     ["slack, exact (quadrature)", String(format: "%.5f", exact)]])
+            let gapTable = Table(id: "eq7-gap", caption: "Equality (7) for the bijection (x₁, x₂ + x₁²/2) of x ~ N(0, [[1, .5], [.5, 2]]), H(x) = \(String(format: "%.4f", hx)) nats, against the number of samples (\(bins)² bins). The gap H(x) − Ĩ tracks the Miller–Madow finite-sample term (B − 1)/2N of the B occupied cells.",
+                                 columns: ["N", "Ĩ(x, y)", "H(x) − Ĩ", "(B − 1)/2N", "Ĩ + (B − 1)/2N − H(x)"], rows: gapRows)
+            return AnalysisOutput(tables: [table, gapTable], values: [
+                Scalar("rmi.ineq_lhs", main.lhs.value, error: main.lhs.error, significantFigures: 4, unit: "nats"),
+                Scalar("rmi.ineq_rhs", rhs, significantFigures: 4, unit: "nats", tolerance: .absolute(0.03)),
+                Scalar("rmi.ineq_slack", main.slack, error: main.error, significantFigures: 3, unit: "nats",
+                       systematic: SystematicSpread(low: slacks.min()!, high: slacks.max()!, over: "bins \(choices.map(String.init).joined(separator: ", "))")),
+                Scalar("rmi.ineq_slack_exact", exact, significantFigures: 5, unit: "nats"),
+                Scalar("rmi.ineq_slack_gradient_mc", Stats.mean(gradOnly), error: RenormalizedMI.influenceError(gradOnly), significantFigures: 4, unit: "nats"),
+                Scalar("rmi.eq7_estimate", eqMain.value, error: eqMain.error, significantFigures: 4, unit: "nats"),
+                Scalar("rmi.eq7_corrected", mmMain, error: eqMain.error, significantFigures: 4, unit: "nats"),
+                Scalar("rmi.eq7_gap_smallest", gapSeries.first ?? .nan, significantFigures: 2, unit: "nats", tolerance: .absolute(0.02)),
+                Scalar("rmi.eq7_gap_largest", gapSeries.last ?? .nan, significantFigures: 2, unit: "nats", tolerance: .absolute(0.01)),
                 Scalar("rmi.eq7_exact", hx, significantFigures: 5, unit: "nats")])
         })
 
-    // MARK: Fig. 3, neural feature optimisation
-
-    static let spiral = AnalysisDescriptor(
-        name: "rmi.spiral",
-        summary: "Fig. 3: gradient ascent of Ĩ over a neural 1-D feature of the rotated-spiral distribution",
-        run: { ctx in
-            let p = ctx.parameters
-            let gridN = try p.int("grid", default: 100, range: 10...400)
-            let extent = try p.double("extent", default: 3.5, range: 0.5...20)
-            let runs = try p.int("runs", default: 6, range: 1...64)
-            var opt = FeatureOptimizer()
-            opt.steps = try p.int("steps", default: 600, range: 1...100_000)
-            let width = try p.int("width", default: 64, range: 2...1024)
-            opt.hidden = [width, width, width]
-            opt.learningRate = Float(try p.double("learning_rate", default: 1e-3, range: 1e-6...1))
-            opt.bins = try p.int("bins", default: 100, range: 10...10_000)
-            let seed = try p.int("seed", default: 4)
-            let dist = SpiralDistribution(sigma1: try p.double("sigma1", default: 0.8), sigma2: try p.double("sigma2", default: 1.0),
-                                          rho: try p.double("rho", default: -0.7), alpha: try p.double("alpha", default: 0.5))
-            let (points, weights) = dist.grid(points: gridN, extent: extent)
-            let root = Xoshiro256(seed: UInt64(seed))
-            let log = ctx.progress
-            let outcomes = Parallel.map(runs) { r -> (feature: [Double], history: [Double]) in
-                var rng = root.child(r)
-                let result = opt.run(points: points, weights: weights, rng: &rng,
-                                     sampler: { dist.jitteredGrid(points: gridN, extent: extent, rng: &$0) }) { step, value in
-                    if r == 0 { log("run 1: step \(step), Ĩ = \(String(format: "%.3f", value))") }
-                }
-                return (FeatureOptimizer.cdfNormalised(result.feature, weights: weights), result.history)
-            }
-            var features = outcomes.map(\.feature)
-            let histories = outcomes.map(\.history)
-            // Align signs (f and −f carry the same information): flip runs anti-correlated with run 1.
-            for r in 1..<runs {
-                let c = zip(features[0], features[r]).reduce(0.0) { $0 + ($1.0 - 0.5) * ($1.1 - 0.5) }
-                if c < 0 { features[r] = features[r].map { 1 - $0 } }
-            }
-            let meanF = (0..<points.count).map { i in Stats.mean(features.map { $0[i] }) }
-            let sdF = (0..<points.count).map { i in runs > 1 ? Stats.standardDeviation(features.map { $0[i] }) : 0 }
-            func grid(_ v: [Double]) -> [[Double]] { (0..<gridN).map { i in Array(v[(i * gridN)..<((i + 1) * gridN)]) } }
-            let ext = [-extent, extent, -extent, extent]
-            let finals = histories.map { $0.last! }
-            // Probability-weighted spread of the normalised feature across runs.
-            let weightedSD = zip(sdF, weights).reduce(0) { $0 + $1.0 * $1.1 }
-            let steps = (0...opt.steps).map(Double.init)
-            let fig = Figure(
-                id: "spiral",
-                caption: "Fig. 3 analogue: (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) standard deviation across runs; (d) Ĩ during optimisation. Network 2-\(width)-\(width)-\(width)-1 tanh, Adam lr \(opt.learningRate), \(opt.steps) steps on a \(gridN)×\(gridN) grid.",
-                altText: "Four panels: spiral density, the learned feature's contour map, its run-to-run spread, and training curves rising to a plateau.",
-                panels: [
-                    Panel(title: "(a) density p(x)", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(weights), extent: ext)),
-                    Panel(title: "(b) mean normalised feature", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(meanF), contours: true, extent: ext)),
-                    Panel(title: "(c) s.d. across runs", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(sdF), extent: ext)),
-                    Panel(title: "(d) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
-                          series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
-                            + [Series(label: "mean of \(runs) runs", style: .lines, x: steps,
-                                      y: steps.indices.map { i in Stats.mean(histories.map { $0[i] }) }, color: "black")]),
-                ], columns: 2, panelWidth: 480, panelHeight: 420)
-            return AnalysisOutput(figures: [fig], values: [
-                // Training is chaotic: a rounding-level change of the code redraws every run, so the check allows the
-                // difference of two independent means (5 standard errors) rather than 3.
-                Scalar("rmi.spiral_final", Stats.mean(finals), error: runs > 1 ? Stats.standardError(finals) : nil, significantFigures: 3,
-                       unit: "nats", tolerance: runs > 1 ? .absolute(5 * Stats.standardError(finals)) : nil),
-                Scalar("rmi.spiral_initial", Stats.mean(histories.map { $0[0] }), error: runs > 1 ? Stats.standardError(histories.map { $0[0] }) : nil, significantFigures: 3, unit: "nats"),
-                Scalar("rmi.spiral_weighted_sd", weightedSD, significantFigures: 2, tolerance: .absolute(max(0.02, weightedSD))),
-            ], notes: ["\(runs) runs, seed \(seed)"])
-        })
 }
 
 extension WavePacketFeature {

@@ -1,0 +1,132 @@
+import Foundation
+import Numerics
+
+/// How the density of a 1-D feature is estimated for H(y).
+public enum HistogramRule: String, Sendable, CaseIterable {
+    /// Appendix D: each sample is shared between the two nearest bin centres (differentiable), centres span [min, max].
+    case linear
+    /// A plain histogram of `bins` equal cells over [min, max] (numpy's `histogram(..., density=True)`, as in the
+    /// authors' `rmi/estimation.py`).
+    case hard
+}
+
+/// Per-sample influence values of a plug-in histogram entropy: φᵢ = −ln p̂(yᵢ), with p̂ the (linearly interpolated
+/// for `.linear`) histogram density. Their mean is the entropy estimate H, and, for i.i.d. samples, sd(φ)/√n is its
+/// delta-method standard error (Basharin 1959); the range's dependence on the extreme samples is a higher-order term.
+public enum EntropyInfluence {
+    public static func oneDimensional(_ y: [Double], bins: Int, rule: HistogramRule = .linear) -> [Double] {
+        precondition(bins >= 3 && y.count >= 2, "need at least 3 bins and 2 samples")
+        let n = y.count
+        var lo = y[0], hi = y[0]
+        for v in y { lo = min(lo, v); hi = max(hi, v) }
+        guard hi > lo else { return [Double](repeating: -.infinity, count: n) }
+        switch rule {
+        case .linear:
+            let delta = (hi - lo) / Double(bins - 1)
+            var mass = [Double](repeating: 0, count: bins)
+            var cell = [Int](repeating: 0, count: n), frac = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                let u = (y[i] - lo) / delta
+                let k = min(bins - 2, max(0, Int(u.rounded(.down))))
+                let t = u - Double(k)
+                cell[i] = k; frac[i] = t
+                mass[k] += 1 - t; mass[k + 1] += t
+            }
+            let norm = Double(n) * delta
+            let logDensity = mass.map { (m: Double) -> Double in m > 0 ? log(m / norm) : 0 }
+            var out = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                let k = cell[i], t = frac[i]
+                out[i] = -((1 - t) * logDensity[k] + t * logDensity[k + 1])
+            }
+            return out
+        case .hard:
+            let delta = (hi - lo) / Double(bins)
+            var count = [Double](repeating: 0, count: bins)
+            var cell = [Int](repeating: 0, count: n)
+            for i in 0..<n { let k = min(bins - 1, Int((y[i] - lo) / delta)); cell[i] = k; count[k] += 1 }
+            let norm = Double(n) * delta
+            let logDensity = count.map { (c: Double) -> Double in c > 0 ? log(c / norm) : 0 }
+            return cell.map { -logDensity[$0] }
+        }
+    }
+
+    /// The same for a plain 2-D histogram of `bins × bins` cells over the bounding box (as `HistogramEntropy.entropy2D`).
+    public static func twoDimensional(_ a: [Double], _ b: [Double], bins: Int) -> [Double] {
+        precondition(a.count == b.count && bins >= 2)
+        let n = a.count
+        let (loA, hiA) = (a.min()!, a.max()!), (loB, hiB) = (b.min()!, b.max()!)
+        let dA = (hiA - loA) / Double(bins), dB = (hiB - loB) / Double(bins)
+        var count = [Double](repeating: 0, count: bins * bins), cell = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            let ka = min(bins - 1, Int((a[i] - loA) / dA)), kb = min(bins - 1, Int((b[i] - loB) / dB))
+            cell[i] = ka * bins + kb; count[cell[i]] += 1
+        }
+        let norm = Double(n) * dA * dB
+        return cell.map { -log(count[$0] / norm) }
+    }
+
+    /// Number of occupied cells of the plain 2-D histogram (for the Miller–Madow term (B − 1)/2n).
+    public static func occupiedCells(_ a: [Double], _ b: [Double], bins: Int) -> Int {
+        let (loA, hiA) = (a.min()!, a.max()!), (loB, hiB) = (b.min()!, b.max()!)
+        let dA = (hiA - loA) / Double(bins), dB = (hiB - loB) / Double(bins)
+        var seen = Set<Int>()
+        for i in a.indices {
+            seen.insert(min(bins - 1, Int((a[i] - loA) / dA)) * bins + min(bins - 1, Int((b[i] - loB) / dB)))
+        }
+        return seen.count
+    }
+}
+
+/// One estimate of Ĩ(x, y) from samples: the value, its standard error and the two parts of Eq. (1).
+public struct RMIEstimate: Sendable, Equatable {
+    /// Ĩ = H(y) − ⟨ln √det(∇f·∇f)⟩ (nats).
+    public var value: Double
+    /// Delta-method standard error sd(φ)/√n of the i.i.d. per-sample influence φᵢ = −ln p̂(yᵢ) − ln √det(∇f·∇f)(xᵢ).
+    public var error: Double
+    /// The entropy term H(y) and its own standard error (H alone is not reparametrisation invariant).
+    public var entropy: Double
+    public var entropyError: Double
+    /// ⟨ln √det(∇f·∇f)⟩.
+    public var logGradient: Double
+    public init(value: Double, error: Double, entropy: Double, entropyError: Double, logGradient: Double) {
+        self.value = value; self.error = error; self.entropy = entropy; self.entropyError = entropyError
+        self.logGradient = logGradient
+    }
+}
+
+extension RenormalizedMI {
+    /// Ĩ of a feature from i.i.d. samples, with its delta-method error: `values[i]` = f(xᵢ) (1-D) and
+    /// `logGradient[i]` = ln √det(∇f·∇f) at xᵢ (for 1-D features ln|∇f(xᵢ)|).
+    public static func estimate(values: [Double], logGradient: [Double], bins: Int, rule: HistogramRule = .linear) -> RMIEstimate {
+        precondition(values.count == logGradient.count && values.count >= 2)
+        let h = EntropyInfluence.oneDimensional(values, bins: bins, rule: rule)
+        return combine(entropyInfluence: h, logGradient: logGradient)
+    }
+
+    /// Ĩ of a 1-D feature from its values and gradients (∇f(xᵢ) as rows).
+    public static func estimate(values: [Double], gradients: [[Double]], bins: Int, rule: HistogramRule = .linear) -> RMIEstimate {
+        estimate(values: values, logGradient: gradients.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }, bins: bins, rule: rule)
+    }
+
+    /// Ĩ of a 2-D feature (plain 2-D histogram) with its delta-method error; `logGradient[i]` = ½ ln det(J Jᵀ)(xᵢ).
+    public static func estimate2D(_ y1: [Double], _ y2: [Double], logGradient: [Double], bins: Int) -> RMIEstimate {
+        combine(entropyInfluence: EntropyInfluence.twoDimensional(y1, y2, bins: bins), logGradient: logGradient)
+    }
+
+    /// ½ ln det(J Jᵀ) for the 2 × N Jacobian with rows a, b.
+    public static func logGramRoot(_ a: [Double], _ b: [Double]) -> Double {
+        var aa = 0.0, bb = 0.0, ab = 0.0
+        for k in a.indices { aa += a[k] * a[k]; bb += b[k] * b[k]; ab += a[k] * b[k] }
+        return 0.5 * log(aa * bb - ab * ab)
+    }
+
+    static func combine(entropyInfluence h: [Double], logGradient g: [Double]) -> RMIEstimate {
+        let phi = zip(h, g).map { $0 - $1 }
+        return RMIEstimate(value: Stats.mean(phi), error: influenceError(phi), entropy: Stats.mean(h),
+                           entropyError: influenceError(h), logGradient: Stats.mean(g))
+    }
+
+    /// Standard error of the mean of per-sample influence values, sd/√n.
+    public static func influenceError(_ phi: [Double]) -> Double { Stats.standardError(phi) }
+}
