@@ -7,8 +7,9 @@ public enum HistogramEntropy {
     ///
     /// Bin centres are `lo + kΔ`, k = 0…bins−1, with `lo`/`hi` the smallest/largest value, so Δ = (hi − lo)/(bins − 1).
     /// The density in bin k is m_k/Δ, giving H = −Σ m_k ln m_k + ln Δ. The gradient includes the dependence of the bin
-    /// range on the extreme samples. Weights are normalised to sum to one (uniform if nil).
-    public static func entropy(_ y: [Double], weights: [Double]? = nil, bins: Int) -> (value: Double, gradient: [Double]) {
+    /// range on the extreme samples unless `rangeGradient` is false (the authors' code stops the gradient through the
+    /// bin range). Weights are normalised to sum to one (uniform if nil).
+    public static func entropy(_ y: [Double], weights: [Double]? = nil, bins: Int, rangeGradient: Bool = true) -> (value: Double, gradient: [Double]) {
         precondition(bins >= 3 && y.count >= 2, "need at least 3 bins and 2 samples")
         let n = y.count
         var w = weights ?? [Double](repeating: 1, count: n)
@@ -47,8 +48,7 @@ public enum HistogramEntropy {
             dLo += dHdu * (-1 / delta + u / (b1 * delta))
             dHi += dHdu * (-u / (b1 * delta))
         }
-        grad[iLo] += dLo
-        grad[iHi] += dHi
+        if rangeGradient { grad[iLo] += dLo; grad[iHi] += dHi }
         return (h, grad)
     }
 

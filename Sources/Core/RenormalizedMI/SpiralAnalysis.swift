@@ -1,73 +1,219 @@
 import AnalysisKit
 import Foundation
+import NeuralNet
 import Numerics
+
+/// Yardsticks for Fig. 3: Ĩ of fixed features of the spiral, on the weighted training grid and on held-out samples.
+struct SpiralYardsticks {
+    /// Best unit linear feature cos θ x₁ + sin θ x₂ and the best principal coordinate x·(cos(θ+αr), sin(θ+αr)),
+    /// each maximised over θ on the grid; (angle, Ĩ on the grid).
+    var linear: (angle: Double, grid: Double)
+    var principal: (angle: Double, grid: Double)
+
+    init(dist: SpiralDistribution, points: [[Double]], weights: [Double], bins: Int) {
+        let angles = Stats.linspace(0, Double.pi, 361)
+        func gridValue(_ f: ([Double]) -> (Double, [Double])) -> Double {
+            var v = [Double](), lg = 0.0
+            v.reserveCapacity(points.count)
+            for (i, x) in points.enumerated() {
+                let (a, g) = f(x); v.append(a); lg += weights[i] * 0.5 * log(g[0] * g[0] + g[1] * g[1])
+            }
+            return HistogramEntropy.entropy(v, weights: weights, bins: bins).value - lg
+        }
+        let lin = angles.map { t in gridValue { x in (cos(t) * x[0] + sin(t) * x[1], [cos(t), sin(t)]) } }
+        let pc = angles.map { t in gridValue { x in dist.principalCoordinate(x, angle: t) } }
+        let kl = lin.indices.max { lin[$0] < lin[$1] }!, kp = pc.indices.max { pc[$0] < pc[$1] }!
+        linear = (angles[kl], lin[kl]); principal = (angles[kp], pc[kp])
+    }
+
+    /// Held-out Ĩ of the two yardsticks at each bin count.
+    func heldOut(_ x: [[Double]], dist: SpiralDistribution, bins: [Int]) -> (linear: [RMIEstimate], principal: [RMIEstimate]) {
+        let c = cos(linear.angle), s = sin(linear.angle)
+        let fl = x.map { c * $0[0] + s * $0[1] }, zero = [Double](repeating: 0, count: x.count)
+        let pc = x.map { dist.principalCoordinate($0, angle: principal.angle) }
+        let fp = pc.map(\.value), lp = pc.map { 0.5 * log($0.gradient[0] * $0.gradient[0] + $0.gradient[1] * $0.gradient[1]) }
+        return (bins.map { RenormalizedMI.estimate(values: fl, logGradient: zero, bins: $0) },
+                bins.map { RenormalizedMI.estimate(values: fp, logGradient: lp, bins: $0) })
+    }
+}
 
 extension RMIAnalyses {
     // MARK: Fig. 3, neural feature optimisation
 
     static let spiral = AnalysisDescriptor(
         name: "rmi.spiral",
-        summary: "Fig. 3: gradient ascent of Ĩ over a neural 1-D feature of the rotated-spiral distribution",
+        summary: "Fig. 3: gradient ascent of Ĩ over a neural 1-D feature of the rotated spiral, with yardsticks, held-out evaluation and a plateau stopping rule",
         run: { ctx in
             let p = ctx.parameters
+            let recipe = try p.string("recipe", default: "ours")
+            guard recipe == "ours" || recipe == "authors" else {
+                throw ParameterError(key: "recipe", line: nil, message: "recipe must be 'ours' or 'authors'")
+            }
+            let authors = recipe == "authors"
             let gridN = try p.int("grid", default: 100, range: 10...400)
-            let extent = try p.double("extent", default: 3.5, range: 0.5...20)
-            let runs = try p.int("runs", default: 6, range: 1...64)
+            let extent = try p.double("extent", default: 4, range: 0.5...20)
+            let runs = try p.int("runs", default: authors ? 4 : 8, range: 1...64)
             var opt = FeatureOptimizer()
-            opt.steps = try p.int("steps", default: 600, range: 1...100_000)
-            let width = try p.int("width", default: 64, range: 2...1024)
+            opt.steps = try p.int("steps", default: authors ? 1000 : 600, range: 1...100_000)
+            let width = try p.int("width", default: authors ? 180 : 150, range: 2...1024)
             opt.hidden = [width, width, width]
-            opt.learningRate = Float(try p.double("learning_rate", default: 1e-3, range: 1e-6...1))
+            let lr = Float(try p.double("learning_rate", default: authors ? 0.01 : 1e-3, range: 1e-6...1))
+            if authors {
+                opt.activations = [.relu, .relu, .tanh]; opt.start = .authors; opt.rangeGradient = false
+                opt.update = .decayingSGD(learningRate: lr, rate: 0.9, every: 50)
+            } else {
+                opt.activations = [.tanh]; opt.update = .adam(learningRate: lr)
+            }
+            opt.rangeGradient = try p.bool("range_gradient", default: opt.rangeGradient)
             opt.bins = try p.int("bins", default: 100, range: 10...10_000)
+            let jitter = try p.bool("jitter", default: false)
+            let heldOutN = try p.int("heldout", default: 100_000, range: 1000...2_000_000)
+            let evalBins = try p.ints("eval_bins", default: [100, 300, 1000])
+            let every = try p.int("checkpoint_every", default: 100, range: 1...100_000)
+            let plateau = try p.int("plateau_window", default: 300, range: 1...100_000)
+            guard evalBins.allSatisfy({ (10...100_000).contains($0) }), !evalBins.isEmpty else {
+                throw ParameterError(key: "eval_bins", line: nil, message: "bin counts must lie in 10…100000")
+            }
             let seed = try p.int("seed", default: 4)
             let dist = SpiralDistribution(sigma1: try p.double("sigma1", default: 0.8), sigma2: try p.double("sigma2", default: 1.0),
                                           rho: try p.double("rho", default: -0.7), alpha: try p.double("alpha", default: 0.5))
             let (points, weights) = dist.grid(points: gridN, extent: extent)
             let root = Xoshiro256(seed: UInt64(seed))
+            var heldRng = root.child(1000)
+            let held = dist.samples(heldOutN, rng: &heldRng)
+            let heldFlat = held.flatMap { $0.map(Float.init) }
+            let checkBins = evalBins[evalBins.count / 2]
+            let yard = SpiralYardsticks(dist: dist, points: points, weights: weights, bins: opt.bins)
+            let yardHeld = yard.heldOut(held, dist: dist, bins: evalBins)
             let log = ctx.progress
-            let outcomes = Parallel.map(runs) { r -> (feature: [Double], history: [Double]) in
-                var rng = root.child(r)
-                let result = opt.run(points: points, weights: weights, rng: &rng,
-                                     sampler: { dist.jitteredGrid(points: gridN, extent: extent, rng: &$0) }) { step, value in
-                    if r == 0 { log("run 1: step \(step), Ĩ = \(String(format: "%.3f", value))") }
+            struct Outcome { var feature: [Double]; var history: [Double]; var checks: [Double]; var final: [RMIEstimate]; var invariance: [RMIEstimate] }
+            func heldOutEstimate(_ engine: TiledInputGradient, bins: [Int]) -> ([RMIEstimate], [Double]) {
+                let (f, g) = engine.evaluate(heldFlat)
+                let v = f.map(Double.init)
+                let lg = (0..<held.count).map { i -> Double in
+                    let a = Double(g[2 * i]), b = Double(g[2 * i + 1]); return 0.5 * Foundation.log(max(a * a + b * b, 1e-30))
                 }
-                return (FeatureOptimizer.cdfNormalised(result.feature, weights: weights), result.history)
+                return (bins.map { RenormalizedMI.estimate(values: v, logGradient: lg, bins: $0) }, v + lg)
+            }
+            let outcomes = Parallel.map(runs) { r -> Outcome in
+                var rng = root.child(r)
+                var checks = [Double](), final = [RMIEstimate](), invariance = [RMIEstimate]()
+                let result = opt.run(points: points, weights: weights, rng: &rng,
+                                     sampler: jitter ? { dist.jitteredGrid(points: gridN, extent: extent, rng: &$0) } : nil,
+                                     checkpointEvery: every, checkpoint: { step, engine in
+                                         if step == opt.steps {
+                                             let (e, both) = heldOutEstimate(engine, bins: evalBins)
+                                             final = e
+                                             // Invariance on the trained feature: standardise f, then compare f, 4f and f³ + 5f.
+                                             let n = held.count
+                                             let f = Array(both[0..<n]), lg = Array(both[n...])
+                                             let m = Stats.mean(f), s = Stats.standardDeviation(f)
+                                             let z = f.map { ($0 - m) / s }, lz = lg.map { $0 - Foundation.log(s) }
+                                             let c = ReparametrisationCheck(values: z, logGradient: lz, bins: checkBins)
+                                             invariance = [c.plain, c.four, c.cubic]
+                                         }
+                                         checks.append(heldOutEstimate(engine, bins: [checkBins]).0[0].value)
+                                     }) { step, value in
+                    if r == 0 { log("\(recipe) run 1: step \(step), Ĩ = \(String(format: "%.3f", value))") }
+                }
+                return Outcome(feature: FeatureOptimizer.cdfNormalised(result.feature, weights: weights), history: result.history,
+                               checks: checks, final: final, invariance: invariance)
             }
             var features = outcomes.map(\.feature)
             let histories = outcomes.map(\.history)
             // Align signs (f and −f carry the same information): flip runs anti-correlated with run 1.
-            for r in 1..<runs {
+            for r in 1..<max(runs, 1) {
                 let c = zip(features[0], features[r]).reduce(0.0) { $0 + ($1.0 - 0.5) * ($1.1 - 0.5) }
                 if c < 0 { features[r] = features[r].map { 1 - $0 } }
             }
             let meanF = (0..<points.count).map { i in Stats.mean(features.map { $0[i] }) }
+            func weightedSD(_ f: [[Double]]) -> Double {
+                var total = 0.0
+                for i in 0..<points.count { total += weights[i] * Stats.standardDeviation(f.map { $0[i] }) }
+                return total
+            }
             let sdF = (0..<points.count).map { i in runs > 1 ? Stats.standardDeviation(features.map { $0[i] }) : 0 }
+            let wsd = runs > 1 ? weightedSD(features) : 0
+            // Jackknife error of the weighted spread over runs.
+            var wsdError: Double? = nil
+            if runs > 2 {
+                let loo = (0..<runs).map { r in weightedSD(features.enumerated().filter { $0.offset != r }.map(\.element)) }
+                let m = Stats.mean(loo)
+                wsdError = (Double(runs - 1) / Double(runs) * loo.reduce(0) { $0 + ($1 - m) * ($1 - m) }).squareRoot()
+            }
             func grid(_ v: [Double]) -> [[Double]] { (0..<gridN).map { i in Array(v[(i * gridN)..<((i + 1) * gridN)]) } }
             let ext = [-extent, extent, -extent, extent]
             let finals = histories.map { $0.last! }
-            // Probability-weighted spread of the normalised feature across runs.
-            let weightedSD = zip(sdF, weights).reduce(0) { $0 + $1.0 * $1.1 }
             let steps = (0...opt.steps).map(Double.init)
+            let checkSteps = (0...(opt.steps / every)).map { Double($0 * every) } + (opt.steps % every == 0 ? [] : [Double(opt.steps)])
+            let meanChecks = checkSteps.indices.map { k in Stats.mean(outcomes.map { $0.checks[k] }) }
+            let seChecks = checkSteps.indices.map { k in runs > 1 ? Stats.standardError(outcomes.map { $0.checks[k] }) : 0 }
+            // Stopping rule: the first checkpoint after which the mean held-out Ĩ gains less than twice the standard
+            // error of that gain (over runs) within the next `plateau_window` steps.
+            var stopIndex = checkSteps.count - 1, plateauFound = false
+            for k in checkSteps.indices {
+                guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
+                let gains = outcomes.map { $0.checks[j] - $0.checks[k] }
+                let se = runs > 1 ? Stats.standardError(gains) : 0
+                if Stats.mean(gains) < max(2 * se, 1e-3) { stopIndex = k; plateauFound = true; break }
+            }
+            let mean = { (k: Int) in Stats.mean(histories.map { $0[k] }) }
             let fig = Figure(
-                id: "spiral",
-                caption: "Fig. 3 analogue: (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) standard deviation across runs; (d) Ĩ during optimisation. Network 2-\(width)-\(width)-\(width)-1 tanh, Adam lr \(opt.learningRate), \(opt.steps) steps on a \(gridN)×\(gridN) grid.",
-                altText: "Four panels: spiral density, the learned feature's contour map, its run-to-run spread, and training curves rising to a plateau.",
+                id: authors ? "spiral-authors" : "spiral",
+                caption: "Fig. 3 analogue (\(recipe == "authors" ? "the authors' recipe" : "our recipe")): (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) one run's normalised feature (the paper's 3b); (d) standard deviation across runs; (e) Ĩ during optimisation on the training grid (grey: single runs, black: mean), held-out Ĩ (\(heldOutN) fresh samples, \(checkBins) bins, mean over runs, red) and the yardsticks on the same grid and bins: the best linear feature and the spiral's principal coordinate. Network 2-\(width)-\(width)-\(width)-1 (\(opt.activations.map(\.rawValue).joined(separator: "/"))), \(opt.steps) steps on a \(gridN)×\(gridN) grid over ±\(extent)\(jitter ? ", jittered" : "").",
+                altText: "Panels: spiral density, mean and single learned features, their run-to-run spread, and training curves with held-out values and yardstick lines.",
                 panels: [
                     Panel(title: "(a) density p(x)", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(weights), extent: ext)),
                     Panel(title: "(b) mean normalised feature", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(meanF), contours: true, extent: ext)),
-                    Panel(title: "(c) s.d. across runs", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(sdF), extent: ext)),
-                    Panel(title: "(d) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
-                          series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
-                            + [Series(label: "mean of \(runs) runs", style: .lines, x: steps,
-                                      y: steps.indices.map { i in Stats.mean(histories.map { $0[i] }) }, color: "black")]),
+                    Panel(title: "(c) one run", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(features[0]), contours: true, extent: ext)),
+                    Panel(title: "(d) s.d. across runs", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(sdF), extent: ext)),
+                    Panel(title: "(e) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
+                          series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs (grid)" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
+                            + [Series(label: "mean of \(runs) runs (grid)", style: .lines, x: steps, y: steps.indices.map(mean), color: "black"),
+                               Series(label: "held-out, \(checkBins) bins", style: .errorLines, x: checkSteps, y: meanChecks, yError: seChecks, color: "red"),
+                               Series(label: "best linear feature (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.linear.grid, yard.linear.grid], color: "blue"),
+                               Series(label: "principal coordinate (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.principal.grid, yard.principal.grid], color: "dark-green")]),
                 ], columns: 2, panelWidth: 480, panelHeight: 420)
-            return AnalysisOutput(figures: [fig], values: [
+            // Held-out table: trained features (mean ± s.e. over runs, and the typical single-run error) and yardsticks.
+            var rows = [[String]]()
+            rows.append(["trained network (grid Ĩ \(String(format: "%.3f", Stats.mean(finals))))"] + evalBins.indices.map { b in
+                let v = outcomes.map { $0.final[b].value }
+                return runs > 1 ? ValueText.pm(Stats.mean(v), Stats.standardError(v)) : ValueText.pm(v[0], outcomes[0].final[b].error)
+            })
+            rows.append([String(format: "best linear feature, θ = %.3f (grid Ĩ %.3f)", yard.linear.angle, yard.linear.grid)] + yardHeld.linear.map { ValueText.pm($0.value, $0.error) })
+            rows.append([String(format: "principal coordinate, θ = %.3f (grid Ĩ %.3f)", yard.principal.angle, yard.principal.grid)] + yardHeld.principal.map { ValueText.pm($0.value, $0.error) })
+            let table = Table(id: authors ? "spiral-authors-heldout" : "spiral-heldout",
+                              caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± delta-method error. The grid values in brackets use the training grid and \(opt.bins) bins.",
+                              columns: ["feature"] + evalBins.map { "\($0) bins" }, rows: rows)
+            let inv = outcomes[0].invariance
+            let invTable = Table(id: authors ? "spiral-authors-invariance" : "spiral-invariance",
+                                 caption: "Reparametrisation of a trained network's feature (run 1, standardised to unit variance, held-out samples, \(checkBins) bins): H moves, Ĩ does not (4f exactly by construction).",
+                                 columns: ["feature", "H(y) (nats)", "Ĩ (nats)"],
+                                 rows: zip(["f", "4f", "f³ + 5f"], inv).map { [$0, ValueText.pm($1.entropy, $1.entropyError), ValueText.pm($1.value, $1.error)] })
+            let prefix = authors ? "rmi.spiral_authors" : "rmi.spiral"
+            let se = { (v: [Double]) -> Double? in runs > 1 ? Stats.standardError(v) : nil }
+            var values = [
                 // Training is chaotic: a rounding-level change of the code redraws every run, so the check allows the
                 // difference of two independent means (5 standard errors) rather than 3.
-                Scalar("rmi.spiral_final", Stats.mean(finals), error: runs > 1 ? Stats.standardError(finals) : nil, significantFigures: 3,
-                       unit: "nats", tolerance: runs > 1 ? .absolute(5 * Stats.standardError(finals)) : nil),
-                Scalar("rmi.spiral_initial", Stats.mean(histories.map { $0[0] }), error: runs > 1 ? Stats.standardError(histories.map { $0[0] }) : nil, significantFigures: 3, unit: "nats"),
-                Scalar("rmi.spiral_weighted_sd", weightedSD, significantFigures: 2, tolerance: .absolute(max(0.02, weightedSD))),
-            ], notes: ["\(runs) runs, seed \(seed)"])
+                Scalar("\(prefix)_final", Stats.mean(finals), error: se(finals), significantFigures: 3, unit: "nats",
+                       tolerance: runs > 1 ? .absolute(5 * Stats.standardError(finals)) : .absolute(0.5)),
+                Scalar("\(prefix)_initial", Stats.mean(histories.map { $0[0] }), error: se(histories.map { $0[0] }), significantFigures: 3, unit: "nats"),
+                Scalar("\(prefix)_weighted_sd", wsd, error: wsdError, significantFigures: 2),
+                Scalar("\(prefix)_linear_grid", yard.linear.grid, significantFigures: 4, unit: "nats"),
+                Scalar("\(prefix)_principal_grid", yard.principal.grid, significantFigures: 4, unit: "nats"),
+                Scalar("\(prefix)_stop_step", checkSteps[stopIndex], significantFigures: 4, tolerance: .absolute(Double(2 * every))),
+                Scalar("\(prefix)_stop_heldout", meanChecks[stopIndex], error: runs > 1 ? seChecks[stopIndex] : nil, significantFigures: 3, unit: "nats",
+                       tolerance: .absolute(max(5 * seChecks[stopIndex], 0.05))),
+                Scalar("\(prefix)_plateau_found", plateauFound ? 1 : 0, significantFigures: 1, tolerance: .absolute(0.5)),
+                Scalar("\(prefix)_invariance_cubic", inv[2].value - inv[0].value, significantFigures: 2, unit: "nats", tolerance: .absolute(0.05)),
+            ]
+            for (b, bins) in evalBins.enumerated() {
+                let v = outcomes.map { $0.final[b].value }
+                values.append(Scalar("\(prefix)_heldout_\(bins)", Stats.mean(v), error: se(v), significantFigures: 3, unit: "nats",
+                                     tolerance: runs > 1 ? .absolute(5 * Stats.standardError(v)) : .absolute(0.5)))
+                values.append(Scalar("\(prefix)_principal_heldout_\(bins)", yardHeld.principal[b].value, error: yardHeld.principal[b].error, significantFigures: 4, unit: "nats"))
+                values.append(Scalar("\(prefix)_linear_heldout_\(bins)", yardHeld.linear[b].value, error: yardHeld.linear[b].error, significantFigures: 4, unit: "nats"))
+            }
+            return AnalysisOutput(tables: [table, invTable], figures: [fig], values: values, notes: ["\(recipe) recipe, \(runs) runs, seed \(seed)"])
         })
 }

@@ -48,3 +48,39 @@ public struct SpiralDistribution: Sendable {
         return (xs, ps.map { $0 / total })
     }
 }
+
+extension SpiralDistribution {
+    /// Covariance of the untwisted Gaussian x′.
+    public var baseCovariance: Matrix<Double> {
+        Matrix([[sigma1 * sigma1, rho * sigma1 * sigma2], [rho * sigma1 * sigma2, sigma2 * sigma2]])
+    }
+
+    /// Direction θ of the top principal axis of x′ (in [0, π)).
+    public var principalAngle: Double {
+        let (_, v) = try! baseCovariance.symmetricEigen()
+        var t = atan2(v[1, 1], v[0, 1])
+        if t < 0 { t += Double.pi }
+        return t >= Double.pi ? t - Double.pi : t
+    }
+
+    /// I.i.d. samples: x′ ~ N(0, Σ′) through its Cholesky factor, then x = R(α|x′|) x′.
+    public func samples(_ count: Int, rng: inout Xoshiro256) -> [[Double]] {
+        let l = try! baseCovariance.cholesky()
+        return (0..<count).map { _ in
+            let z0 = rng.normal(), z1 = rng.normal()
+            let a = l[0, 0] * z0, b = l[1, 0] * z0 + l[1, 1] * z1
+            let r = (a * a + b * b).squareRoot(), c = cos(alpha * r), s = sin(alpha * r)
+            return [c * a - s * b, s * a + c * b]
+        }
+    }
+
+    /// The spiral's own principal coordinate f = x·(cos(θ + αr), sin(θ + αr)) = u_θ·x′ and its gradient
+    /// (r = |x|; θ the direction of the projection on the untwisted Gaussian).
+    public func principalCoordinate(_ x: [Double], angle theta: Double) -> (value: Double, gradient: [Double]) {
+        let r = (x[0] * x[0] + x[1] * x[1]).squareRoot()
+        let psi = theta + alpha * r, c = cos(psi), s = sin(psi)
+        let f = x[0] * c + x[1] * s
+        let arg = r > 0 ? alpha / r * (-x[0] * s + x[1] * c) : 0
+        return (f, [c + x[0] * arg, s + x[1] * arg])
+    }
+}
