@@ -10,13 +10,9 @@ final class CalibrationTests: XCTestCase {
 
     func assertCalibrated(_ estimates: [Double], _ errors: [Double], truth: Double, maxBias: Double,
                           file: StaticString = #filePath, line: UInt = #line) {
-        let bias = Stats.mean(estimates) - truth
-        XCTAssertLessThan(abs(bias), maxBias, "bias", file: file, line: line)
-        let pulls = zip(estimates, errors).map { ($0 - truth - bias) / $1 }
-        let sd = Stats.standardDeviation(pulls)
-        let cover = Double(pulls.filter { abs($0) <= 1 }.count) / Double(pulls.count)
-        XCTAssert((0.9...1.1).contains(sd), "pull sd \(sd)", file: file, line: line)
-        XCTAssert((0.62...0.74).contains(cover), "coverage \(cover)", file: file, line: line)
+        let report = Calibration.evaluate(estimates: estimates, errors: errors, truth: truth, bias: .empirical)
+        XCTAssertLessThan(abs(report.bias), maxBias, "bias", file: file, line: line)
+        XCTAssertTrue(report.passes, report.description, file: file, line: line)
     }
 
     func pullSD(_ estimates: [Double], _ errors: [Double], truth: Double) -> Double {

@@ -1,0 +1,67 @@
+import XCTest
+import AnalysisKit
+import Numerics
+@testable import RenormalizedMI
+
+/// The general analysis `rmi.features` on generated files with a known answer.
+final class FeatureAnalysisTests: XCTestCase {
+    func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmi-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    /// A little-endian float64 .npy file of shape (rows, cols).
+    func npy(rows: Int, cols: Int, _ values: [Double]) -> [UInt8] {
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(cols)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
+        bytes += Array(header.utf8)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        return bytes
+    }
+
+    func run(_ parameters: [String: String]) throws -> AnalysisOutput {
+        try RMIAnalyses.features.run(AnalysisContext(parameters: Parameters(parameters)))
+    }
+
+    func value(_ out: AnalysisOutput, _ name: String) -> Scalar { out.values.first { $0.name == name }! }
+
+    /// f = x₁ + 0.3x₁³ with its gradient, x ~ N(0, I₂): Ĩ = H(x₁) = ½ ln 2πe, from .npy and from CSV.
+    func testFeatureWithGradientsFromNPYAndCSV() throws {
+        var rng = Xoshiro256(seed: 21)
+        let n = 20_000
+        var v = [Double](), csv = "f,df_dx1,df_dx2\n"
+        for _ in 0..<n {
+            let a = rng.normal(), row = [a + 0.3 * a * a * a, 1 + 0.9 * a * a, 0.0]
+            v += row; csv += row.map { String($0) }.joined(separator: ",") + "\n"
+        }
+        let truth = 0.5 * log(2 * Double.pi * M_E)
+        for url in [try temporaryFile("f.npy", npy(rows: n, cols: 3, v)), try temporaryFile("f.csv", Array(csv.utf8))] {
+            let s = value(try run(["data": url.path, "bins": "100"]), "rmi.features_value")
+            XCTAssertEqual(s.value, truth, accuracy: 4 * s.error! + 0.01, url.lastPathComponent)
+            XCTAssertEqual(value(try run(["data": url.path]), "rmi.features_samples").value, Double(n))
+        }
+    }
+
+    /// Raw samples with the PCA feature: for x ~ N(0, Σ) the first principal component has Ĩ = ½ ln(2πe λ_max).
+    func testPCAOnRawSamples() throws {
+        let sigma = Matrix<Double>([[1, 0.5], [0.5, 2]])
+        var rng = Xoshiro256(seed: 22)
+        let x = try GaussianChecks.samples(sigma, count: 20_000, rng: &rng)
+        let url = try temporaryFile("x.csv", Array(x.map { "\($0[0]) \($0[1])" }.joined(separator: "\n").utf8))
+        let s = value(try run(["data": url.path, "layout": "samples", "feature": "pca"]), "rmi.features_value")
+        XCTAssertEqual(s.value, 0.5 * log(2 * Double.pi * M_E * (1.5 + 0.5 * 2.0.squareRoot())), accuracy: 4 * s.error! + 0.01)
+    }
+
+    /// Without `data:` the analysis runs its generated example; bad shapes name the file and the shape.
+    func testDefaultsAndErrors() throws {
+        let s = value(try run(["samples": "20000"]), "rmi.features_value")
+        XCTAssertEqual(s.value, 0.5 * log(2 * Double.pi * M_E), accuracy: 4 * s.error! + 0.01)
+        let bad = try temporaryFile("bad.csv", Array("1,2,3\n4,5\n".utf8))
+        XCTAssertThrowsError(try run(["data": bad.path])) { XCTAssertTrue("\($0)".contains("expected 3")) }
+        let one = try temporaryFile("one.npy", npy(rows: 50, cols: 1, [Double](repeating: 1, count: 50)))
+        XCTAssertThrowsError(try run(["data": one.path])) { XCTAssertTrue("\($0)".contains("1 columns")) }
+    }
+}
