@@ -28,7 +28,7 @@ var targets: [Target] = [
     .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "ElementwiseKernels"], path: "Sources/Core/NeuralNet",
             swiftSettings: unsafeFlags),
     .target(name: "Renderer", dependencies: ["CCmark", "AnalysisKit", "DataFiles"], path: "Sources/Renderer"),
-    .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit"], path: "Sources/Core/Demo"),
+    .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit", "DataFiles"], path: "Sources/Core/Demo"),
     .executableTarget(name: "replicate",
                       dependencies: ["Renderer", "AnalysisKit", "DataFiles", "Numerics", "DemoAnalyses",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]

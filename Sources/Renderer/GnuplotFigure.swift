@@ -7,7 +7,11 @@ struct GnuplotError: Error, CustomStringConvertible { let description: String }
 
 /// Turns an AnalysisKit `Figure` into a gnuplot script plus data file, and runs gnuplot to make an SVG.
 enum GnuplotFigure {
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+    /// A gnuplot single-quoted string; line breaks become spaces, since a newline would end the command.
+    static func quote(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "\r\n", with: " ")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") + "'"
+    }
 
     static func number(_ x: Double) -> String {
         if x.isNaN { return "NaN" }
@@ -17,7 +21,7 @@ enum GnuplotFigure {
 
     /// The data file: one gnuplot index block per series or heatmap, in panel order.
     static func data(_ fig: Figure) -> String {
-        var out = "# data for figure \(fig.id)\n"
+        var out = "# data for figure \(fileName(fig.id))\n"
         for (p, panel) in fig.panels.enumerated() {
             if let h = panel.heatmap {
                 out += "# panel \(p + 1) heatmap\n"
@@ -75,7 +79,7 @@ enum GnuplotFigure {
     static func script(_ fig: Figure, dataName: String, svgName: String) -> String {
         let cols = max(1, fig.columns), rows = (fig.panels.count + cols - 1) / cols
         var s = """
-        # figure \(fig.id): \(fig.caption.replacingOccurrences(of: "\n", with: " "))
+        # figure \(fileName(fig.id)): \(fig.caption.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " "))
         set terminal svg size \(fig.panelWidth * cols),\(fig.panelHeight * max(rows, 1)) enhanced font 'DejaVu Sans,12' background rgb 'white'
         set output \(quote(svgName))
         set datafile missing 'NaN'

@@ -88,6 +88,18 @@ public struct ReportRenderer {
         return (runs, scalars, problems, unplaced)
     }
 
+    /// The data files one directive run opened, in order, without repeats (filled from the analysis' threads).
+    final class InputLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items = [RecordedInput]()
+        func record(_ input: DataInput) throws {
+            let r = try RecordedInput(input)
+            lock.lock(); defer { lock.unlock() }
+            if !items.contains(where: { $0.input.path == r.input.path }) { items.append(r) }
+        }
+        var recorded: [RecordedInput] { lock.lock(); defer { lock.unlock() }; return items }
+    }
+
     private func run(_ d: Directive, analysisName: String, file: String, slot: String, label: String) -> DirectiveRun {
         var result = DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])
         func fail(_ line: Int?, _ message: String) -> DirectiveRun {
@@ -107,38 +119,65 @@ public struct ReportRenderer {
             do { dataHashes[id] = try locator.checksum(id) } catch { return fail(d.line, "\(error)") }
         }
         let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes, build: BuildIdentity.current)
-        if project.useCache, let hit = ResultCache(folder: project.cacheFolder).load(key) {
-            result.output = hit.output; result.seconds = hit.seconds; result.cached = true
-            project.log("\(label) ... cached")
-            return result
-        }
         let cache = ResultCache(folder: project.cacheFolder)
+        let locator = project.datasets
+        var staleInput: String? = nil
+        if project.useCache, let hit = cache.load(key) {
+            // The key holds the parameters; the files the analysis opened are checked here (one stat each, a re-hash
+            // only when size or time changed), so a regenerated data file is never served from the cache.
+            staleInput = (hit.inputs ?? []).lazy.compactMap { $0.change(locator: locator) }.first
+            if staleInput == nil {
+                result.output = hit.output; result.seconds = hit.seconds; result.cached = true
+                project.log("\(label) ... cached")
+                return result
+            }
+        }
         if project.explain {
             let why: String
             if !project.useCache { why = "caching disabled (--no-cache)" }
+            else if let staleInput { why = staleInput }
             else if let old = cache.previousKey(slot: slot) {
                 let diffs = key.differences(from: old)
                 why = diffs.isEmpty ? "no cached result for the same key (cache cleared?)" : diffs.joined(separator: "; ")
             } else { why = "never computed before" }
             project.log("\(label): re-running because \(why)")
+        } else if let staleInput {
+            project.log("\(label): \(staleInput)")
         }
         project.log("\(label) ...")
-        let locator = project.datasets
         let log = project.log
+        let inputs = InputLog()
+        let reportFolder = project.reportsFolder
         let context = AnalysisContext(parameters: parameters, dataset: { id in
-            guard analysis.datasets.contains(id) else {
-                throw AnalysisFailure("analysis \(analysisName) reads dataset '\(id)' without declaring it in its descriptor")
-            }
             guard let locator else { throw AnalysisFailure("datasets/manifest.json is missing") }
-            return try locator.locate(id)
-        }, progress: { log("      \($0)") })
+            let url = try locator.locate(id)
+            try inputs.record(DataInput(spec: id, isManifestID: true, path: url.path, sha256: try locator.checksum(id)))
+            return url
+        }, progress: { log("      \($0)") }, resolveData: { spec, line in
+            // A manifest id when the manifest knows it; otherwise a path relative to the report's folder.
+            if let locator, (try? locator.checksum(spec)) != nil {
+                let url = try locator.locate(spec)
+                let input = DataInput(spec: spec, isManifestID: true, path: url.path, sha256: try locator.checksum(spec))
+                try inputs.record(input)
+                return input
+            }
+            let url = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : reportFolder.appendingPathComponent(spec)
+            let path = url.standardizedFileURL.path
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw ParameterError(key: "data", line: line,
+                                     message: "no data file '\(spec)' (looked for \(path)) and no manifest id of that name")
+            }
+            let input = DataInput(spec: spec, isManifestID: false, path: path, sha256: try sha256Hex(fileAt: URL(fileURLWithPath: path)))
+            try inputs.record(input)
+            return input
+        })
         let start = Date()
         do {
             let output = try analysis.run(context)
             try parameters.rejectUnused()
             result.seconds = Date().timeIntervalSince(start)
             result.output = output
-            try? cache.store(CacheEntry(output: output, seconds: result.seconds), for: key)
+            try? cache.store(CacheEntry(output: output, seconds: result.seconds, inputs: inputs.recorded), for: key)
             try? cache.remember(key, slot: slot)
             project.log("\(label) ... \(String(format: "%.1f", result.seconds)) s")
         } catch let e as ParameterError {

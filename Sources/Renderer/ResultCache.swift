@@ -8,6 +8,15 @@ struct CacheKey: Codable, Equatable {
     var parameters: String
     var datasets: [String: String]
     var build: String
+    /// Environment variables that change numbers (BLAS kernel and thread counts), as set when the result was computed.
+    var environment: [String: String] = CacheKey.numericEnvironment()
+
+    /// The variables of the environment that can change a result's numbers.
+    static let numericVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "REPLICATE_UNCHECKED"]
+    static func numericEnvironment() -> [String: String] {
+        let env = ProcessInfo.processInfo.environment
+        return Dictionary(uniqueKeysWithValues: numericVariables.compactMap { k in env[k].map { (k, $0) } })
+    }
 
     var hash: String {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
@@ -21,14 +30,51 @@ struct CacheKey: Codable, Equatable {
         if parameters != old.parameters { d.append("parameters changed") }
         if datasets != old.datasets { d.append("input data changed") }
         if build != old.build { d.append("core build changed") }
+        for k in Set(environment.keys).union(old.environment.keys).sorted() where environment[k] != old.environment[k] {
+            d.append("environment variable \(k) changed (\(old.environment[k] ?? "unset") → \(environment[k] ?? "unset"))")
+        }
         return d
     }
 }
 
-/// A cached directive result with the time its computation took.
+/// A data file a directive read, as recorded when it ran: its identity (path or manifest id with sha256) and the size
+/// and modification time that let a warm render tell cheaply whether the file may have changed.
+struct RecordedInput: Codable, Equatable {
+    var input: DataInput
+    var size: Int
+    var modified: Double
+
+    init(_ input: DataInput) throws {
+        let a = try FileManager.default.attributesOfItem(atPath: input.path)
+        self.input = input
+        size = (a[.size] as? NSNumber)?.intValue ?? -1
+        modified = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    }
+
+    /// Nil when the file is unchanged; otherwise why the cached result is stale. Re-hashes only when size or
+    /// modification time differ, so a warm render costs one stat per input.
+    func change(locator: DatasetLocator?) -> String? {
+        if input.isManifestID {
+            guard let locator else { return "datasets/manifest.json is missing (needed for '\(input.spec)')" }
+            guard let sha = try? locator.checksum(input.spec) else { return "'\(input.spec)' is no longer in datasets/manifest.json" }
+            if sha != input.sha256 { return "manifest checksum of '\(input.spec)' changed" }
+        }
+        guard let a = try? FileManager.default.attributesOfItem(atPath: input.path) else {
+            return "input file \(input.path) is missing"
+        }
+        let size = (a[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        if size == self.size && modified == self.modified { return nil }
+        guard let sha = try? sha256Hex(fileAt: URL(fileURLWithPath: input.path)) else { return "input file \(input.path) cannot be read" }
+        return sha == input.sha256 ? nil : "input file \(input.path) changed (sha256 \(input.sha256.prefix(12))… → \(sha.prefix(12))…)"
+    }
+}
+
+/// A cached directive result with the time its computation took and the data files it read.
 struct CacheEntry: Codable {
     var output: AnalysisOutput
     var seconds: Double
+    var inputs: [RecordedInput]? = nil
 }
 
 /// Directive results on disk under `.cache/`, keyed by `CacheKey.hash`, plus the last key per directive slot for `--explain`.

@@ -69,3 +69,18 @@ final class SourceTextTests: XCTestCase {
                        "unknown or truncated placeholders are left as they are")
     }
 }
+
+/// Free text that reaches a gnuplot script cannot inject commands.
+final class GnuplotQuotingTests: XCTestCase {
+    func testLineBreaksCannotEndAGnuplotCommand() {
+        XCTAssertFalse(GnuplotFigure.quote("a\nsystem('rm x')").contains("\n"))
+        XCTAssertFalse(GnuplotFigure.quote("a\rb").contains("\r"))
+        XCTAssertEqual(GnuplotFigure.quote("it's"), "'it''s'")
+        var fig = FigureTests.everything
+        fig.id = "x\nsystem('touch injected')"
+        fig.caption = "line one\r\nset output 'elsewhere.svg'"
+        let script = GnuplotFigure.script(fig, dataName: "d.dat", svgName: "s.svg")
+        XCTAssertFalse(script.contains("\nsystem("))
+        XCTAssertFalse(script.contains("\nset output 'elsewhere.svg'"))
+    }
+}

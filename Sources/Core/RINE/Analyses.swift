@@ -226,7 +226,7 @@ enum RINEAnalyses {
             let splits = try p.int("splits", default: 4, range: 1...100)
             let seed = try p.int("seed", default: 5)
             let config = try smallDataConfig(p)
-            let data = try ReachData(contentsOf: try ctx.dataset("reach/ReachData.mat"))
+            let data = try ReachData(contentsOf: try ctx.dataFile("data", default: "reach/ReachData.mat"))
             let nNeurons = data.rates.cols
             let blocks = (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) }
             let sources = blocks.map { data.standardized($0) }

@@ -1,0 +1,53 @@
+import AnalysisKit
+import Foundation
+import XCTest
+@testable import Renderer
+
+/// A user's data file named by `data:` enters the cache: regenerating it re-runs the directive without --no-cache.
+final class DataInputCacheTests: XCTestCase {
+    let report = "# Own data\n\n```{run demo.data_mean}\ndata: table.csv\ncolumn: 1\n```\n\nMean {{demo.data_mean}}.\n"
+
+    func testRegeneratedUserFileIsRecomputedOnAWarmCache() throws {
+        let (project, dir, logs) = try makeProject(["own": report])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("reports/table.csv")
+        try "a,b\n1,10\n2,20\n3,30\n".write(to: csv, atomically: true, encoding: .utf8)
+        let renderer = ReportRenderer(project: project)
+        let first = try renderer.render("own")
+        XCTAssertEqual(first.diagnostics, [])
+        XCTAssertEqual(first.scalars.first { $0.name == "demo.data_mean" }?.value, 20)
+        // Warm render, file unchanged: served from the cache.
+        XCTAssertEqual(try renderer.render("own").scalars.first { $0.name == "demo.data_mean" }?.value, 20)
+        XCTAssertTrue(logs().contains { $0.contains("demo.data_mean ... cached") }, "\(logs())")
+        // The file is regenerated with other numbers (same size, so only the hash can tell).
+        try "a,b\n1,40\n2,50\n3,60\n".write(to: csv, atomically: true, encoding: .utf8)
+        let third = try renderer.render("own")
+        XCTAssertEqual(third.scalars.first { $0.name == "demo.data_mean" }?.value, 50, "new numbers without --no-cache")
+        XCTAssertTrue(logs().contains { $0.contains("input file") && $0.contains("table.csv changed") }, "\(logs())")
+    }
+
+    func testMissingFileAndBadShapeAreErrorsAtTheParameterLine() throws {
+        let (project, dir, _) = try makeProject(["own": report, "wide": report.replacingOccurrences(of: "column: 1", with: "column: 5")])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = try ReportRenderer(project: project).render("own")
+        XCTAssertEqual(missing.diagnostics.first?.line, 4, "\(missing.diagnostics)")
+        XCTAssertTrue(missing.diagnostics[0].message.contains("no data file 'table.csv'"), missing.diagnostics[0].message)
+        try "1,2\n3\n".write(to: dir.appendingPathComponent("reports/table.csv"), atomically: true, encoding: .utf8)
+        let ragged = try ReportRenderer(project: project).render("own")
+        XCTAssertTrue(ragged.diagnostics.first?.message.contains("table.csv: expected 2 columns (as on the first row), found 1 on line 2") ?? false,
+                      "\(ragged.diagnostics)")
+        try "1,2\n3,4\n".write(to: dir.appendingPathComponent("reports/table.csv"), atomically: true, encoding: .utf8)
+        let wide = try ReportRenderer(project: project).render("wide")
+        XCTAssertEqual(wide.diagnostics.first?.line, 5)
+        XCTAssertTrue(wide.diagnostics[0].message.contains("has 2 column(s)"), wide.diagnostics[0].message)
+    }
+
+    func testNumericEnvironmentEntersTheKey() {
+        var a = CacheKey(analysis: "x", parameters: "", datasets: [:], build: "b")
+        a.environment = ["OPENBLAS_CORETYPE": "SKYLAKEX"]
+        var b = a
+        b.environment = [:]
+        XCTAssertNotEqual(a.hash, b.hash)
+        XCTAssertEqual(a.differences(from: b), ["environment variable OPENBLAS_CORETYPE changed (unset → SKYLAKEX)"])
+    }
+}
