@@ -28,7 +28,11 @@ var targets: [Target] = [
     .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "ElementwiseKernels"], path: "Sources/Core/NeuralNet",
             swiftSettings: unsafeFlags),
     .target(name: "Renderer", dependencies: ["CCmark", "AnalysisKit", "DataFiles"], path: "Sources/Renderer"),
-    .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit", "DataFiles"], path: "Sources/Core/Demo"),
+    .target(name: "DemoAnalyses", dependencies: ["Numerics", "AnalysisKit", "DataFiles"], path: "Sources/Core/Demo",
+            plugins: ["SourceIdentity"]),
+    // The code identity of each analysis module for the result cache (see Plugins/SourceIdentity).
+    .executableTarget(name: "SourceHasher", dependencies: ["DataFiles"], path: "Sources/Tools/SourceHasher"),
+    .plugin(name: "SourceIdentity", capability: .buildTool(), dependencies: ["SourceHasher"], path: "Plugins/SourceIdentity"),
     .executableTarget(name: "replicate",
                       dependencies: ["Renderer", "AnalysisKit", "DataFiles", "Numerics", "DemoAnalyses",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -44,7 +48,7 @@ var targets: [Target] = [
 ]
 for name in paperModules {
     targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit"],
-                           path: "Sources/Core/\(name)", swiftSettings: unsafeFlags))
+                           path: "Sources/Core/\(name)", swiftSettings: unsafeFlags, plugins: ["SourceIdentity"]))
     targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "AnalysisKit"],
                                path: "Tests/\(name)Tests"))
 }

@@ -39,9 +39,19 @@ public struct AnalysisDescriptor: Sendable {
     /// Dataset ids (manifest keys) the analysis reads; their checksums enter the cache key.
     public let datasets: [String]
     public let run: @Sendable (AnalysisContext) throws -> AnalysisOutput
-    public init(name: String, summary: String, datasets: [String] = [],
+    /// Identity of the code behind the analysis (a hash of its module's sources and their dependencies); it enters the
+    /// cache key in place of the whole executable's hash, so editing one module re-runs only that module's directives.
+    public var codeIdentity: String?
+    public init(name: String, summary: String, datasets: [String] = [], codeIdentity: String? = nil,
                 run: @escaping @Sendable (AnalysisContext) throws -> AnalysisOutput) {
-        self.name = name; self.summary = summary; self.datasets = datasets; self.run = run
+        self.name = name; self.summary = summary; self.datasets = datasets; self.codeIdentity = codeIdentity; self.run = run
+    }
+}
+
+extension Array where Element == AnalysisDescriptor {
+    /// The descriptors with `hash` as their code identity (see the SourceIdentity build plugin).
+    public func identified(by hash: String) -> [AnalysisDescriptor] {
+        map { var d = $0; d.codeIdentity = hash; return d }
     }
 }
 

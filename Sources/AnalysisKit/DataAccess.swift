@@ -27,6 +27,10 @@ extension AnalysisContext {
     /// checksum enters the cache key; a bad path or checksum is reported at the parameter's line.
     public func dataFile(_ key: String = "data", default defaultID: String) throws -> URL {
         let given = parameters.raw(key)
+        if parameters.probe != nil {
+            parameters.probe?.note(key, "data file (path or manifest id)", defaultID.isEmpty ? nil : defaultID, nil)
+            throw ParameterProbe.Stop()
+        }
         let spec = (given ?? defaultID).trimmingCharacters(in: .whitespaces)
         guard !spec.isEmpty else { throw ParameterError(key: key, line: parameters.entries[key]?.line, message: "empty data path") }
         return URL(fileURLWithPath: try resolveData(spec, given == nil ? nil : parameters.entries[key]?.line).path)

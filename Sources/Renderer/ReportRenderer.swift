@@ -108,7 +108,8 @@ public struct ReportRenderer {
             return result
         }
         guard let analysis = project.registry[analysisName] else {
-            return fail(d.line, "unknown analysis '\(analysisName)' (see `replicate list`)")
+            let hint = Suggestion.closest(to: analysisName, among: project.registry.names).map { "did you mean '\($0)'? " } ?? ""
+            return fail(d.line, "unknown analysis '\(analysisName)' (\(hint)see `replicate list`)")
         }
         let parameters: Parameters
         do { parameters = try d.parameters() } catch let e as ParameterError { return fail(e.line, e.description) }
@@ -118,7 +119,8 @@ public struct ReportRenderer {
             guard let locator = project.datasets else { return fail(d.line, "dataset '\(id)' needed but datasets/manifest.json is missing") }
             do { dataHashes[id] = try locator.checksum(id) } catch { return fail(d.line, "\(error)") }
         }
-        let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes, build: BuildIdentity.current)
+        let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes,
+                           build: analysis.codeIdentity.map { "sources:" + $0 } ?? BuildIdentity.current)
         let cache = ResultCache(folder: project.cacheFolder)
         let locator = project.datasets
         var staleInput: String? = nil

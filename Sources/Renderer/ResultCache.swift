@@ -29,7 +29,7 @@ struct CacheKey: Codable, Equatable {
         if analysis != old.analysis { d.append("analysis changed (\(old.analysis) → \(analysis))") }
         if parameters != old.parameters { d.append("parameters changed") }
         if datasets != old.datasets { d.append("input data changed") }
-        if build != old.build { d.append("core build changed") }
+        if build != old.build { d.append("core build changed") } // the analysis module's sources (or the executable)
         for k in Set(environment.keys).union(old.environment.keys).sorted() where environment[k] != old.environment[k] {
             d.append("environment variable \(k) changed (\(old.environment[k] ?? "unset") → \(environment[k] ?? "unset"))")
         }

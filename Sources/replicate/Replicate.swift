@@ -19,7 +19,8 @@ struct Replicate: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         abstract: "Render and check the paper-replication reports.",
-        subcommands: [Render.self, Check.self, Accept.self, List.self])
+        version: "replicate 0.11.0",
+        subcommands: [Render.self, Check.self, Accept.self, List.self, Describe.self])
 }
 
 /// Options shared by the subcommands that run reports.
@@ -140,6 +141,35 @@ struct Accept: ParsableCommand {
             print("\(name): \(changes.isEmpty ? "no changes" : "")")
             for c in changes { print("  \(c)") }
         }
+    }
+}
+
+/// Describes one analysis: summary, datasets, code identity and the parameters it reads (found by a probing run).
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show an analysis' parameters (type, default, range) and datasets.")
+    @Argument(help: "Analysis name, e.g. retina.coarse.") var name: String
+
+    func run() throws {
+        guard let a = allAnalyses[name] else {
+            let hint = Suggestion.closest(to: name, among: allAnalyses.names).map { " Did you mean '\($0)'?" } ?? ""
+            throw ValidationError("unknown analysis '\(name)'.\(hint) `replicate list` shows them all.")
+        }
+        print("\(a.name): \(a.summary)")
+        if !a.datasets.isEmpty { print("datasets: \(a.datasets.joined(separator: ", "))") }
+        if let id = a.codeIdentity { print("code identity: \(id.prefix(16))… (sha256 of its module's sources)") }
+        // Run the analysis on empty, probing parameters: it records each parameter it reads and stops at the check for
+        // unknown parameters or at its first data access. A probe that has not stopped after 3 s is cut short.
+        let probe = ParameterProbe()
+        let context = AnalysisContext(parameters: Parameters(probing: probe), dataset: { _ in throw ParameterProbe.Stop() },
+                                      resolveData: { _, _ in throw ParameterProbe.Stop() })
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { _ = try? a.run(context); done.signal() }
+        let finished = done.wait(timeout: .now() + 3) == .success
+        print("parameters (name, type, default, range):")
+        for item in probe.items {
+            print("  \(item.key): \(item.type), default \(item.defaultValue ?? "required")\(item.range.map { ", range \($0)" } ?? "")")
+        }
+        if !finished { print("  (the analysis read these before it started computing; it may read more later)") }
     }
 }
 

@@ -1,4 +1,5 @@
 import AnalysisKit
+import DemoAnalyses
 import Foundation
 import XCTest
 @testable import Renderer
@@ -40,6 +41,29 @@ final class DataInputCacheTests: XCTestCase {
         let wide = try ReportRenderer(project: project).render("wide")
         XCTAssertEqual(wide.diagnostics.first?.line, 5)
         XCTAssertTrue(wide.diagnostics[0].message.contains("has 2 column(s)"), wide.diagnostics[0].message)
+    }
+
+    /// Editing one module changes only its code identity: only its directives re-run.
+    func testCodeIdentityIsPerAnalysisModule() throws {
+        let smoke = try String(contentsOf: repoRoot.appendingPathComponent("reports/00-smoke.md"), encoding: .utf8)
+        var (project, dir, logs) = try makeProject(["00-smoke": smoke])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func registry(gaussian: String) -> AnalysisRegistry {
+            AnalysisRegistry(DemoCatalog.analyses.map { d in
+                var d = d; d.codeIdentity = d.name == "demo.gaussian_mi" ? gaussian : "module-A"; return d
+            })
+        }
+        project = ReportProject(root: dir, registry: registry(gaussian: "module-A"))
+        let box = LogBox(); project.log = { box.lines.append($0) }
+        _ = try ReportRenderer(project: project).render("00-smoke")
+        box.lines.removeAll()
+        project = ReportProject(root: dir, registry: registry(gaussian: "module-B"))
+        project.log = { box.lines.append($0) }
+        project.explain = true
+        _ = try ReportRenderer(project: project).render("00-smoke")
+        XCTAssertTrue(box.lines.contains { $0.contains("demo.gaussian_mi: re-running because core build changed") }, "\(box.lines)")
+        XCTAssertTrue(box.lines.contains { $0.contains("demo.correlation_map ... cached") }, "\(box.lines)")
+        _ = logs
     }
 
     func testNumericEnvironmentEntersTheKey() {

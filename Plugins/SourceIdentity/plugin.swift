@@ -1,0 +1,27 @@
+import Foundation
+import PackagePlugin
+
+/// Build-tool plugin: generates `<Module>SourceIdentity.hash`, the sha256 of the module's sources and of every
+/// source target it depends on (transitively), so a cached result can name exactly the code that produced it.
+/// Editing one paper module changes only that module's hash (and those of modules that depend on it).
+@main
+struct SourceIdentityPlugin: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        var files = [URL](), seen = Set<String>()
+        func visit(_ t: Target) {
+            guard seen.insert(t.id).inserted else { return }
+            if let s = t as? SourceModuleTarget {
+                files += s.sourceFiles.filter { $0.type == .source || $0.type == .header }.map(\.url)
+            }
+            for d in t.dependencies { if case .target(let dt) = d { visit(dt) } }
+        }
+        visit(target)
+        let name = target.name
+        let out = context.pluginWorkDirectoryURL.appendingPathComponent("\(name)SourceIdentity.swift")
+        let root = context.package.directoryURL.path
+        return [.buildCommand(displayName: "Hashing the sources behind \(name)",
+                              executable: try context.tool(named: "SourceHasher").url,
+                              arguments: [name, out.path, root] + files.map(\.path),
+                              inputFiles: files, outputFiles: [out])]
+    }
+}
