@@ -27,11 +27,11 @@ enum CoarseAnalysis {
         }
         let prefix = try p.string("prefix", default: "retina")
         let figPrefix = prefix.replacingOccurrences(of: ".", with: "-")
-        try p.rejectUnused()
         guard !grid.isEmpty, grid == grid.sorted(), grid.allSatisfy({ (1...255).contains($0) }), Set(grid).count == grid.count else {
             throw ParameterError(key: "m_grid", line: nil, message: "must be distinct increasing integers in 1...255")
         }
-        let (raster, mi) = try RetinaData.load(ctx)
+        let (raster, mi) = try RetinaData.load(ctx) // reads `data:` before the check for unknown parameters
+        try p.rejectUnused()
         let ranking = (0..<raster.neurons).map { PartnerRanking.ranked(mi, target: $0) }
         var cg = try CoarseGraining(raster: raster, ranking: ranking, groupSize: 8, groups: 8,
                                     settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact"), criterion: criterion)

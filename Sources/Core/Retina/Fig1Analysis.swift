@@ -14,8 +14,8 @@ enum Fig1Analysis {
         let requested = try p.int("neuron", default: -1, range: -1...100_000)
         let splits = try p.int("splits", default: 20, range: 2...1000)
         let seed = try p.int("seed", default: 1, range: 0...Int.max)
+        let (raster, mi) = try RetinaData.load(ctx) // reads `data:` before the check for unknown parameters
         try p.rejectUnused()
-        let (raster, mi) = try RetinaData.load(ctx)
         let s0 = try RetinaData.exampleNeuron(requested, raster: raster, mi: mi)
         let summary = RetinaData.firstGroupSummary(raster: raster, mi: mi)
         let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))

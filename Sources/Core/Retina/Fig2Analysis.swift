@@ -21,8 +21,8 @@ enum Fig2Analysis {
         let densityMs = try p.ints("density_m", default: [2, 4, 6, 8, 11, 15])
         let seed = try p.int("seed", default: 1, range: 0...Int.max)
         let cells = try p.int("cells", default: -1, range: -1...100_000)
+        let (raster, mi) = try RetinaData.load(ctx) // reads `data:` before the check for unknown parameters
         try p.rejectUnused()
-        let (raster, mi) = try RetinaData.load(ctx)
         let s0Example = try RetinaData.exampleNeuron(requested, raster: raster, mi: mi)
         let orders = [1, 2, 3, 4, 5]
         let grid = Array(1...mMax)
