@@ -60,8 +60,6 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let project = options.project()
-        let lock = try OutputLock(project: project)
-        defer { withExtendedLifetime(lock) {} }
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
@@ -93,8 +91,6 @@ struct Check: ParsableCommand {
         var project = options.project()
         // A regression check recomputes: a cached result could hide a drift (an input or build the key missed).
         project.useCache = cached && !options.noCache
-        let lock = try OutputLock(project: project)
-        defer { withExtendedLifetime(lock) {} }
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
@@ -125,8 +121,6 @@ struct Accept: ParsableCommand {
 
     func run() throws {
         let project = options.project()
-        let lock = try OutputLock(project: project)
-        defer { withExtendedLifetime(lock) {} }
         let renderer = ReportRenderer(project: project)
         for name in try options.names(reports, in: project) {
             let r = try renderer.compute(name)
