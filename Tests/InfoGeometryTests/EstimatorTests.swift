@@ -34,17 +34,29 @@ final class EstimatorTests: XCTestCase {
         XCTAssert(r.metricValues[0] >= r.metricValues[1])
     }
 
-    func testDenoiserRunsAndIsFinite() throws {
+    /// The learned estimator against the exact oracle, on the von Mises ring (both denoisers non-trivial), with a small
+    /// budget that runs in seconds in a debug build. Stated error: the learned MI is within 0.2 nats (about 12 %) of the exact
+    /// value by both estimators; on fresh data no learned loss beats the exact denoiser's by more than 3 standard errors;
+    /// the exact denoisers, evaluated on the same samples, recover the exact MI within the quadrature and Monte Carlo error.
+    func testLearnedEstimatorAgainstExactOracle() throws {
         var e = RingDenoiserEstimator()
-        e.trainingSize = 200; e.steps = 150; e.batchSize = 64; e.hidden = 16
-        e.evaluationNodes = 9; e.miSamples = 128; e.metricSamples = 16
-        let r = try e.run(metricGrid: [-Double.pi, 0, 1])
-        XCTAssert(r.mi.isFinite && r.mi > 0 && r.mi < 10, "MI \(r.mi)")
-        XCTAssertEqual(r.metric.count, 3)
-        XCTAssert(r.metric.allSatisfy { $0.isFinite && $0 >= 0 })
+        e.population.priorConcentration = 1
+        e.trainingSize = 3000; e.steps = 1500; e.batchSize = 128; e.hidden = 32; e.validationInterval = 100; e.lossDraws = 2
+        e.evaluationNodes = 13; e.miSamples = 512; e.metricSamples = 48
+        let r = try e.run(metricGrid: [-Double.pi, 0])
+        var en = RingCountEnumeration(); en.population = e.population; en.gridSize = 64
+        let mi = try en.run().mutualInformation
+        print("learned MI direct \(r.miDirect), loss difference \(r.miLossDifference), exact-denoiser \(r.exactMIDirect), exact \(mi); losses fresh \(r.freshLoss) exact \(r.exactFreshLoss); train \(r.trainLoss) exact \(r.exactTrainLoss)")
+        XCTAssertEqual(r.miDirect.value, mi, accuracy: 0.2)
+        XCTAssertEqual(r.miLossDifference.value, mi, accuracy: 0.2)
+        XCTAssertEqual(r.exactMIDirect.value, mi, accuracy: 4 * r.exactMIDirect.error + 0.03)
+        XCTAssertEqual(r.exactMILossDifference.value, mi, accuracy: 4 * r.exactMILossDifference.error + 0.03)
+        XCTAssertGreaterThan(r.freshLoss.conditional.value, r.exactFreshLoss.conditional.value - 3 * r.freshLoss.conditional.error)
+        XCTAssertGreaterThan(r.freshLoss.unconditional.value, r.exactFreshLoss.unconditional.value - 3 * r.freshLoss.unconditional.error)
+        XCTAssert(r.metric.allSatisfy { $0.isFinite && $0 > 0 })
+        XCTAssertGreaterThan(r.bestStep.conditional, 0)
         // Same seed, same numbers.
-        let r2 = try e.run(metricGrid: [-Double.pi, 0, 1])
-        XCTAssertEqual(r.mi, r2.mi)
+        XCTAssertEqual(try e.run(metricGrid: [-Double.pi, 0]).miDirect.value, r.miDirect.value)
     }
 
     func testCatalogAndParameterErrors() throws {

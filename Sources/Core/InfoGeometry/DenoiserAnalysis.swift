@@ -2,27 +2,38 @@ import Foundation
 import Numerics
 import AnalysisKit
 
-/// `geometry.denoiser`: learned (denoising score matching) estimates of G and the MI on the ring versus training-set size (item 3).
+/// `geometry.denoiser`: learned (denoising score matching) estimates of G and the MI on the ring with a von Mises prior,
+/// versus training-set size, validated against the exact denoisers and the spectral oracle.
 enum DenoiserAnalysis {
     static func run(_ ctx: AnalysisContext) throws -> AnalysisOutput {
         let p = ctx.parameters
         let sizes = try p.ints("sizes", default: [250, 1000, 4000, 16000])
-        let steps = try p.int("steps", default: 10000, range: 1...1_000_000)
+        let steps = try p.int("steps", default: 6000, range: 1...1_000_000)
         let batch = try p.int("batch", default: 256, range: 1...65536)
         let hidden = try p.int("hidden", default: 64, range: 2...4096)
         let lr = try p.double("learning_rate", default: 5e-3, range: 1e-6...1)
         let seed = try p.int("seed", default: 1, range: 0...Int(Int32.max))
         let replicates = try p.int("replicates", default: 2, range: 1...64)
-        let oraclePatterns = try p.int("oracle_patterns", default: 4000, range: 10...1_000_000)
+        let kappa = try p.double("prior_kappa", default: 1, range: 0...20)
+        let oraclePatterns = try p.int("oracle_patterns", default: 8000, range: 10...1_000_000)
+        let miSamples = try p.int("mi_samples", default: 4096, range: 2...1_000_000)
+        let metricSamples = try p.int("metric_samples", default: 1024, range: 2...1_000_000)
+        let points = try p.int("metric_points", default: 16, range: 2...128)
+        let nodes = try p.int("nodes", default: 25, range: 3...401)
+        let valFraction = try p.double("validation_fraction", default: 0.2, range: 0.01...0.9)
         try p.rejectUnused()
-        guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 1 }) else {
-            throw ParameterError(key: "sizes", line: p.entries["sizes"]?.line, message: "need a non-empty list of positive training-set sizes")
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 >= 10 && $0 <= 10_000_000 }) else {
+            throw ParameterError(key: "sizes", line: p.entries["sizes"]?.line, message: "need a non-empty list of training-set sizes ≥ 10")
         }
-        var o = RingOracle(); o.patterns = oraclePatterns; o.seed = UInt64(seed) + 1000
-        o.modes = 63; o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 120)
+        guard 128 % points == 0 else { throw ParameterError(key: "metric_points", line: p.entries["metric_points"]?.line, message: "must divide 128") }
+        var pop = RingPopulation(); pop.priorConcentration = kappa
+        var o = RingOracle(); o.population = pop; o.patterns = oraclePatterns; o.seed = UInt64(seed) + 1000
+        o.modes = 63; o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 120); o.probePoints = []
         let oracle = try o.run()
-        let stride = 4
-        let gridIdx = Array(Swift.stride(from: 0, to: oracle.grid.count, by: stride))
+        var en = RingCountEnumeration(); en.population = pop
+        let exactMI = try en.run().mutualInformation
+        ctx.progress("denoiser: oracle done, exact I(R;X) = \(exactMI)")
+        let gridIdx = Array(Swift.stride(from: 0, to: oracle.grid.count, by: 128 / points))
         let grid = gridIdx.map { oracle.grid[$0] }, gOracle = gridIdx.map { oracle.metric[$0] }
 
         // Every (size, replicate) pair trains its own networks from its own seed; results go to preallocated slots.
@@ -33,7 +44,9 @@ enum DenoiserAnalysis {
         let root = Xoshiro256(seed: UInt64(seed))
         DispatchQueue.concurrentPerform(iterations: tasks) { task in
             var e = RingDenoiserEstimator()
+            e.population = pop
             e.trainingSize = sizes[task / replicates]; e.steps = steps; e.batchSize = batch; e.hidden = hidden; e.learningRate = Float(lr)
+            e.miSamples = miSamples; e.metricSamples = metricSamples; e.evaluationNodes = nodes; e.validationFraction = valFraction
             var c = root.child(task); e.seed = c.next()
             do {
                 let r = try e.run(metricGrid: grid, progress: ctx.progress)
@@ -42,58 +55,84 @@ enum DenoiserAnalysis {
         }
         if let failure { throw failure }
         let all = results.compactMap { $0 }
-        let mi = oracle.miKL.mean
-        func relRMS(_ g: [Double]) -> Double {
-            (zip(g, gOracle).reduce(0) { $0 + pow(($1.0 - $1.1) / $1.1, 2) } / Double(g.count)).squareRoot()
+        func relRMS(_ g: [Double], _ ref: [Double]) -> Double {
+            (zip(g, ref).reduce(0) { $0 + pow(($1.0 - $1.1) / $1.1, 2) } / Double(g.count)).squareRoot()
         }
-        /// Per size: mean over replicates, its error (Monte Carlo and training spread), replicate-averaged G and integrand.
-        struct Summary { let size: Int; let mi: Double; let error: Double; let spread: Double; let values: [Double]; let metric: [Double]; let integrand: [Double]; let gammas: [Double]; let seconds: Double; let lossC: Double; let lossU: Double }
-        var res = [Summary]()
+        func avg(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+        func avgRows(_ rows: [[Double]]) -> [Double] { (0..<rows[0].count).map { j in rows.reduce(0) { $0 + $1[j] } / Double(rows.count) } }
+        // The oracle's own Monte Carlo error at the metric points, as a relative RMS (it enters every G error below).
+        var values: [Scalar] = [Scalar("geometry.dsm_exact_mi", exactMI, significantFigures: 5, unit: "nats", tolerance: .absolute(1e-6)),
+                                Scalar("geometry.dsm_oracle_mi", oracle.miKL.mean, error: oracle.miKL.error, significantFigures: 4, unit: "nats")]
+        var rows = [[String]](), lossRows = [[String]]()
+        struct Line { let size: Int; let direct: Double; let directErr: Double; let loss: Double; let lossErr: Double; let metric: [Double]; let integrand: [Double] }
+        var lines = [Line]()
         for (si, size) in sizes.enumerated() {
-            let group = Array(all[(si * replicates)..<((si + 1) * replicates)])
-            let vals = group.map(\.mi)
-            let mean = vals.reduce(0, +) / Double(replicates)
-            let sd = replicates > 1 ? (vals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(replicates - 1)).squareRoot() : 0
-            let mc = (group.reduce(0) { $0 + $1.miError * $1.miError }).squareRoot() / Double(replicates)
-            let err = (mc * mc + sd * sd / Double(replicates)).squareRoot()
-            let avg: ([[Double]]) -> [Double] = { rows in (0..<rows[0].count).map { j in rows.reduce(0) { $0 + $1[j] } / Double(rows.count) } }
-            res.append(Summary(size: size, mi: mean, error: err, spread: sd, values: vals, metric: avg(group.map(\.metric)),
-                               integrand: avg(group.map(\.integrand)), gammas: group[0].gammas,
-                               seconds: group.reduce(0) { $0 + $1.trainingSeconds } / Double(replicates),
-                               lossC: group.reduce(0) { $0 + $1.finalLossConditional } / Double(replicates),
-                               lossU: group.reduce(0) { $0 + $1.finalLossUnconditional } / Double(replicates)))
+            let g = Array(all[(si * replicates)..<((si + 1) * replicates)])
+            let d = g.map(\.miDirect.value), l = g.map(\.miLossDifference.value)
+            let dErr = (g.reduce(0) { $0 + $1.miDirect.error * $1.miDirect.error }).squareRoot() / Double(replicates)
+            let lErr = (g.reduce(0) { $0 + $1.miLossDifference.error * $1.miLossDifference.error }).squareRoot() / Double(replicates)
+            let exD = avg(g.map(\.exactMIDirect.value)), exDErr = (g.reduce(0) { $0 + $1.exactMIDirect.error * $1.exactMIDirect.error }).squareRoot() / Double(replicates)
+            let gErr = avg(g.map { relRMS($0.metric, gOracle) }), floor = avg(g.map { relRMS($0.exactMetric, gOracle) })
+            let paired = avg(g.map { relRMS($0.metric, $0.exactMetric) })
+            let spread = "over \(replicates) training seeds"
+            values.append(Scalar("geometry.dsm_mi_\(size)", avg(d), error: dErr, significantFigures: 3, unit: "nats", tolerance: .absolute(0.05),
+                                 systematic: replicates > 1 ? SystematicSpread(low: d.min()!, high: d.max()!, over: spread) : nil))
+            values.append(Scalar("geometry.dsm_mi_delta_\(size)", avg(d) - exactMI, error: dErr, significantFigures: 2, unit: "nats", tolerance: .absolute(0.05),
+                                 systematic: replicates > 1 ? SystematicSpread(low: d.min()! - exactMI, high: d.max()! - exactMI, over: spread) : nil))
+            values.append(Scalar("geometry.dsm_milossdiff_\(size)", avg(l), error: lErr, significantFigures: 3, unit: "nats", tolerance: .absolute(0.05),
+                                 systematic: replicates > 1 ? SystematicSpread(low: l.min()!, high: l.max()!, over: spread) : nil))
+            values.append(Scalar("geometry.dsm_miexactden_\(size)", exD, error: exDErr, significantFigures: 4, unit: "nats"))
+            values.append(Scalar("geometry.dsm_Gerr_\(size)", 100 * gErr, significantFigures: 2, unit: "%", tolerance: .absolute(2)))
+            values.append(Scalar("geometry.dsm_Gfloor_\(size)", 100 * floor, significantFigures: 2, unit: "%", tolerance: .absolute(0.3)))
+            values.append(Scalar("geometry.dsm_Gpaired_\(size)", 100 * paired, significantFigures: 2, unit: "%", tolerance: .absolute(2)))
+            let trC = avg(g.map(\.trainLoss.conditional)), vaC = avg(g.map(\.validationLoss.conditional)), frC = avg(g.map(\.freshLoss.conditional.value))
+            let exTrC = avg(g.map(\.exactTrainLoss.conditional)), exVaC = avg(g.map(\.exactValidationLoss.conditional)), exFrC = avg(g.map(\.exactFreshLoss.conditional.value))
+            let trU = avg(g.map(\.trainLoss.unconditional)), frU = avg(g.map(\.freshLoss.unconditional.value)), exFrU = avg(g.map(\.exactFreshLoss.unconditional.value))
+            let exTrU = avg(g.map(\.exactTrainLoss.unconditional))
+            values.append(Scalar("geometry.dsm_gap_\(size)", frC - trC, significantFigures: 2, tolerance: .absolute(0.01)))
+            values.append(Scalar("geometry.dsm_trainloss_\(size)", trC, significantFigures: 4, tolerance: .absolute(0.01)))
+            values.append(Scalar("geometry.dsm_trainloss_exact_\(size)", exTrC, significantFigures: 4, tolerance: .absolute(0.01)))
+            values.append(Scalar("geometry.dsm_freshloss_\(size)", frC, significantFigures: 4, tolerance: .absolute(0.01)))
+            values.append(Scalar("geometry.dsm_freshloss_exact_\(size)", exFrC, significantFigures: 4, tolerance: .absolute(0.01)))
+            rows.append([String(size),
+                         String(format: "%.3f ± %.3f", avg(d), dErr), d.map { String(format: "%.3f", $0) }.joined(separator: ", "),
+                         String(format: "%.3f ± %.3f", avg(l), lErr),
+                         String(format: "%.3f ± %.3f", exD, exDErr),
+                         String(format: "%+.3f", avg(d) - exactMI),
+                         String(format: "%.1f %% (floor %.1f %%)", 100 * gErr, 100 * floor),
+                         String(format: "%.1f %%", 100 * paired)])
+            lossRows.append([String(size),
+                             String(format: "%.4f / %.4f", trC, exTrC), String(format: "%.4f / %.4f", vaC, exVaC), String(format: "%.4f / %.4f", frC, exFrC),
+                             String(format: "%+.4f", frC - trC),
+                             String(format: "%.4f / %.4f", trU, exTrU), String(format: "%.4f / %.4f", frU, exFrU),
+                             g.map { "\($0.bestStep.conditional)/\($0.bestStep.unconditional)" }.joined(separator: ", ")])
+            lines.append(Line(size: size, direct: avg(d), directErr: dErr, loss: avg(l), lossErr: lErr,
+                              metric: avgRows(g.map(\.metric)), integrand: avgRows(g.map(\.integrand))))
         }
-        var values: [Scalar] = [Scalar("geometry.dsm_oracle_mi", mi, error: oracle.miKL.error, significantFigures: 4, unit: "nats")]
-        var rows = [[String]]()
-        for r in res {
-            let err = relRMS(r.metric)
-            rows.append([String(r.size), String(format: "%.3f ± %.3f", r.mi, r.error), r.values.map { String(format: "%.3f", $0) }.joined(separator: ", "),
-                         String(format: "%+.1f %%", 100 * (r.mi - mi) / mi),
-                         String(format: "%.1f %%", 100 * err), String(format: "%.3f", r.lossC),
-                         String(format: "%.3f", r.lossU)])
-            values.append(Scalar("geometry.dsm_mi_\(r.size)", r.mi, error: r.error, significantFigures: 3, unit: "nats", tolerance: .absolute(0.1)))
-            values.append(Scalar("geometry.dsm_spread_\(r.size)", r.spread, significantFigures: 2, unit: "nats", tolerance: .absolute(0.1)))
-            values.append(Scalar("geometry.dsm_Gerr_\(r.size)", 100 * err, significantFigures: 2, unit: "%", tolerance: .absolute(5)))
-        }
-        let table = Table(id: "dsm-vs-size", caption: "Learned estimator on the ring (\(steps) Adam steps of \(batch) samples, learning rate \(lr) with cosine decay, two tanh MLPs with \(hidden)-unit hidden layers) versus the number of (x, r) training pairs; \(replicates) independently seeded trainings per size, whose mean is reported with an error combining the Monte Carlo error of the γ integral and the spread between trainings. Oracle: I(R;X) = \(String(format: "%.3f", mi)) nats. G error: RMS relative deviation of the replicate-averaged learned tr G(x) from the oracle on \(grid.count) points.",
-                          columns: ["training pairs", "MI (nats), mean", "replicates", "mean vs oracle", "G error", "final loss cond.", "final loss uncond."], rows: rows)
-        let fig1 = Figure(id: "dsm-mi-vs-size", caption: "Mutual information from the learned denoisers versus training-set size (mean of the replicate trainings ± its error), with the exact value.",
-                          altText: "Estimated MI against training-set size on a log axis, below the horizontal oracle line.",
+        let exactFloor = avg(all.map { relRMS($0.exactMetric, gOracle) })
+        values.append(Scalar("geometry.dsm_Gfloor", 100 * exactFloor, significantFigures: 2, unit: "%", tolerance: .absolute(0.3)))
+        let table = Table(id: "dsm-vs-size", caption: "Learned estimator on the ring with a von Mises prior (κ = \(kappa)), versus the number of (x, r) pairs (\(Int(valFraction * 100)) % held out for early stopping; \(steps) Adam steps of \(batch), learning rate \(lr) with cosine decay, two tanh MLPs with \(hidden)-unit hidden layers; \(replicates) independently seeded trainings per size). Exact I(R;X) = \(String(format: "%.4f", exactMI)) nats (count enumeration). MI columns: mean over trainings ± Monte Carlo error of the evaluation (\(miSamples) fresh samples at each of \(nodes) ln γ nodes); the single trainings are listed, and their scatter is the training's own variability. \"Exact denoisers\" applies the same estimator, on the same samples, to the optimal denoisers: it is the evaluation's floor. G error: RMS over \(points) stimuli of the relative deviation of the learned tr G(x) from the spectral oracle (\(metricSamples) samples per node and stimulus), with the exact denoisers' value on the same samples as its floor; the last column compares learned and exact denoisers on the same samples directly.",
+                          columns: ["pairs", "MI direct (nats)", "single trainings", "MI loss difference", "MI exact denoisers", "direct − exact", "G error vs oracle", "G learned vs exact, same samples"], rows: rows)
+        let lossTable = Table(id: "dsm-losses", caption: "Denoising losses E(ξ − ε̂)², averaged over ln γ uniform on [ln 10⁻⁴, ln 50], learned / exact denoiser on the same draws: on training pairs, on the held-out pairs used for early stopping and on fresh pairs from the population. A learned loss below the exact one is memorisation (no function of (y, γ, r) can do better on fresh data). The gap is fresh − training for the conditional network. Best step: the step whose weights were kept (conditional/unconditional), per training.",
+                              columns: ["pairs", "cond. training", "cond. held-out", "cond. fresh", "gap", "uncond. training", "uncond. fresh", "best step"], rows: lossRows)
+        let fig1 = Figure(id: "dsm-mi-vs-size", caption: "Mutual information from the learned denoisers versus the number of pairs (mean of the trainings ± Monte Carlo error), by the direct and the loss-difference estimator, with the exact value (count enumeration).",
+                          altText: "Two sets of estimated MI points against training-set size on a log axis, approaching the horizontal exact line.",
                           panels: [Panel(title: "I(R;X) from denoisers", xLabel: "training pairs", yLabel: "nats", logX: true, series: [
-                            Series(label: "denoisers", style: .errorBars, x: res.map { Double($0.size) }, y: res.map(\.mi), yError: res.map(\.error)),
-                            Series(label: "oracle", style: .lines, x: [Double(sizes.min()!) / 1.5, Double(sizes.max()!) * 1.5], y: [mi, mi])])],
+                            Series(label: "direct ½∫E(ε̂_c − ε̂_u)²", style: .errorBars, x: lines.map { Double($0.size) }, y: lines.map(\.direct), yError: lines.map(\.directErr)),
+                            Series(label: "loss difference ½∫(L_u − L_c)", style: .errorBars, x: lines.map { Double($0.size) * 1.08 }, y: lines.map(\.loss), yError: lines.map(\.lossErr)),
+                            Series(label: "exact", style: .lines, x: [Double(sizes.min()!) / 1.5, Double(sizes.max()!) * 1.5], y: [exactMI, exactMI])])],
                           panelWidth: 520, panelHeight: 360)
         var gSeries = [Series(label: "oracle", style: .lines, x: oracle.grid, y: oracle.metric)]
-        for r in res { gSeries.append(Series(label: "n = \(r.size)", style: .linesPoints, x: grid, y: r.metric)) }
+        for l in lines { gSeries.append(Series(label: "n = \(l.size)", style: .linesPoints, x: grid, y: l.metric)) }
         let perLog = zip(oracle.lossRate, oracle.gammas).map { $0 * $1 }
         var iSeries = [Series(label: "oracle", style: .lines, x: oracle.gammas, y: perLog)]
-        for r in res { iSeries.append(Series(label: "n = \(r.size)", style: .linesPoints, x: r.gammas, y: r.integrand)) }
-        let fig2 = Figure(id: "dsm-metric", caption: "Learned tr G(x) (left) and MI integrand per unit ln γ (right) for each training-set size, against the oracle.",
-                          altText: "Learned metric curves scattered around the oracle metric curve, and learned MI integrands against the oracle integrand.",
-                          panels: [Panel(title: "tr G(x)", xLabel: "x (rad)", yLabel: "tr G", xRange: [-Double.pi, Double.pi], series: gSeries),
-                                   Panel(title: "MI integrand", xLabel: "γ", yLabel: "½ γ E J_γ", logX: true, xRange: [1e-4, 50], series: iSeries)],
+        for l in lines { iSeries.append(Series(label: "n = \(l.size)", style: .linesPoints, x: all[0].gammas, y: l.integrand)) }
+        let fig2 = Figure(id: "dsm-metric", caption: "Learned tr G(x) (left, mean of the trainings) and MI integrand per unit ln γ (right) for each number of pairs, against the oracle. With the von Mises prior (mean 0) the metric is no longer flat: stimuli near the prior mean carry more information.",
+                          altText: "Learned metric curves around the oracle metric curve, and learned MI integrands against the oracle integrand.",
+                          panels: [Panel(title: "tr G(x)", xLabel: "x (rad)", yLabel: "tr G (nats)", xRange: [-Double.pi, Double.pi], series: gSeries),
+                                   Panel(title: "MI integrand", xLabel: "γ (rad²)", yLabel: "½ γ E J_γ (nats per ln γ)", logX: true, xRange: [1e-4, 50], series: iSeries)],
                           columns: 2, panelWidth: 460, panelHeight: 340)
-        return AnalysisOutput(tables: [table], figures: [fig1, fig2], values: values,
-                              notes: ["geometry.denoiser: sizes \(sizes), \(steps) steps × \(batch), learning rate \(lr), hidden \(hidden), \(replicates) replicates, seed \(seed); oracle with \(oraclePatterns) patterns"])
+        return AnalysisOutput(tables: [table, lossTable], figures: [fig1, fig2], values: values,
+                              notes: ["geometry.denoiser: κ = \(kappa), sizes \(sizes), \(steps) steps × \(batch), learning rate \(lr), hidden \(hidden), \(replicates) replicates, seed \(seed); oracle with \(oraclePatterns) patterns"])
     }
 }

@@ -21,3 +21,18 @@ public struct LogGammaQuadrature: Sendable {
         gammas = g; weights = w; logGammaStep = h
     }
 }
+
+/// A quadrature Σᵢ wᵢ E[fᵢ] whose node expectations are Monte Carlo means of independent samples: the estimate
+/// Σᵢ wᵢ mean(fᵢ) and its standard error (Σᵢ wᵢ² var(fᵢ)/nᵢ)^½ (nodes independent, samples independent within a node).
+public enum MonteCarloQuadrature {
+    public static func estimate(weights: [Double], samples: [[Double]]) -> (value: Double, error: Double) {
+        precondition(weights.count == samples.count && samples.allSatisfy { $0.count >= 2 })
+        var v = 0.0, e2 = 0.0
+        for (w, s) in zip(weights, samples) {
+            let m = s.reduce(0, +) / Double(s.count)
+            let s2 = s.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(s.count - 1)
+            v += w * m; e2 += w * w * s2 / Double(s.count)
+        }
+        return (v, e2.squareRoot())
+    }
+}

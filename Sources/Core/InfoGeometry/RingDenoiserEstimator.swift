@@ -2,22 +2,30 @@ import Foundation
 import Numerics
 import NeuralNet
 
-/// Learned estimator of the multi-scale geometry of the ring population from a finite training set of (x, r) pairs.
+/// Learned estimator of the multi-scale geometry of the ring population from a finite set of (x, r) pairs.
 ///
 /// Two small MLPs are trained by denoising score matching with log-uniform noise levels γ ∈ [γ_lo, γ_hi]:
-/// a conditional denoiser ε̂(y, γ, r) and an unconditional one ε̂(y, γ), both predicting the noise ξ of y = x + √γ ξ
-/// (wrapped onto the circle). The implied denoisers are x̂ = y − √γ ε̂, so Tweedie's formula gives
+/// a conditional denoiser ε̂(y, γ, r) and an unconditional one ε̂(y, γ), both predicting the (unwrapped) noise ξ of
+/// y = x + √γ ξ mod 2π. The implied denoisers are x̂ = y − √γ ε̂, so Tweedie's formula gives
 /// u = (x̂(y,γ,r) − x̂(y,γ))/γ = −(ε̂_c − ε̂_u)/√γ and γ u² = (ε̂_c − ε̂_u)². Hence, with t = log γ,
-/// I(R;X) = ½ ∫ dt E_{x,r,ξ}[(ε̂_c − ε̂_u)²] and G(x) = ½ ∫ dt E_{y∼N(x,γ), r∼p(r|y)}[(ε̂_c − ε̂_u)²].
-/// Because the prior is uniform on the circle, r | y is sampled exactly as x′ = y + √γ ξ′, r ∼ p(r | x′).
+/// I(R;X) = ½ ∫ dt E_{x,r,ξ}[(ε̂_c − ε̂_u)²] (the direct estimator) = ½ ∫ dt (L_u(t) − L_c(t)) (the I-MMSE loss-difference
+/// estimator, L the denoising losses; the two agree for exact denoisers), and G(x) = ½ ∫ dt E_{y∼N(x,γ), r∼p(r|y)}[(ε̂_c − ε̂_u)²].
+///
+/// Training is validated: a fraction of the pairs is held out, the loss on it (fixed noise draws) is evaluated every
+/// `validationInterval` steps and each network keeps its best-validation weights (early stopping). The losses on training
+/// pairs, held-out pairs and fresh pairs are reported beside the optimal (exact-denoiser) losses, and every evaluation is
+/// repeated with the exact denoisers on the same samples, which gives the evaluation's own Monte Carlo floor.
 public struct RingDenoiserEstimator: Sendable {
     public var population = RingPopulation()
     public var trainingSize = 4000
+    /// Share of the pairs held out for early stopping.
+    public var validationFraction = 0.2
+    public var validationInterval = 250
+    /// Fixed (t, ξ) draws per pair when the training and held-out losses are evaluated.
+    public var lossDraws = 4
     public var steps = 3000
     public var batchSize = 128
     public var hidden = 64
-    /// The coarse-grained angle enters as cos(k y), sin(k y) for k = 1 … harmonics.
-    public var harmonics = 1
     public var learningRate: Float = 5e-3
     public var lowestGamma = 1e-4
     public var highestGamma = 50.0
@@ -29,51 +37,127 @@ public struct RingDenoiserEstimator: Sendable {
 
     public init() {}
 
-    /// What one trained pair of denoisers gives.
+    /// A Monte Carlo value and its standard error.
+    public typealias Estimate = (value: Double, error: Double)
+
+    /// What one trained pair of denoisers gives, next to the exact denoisers evaluated on the same samples.
     public struct Result: Sendable {
         public let trainingSize: Int
-        public let mi: Double
-        public let miError: Double
+        /// I(R;X) from the learned denoisers: direct ½∫E(ε̂_c − ε̂_u)² and loss difference ½∫(L_u − L_c).
+        public let miDirect: Estimate
+        public let miLossDifference: Estimate
+        /// The same two estimators with the exact denoisers on the same samples.
+        public let exactMIDirect: Estimate
+        public let exactMILossDifference: Estimate
         public let metricGrid: [Double]
         public let metric: [Double]
-        /// ½ E[(ε̂_c − ε̂_u)²] per unit log γ at the evaluation nodes (the MI integrand).
+        public let exactMetric: [Double]
+        /// Standard error of each point of `metric` (Monte Carlo over the evaluation samples).
+        public let metricError: [Double]
         public let gammas: [Double]
+        /// ½ E[(ε̂_c − ε̂_u)²] per unit log γ at the evaluation nodes (the MI integrand), learned and exact.
         public let integrand: [Double]
-        public let finalLossConditional: Double
-        public let finalLossUnconditional: Double
+        public let exactIntegrand: [Double]
+        /// Denoising losses averaged over t ∈ [log γ_lo, log γ_hi]: on training pairs, held-out pairs and fresh pairs
+        /// (conditional, unconditional), and the exact denoisers' loss on the same fresh samples.
+        public let trainLoss: (conditional: Double, unconditional: Double)
+        public let validationLoss: (conditional: Double, unconditional: Double)
+        /// The exact denoisers' losses on the same training and held-out draws.
+        public let exactTrainLoss: (conditional: Double, unconditional: Double)
+        public let exactValidationLoss: (conditional: Double, unconditional: Double)
+        public let freshLoss: (conditional: Estimate, unconditional: Estimate)
+        public let exactFreshLoss: (conditional: Estimate, unconditional: Estimate)
+        /// The step whose weights were kept (best held-out loss) for each network.
+        public let bestStep: (conditional: Int, unconditional: Int)
         public let trainingSeconds: Double
-        /// Training samples processed per second (both networks together count once per sample).
-        public let samplesPerSecond: Double
     }
 
     var logRange: (Double, Double) { (log(lowestGamma), log(highestGamma)) }
-
-    var baseFeatures: Int { 2 * harmonics + 1 }
+    static let baseFeatures = 3
 
     func features(y: Double, t: Double, counts: [Int]?, into row: UnsafeMutableBufferPointer<Float>) {
         let (t0, t1) = logRange
-        for k in 1...harmonics { row[2 * k - 2] = Float(cos(Double(k) * y)); row[2 * k - 1] = Float(sin(Double(k) * y)) }
-        let b = baseFeatures
-        row[b - 1] = Float(2 * (t - t0) / (t1 - t0) - 1)
-        if let c = counts { for i in 0..<c.count { row[b + i] = Float(c[i]) / 10 } }
+        row[0] = Float(cos(y)); row[1] = Float(sin(y))
+        row[2] = Float(2 * (t - t0) / (t1 - t0) - 1)
+        if let c = counts { for i in 0..<c.count { row[3 + i] = Float(c[i]) / 10 } }
+    }
+
+    /// Inputs of both networks for a list of (y, t, r).
+    func inputs(_ ys: [Double], _ ts: [Double], _ cs: [[Int]]) -> (Matrix<Float>, Matrix<Float>) {
+        let n = ys.count, nb = Self.baseFeatures, nc = nb + population.neurons
+        var ic = Matrix<Float>(rows: n, cols: nc), iu = Matrix<Float>(rows: n, cols: nb)
+        ic.data.withUnsafeMutableBufferPointer { pc in iu.data.withUnsafeMutableBufferPointer { pu in
+            for s in 0..<n {
+                features(y: ys[s], t: ts[s], counts: cs[s], into: UnsafeMutableBufferPointer(rebasing: pc[(s * nc)..<((s + 1) * nc)]))
+                features(y: ys[s], t: ts[s], counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(s * nb)..<((s + 1) * nb)]))
+            }
+        } }
+        return (ic, iu)
+    }
+
+    /// Samples r ∼ p(r | y) for the coarse-grained stimulus y: x′ ∼ p(x′ | y) ∝ p(x′) N(y; x′, γ) by rejection
+    /// (x′ = y + √γ ξ′ accepted with probability p(x′)/max p), then r ∼ p(r | x′).
+    static func sampleGivenCoarse(_ pop: RingPopulation, y: Double, gamma: Double, rng: inout Xoshiro256) -> [Int] {
+        let sg = gamma.squareRoot()
+        while true {
+            let xp = y + sg * rng.normal()
+            if pop.priorConcentration == 0 || rng.uniform() < pop.priorShape(xp) { return pop.sample(at: xp, rng: &rng) }
+        }
     }
 
     public func run(metricGrid: [Double], progress: (String) -> Void = { _ in }) throws -> Result {
-        guard trainingSize >= 1, steps >= 1, batchSize >= 1, harmonics >= 1 else { throw AnalysisFailureMessage("denoiser: sizes must be positive") }
-        let pop = population, nn = pop.neurons, nb = baseFeatures
+        guard trainingSize >= 10, steps >= 1, batchSize >= 1, validationFraction > 0, validationFraction < 1,
+              validationInterval >= 1, lossDraws >= 1, evaluationNodes >= 3, miSamples >= 2, metricSamples >= 2 else {
+            throw AnalysisFailureMessage("denoiser: ≥ 10 pairs, positive sizes, validation fraction in (0, 1)")
+        }
+        let pop = population, nn = pop.neurons, nb = Self.baseFeatures
+        let exact = try RingExactDenoiser(population: pop)
         var rng = Xoshiro256(seed: seed)
-        var data = rng.child(1), noise = rng.child(2), initRng = rng.child(3), evalRng = rng.child(4)
-        // Training set.
-        let xs = (0..<trainingSize).map { _ in data.uniform(-Double.pi, Double.pi) }
+        var data = rng.child(1), noise = rng.child(2), initRng = rng.child(3), evalRng = rng.child(4), lossRng = rng.child(5)
+        // Pairs, split into training and held-out parts.
+        let xs = (0..<trainingSize).map { _ in pop.samplePrior(rng: &data) }
         let rs = xs.map { pop.sample(at: $0, rng: &data) }
+        let nVal = max(1, Int((Double(trainingSize) * validationFraction).rounded()))
+        let nTrain = trainingSize - nVal
+        let (t0, t1) = logRange
+
+        // Fixed loss-evaluation sets: (pair, t, ξ) draws on held-out pairs and on (up to 4000) training pairs.
+        func lossSet(_ pairs: Range<Int>) -> (Matrix<Float>, Matrix<Float>, [Float], exact: (Double, Double)) {
+            var ys = [Double](), ts = [Double](), cs = [[Int]](), target = [Float]()
+            for i in pairs { for _ in 0..<lossDraws {
+                let t = lossRng.uniform(t0, t1), xi = lossRng.normal()
+                ys.append(remainder(xs[i] + exp(t / 2) * xi, 2 * Double.pi)); ts.append(t); cs.append(rs[i]); target.append(Float(xi))
+            } }
+            let (ic, iu) = inputs(ys, ts, cs)
+            let e = exact.predict(y: ys, gamma: ts.map { exp($0) }, counts: cs)
+            var lc = 0.0, lu = 0.0
+            for s in 0..<ys.count {
+                let xi = Double(target[s])
+                lc += (xi - e.conditional[s]) * (xi - e.conditional[s]); lu += (xi - e.unconditional[s]) * (xi - e.unconditional[s])
+            }
+            return (ic, iu, target, (lc / Double(ys.count), lu / Double(ys.count)))
+        }
+        let valSet = lossSet(nTrain..<trainingSize)
+        let trainSet = lossSet(0..<min(nTrain, 4000))
+        func mse(_ net: Sequential, _ x: Matrix<Float>, _ target: [Float]) -> Double {
+            let o = net.forward(x)
+            var s = 0.0
+            for i in 0..<target.count { let d = Double(o.data[i] - target[i]); s += d * d }
+            return s / Double(target.count)
+        }
 
         let cond = Sequential.mlp(widths: [nb + nn, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
         let uncond = Sequential.mlp(widths: [nb, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &initRng)
         let optC = Adam(learningRate: learningRate), optU = Adam(learningRate: learningRate)
-        let (t0, t1) = logRange
         var xc = Matrix<Float>(rows: batchSize, cols: nb + nn), xu = Matrix<Float>(rows: batchSize, cols: nb)
         var target = Matrix<Float>(rows: batchSize, cols: 1)
-        var lossC = 0.0, lossU = 0.0
+        var bestC = (loss: Double.infinity, step: 0, weights: cond.parameters.map(\.value))
+        var bestU = (loss: Double.infinity, step: 0, weights: uncond.parameters.map(\.value))
+        func validate(_ step: Int) {
+            let lc = mse(cond, valSet.0, valSet.2), lu = mse(uncond, valSet.1, valSet.2)
+            if lc < bestC.loss { bestC = (lc, step, cond.parameters.map(\.value)) }
+            if lu < bestU.loss { bestU = (lu, step, uncond.parameters.map(\.value)) }
+        }
         let start = Date()
         for step in 0..<steps {
             // Cosine learning-rate decay to 5 % of the initial rate.
@@ -81,7 +165,7 @@ public struct RingDenoiserEstimator: Sendable {
             optC.learningRate = lr; optU.learningRate = lr
             xc.data.withUnsafeMutableBufferPointer { pc in xu.data.withUnsafeMutableBufferPointer { pu in
                 for b in 0..<batchSize {
-                    let i = noise.int(below: trainingSize)
+                    let i = noise.int(below: nTrain)
                     let t = noise.uniform(t0, t1), xi = noise.normal()
                     let y = remainder(xs[i] + exp(t / 2) * xi, 2 * Double.pi)
                     features(y: y, t: t, counts: rs[i], into: UnsafeMutableBufferPointer(rebasing: pc[(b * (nb + nn))..<((b + 1) * (nb + nn))]))
@@ -90,76 +174,86 @@ public struct RingDenoiserEstimator: Sendable {
                 }
             } }
             let oc = cond.forward(xc, training: true)
-            let (lc, gc) = Loss.meanSquaredError(oc, target)
+            let (_, gc) = Loss.meanSquaredError(oc, target)
             cond.backward(gc); optC.step(cond.parameters)
             let ou = uncond.forward(xu, training: true)
-            let (lu, gu) = Loss.meanSquaredError(ou, target)
+            let (_, gu) = Loss.meanSquaredError(ou, target)
             uncond.backward(gu); optU.step(uncond.parameters)
-            // Exponential moving average of the losses, for the record.
-            lossC = step == 0 ? Double(lc) : 0.99 * lossC + 0.01 * Double(lc)
-            lossU = step == 0 ? Double(lu) : 0.99 * lossU + 0.01 * Double(lu)
-            if step % 1000 == 999 { progress("denoisers (n=\(trainingSize)): step \(step + 1)/\(steps), loss \(String(format: "%.4f", lossC)) / \(String(format: "%.4f", lossU))") }
+            if (step + 1) % validationInterval == 0 || step == steps - 1 { validate(step + 1) }
+            if step % 2000 == 1999 { progress("denoisers (n=\(trainingSize)): step \(step + 1)/\(steps), held-out loss \(String(format: "%.4f", bestC.loss)) / \(String(format: "%.4f", bestU.loss))") }
         }
+        for (p, w) in zip(cond.parameters, bestC.weights) { p.value = w }
+        for (p, w) in zip(uncond.parameters, bestU.weights) { p.value = w }
         let seconds = Date().timeIntervalSince(start)
+        let trainLoss = (mse(cond, trainSet.0, trainSet.2), mse(uncond, trainSet.1, trainSet.2))
+        let valLoss = (mse(cond, valSet.0, valSet.2), mse(uncond, valSet.1, valSet.2))
+        // ξ was stored as Float: the exact losses above use the same rounded targets as the learned ones.
 
-        // Squared denoiser differences (ε̂_c − ε̂_u)² for a list of (y, t, r).
-        func squaredDifferences(_ ys: [Double], _ ts: [Double], _ cs: [[Int]]) -> [Double] {
-            let n = ys.count
-            var ic = Matrix<Float>(rows: n, cols: nb + nn), iu = Matrix<Float>(rows: n, cols: nb)
-            ic.data.withUnsafeMutableBufferPointer { pc in iu.data.withUnsafeMutableBufferPointer { pu in
-                for s in 0..<n {
-                    features(y: ys[s], t: ts[s], counts: cs[s], into: UnsafeMutableBufferPointer(rebasing: pc[(s * (nb + nn))..<((s + 1) * (nb + nn))]))
-                    features(y: ys[s], t: ts[s], counts: nil, into: UnsafeMutableBufferPointer(rebasing: pu[(s * nb)..<((s + 1) * nb)]))
-                }
-            } }
-            let ec = cond.forward(ic), eu = uncond.forward(iu)
-            return (0..<n).map { let d = Double(ec.data[$0] - eu.data[$0]); return d * d }
+        /// Learned and exact noise predictions for a list of (y, γ, r).
+        func predictions(_ ys: [Double], _ gs: [Double], _ cs: [[Int]]) -> (lc: [Double], lu: [Double], ec: [Double], eu: [Double]) {
+            let (ic, iu) = inputs(ys, gs.map { log($0) }, cs)
+            let oc = cond.forward(ic).data.map(Double.init), ou = uncond.forward(iu).data.map(Double.init)
+            let e = exact.predict(y: ys, gamma: gs, counts: cs)
+            return (oc, ou, e.conditional, e.unconditional)
         }
 
-        // Simpson weights in t over the evaluation nodes.
+        // Simpson weights in t over the evaluation nodes; below γ_lo the integrand per unit t is ≈ γ J_0, whose integral
+        // from −∞ equals the first node's value.
         let q = LogGammaQuadrature(lowest: lowestGamma, highest: highestGamma, intervals: max(2, evaluationNodes - 1))
-        let tw = zip(q.weights, q.gammas).map { $0 / $1 }          // weights for dt
-        // MI: fresh (x, r, ξ) at every node; stratified x.
-        var integrand = [Double](), miVar = 0.0, mi = 0.0
-        for (ni, gamma) in q.gammas.enumerated() {
-            let t = log(gamma)
-            var ys = [Double](), cs = [[Int]]()
-            for s in 0..<miSamples {
-                let x = -Double.pi + 2 * Double.pi * (Double(s) + evalRng.uniform()) / Double(miSamples)
+        let tw = zip(q.weights, q.gammas).map { $0 / $1 }
+        let miW = tw.enumerated().map { 0.5 * $1 + ($0 == 0 ? 0.5 : 0) }
+        let span = t1 - t0
+        // MI and fresh losses: fresh (x, r, ξ) at every node, x ∼ p(x) independently.
+        var perNode = [[[Double]]](repeating: [], count: 8)     // 8 estimators × nodes × samples
+        var integrand = [Double](), exactIntegrand = [Double]()
+        for gamma in q.gammas {
+            var ys = [Double](), cs = [[Int]](), xi = [Double]()
+            for _ in 0..<miSamples {
+                let x = pop.samplePrior(rng: &evalRng)
                 cs.append(pop.sample(at: x, rng: &evalRng))
-                ys.append(remainder(x + gamma.squareRoot() * evalRng.normal(), 2 * Double.pi))
+                let e = evalRng.normal(); xi.append(e)
+                ys.append(remainder(x + gamma.squareRoot() * e, 2 * Double.pi))
             }
-            let d = squaredDifferences(ys, [Double](repeating: t, count: miSamples), cs)
-            let mean = d.reduce(0, +) / Double(d.count)
-            let v = d.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(d.count - 1)
-            // Below γ_lo the integrand per unit t is ≈ γ J_0, whose integral from −∞ is γ_lo J_0 = E[(Δε)²] at the first node.
-            let w = 0.5 * tw[ni] + (ni == 0 ? 0.5 : 0)
-            mi += w * mean; miVar += w * w * v / Double(d.count)
-            integrand.append(0.5 * mean)
+            let p = predictions(ys, [Double](repeating: gamma, count: miSamples), cs)
+            // Per-sample quantities: direct (learned, exact), loss difference (learned, exact), losses (4).
+            var per = [[Double]](repeating: [], count: 8)
+            for s in 0..<miSamples {
+                let lc = (xi[s] - p.lc[s]) * (xi[s] - p.lc[s]), lu = (xi[s] - p.lu[s]) * (xi[s] - p.lu[s])
+                let ec = (xi[s] - p.ec[s]) * (xi[s] - p.ec[s]), eu = (xi[s] - p.eu[s]) * (xi[s] - p.eu[s])
+                per[0].append((p.lc[s] - p.lu[s]) * (p.lc[s] - p.lu[s])); per[1].append((p.ec[s] - p.eu[s]) * (p.ec[s] - p.eu[s]))
+                per[2].append(lu - lc); per[3].append(eu - ec)
+                per[4].append(lc); per[5].append(lu); per[6].append(ec); per[7].append(eu)
+            }
+            for k in 0..<8 { perNode[k].append(per[k]) }
+            integrand.append(0.5 * Stats.mean(per[0])); exactIntegrand.append(0.5 * Stats.mean(per[1]))
         }
-        // G(x) on the grid.
-        var metric = [Double](repeating: 0, count: metricGrid.count)
+        let lossW = tw.map { $0 / span }
+        let est = (0..<8).map { MonteCarloQuadrature.estimate(weights: $0 < 4 ? miW : lossW, samples: perNode[$0]) }
+
+        // G(x) on the grid, learned and exact on the same samples.
+        var metric = [Double](repeating: 0, count: metricGrid.count), exactMetric = metric, metricErr = metric
         for (xi, x) in metricGrid.enumerated() {
-            var ys = [Double](), ts = [Double](), cs = [[Int]]()
+            var ys = [Double](), gs = [Double](), cs = [[Int]]()
             for gamma in q.gammas {
                 let sg = gamma.squareRoot()
                 for _ in 0..<metricSamples {
                     let y = remainder(x + sg * evalRng.normal(), 2 * Double.pi)
-                    let xp = y + sg * evalRng.normal()
-                    ys.append(y); ts.append(log(gamma)); cs.append(pop.sample(at: xp, rng: &evalRng))
+                    ys.append(y); gs.append(gamma); cs.append(Self.sampleGivenCoarse(pop, y: y, gamma: gamma, rng: &evalRng))
                 }
             }
-            let d = squaredDifferences(ys, ts, cs)
-            var g = 0.0
-            for ni in 0..<q.gammas.count {
-                let chunk = d[(ni * metricSamples)..<((ni + 1) * metricSamples)]
-                let mean = chunk.reduce(0, +) / Double(metricSamples)
-                g += (0.5 * tw[ni] + (ni == 0 ? 0.5 : 0)) * mean
-            }
-            metric[xi] = g
+            let p = predictions(ys, gs, cs)
+            let ranges = (0..<q.gammas.count).map { ($0 * metricSamples)..<(($0 + 1) * metricSamples) }
+            let learned = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { (p.lc[$0] - p.lu[$0]) * (p.lc[$0] - p.lu[$0]) } })
+            let ex = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { (p.ec[$0] - p.eu[$0]) * (p.ec[$0] - p.eu[$0]) } })
+            metric[xi] = learned.value; exactMetric[xi] = ex.value; metricErr[xi] = learned.error
         }
-        return Result(trainingSize: trainingSize, mi: mi, miError: miVar.squareRoot(), metricGrid: metricGrid, metric: metric,
-                      gammas: q.gammas, integrand: integrand, finalLossConditional: lossC, finalLossUnconditional: lossU,
-                      trainingSeconds: seconds, samplesPerSecond: Double(steps * batchSize) / seconds)
+        return Result(trainingSize: trainingSize, miDirect: est[0], miLossDifference: est[2],
+                      exactMIDirect: est[1], exactMILossDifference: est[3],
+                      metricGrid: metricGrid, metric: metric, exactMetric: exactMetric, metricError: metricErr,
+                      gammas: q.gammas, integrand: integrand, exactIntegrand: exactIntegrand,
+                      trainLoss: trainLoss, validationLoss: valLoss,
+                      exactTrainLoss: trainSet.exact, exactValidationLoss: valSet.exact,
+                      freshLoss: (est[4], est[5]), exactFreshLoss: (est[6], est[7]),
+                      bestStep: (bestC.step, bestU.step), trainingSeconds: seconds)
     }
 }

@@ -2,17 +2,19 @@ import Foundation
 import Numerics
 
 /// Numerically exact multi-scale geometry of a ring population, with coarse-graining taken as diffusion on the circle
-/// (y = x + √γ ξ mod 2π), so that the uniform prior stays uniform and p_γ(y) = 1/2π at every scale.
+/// (y = x + √γ ξ mod 2π). The stimulus prior p(x) is the population's von Mises prior (uniform for κ = 0).
 ///
-/// Response patterns r_k are drawn from p(r) (stimuli stratified over the circle). For each pattern the posterior p(x | r_k)
-/// is computed on an N-point grid, expanded in Fourier modes and diffused exactly (mode n decays as e^{−γn²/2}).
-/// This gives p_γ(y | r_k) and its y-derivative, hence u_k(y) = ∂_y log p_γ(y | r_k) (the prior term vanishes on the circle).
-/// Three estimates of the same mutual information use the same patterns:
+/// Response patterns r_k are drawn independently from p(r) (x_k ∼ p(x), r_k ∼ p(r | x_k)), so every Monte Carlo mean below
+/// has the plain standard error sd/√K. For each pattern the posterior p(x | r_k) is computed on an N-point grid, expanded in
+/// Fourier modes and diffused exactly (mode n decays as e^{−γn²/2}); the prior is diffused the same way. This gives
+/// u_k(y) = ∂_y log p_γ(y | r_k) − ∂_y log p_γ(y). Three estimates of the same mutual information use the same patterns:
 /// * `direct`: log p(r_k | x_k) − log p(r_k);
 /// * `kl`: KL(p(x | r_k) ‖ p(x)) (Rao–Blackwellised over x);
 /// * `identity`: ½ ∫ dγ E_{y∼p_γ(y|r_k)} u_k(y)² — de Bruijn's identity applied to each pattern, which must equal `kl`
 ///   pattern by pattern up to quadrature error.
-/// G(x) = ½ ∫ dγ E_{y∼N(x,γ)} J_γ(y), with J_γ(y) p_γ(y) = E_k[p_γ(y | r_k) u_k(y)²] (importance sampling over r).
+/// G(x) = ½ ∫ dγ E_{y∼N(x,γ)} J_γ(y), with J_γ(y) p_γ(y) = E_k[p_γ(y | r_k) u_k(y)²] (importance sampling over r), so that
+/// G(x) = E_k g_k(x) is itself a mean of per-pattern terms; at the `probePoints` these terms are kept, which gives G there with
+/// its standard error (averaged over the ring's 8 symmetry images when the prior is uniform and N is a multiple of 8).
 public struct RingOracle: Sendable {
     public var population = RingPopulation()
     public var patterns = 8000
@@ -20,6 +22,11 @@ public struct RingOracle: Sendable {
     public var modes = 48
     public var quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 80)
     public var seed: UInt64 = 1
+    /// Points at which G is also returned with a per-pattern standard error.
+    public var probePoints: [Double] = [-Double.pi, Double.pi / 4]
+    /// The earlier design: stimuli stratified around the circle (uniform prior only). The plain standard errors then ignore
+    /// the stratification; kept only so that the calibration test can show that rule failing.
+    public var stratified = false
 
     public init() {}
 
@@ -38,6 +45,9 @@ public struct RingOracle: Sendable {
         public let lossRate: [Double]
         /// I(R; Y_γ) at each quadrature node (integrated down from the largest γ).
         public let coarseGrainedInformation: [Double]
+        /// Optimal denoising losses E(ξ − E[ξ | y, r])² and E(ξ − E[ξ | y])² at each node: 1 − γ × Fisher information of p_γ.
+        public let exactLossConditional: [Double]
+        public let exactLossUnconditional: [Double]
         public let miDirect: (mean: Double, error: Double)
         public let miKL: (mean: Double, error: Double)
         public let miIdentity: (mean: Double, error: Double)
@@ -46,6 +56,20 @@ public struct RingOracle: Sendable {
         /// max_k |KL_k − ½∫ relative Fisher_k dγ| and the mean of the signed difference.
         public let identityMaxAbsDifference: Double
         public let identityMeanDifference: Double
+        /// G at `probePoints` (symmetrised when possible), with the standard error of the per-pattern mean.
+        public let probeMetric: [(mean: Double, error: Double)]
+        public let probeSymmetrised: Bool
+        /// G symmetrised over the ring's symmetry group on the grid (equal to `metric` when not symmetrisable).
+        public let symmetrisedMetric: [Double]
+    }
+
+    /// Grid indices of the symmetry images of grid point j (x → x + π/2, x → −x), or [j] when the prior breaks the symmetry.
+    func images(_ j: Int) -> [Int] {
+        let n = gridSize
+        guard population.priorConcentration == 0, n % 8 == 0, population.preferred.count == 4 else { return [j] }
+        var out = [Int]()
+        for q in 0..<4 { let a = (j + q * n / 4) % n; out.append(a); out.append((n - a) % n) }
+        return out
     }
 
     public func run(progress: (String) -> Void = { _ in }) throws -> Result {
@@ -53,17 +77,19 @@ public struct RingOracle: Sendable {
         guard k >= 10, n >= 16, m >= 4 else { throw AnalysisFailureMessage("ring oracle needs ≥ 10 patterns and a grid of ≥ 16 points") }
         let pop = population, h = 2 * Double.pi / Double(n)
         let grid = (0..<n).map { -Double.pi + Double($0) * h }
+        let prior = pop.priorWeights(on: grid)                      // masses πⱼ, Σ = 1
+        let logPrior = prior.map { log($0) }
 
-        // Patterns r_k ~ p(r), stimuli stratified on the circle.
+        // Patterns r_k ~ p(r), independent.
         var rng = Xoshiro256(seed: seed)
         var stimuli = [Double](repeating: 0, count: k), counts = [[Int]]()
         counts.reserveCapacity(k)
         for i in 0..<k {
-            stimuli[i] = -Double.pi + 2 * Double.pi * (Double(i) + rng.uniform()) / Double(k)
+            stimuli[i] = stratified ? -Double.pi + 2 * Double.pi * (Double(i) + rng.uniform()) / Double(k) : pop.samplePrior(rng: &rng)
             counts.append(pop.sample(at: stimuli[i], rng: &rng))
         }
 
-        // Tables of log f and f′/f on the grid.
+        // Tables of log f and f′ on the grid.
         let nn = pop.neurons
         var logf = [Double](repeating: 0, count: nn * n), fv = logf, dlogf = logf
         for i in 0..<nn { for j in 0..<n {
@@ -71,46 +97,51 @@ public struct RingOracle: Sendable {
             dlogf[i * n + j] = pop.rateDerivative(i, at: grid[j])
         } }
         let sumF = (0..<n).map { j in (0..<nn).reduce(0.0) { $0 + fv[$1 * n + j] } }
+        let probeIdx = probePoints.map { x in grid.indices.min { abs(RingPopulation.wrap(grid[$0] - x)) < abs(RingPopulation.wrap(grid[$1] - x)) }! }
+        let probeImages = probeIdx.map(images)
 
         // Posterior densities, per-pattern MI terms and γ = 0 relative Fisher information.
         var post = Matrix<Double>(rows: k, cols: n)
         var direct = [Double](repeating: 0, count: k), kl = direct, rel0 = direct
         var j0 = [Double](repeating: 0, count: n), j0sq = j0
+        var probeJ0 = [[Double]](repeating: [Double](repeating: 0, count: k), count: probeIdx.count)
         post.data.withUnsafeMutableBufferPointer { p in
-            var row = [Double](repeating: 0, count: n)
+            var row = [Double](repeating: 0, count: n), jrow = row
             for a in 0..<k {
                 let r = counts[a]
                 var lfact = 0.0
                 for i in 0..<nn { lfact += lgamma(Double(r[i]) + 1) }
                 var mx = -Double.infinity
                 for j in 0..<n {
-                    var l = -sumF[j] - lfact
+                    var l = -sumF[j] - lfact + logPrior[j]
                     for i in 0..<nn { l += Double(r[i]) * logf[i * n + j] }
                     row[j] = l; mx = max(mx, l)
                 }
                 var s = 0.0
                 for j in 0..<n { row[j] = exp(row[j] - mx); s += row[j] }
-                let logPr = mx + log(s / Double(n))
+                let logPr = mx + log(s)                               // log Σⱼ πⱼ p(r | xⱼ)
                 direct[a] = pop.logLikelihood(r, at: stimuli[a]) - logPr
                 var klSum = 0.0, relSum = 0.0
                 for j in 0..<n {
-                    let dens = row[j] / s * Double(n) / (2 * Double.pi)
-                    p[a * n + j] = dens
-                    if dens > 0 { klSum += dens * log(dens * 2 * Double.pi) }
+                    let q = row[j] / s                                // posterior mass at xⱼ
+                    p[a * n + j] = q / h                              // density
+                    if q > 0 { klSum += q * log(q / prior[j]) }
                     var sc = 0.0
                     for i in 0..<nn { sc += (Double(r[i]) / fv[i * n + j] - 1) * dlogf[i * n + j] }
-                    let c = dens * sc * sc
-                    relSum += c
-                    let jc = 2 * Double.pi * c
+                    relSum += q * sc * sc
+                    // E_{r|x}[s²] by importance sampling: p(r | x)/p(r) = p(x | r)/p(x).
+                    let jc = q / prior[j] * sc * sc
+                    jrow[j] = jc
                     j0[j] += jc; j0sq[j] += jc * jc
                 }
-                kl[a] = klSum * h; rel0[a] = relSum * h
+                for (pi, im) in probeImages.enumerated() { probeJ0[pi][a] = im.reduce(0) { $0 + jrow[$1] } / Double(im.count) }
+                kl[a] = klSum; rel0[a] = relSum
             }
         }
         let fisherEst = j0.map { $0 / Double(k) }
         let fisherErr = (0..<n).map { j -> Double in
             let mean = fisherEst[j], v = j0sq[j] / Double(k) - mean * mean
-            return (max(v, 0) / Double(k - 1)).squareRoot()
+            return (max(v, 0) * Double(k) / Double(k - 1) / Double(k)).squareRoot()
         }
         progress("ring oracle: \(k) posteriors on \(n) grid points")
 
@@ -124,6 +155,7 @@ public struct RingOracle: Sendable {
             }
         }
         let coef = Matrix.product(post, analysis)        // K × nb
+        let priorCoef = Matrix.product(Matrix(rows: 1, cols: n, data: prior.map { $0 / h }), analysis)
         func synthesis(_ gamma: Double, derivative: Bool) -> Matrix<Double> {
             var s = Matrix<Double>(rows: nb, cols: n)
             for j in 0..<n {
@@ -137,41 +169,67 @@ public struct RingOracle: Sendable {
             return s
         }
 
-        let q = quadrature
+        let q = quadrature, np = probeIdx.count
         var identity = rel0.map { 0.5 * q.gammas[0] * $0 }        // ½ γ_lo J_0 below the grid
         var metric = fisherEst.map { 0.5 * q.gammas[0] * $0 }
+        var probeG = probeJ0.map { $0.map { 0.5 * q.gammas[0] * $0 } }
         var lossRate = [Double](repeating: 0, count: q.gammas.count)
-        // Each γ node is independent: per-pattern relative Fisher information s_k(γ) and the diffused J_γ, in preallocated slots.
+        var lossC = lossRate, lossU = lossRate
+        // Each γ node is independent: per-pattern relative Fisher information s_k(γ), the diffused J_γ and the per-pattern
+        // terms at the probe points, in preallocated slots.
         var perPattern = [[Double]](repeating: [], count: q.gammas.count)
+        var perProbe = [[Double]](repeating: [], count: q.gammas.count)
         var smoothedJ = [[Double]](repeating: [], count: q.gammas.count)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: q.gammas.count) { gi in
             let gamma = q.gammas[gi]
             let sp = synthesis(gamma, derivative: false), sd = synthesis(gamma, derivative: true)
             let pg = Matrix.product(coef, sp), dg = Matrix.product(coef, sd)
+            let ppr = Matrix.product(priorCoef, sp).data, dpr = Matrix.product(priorCoef, sd).data
+            var uncondFisher = 0.0
+            for j in 0..<n { uncondFisher += dpr[j] * dpr[j] / ppr[j] * h }
             var jp = [Double](repeating: 0, count: n), sk = [Double](repeating: 0, count: k)
-            pg.data.withUnsafeBufferPointer { pp in dg.data.withUnsafeBufferPointer { dd in
+            var fk = Matrix<Double>(rows: k, cols: n)
+            var condFisher = 0.0
+            pg.data.withUnsafeBufferPointer { pp in dg.data.withUnsafeBufferPointer { dd in fk.data.withUnsafeMutableBufferPointer { ff in
                 for a in 0..<k {
-                    var s = 0.0
+                    var s = 0.0, cf = 0.0
                     for j in 0..<n {
                         let pv = pp[a * n + j]
-                        if pv > 1e-12 { let c = dd[a * n + j] * dd[a * n + j] / pv; s += c; jp[j] += c }
+                        if pv > 1e-12 {
+                            let sc = dd[a * n + j] / pv, u = sc - dpr[j] / ppr[j]
+                            let c = pv * u * u
+                            s += c; cf += pv * sc * sc
+                            let f = c / ppr[j]
+                            jp[j] += f; ff[a * n + j] = f
+                        }
                     }
-                    sk[a] = s * h
+                    sk[a] = s * h; condFisher += cf * h
                 }
+            } } }
+            // J_γ(y) = E_k[p_γ(y|r_k) u_k²] / p_γ(y), then E_{y∼N(x,γ)} by diffusing it for a time γ.
+            let diffusion = Matrix.product(analysis, sp)                       // N × N
+            let jy = Matrix(rows: 1, cols: n, data: jp.map { $0 / Double(k) })
+            let smoothed = Matrix.product(jy, diffusion)
+            var probe = Matrix<Double>(rows: n, cols: max(np, 1))
+            for (pi, im) in probeImages.enumerated() { for j in 0..<n {
+                probe[j, pi] = im.reduce(0) { $0 + diffusion[j, $1] } / Double(im.count)
             } }
-            // J_γ(y) = 2π E_k[p_γ(y|r_k) u_k²], then E_{y∼N(x,γ)} by diffusing it for a time γ.
-            let jy = Matrix(rows: 1, cols: n, data: jp.map { 2 * Double.pi * $0 / Double(k) })
-            let smoothed = Matrix.product(Matrix.product(jy, analysis), sp)
-            lock.lock(); perPattern[gi] = sk; smoothedJ[gi] = smoothed.data; lock.unlock()
+            let gk = Matrix.product(fk, probe)                                 // K × P
+            lock.lock()
+            perPattern[gi] = sk; smoothedJ[gi] = smoothed.data; perProbe[gi] = gk.data
+            lossC[gi] = 1 - gamma * condFisher / Double(k); lossU[gi] = 1 - gamma * uncondFisher
+            lock.unlock()
         }
         progress("ring oracle: \(q.gammas.count) γ nodes done")
+        let pcols = max(np, 1)
         for gi in 0..<q.gammas.count {
-            let w = q.weights[gi], sk = perPattern[gi], sm = smoothedJ[gi]
+            let w = q.weights[gi], sk = perPattern[gi], sm = smoothedJ[gi], gk = perProbe[gi]
             var total = 0.0
             for a in 0..<k { identity[a] += 0.5 * w * sk[a]; total += sk[a] }
             lossRate[gi] = 0.5 * total / Double(k)
             for j in 0..<n { metric[j] += 0.5 * w * sm[j] }
+            for pi in 0..<np { for a in 0..<k { probeG[pi][a] += 0.5 * w * gk[a * pcols + pi] } }
         }
 
         // I(R; Y_γ) by integrating the loss rate down from the top node (trapezoid in log γ).
@@ -181,18 +239,18 @@ public struct RingOracle: Sendable {
             curve[gi] = curve[gi + 1] + 0.5 * (a + b) * q.logGammaStep
         }
 
-        func meanSE(_ v: [Double]) -> (Double, Double) {
-            let mu = v.reduce(0, +) / Double(v.count)
-            let s2 = v.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(v.count - 1)
-            return (mu, (s2 / Double(v.count)).squareRoot())
-        }
+        func meanSE(_ v: [Double]) -> (Double, Double) { (Stats.mean(v), Stats.standardError(v)) }
         let diffs = zip(kl, identity).map { $0 - $1 }
+        let sym = (0..<n).map { j in images(j).reduce(0) { $0 + metric[$1] } / Double(images(j).count) }
         return Result(grid: grid, metric: metric, fisher: grid.map(pop.fisher(at:)),
                       fisherEstimate: fisherEst, fisherEstimateError: fisherErr,
                       gammas: q.gammas, lossRate: lossRate, coarseGrainedInformation: curve,
+                      exactLossConditional: lossC, exactLossUnconditional: lossU,
                       miDirect: meanSE(direct), miKL: meanSE(kl), miIdentity: meanSE(identity),
-                      integratedMetric: metric.reduce(0, +) / Double(n),
+                      integratedMetric: zip(metric, prior).reduce(0) { $0 + $1.0 * $1.1 },
                       identityMaxAbsDifference: diffs.map(abs).max() ?? 0,
-                      identityMeanDifference: diffs.reduce(0, +) / Double(k))
+                      identityMeanDifference: diffs.reduce(0, +) / Double(k),
+                      probeMetric: probeG.map(meanSE), probeSymmetrised: probeImages.first.map { $0.count > 1 } ?? false,
+                      symmetrisedMetric: sym)
     }
 }

@@ -3,11 +3,15 @@ import Numerics
 
 /// Poisson neurons on a ring: rate fᵢ(x) = b + a·exp(−dᵢ(x)²/(2w²)), dᵢ the wrapped angular distance to the preferred angle.
 /// The default is the population: b = 5, a = 20, w = π/4, preferred angles ±π/4 and ±3π/4, x ~ U(−π, π).
+/// The stimulus prior is a von Mises density p(x) = exp(κ cos(x − μ)) / (2π I₀(κ)); κ = 0 (the default) is uniform.
 public struct RingPopulation: Sendable {
     public var baseline: Double = 5
     public var gain: Double = 20
     public var width: Double = .pi / 4
     public var preferred: [Double] = [-3 * Double.pi / 4, -Double.pi / 4, Double.pi / 4, 3 * Double.pi / 4]
+    /// Concentration κ ≥ 0 and mean μ of the von Mises stimulus prior.
+    public var priorConcentration: Double = 0
+    public var priorMean: Double = 0
 
     public init() {}
     public var neurons: Int { preferred.count }
@@ -47,5 +51,24 @@ public struct RingPopulation: Sendable {
 
     public func sample(at x: Double, rng: inout Xoshiro256) -> [Int] {
         (0..<neurons).map { rng.poisson(rate($0, at: x)) }
+    }
+
+    /// Unnormalised prior density exp(κ (cos(x − μ) − 1)) (its maximum is 1).
+    public func priorShape(_ x: Double) -> Double { exp(priorConcentration * (cos(x - priorMean) - 1)) }
+
+    /// Prior weights on the periodic grid x_j = −π + 2πj/N, normalised to sum to 1 (the periodic trapezoid rule,
+    /// spectrally accurate for the smooth von Mises density).
+    public func priorWeights(on grid: [Double]) -> [Double] {
+        let w = grid.map(priorShape)
+        let s = w.reduce(0, +)
+        return w.map { $0 / s }
+    }
+
+    /// A stimulus x ~ p(x): uniform for κ = 0, otherwise by rejection from the uniform (acceptance ≥ e^{−2κ}).
+    public func samplePrior(rng: inout Xoshiro256) -> Double {
+        while true {
+            let x = rng.uniform(-Double.pi, Double.pi)
+            if priorConcentration == 0 || rng.uniform() < priorShape(x) { return x }
+        }
     }
 }

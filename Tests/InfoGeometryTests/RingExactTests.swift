@@ -1,0 +1,87 @@
+import XCTest
+import Numerics
+@testable import InfoGeometry
+
+/// Exact ring quantities: count enumeration, Tweedie's formula on the circle, optimal denoising losses.
+final class RingExactTests: XCTestCase {
+    /// I(R;X) from enumerating count patterns: converged in the grid, equal to the 1.875 nats to its three decimals,
+    /// and the prior averages of i_sp(x) and SSI(x) are I(R;X). A flat population carries no information.
+    func testExactRingMIFromCountPatterns() throws {
+        var e = RingCountEnumeration(); e.gridSize = 64
+        let r = try e.run()
+        var e2 = e; e2.gridSize = 128
+        let r2 = try e2.run()
+        XCTAssertEqual(r.mutualInformation, r2.mutualInformation, accuracy: 1e-9)
+        XCTAssertEqual(r.mutualInformation, 1.875, accuracy: 0.0005)
+        XCTAssertLessThan(r.truncatedMass, 1e-10)
+        let prior = e.population.priorWeights(on: r.grid)
+        XCTAssertEqual(zip(prior, r.specificSurprise).reduce(0) { $0 + $1.0 * $1.1 }, r.mutualInformation, accuracy: 1e-9)
+        XCTAssertEqual(zip(prior, r.stimulusSpecificInformation).reduce(0) { $0 + $1.0 * $1.1 }, r.mutualInformation, accuracy: 1e-9)
+        var flat = RingCountEnumeration(); flat.gridSize = 16; flat.population.gain = 0
+        XCTAssertEqual(try flat.run().mutualInformation, 0, accuracy: 1e-10)
+    }
+
+    /// The Monte Carlo oracle estimates the enumerated MI, for the uniform and for a von Mises prior.
+    func testOracleMonteCarloMatchesEnumeration() throws {
+        for kappa in [0.0, 1.0] {
+            var o = RingOracle(); o.population.priorConcentration = kappa
+            o.patterns = 2000; o.gridSize = 64; o.modes = 31; o.quadrature = LogGammaQuadrature(lowest: 1e-5, highest: 60, intervals: 60)
+            let r = try o.run()
+            var e = RingCountEnumeration(); e.population = o.population; e.gridSize = 64
+            let mi = try e.run().mutualInformation
+            XCTAssertEqual(r.miKL.mean, mi, accuracy: 4 * r.miKL.error, "κ = \(kappa)")
+            XCTAssertEqual(r.miDirect.mean, mi, accuracy: 4 * r.miDirect.error, "κ = \(kappa)")
+            XCTAssertEqual(r.integratedMetric, r.miIdentity.mean, accuracy: 1e-6)
+            XCTAssertLessThan(r.identityMaxAbsDifference, 2e-3)
+        }
+    }
+
+    /// Tweedie on the circle: E[ξ | y] (ξ the unwrapped noise), computed by brute-force integration over x and over the
+    /// windings of the wrapped Gaussian, equals −√γ ∂_y log p_γ(y) from the Fourier diffusion, for the prior and a posterior.
+    func testTweedieIdentityOnTheCircle() throws {
+        var pop = RingPopulation(); pop.priorConcentration = 1.5; pop.priorMean = 0.4
+        let den = try RingExactDenoiser(population: pop, gridSize: 128, modes: 63)
+        let counts = [3, 9, 14, 6]
+        let n = 4096
+        let xs = (0..<n).map { -Double.pi + 2 * Double.pi * Double($0) / Double(n) }
+        let prior = xs.map(pop.priorShape)
+        let post = zip(xs, prior).map { $1 * exp(pop.logLikelihood(counts, at: $0)) }
+        for gamma in [0.01, 0.3, 2.0] { for y in [-2.5, 0.1, 1.7] {
+            func tweedie(_ w: [Double]) -> Double {
+                var num = 0.0, den = 0.0
+                for (x, wx) in zip(xs, w) { for k in -6...6 {
+                    let d = y + 2 * Double.pi * Double(k) - x
+                    let g = wx * exp(-d * d / (2 * gamma))
+                    num += g * d / gamma.squareRoot(); den += g
+                } }
+                return num / den
+            }
+            let p = den.predict(y: [y], gamma: [gamma], counts: [counts])
+            XCTAssertEqual(p.unconditional[0], tweedie(prior), accuracy: 1e-6, "γ \(gamma) y \(y)")
+            XCTAssertEqual(p.conditional[0], tweedie(post), accuracy: 1e-6, "γ \(gamma) y \(y)")
+        } }
+    }
+
+    /// The optimal denoising losses 1 − γ E(∂ log p_γ)² of the oracle equal the Monte Carlo loss of the exact denoisers.
+    func testOptimalDenoisingLoss() throws {
+        var pop = RingPopulation(); pop.priorConcentration = 1
+        var o = RingOracle(); o.population = pop; o.patterns = 3000; o.gridSize = 64; o.modes = 31
+        o.quadrature = LogGammaQuadrature(lowest: 0.01, highest: 1, intervals: 2); o.probePoints = []
+        let r = try o.run()
+        let den = try RingExactDenoiser(population: pop)
+        var rng = Xoshiro256(seed: 5)
+        for (gi, gamma) in r.gammas.enumerated() {
+            var ys = [Double](), cs = [[Int]](), xi = [Double]()
+            for _ in 0..<6000 {
+                let x = pop.samplePrior(rng: &rng); cs.append(pop.sample(at: x, rng: &rng))
+                let e = rng.normal(); xi.append(e); ys.append(remainder(x + gamma.squareRoot() * e, 2 * Double.pi))
+            }
+            let p = den.predict(y: ys, gamma: [Double](repeating: gamma, count: ys.count), counts: cs)
+            let lc = zip(xi, p.conditional).map { ($0 - $1) * ($0 - $1) }, lu = zip(xi, p.unconditional).map { ($0 - $1) * ($0 - $1) }
+            let tolC = 4 * (Stats.standardError(lc) * Stats.standardError(lc) + 1e-6).squareRoot()
+            XCTAssertEqual(Stats.mean(lc), r.exactLossConditional[gi], accuracy: tolC, "γ \(gamma)")
+            XCTAssertEqual(Stats.mean(lu), r.exactLossUnconditional[gi], accuracy: 4 * Stats.standardError(lu), "γ \(gamma)")
+            XCTAssertLessThan(r.exactLossConditional[gi], r.exactLossUnconditional[gi])
+        }
+    }
+}
