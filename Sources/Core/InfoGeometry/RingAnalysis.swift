@@ -21,7 +21,7 @@ enum RingAnalysis {
         let p = ctx.parameters
         let o = try oracle(from: p)
         let convergencePatterns = try p.int("convergence_patterns", default: 300, range: 10...100_000)
-        let enumGrid = try p.int("enumeration_grid", default: 128, range: 8...1024)
+        let enumGrid = try p.int("enumeration_grid", default: 64, range: 8...1024)
         try p.rejectUnused()
         let r = try o.run(progress: ctx.progress)
         var en = RingCountEnumeration(); en.population = o.population; en.gridSize = enumGrid
@@ -53,7 +53,7 @@ enum RingAnalysis {
         func onGrid(_ v: [Double], _ g: [Double], at x: Double) -> Double {
             v[g.indices.min { abs(RingPopulation.wrap(g[$0] - x)) < abs(RingPopulation.wrap(g[$1] - x)) }!]
         }
-        let fig1 = Figure(id: "ring-metric", caption: "Ring population: the multi-scale metric tr G(x) (its prior average is I(R; X)) beside the Fisher information J(x) (left: exact and as the γ → 0 limit of the Monte Carlo J_γ) and beside two other stimulus-specific decompositions of I(R; X) (right): the specific surprise i_sp(x) = KL(p(r|x) ‖ p(r)) and the stimulus-specific information SSI(x), both exact from enumerating count patterns. All three average to I(R;X) over the prior; tr G is by far the flattest.",
+        let fig1 = Figure(id: "ring-metric", caption: "Ring population: the multi-scale metric tr G(x) (its prior average is I(R; X)) beside the Fisher information J(x) (left: exact and as the γ → 0 limit of the Monte Carlo J_γ) and beside two other stimulus-specific decompositions of I(R; X) (right): the specific surprise i_sp(x) = KL(p(r|x) ‖ p(r)) and the stimulus-specific information SSI(x), both exact from enumerating count patterns. All three average to I(R;X) over the prior; Their swings around the ring differ: see the table.",
                           altText: "Left: Fisher information oscillating between about 14 and 28. Right: tr G nearly flat near 1.9 nats, specific surprise and SSI oscillating more strongly around the same mean.",
                           panels: [Panel(title: "Fisher information", xLabel: "x (rad)", yLabel: "J(x) (rad⁻²)", xRange: xr, series: [
                                     Series(label: "exact Σ f′²/f", style: .lines, x: r.grid, y: r.fisher),

@@ -15,7 +15,7 @@ public struct RingCountEnumeration: Sendable {
     public var population = RingPopulation()
     public var gridSize = 128
     /// Largest Poisson tail mass P(rᵢ > C) allowed at the largest rate.
-    public var tail = 1e-12
+    public var tail = 1e-10
 
     public init() {}
 

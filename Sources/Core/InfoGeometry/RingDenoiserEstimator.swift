@@ -70,6 +70,10 @@ public struct RingDenoiserEstimator: Sendable {
         /// The step whose weights were kept (best held-out loss) for each network.
         public let bestStep: (conditional: Int, unconditional: Int)
         public let trainingSeconds: Double
+        /// Training samples processed per second (both networks together count once per sample).
+        public let samplesPerSecond: Double
+        /// The direct MI estimate (shorthand).
+        public var mi: Double { miDirect.value }
     }
 
     var logRange: (Double, Double) { (log(lowestGamma), log(highestGamma)) }
@@ -112,7 +116,7 @@ public struct RingDenoiserEstimator: Sendable {
         }
         let pop = population, nn = pop.neurons, nb = Self.baseFeatures
         let exact = try RingExactDenoiser(population: pop)
-        var rng = Xoshiro256(seed: seed)
+        let rng = Xoshiro256(seed: seed)
         var data = rng.child(1), noise = rng.child(2), initRng = rng.child(3), evalRng = rng.child(4), lossRng = rng.child(5)
         // Pairs, split into training and held-out parts.
         let xs = (0..<trainingSize).map { _ in pop.samplePrior(rng: &data) }
@@ -254,6 +258,7 @@ public struct RingDenoiserEstimator: Sendable {
                       trainLoss: trainLoss, validationLoss: valLoss,
                       exactTrainLoss: trainSet.exact, exactValidationLoss: valSet.exact,
                       freshLoss: (est[4], est[5]), exactFreshLoss: (est[6], est[7]),
-                      bestStep: (bestC.step, bestU.step), trainingSeconds: seconds)
+                      bestStep: (bestC.step, bestU.step), trainingSeconds: seconds,
+                      samplesPerSecond: Double(steps * batchSize) / seconds)
     }
 }
