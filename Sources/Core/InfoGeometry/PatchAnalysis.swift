@@ -19,7 +19,7 @@ enum PatchAnalysis {
         let sigma = try p.double("sigma", default: 2, range: 0.1...100)
         let top = try p.int("top", default: 4, range: 1...16)
         let seed = try p.int("seed", default: 1, range: 0...Int(Int32.max))
-        let imagesURL = try ctx.dataFile("images", default: imagesID), labelsURL = try ctx.dataFile("labels", default: labelsID)
+        let imagesURL = try ctx.dataFile("images_file", default: imagesID), labelsURL = try ctx.dataFile("labels_file", default: labelsID)
         try p.rejectUnused()
         let data = try FashionMNIST(images: imagesURL, labels: labelsURL, limit: images)
         var rng = Xoshiro256(seed: UInt64(seed))
