@@ -11,11 +11,14 @@ struct CacheKey: Codable, Equatable {
     /// Environment variables that change numbers (BLAS kernel and thread counts), as set when the result was computed.
     var environment: [String: String] = CacheKey.numericEnvironment()
 
-    /// The variables of the environment that can change a result's numbers.
-    static let numericVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "REPLICATE_UNCHECKED"]
+    /// The variables of the environment that can change a result's numbers at run time (the BLAS kernel and its
+    /// threads), with the value in effect: `replicate` runs BLAS on one thread when OPENBLAS_NUM_THREADS is unset, so
+    /// unset and "1" are the same key, and `make reports` and a direct `replicate render` share cached results.
+    static let numericVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"]
+    static let effectiveDefaults = ["OPENBLAS_NUM_THREADS": "1"]
     static func numericEnvironment() -> [String: String] {
         let env = ProcessInfo.processInfo.environment
-        return Dictionary(uniqueKeysWithValues: numericVariables.compactMap { k in env[k].map { (k, $0) } })
+        return Dictionary(uniqueKeysWithValues: numericVariables.compactMap { k in (env[k] ?? effectiveDefaults[k]).map { (k, $0) } })
     }
 
     var hash: String {
