@@ -1,7 +1,8 @@
 import Foundation
 
-/// A table of numbers read from a CSV (or tab-, semicolon- or space-separated) text file: `rows × columns` values,
-/// row-major, with the column names of an optional header line. Empty lines and lines starting with `#` are skipped.
+/// A table of numbers read from a `.npy` array (1-D or 2-D) or a CSV (or tab-, semicolon- or space-separated) text
+/// file: `rows × columns` values, row-major, with the column names of an optional header line. In text files, empty
+/// lines and lines starting with `#` are skipped.
 public struct NumericTable: Sendable, Equatable {
     public let columnNames: [String]?
     public let rows: Int
@@ -16,6 +17,18 @@ public struct NumericTable: Sendable, Equatable {
     /// else it is an error naming the file, the line and the field. Every row must have the same number of fields,
     /// and `expectedColumns`, when given, must match: errors name the file with the expected and the found shape.
     public init(contentsOf url: URL, expectedColumns: Int? = nil, maxValues: Int = 200_000_000) throws {
+        if url.pathExtension.lowercased() == "npy" {
+            let a = try NPYArray(contentsOf: url)
+            guard a.shape.count == 1 || a.shape.count == 2 else {
+                throw DataFileError(file: url.path, message: "expected a 1-D or 2-D array (samples × columns), found shape \(a.shape)")
+            }
+            let w = a.shape.count == 2 ? a.shape[1] : 1
+            if let e = expectedColumns, e != w {
+                throw DataFileError(file: url.path, message: "expected a table of shape (rows, \(e)), found \(a.shape)")
+            }
+            self.init(rows: a.shape[0], columns: w, values: a.data)
+            return
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else { throw DataFileError(file: url.path, message: "cannot be read") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw DataFileError(file: url.path, message: "not UTF-8 text; expected a CSV table of numbers")
@@ -44,7 +57,13 @@ public struct NumericTable: Sendable, Equatable {
         if let e = expectedColumns, e != w {
             throw DataFileError(file: url.path, message: "expected a table of shape (rows, \(e)), found (\(count), \(w))")
         }
-        columnNames = header; rows = count; columns = w; self.values = values
+        self.init(rows: count, columns: w, values: values, columnNames: header)
+    }
+
+    /// A table from values already in memory (row-major).
+    public init(rows: Int, columns: Int, values: [Double], columnNames: [String]? = nil) {
+        precondition(values.count == rows * columns)
+        self.rows = rows; self.columns = columns; self.values = values; self.columnNames = columnNames
     }
 
     static func fields(_ line: String) -> [String] {

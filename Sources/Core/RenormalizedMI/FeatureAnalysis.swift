@@ -3,53 +3,6 @@ import DataFiles
 import Foundation
 import Numerics
 
-/// A matrix of numbers read from a user's file: `.npy` (1-D or 2-D, any numeric dtype) or a text table (`.csv`,
-/// `.tsv`, `.txt`: comma, semicolon, tab or space separated; a first line that is not numeric is taken as a header).
-/// Rows are samples.
-public struct NumericTable: Sendable {
-    public var rows: Int, columns: Int
-    /// Row-major values.
-    public var values: [Double]
-
-    public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
-
-    public init(contentsOf url: URL) throws {
-        if url.pathExtension.lowercased() == "npy" {
-            let a = try NPYArray(contentsOf: url)
-            switch a.shape.count {
-            case 1: rows = a.shape[0]; columns = 1
-            case 2: rows = a.shape[0]; columns = a.shape[1]
-            default: throw DataFileError(file: url.path, message: "expected a 1-D or 2-D array (samples × columns), found shape \(a.shape)")
-            }
-            values = a.data
-        } else {
-            let text = try String(contentsOf: url, encoding: .utf8)
-            var out = [Double](), width: Int? = nil, count = 0
-            for (lineNumber, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }).enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                let fields = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" || $0 == " " }).map(String.init)
-                let numbers = fields.compactMap(Double.init)
-                if numbers.count != fields.count {
-                    if count == 0 && width == nil && out.isEmpty { continue } // header
-                    throw DataFileError(file: url.path, message: "line \(lineNumber + 1): non-numeric field")
-                }
-                if let w = width, w != numbers.count {
-                    throw DataFileError(file: url.path, message: "line \(lineNumber + 1): \(numbers.count) columns, expected \(w)")
-                }
-                width = numbers.count; out += numbers; count += 1
-            }
-            guard let w = width, count > 0 else { throw DataFileError(file: url.path, message: "no numeric rows") }
-            rows = count; columns = w; values = out
-        }
-    }
-
-    public init(rows: Int, columns: Int, values: [Double]) {
-        precondition(values.count == rows * columns)
-        self.rows = rows; self.columns = columns; self.values = values
-    }
-}
-
 extension RMIAnalyses {
     // MARK: general analysis: Ĩ of given features on any samples
 
