@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 BLAS_CORETYPE = $(shell sh bench/blas-coretype.sh)
 BLAS_ENV = $(if $(BLAS_CORETYPE),OPENBLAS_CORETYPE=$(BLAS_CORETYPE))
 
-.PHONY: setup build reports check accept test bench bench-peers clean
+.PHONY: setup build reports check accept test example bench bench-peers clean
 
 setup:
 	$(SUDO) apt-get update
@@ -36,6 +36,12 @@ accept: build
 
 test:
 	$(SWIFT) test
+
+# The template package of examples/own-analysis (a user's own analyses over the notebook's libraries and CLI): build
+# it, then check its report against its stored values (recomputed, no cache).
+EXAMPLE = examples/own-analysis
+example:
+	cd $(EXAMPLE) && $(SWIFT) build -c release --product my-replicate && $(BLAS_ENV) .build/release/my-replicate check
 
 # Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
 PEER_VENV = .venv-peers

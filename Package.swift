@@ -33,10 +33,12 @@ var targets: [Target] = [
     // The code identity of each analysis module for the result cache (see Plugins/SourceIdentity).
     .executableTarget(name: "SourceHasher", dependencies: ["DataFiles"], path: "Sources/Tools/SourceHasher"),
     .plugin(name: "SourceIdentity", capability: .buildTool(), dependencies: ["SourceHasher"], path: "Plugins/SourceIdentity"),
+    // The command line as a library, so a user's package can run it over its own analyses (examples/own-analysis).
+    .target(name: "ReplicateCLI",
+            dependencies: ["Renderer", "AnalysisKit", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/ReplicateCLI"),
     .executableTarget(name: "replicate",
-                      dependencies: ["Renderer", "AnalysisKit", "DataFiles", "Numerics", "DemoAnalyses",
-                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]
-                        + paperModules.map { .target(name: $0) },
+                      dependencies: ["ReplicateCLI", "AnalysisKit", "DemoAnalyses"] + paperModules.map { .target(name: $0) },
                       path: "Sources/replicate"),
     .executableTarget(name: "bench",
                       dependencies: ["Numerics", "NeuralNet", "DataFiles"] + paperModules.map { .target(name: $0) },
@@ -64,6 +66,8 @@ let package = Package(
         .library(name: "Numerics", targets: ["Numerics"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Renderer", targets: ["Renderer"]),
+        .library(name: "ReplicateCLI", targets: ["ReplicateCLI"]),
+        .plugin(name: "SourceIdentity", targets: ["SourceIdentity"]),
     ] + paperModules.map { .library(name: $0, targets: [$0]) } + [
         .executable(name: "replicate", targets: ["replicate"]),
     ],

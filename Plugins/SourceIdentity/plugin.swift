@@ -13,7 +13,14 @@ struct SourceIdentityPlugin: BuildToolPlugin {
             if let s = t as? SourceModuleTarget {
                 files += s.sourceFiles.filter { $0.type == .source || $0.type == .header }.map(\.url)
             }
-            for d in t.dependencies { if case .target(let dt) = d { visit(dt) } }
+            for d in t.dependencies {
+                switch d {
+                case .target(let dt): visit(dt)
+                // A user's package reaches the core through products: hash the targets behind them too.
+                case .product(let p): p.targets.forEach(visit)
+                @unknown default: break
+                }
+            }
         }
         visit(target)
         let name = target.name

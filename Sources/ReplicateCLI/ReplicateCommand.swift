@@ -4,20 +4,32 @@ import Foundation
 import Numerics
 import Renderer
 
-/// Command-line entry point: render, check and accept replication reports.
-@main
-struct Replicate: ParsableCommand {
-    static func main() {
+/// The `replicate` command line as a library: a package with analyses of its own calls
+/// `ReplicateCLI.main(registry:)` from its executable and gets `render`, `check`, `accept`, `list` and `describe` over
+/// its registry (see examples/own-analysis).
+public enum ReplicateCLI {
+    /// Parses the process arguments and runs the subcommand against `registry`; exits the process when done.
+    public static func main(registry: AnalysisRegistry, version: String = "replicate 0.11.0") -> Never {
         AllocatorTuning.keepLargeBuffersInHeap()
         // Analyses parallelise over independent tasks; BLAS runs single-threaded inside each (override with OPENBLAS_NUM_THREADS).
         if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLASThreads.set(1) }
+        activeRegistry = registry
+        Replicate.configuration.version = version
         do {
-            var command = try parseAsRoot()
+            var command = try Replicate.parseAsRoot()
             try command.run()
-        } catch { exit(withError: error) }
+            exit(0)
+        } catch { Replicate.exit(withError: error) }
     }
+}
 
-    static let configuration = CommandConfiguration(
+/// The registry the subcommands run against (set once by `ReplicateCLI.main` before parsing).
+nonisolated(unsafe) var activeRegistry = AnalysisRegistry([])
+
+/// Command-line entry point: render, check and accept replication reports.
+struct Replicate: ParsableCommand {
+    nonisolated(unsafe) static var configuration = CommandConfiguration(
+        commandName: "replicate",
         abstract: "Render and check the paper-replication reports.",
         version: "replicate 0.11.0",
         subcommands: [Render.self, Check.self, Accept.self, List.self, Describe.self])
@@ -33,7 +45,7 @@ struct ProjectOptions: ParsableArguments {
 
     func project() -> ReportProject {
         let rootURL = URL(fileURLWithPath: root)
-        var p = ReportProject(root: rootURL, registry: allAnalyses,
+        var p = ReportProject(root: rootURL, registry: activeRegistry,
                               reportsFolder: reports.map { URL(fileURLWithPath: $0) },
                               siteFolder: site.map { URL(fileURLWithPath: $0) })
         p.useCache = !noCache
@@ -144,8 +156,8 @@ struct Describe: ParsableCommand {
     @Argument(help: "Analysis name, e.g. retina.coarse.") var name: String
 
     func run() throws {
-        guard let a = allAnalyses[name] else {
-            let hint = Suggestion.closest(to: name, among: allAnalyses.names).map { " Did you mean '\($0)'?" } ?? ""
+        guard let a = activeRegistry[name] else {
+            let hint = Suggestion.closest(to: name, among: activeRegistry.names).map { " Did you mean '\($0)'?" } ?? ""
             throw ValidationError("unknown analysis '\(name)'.\(hint) `replicate list` shows them all.")
         }
         print("\(a.name): \(a.summary)")
@@ -171,6 +183,6 @@ struct Describe: ParsableCommand {
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the analyses reports can run.")
     func run() throws {
-        for name in allAnalyses.names { print("\(name)\t\(allAnalyses[name]!.summary)") }
+        for name in activeRegistry.names { print("\(name)\t\(activeRegistry[name]!.summary)") }
     }
 }
