@@ -41,7 +41,8 @@ test:
 # it, then check its report against its stored values (recomputed, no cache).
 EXAMPLE = examples/own-analysis
 example:
-	cd $(EXAMPLE) && REPLICATE_UNCHECKED=0 $(SWIFT) build -c release --product my-replicate && $(BLAS_ENV) .build/release/my-replicate check
+	cd $(EXAMPLE) && REPLICATE_UNCHECKED=0 $(SWIFT) build -c release \
+	  && .build/release/generate-data data/pairs.csv && $(BLAS_ENV) .build/release/my-replicate check
 
 # Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
 PEER_VENV = .venv-peers

@@ -37,8 +37,10 @@ var targets: [Target] = [
     .target(name: "ReplicateCLI",
             dependencies: ["Renderer", "AnalysisKit", "Numerics", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/ReplicateCLI"),
-    .executableTarget(name: "replicate",
-                      dependencies: ["ReplicateCLI", "AnalysisKit", "DemoAnalyses"] + paperModules.map { .target(name: $0) },
+    // Every analysis of the notebook in one list, for the command line and for users' packages that add their own.
+    .target(name: "PaperAnalyses", dependencies: ["AnalysisKit", "DemoAnalyses"] + paperModules.map { .target(name: $0) },
+            path: "Sources/PaperAnalyses"),
+    .executableTarget(name: "replicate", dependencies: ["ReplicateCLI", "PaperAnalyses", "AnalysisKit"],
                       path: "Sources/replicate"),
     .executableTarget(name: "bench",
                       dependencies: ["Numerics", "NeuralNet", "DataFiles"] + paperModules.map { .target(name: $0) },
@@ -67,6 +69,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "ReplicateCLI", targets: ["ReplicateCLI"]),
+        .library(name: "PaperAnalyses", targets: ["PaperAnalyses"]),
         .plugin(name: "SourceIdentity", targets: ["SourceIdentity"]),
     ] + paperModules.map { .library(name: $0, targets: [$0]) } + [
         .executable(name: "replicate", targets: ["replicate"]),

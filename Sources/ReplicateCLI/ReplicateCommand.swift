@@ -14,6 +14,7 @@ public enum ReplicateCLI {
         // Analyses parallelise over independent tasks; BLAS runs single-threaded inside each (override with OPENBLAS_NUM_THREADS).
         if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLASThreads.set(1) }
         activeRegistry = registry
+        RenderEnvironment.blas = BLASInfo.current.description
         Replicate.configuration.version = version
         do {
             var command = try Replicate.parseAsRoot()

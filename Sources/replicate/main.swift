@@ -1,4 +1,6 @@
+import AnalysisKit
+import PaperAnalyses
 import ReplicateCLI
 
-// The project's own command line: the shared CLI over every paper module's analyses (Registry.swift).
-ReplicateCLI.main(registry: allAnalyses)
+// The project's own command line: the shared CLI over the analyses of every paper module.
+ReplicateCLI.main(registry: AnalysisRegistry(paperAnalyses))

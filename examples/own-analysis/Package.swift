@@ -20,9 +20,13 @@ let package = Package(
                                .product(name: "DataFiles", package: core),
                                .product(name: "Numerics", package: core)],
                 plugins: [.plugin(name: "SourceIdentity", package: core)]),
-        // Your command line: `swift run my-replicate render` renders reports/*.md to site/.
+        // Your command line: `swift run my-replicate render` renders reports/*.md to site/, with the notebook's own
+        // analyses (PaperAnalyses) beside yours.
         .executableTarget(name: "my-replicate",
-                          dependencies: ["MyAnalyses", .product(name: "ReplicateCLI", package: core)]),
+                          dependencies: ["MyAnalyses", .product(name: "ReplicateCLI", package: core),
+                                         .product(name: "PaperAnalyses", package: core)]),
+        // Writes the report's data file (`generate-data data/pairs.csv`), seeded.
+        .executableTarget(name: "generate-data", dependencies: [.product(name: "Numerics", package: core)]),
     ],
     swiftLanguageModes: [.v5]
 )
