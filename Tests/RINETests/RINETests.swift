@@ -13,10 +13,22 @@ final class ExactRedundancyTests: XCTestCase {
         XCTAssertEqual(ExactRedundancy.setPartitions(3).count, 5) // Bell number B3
     }
 
-    func testIdealisedEightClassRedundancy() {
-        XCTAssertEqual(EightClassTask.exactRedundancy(4), 0, accuracy: 1e-12)
-        XCTAssertEqual(EightClassTask.exactRedundancy(8), 3, accuracy: 1e-12)
-        XCTAssertEqual(EightClassTask.exactRedundancy(6), 2, accuracy: 1e-12) // 4 shared classes of 1/8 plus "outside" 1/2
+    func testEightClassDistribution() {
+        for n in [4, 8] {
+            let t = EightClassTask.distribution(n)
+            XCTAssertEqual(t.outcomes.reduce(0.0) { $0 + $1.p }, 1, accuracy: 1e-12)
+            XCTAssertEqual(ExactRedundancy.entropyY(t), 3, accuracy: 1e-12)
+        }
+        XCTAssertEqual(ExactRedundancy.iWedge(EightClassTask.distribution(8)).value, 3, accuracy: 1e-12)
+        // n = 6: shared classes 2–5; the random values (shifted 0–7) join classes 2 and 3 to everything, so only classes 4
+        // and 5 are common events: Q ∈ {4, 5, rest} with probabilities 1/8, 1/8, 3/4.
+        XCTAssertEqual(ExactRedundancy.iWedge(EightClassTask.distribution(6)).value, 0.75 + 0.75 * log2(4.0 / 3), accuracy: 1e-12)
+        XCTAssertEqual(ExactRedundancy.iWedge(EightClassTask.distribution(4)).value, 0, accuracy: 1e-12)
+        // I∧ by brute force over all coarsenings agrees with I(C; Y) on RDNXOR (4 components, Bell number 15).
+        let comp = ExactRedundancy.commonComponents(.rdnxor)
+        let brute = ExactRedundancy.setPartitions(4).map { part in
+            ExactRedundancy.mi(DiscreteTask.rdnxor.outcomes.map { (part[comp[$0.x1]], $0.y, $0.p) }) }.max()!
+        XCTAssertEqual(brute, ExactRedundancy.iWedge(.rdnxor).value, accuracy: 1e-12)
     }
 }
 

@@ -20,64 +20,106 @@ enum RINEAnalyses {
         return c
     }
 
-    static func runCanonical(_ task: DiscreteTask, config: RINEConfig, samples: Int, rng: inout Xoshiro256) -> RINEResult {
+    /// One canonical run: the trained result and the entropy of its test labels.
+    static func runCanonical(_ task: DiscreteTask, config: RINEConfig, samples: Int, rng: inout Xoshiro256) -> (result: RINEResult, testEntropy: Double) {
         let data = task.sample(samples, rng: &rng)
         let split = trainTestSplit([data.x1, data.x2], data.y, trainFraction: 0.8, rng: &rng)
-        return RINETrainer(config: config).run(train: split.train, test: split.test, classes: task.ySymbols,
-                                               entropyY: ExactRedundancy.entropyY(task), rng: &rng)
+        let hTest = RINEReadout.labelEntropy(split.test.y)
+        let r = RINETrainer(config: config).run(train: split.train, test: split.test, classes: task.ySymbols,
+                                                entropyY: hTest, rng: &rng)
+        return (r, hTest)
     }
+
+    /// The paper's ± in Table 1 is numpy's population sd over 5 initialisations (print_redundancy_toy_mean.py); this is
+    /// the t-corrected standard error of the mean it implies.
+    static func paperError(_ sd0: Double) -> Double { SeedSpread.errorFromPopulationSD(sd0, seeds: 5) }
 
     static let canonical = AnalysisDescriptor(
         name: "rine.canonical",
-        summary: "Table 1 / A5: RINE on UNQ, AND, RDNXOR, IMPERFECTRDN for several β, with exact PID quantities",
+        summary: "Table 1 / A5: RINE on UNQ, AND, RDNXOR, IMPERFECTRDN for several β, two readouts, beside exact PID measures",
         run: { ctx in
             let p = ctx.parameters
-            let betas = try p.doubles("betas", default: [0, 5, 15])
+            let betas = try p.doubles("betas", default: [0, 5, 15, 50, 200, 1000])
+            guard betas.allSatisfy({ $0 >= 0 && $0 <= 1e5 }) else { throw ParameterError(key: "betas", line: nil, message: "every β must lie in 0…1e5") }
             let seeds = try p.int("seeds", default: 5, range: 2...100)
             let samples = try p.int("samples", default: 10_000, range: 100...10_000_000)
             let seed = try p.int("seed", default: 1)
             var config = try canonicalConfig(p)
+            guard config.epochs >= 5 else { throw ParameterError(key: "epochs", line: nil, message: "must be ≥ 5 for the authors' last-5 readout") }
             let tasks = DiscreteTask.canonical
             let jobs = tasks.indices.flatMap { t in betas.indices.flatMap { b in (0..<seeds).map { (t, b, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
             let done = Counter()
-            let results = Parallel.map(jobs.count) { j -> Double in
+            // Per job: (ours: final epoch − H_test, final epoch − exact H, authors' readout, test D).
+            let results = Parallel.map(jobs.count) { j -> [Double] in
                 let (t, b, s) = jobs[j]
                 var c = config
                 c.beta = betas[b]
                 var rng = root.child(t * 1000 + s) // same data and initialisation across β for a given task and seed
-                let r = runCanonical(tasks[t], config: c, samples: samples, rng: &rng).redundancy
+                let (r, hTest) = runCanonical(tasks[t], config: c, samples: samples, rng: &rng)
                 let k = done.increment()
                 if k % 10 == 0 { ctx.progress("\(k)/\(jobs.count) trainings") }
-                return r
+                return [RINEReadout.finalEpoch(r, entropyY: hTest),
+                        RINEReadout.finalEpoch(r, entropyY: ExactRedundancy.entropyY(tasks[t])),
+                        RINEReadout.authors(r, hardCodedEntropy: RINEReadout.authorsEntropy(tasks[t])), r.distance]
             }
             config.beta = betas.last ?? 0
-            var rows = [[String]](), exactRows = [[String]](), values = [Scalar]()
+            func cell(_ t: Int, _ b: Int, _ k: Int) -> (mean: Double, error: Double, sd: Double) {
+                SeedSpread.summary((0..<seeds).map { s in results[jobs.firstIndex { $0 == (t, b, s) }!][k] })
+            }
+            func fmt(_ c: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.3f ± %.3f", c.mean, c.error) }
+            let paperBetas: [Double] = [0, 5, 15]
+            var t1 = [[String]](), a5 = [[String]](), exactRows = [[String]](), values = [Scalar]()
+            var sweepSeries = [Series]()
             for (t, task) in tasks.enumerated() {
-                var cells = [task.name]
-                let wedge = ExactRedundancy.iWedge(task)
+                let wedge = ExactRedundancy.iWedge(task), mmi = PartialInformation.mmi(task)
+                let broja = PartialInformation.broja(task), ccs = PartialInformation.ccs(task)
+                let name = task.name.lowercased()
                 for b in betas.indices {
-                    let v = (0..<seeds).map { s in results[jobs.firstIndex { $0 == (t, b, s) }!] }
-                    let m = Stats.mean(v), sd = Stats.standardDeviation(v)
-                    let paperV = paper[task.name].flatMap { b < $0.count && [0, 5, 15].contains(betas[b]) ? $0[[0.0, 5, 15].firstIndex(of: betas[b])!] : nil }
-                    cells.append(String(format: "%.3f (%.3f)", m, sd) + (paperV.map { String(format: " [paper %.3f]", $0) } ?? ""))
-                    values.append(Scalar("rine.\(task.name.lowercased())_beta\(Int(betas[b]))", m, error: sd / Double(seeds).squareRoot(),
-                                         significantFigures: 3, unit: "bits"))
+                    let ours = cell(t, b, 0), exactH = cell(t, b, 1), authors = cell(t, b, 2), dist = cell(t, b, 3)
+                    let pb = paperBetas.firstIndex(of: betas[b])
+                    let paperV = pb.flatMap { paper[task.name]?[$0] }
+                    a5.append([task.name, "\(Int(betas[b]))", fmt(ours), fmt(exactH), fmt(authors), String(format: "%.3f", dist.mean),
+                               paperV.map { String(format: "%.3f", $0) } ?? "–"])
+                    let tag = "rine.\(name)_beta\(Int(betas[b]))"
+                    let lo = min(ours.mean, exactH.mean, authors.mean), hi = max(ours.mean, exactH.mean, authors.mean)
+                    values.append(Scalar(tag, ours.mean, error: ours.error, significantFigures: 3, unit: "bits"))
+                    values.append(Scalar(tag + "_authors", authors.mean, error: authors.error, significantFigures: 3, unit: "bits",
+                                         systematic: SystematicSpread(low: lo, high: hi, over: "readout: final epoch vs last-5 mean, 1/ln 2 vs 1.44, H(Y) of test labels vs exact vs hard-coded")))
+                    values.append(Scalar(tag + "_exacth", exactH.mean, error: exactH.error, significantFigures: 3, unit: "bits"))
                 }
-                cells.append(String(format: "%.3f", wedge.value))
-                rows.append(cells)
+                let i15 = betas.firstIndex(of: 15)
+                let r15 = i15.map { cell(t, $0, 2) }, o15 = i15.map { cell(t, $0, 0) }
+                t1.append([task.name, String(format: "%.3f", wedge.value), String(format: "%.3f", mmi), String(format: "%.3f", broja.redundancy),
+                           String(format: "%.3f", ccs), r15.map(fmt) ?? "–", o15.map(fmt) ?? "–",
+                           paper[task.name].map { String(format: "%.3f", $0[2]) } ?? "–"])
+                let bx = betas.enumerated().filter { $0.element > 0 }
+                sweepSeries.append(Series(label: task.name, style: .errorLines, x: bx.map(\.element), y: bx.map { cell(t, $0.offset, 0).mean },
+                                          yError: bx.map { cell(t, $0.offset, 0).error }))
                 exactRows.append([task.name, String(format: "%.3f", ExactRedundancy.entropyY(task)),
                                   String(format: "%.3f", ExactRedundancy.mutualInformationX1(task)),
                                   String(format: "%.3f", ExactRedundancy.mutualInformationX2(task)),
                                   String(format: "%.3f", ExactRedundancy.mutualInformationJoint(task)),
-                                  String(format: "%.3f", wedge.value), "\(wedge.functionsTried)"])
-                values.append(Scalar("rine.\(task.name.lowercased())_iwedge", wedge.value, significantFigures: 3, unit: "bits"))
+                                  String(format: "%.3f", wedge.value), "\(ExactRedundancy.commonComponents(task).max()! + 1)",
+                                  String(format: "%.3f", mmi), String(format: "%.4f", broja.redundancy),
+                                  String(format: "%.4f / %.4f / %.4f", broja.unique1, broja.unique2, broja.synergy),
+                                  String(format: "%.1e", broja.gap), String(format: "%.4f", ccs)])
+                values.append(Scalar("rine.\(name)_iwedge", wedge.value, significantFigures: 3, unit: "bits"))
+                values.append(Scalar("rine.\(name)_mmi", mmi, significantFigures: 3, unit: "bits"))
+                values.append(Scalar("rine.\(name)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
+                values.append(Scalar("rine.\(name)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
             }
-            let t1 = Table(id: "table1", caption: "Table 1 / A5: RINE redundancy I∩ (bits, test set), mean (sd) over \(seeds) seeds, paper's value in brackets; last column the exact I∧. Network \(config.hidden) + batch norm + ReLU, SGD momentum \(config.momentum), lr \(config.learningRate)·0.97^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), \(config.epochs) epochs, β schedule β(1 − 0.97^e), \(samples) samples split 80/20.",
-                           columns: ["task"] + betas.map { "β = \(Int($0))" } + ["exact I∧"], rows: rows)
-            let t2 = Table(id: "exact", caption: "Exact quantities of the canonical distributions (bits). I∧ is the maximum of I(Q;Y) over common deterministic functions Q = f₁(X₁) = f₂(X₂), enumerated as all coarsenings of the support graph's connected components.",
-                           columns: ["task", "H(Y)", "I(X₁;Y)", "I(X₂;Y)", "I(X₁,X₂;Y)", "I∧", "functions tried"], rows: exactRows)
-            return AnalysisOutput(tables: [t1, t2], values: values, notes: ["\(jobs.count) trainings, seed \(seed)"])
+            let setup = "Network \(config.hidden) + batch norm + ReLU, SGD momentum \(config.momentum), lr \(config.learningRate)·0.97^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), \(config.epochs) epochs, β schedule β(1 − 0.97^e), \(samples) samples split 80/20, \(seeds) seeds; ± is the t-corrected standard error of the seed mean (SeedSpread)."
+            let table1 = Table(id: "table1", caption: "Table 1: redundancy (bits) of the canonical tasks. Exact measures computed by the project (I∧ = Gács–Körner common information of Griffith et al., I_MMI, I_BROJA, I_ccs; tested against dit 2.3) beside RINE at β = 15 with the authors' readout (mean test cross-entropy over the last 5 epochs × 1.44, hard-coded H(Y)) and ours (final epoch, 1/ln 2, H(Y) of the test labels), and the paper's β = 15 value. " + setup,
+                               columns: ["task", "I∧", "I_MMI", "I_BROJA", "I_ccs", "RINE β=15, authors' readout", "RINE β=15, ours", "paper"], rows: t1)
+            let tableA5 = Table(id: "tableA5", caption: "Table A5 and the β sweep, three readouts of the same trainings (bits). Ours: final-epoch test cross-entropy against the entropy of the 2000 test labels. Exact H: the same cross-entropy against the exact H(Y) of the distribution. Authors: mean over the last 5 epochs, nats × 1.44, H(Y) hard-coded (0.811 for AND, log₂|Y| otherwise). D: decoder distance on the test set (final epoch). " + setup,
+                                columns: ["task", "β", "ours (H_test)", "final, exact H", "authors' readout", "D", "paper"], rows: a5)
+            let t2 = Table(id: "exact", caption: "Exact quantities of the canonical distributions (bits). I∧: maximum of I(Q;Y) over common functions Q = f₁(X₁) = f₂(X₂); the finest one, the support graph's connected components C, attains it (every other is a coarsening of C), so I∧ = I(C;Y). I_BROJA: unique information optimisation over the distributions with p's source–target marginals, solved by alternating I-projections to the certified duality gap shown; U₁ / U₂ / S its other atoms. I_ccs: Ince's common change in surprisal on the maximum-entropy distribution with p's pairwise marginals.",
+                           columns: ["task", "H(Y)", "I(X₁;Y)", "I(X₂;Y)", "I(X₁,X₂;Y)", "I∧", "common components", "I_MMI", "I_BROJA", "U₁ / U₂ / S (BROJA)", "gap", "I_ccs"], rows: exactRows)
+            let sweep = Figure(id: "beta-sweep", caption: "RINE (our readout, mean ± t-corrected error over \(seeds) seeds) against the final β of the schedule. I∧ is 0 for UNQ, AND and IMPERFECTRDN and 1 for RDNXOR; I_BROJA = I_MMI = 0.990 for IMPERFECTRDN and 0.311 for AND.",
+                               altText: "Redundancy against beta on a log axis for four canonical tasks.",
+                               panels: [Panel(xLabel: "β", yLabel: "I∩ (bits)", logX: true, series: sweepSeries)], panelWidth: 620, panelHeight: 400)
+            return AnalysisOutput(tables: [table1, tableA5, t2], figures: [sweep], values: values, notes: ["\(jobs.count) trainings, seed \(seed)"])
         })
 
     static let ablation = AnalysisDescriptor(
@@ -98,7 +140,7 @@ enum RINEAnalyses {
                 var c = config
                 c.beta = beta; c.scheduleBeta = sch
                 var rng = root.child(t * 1000 + s)
-                return runCanonical(tasks[t], config: c, samples: samples, rng: &rng)
+                return runCanonical(tasks[t], config: c, samples: samples, rng: &rng).result
             }
             let epochs = (1...config.epochs).map(Double.init)
             var panels = [Panel](), rows = [[String]](), values = [Scalar]()
@@ -164,15 +206,23 @@ enum RINEAnalyses {
             var rows = [[String]](), values = [Scalar]()
             for n in ns {
                 let v = ks.map { k in red[jobs.firstIndex { $0 == (n, k) }!] }
-                rows.append(["\(n)", String(format: "%.3f", EightClassTask.exactRedundancy(n))] + v.map { String(format: "%.3f", $0) })
-                values.append(Scalar("rine.synthetic_n\(n)_mean", Stats.mean(v), error: Stats.standardError(v), significantFigures: 3, unit: "bits",
-                                     tolerance: .absolute(max(0.05, 3 * Stats.standardError(v)))))
-                values.append(Scalar("rine.synthetic_n\(n)_ideal", EightClassTask.exactRedundancy(n), significantFigures: 3, unit: "bits"))
+                let task = EightClassTask.distribution(n)
+                let wedge = ExactRedundancy.iWedge(task).value, broja = PartialInformation.broja(task)
+                let mmi = PartialInformation.mmi(task), ccs = PartialInformation.ccs(task)
+                let s = SeedSpread.summary(v)
+                rows.append(["\(n)", String(format: "%.3f", wedge), String(format: "%.3f", broja.redundancy), String(format: "%.3f", mmi),
+                             String(format: "%.3f", ccs)] + v.map { String(format: "%.3f", $0) } + [String(format: "%.3f ± %.3f", s.mean, s.error)])
+                values.append(Scalar("rine.synthetic_n\(n)_mean", s.mean, error: s.error, significantFigures: 3, unit: "bits",
+                                     tolerance: .absolute(max(0.05, 3 * s.error))))
+                values.append(Scalar("rine.synthetic_n\(n)_iwedge", wedge, significantFigures: 3, unit: "bits"))
+                values.append(Scalar("rine.synthetic_n\(n)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
+                values.append(Scalar("rine.synthetic_n\(n)_mmi", mmi, significantFigures: 3, unit: "bits"))
+                values.append(Scalar("rine.synthetic_n\(n)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
             }
             let c0 = cos[jobs.firstIndex { $0 == (ns.last!, ks.first!) }!], c1 = cos[jobs.firstIndex { $0 == (ns.last!, ks.last!) }!]
             values.append(Scalar("rine.synthetic_cos_drop", c0 - c1, significantFigures: 2, tolerance: .absolute(0.05)))
-            let table = Table(id: "synthetic-table", caption: "Redundancy (bits) per n and number of noise inputs k, beside the idealised value H(Q) for sources that reveal every shared class (random values that coincide with labels make the true value lower for 4 < n < 8).",
-                              columns: ["n", "idealised"] + ks.map { "k = \($0)" }, rows: rows)
+            let table = Table(id: "synthetic-table", caption: "Redundancy (bits) per n: the exact measures of the distribution of (X₁, X₂, Y) (noise inputs are independent and change none of them) — I∧, I_BROJA, I_MMI, I_ccs — beside RINE for each number of noise inputs k and its mean over k (± t-corrected error over the k values, which differ in data and initialisation).",
+                              columns: ["n", "I∧", "I_BROJA", "I_MMI", "I_ccs"] + ks.map { "RINE k = \($0)" } + ["RINE mean"], rows: rows)
             return AnalysisOutput(tables: [table], figures: [fig], values: values)
         })
 
@@ -292,10 +342,15 @@ enum RINEAnalyses {
                    "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz"],
         run: { ctx in
             let p = ctx.parameters
-            let widths = try p.ints("widths", default: [2, 4, 6, 8, 10, 12, 14])
+            let widths = try p.ints("widths", default: [4, 8, 14, 20, 28])
+            guard widths.allSatisfy({ (1...28).contains($0) }) else { throw ParameterError(key: "widths", line: nil, message: "crop widths must lie in 1…28") }
+            let betas = try p.doubles("betas", default: [0, 50])
+            guard betas.allSatisfy({ $0 >= 0 && $0 <= 1e4 }), !betas.isEmpty else { throw ParameterError(key: "betas", line: nil, message: "every β must lie in 0…1e4") }
+            let seeds = try p.int("seeds", default: 1, range: 1...20)
             let nTrain = try p.int("train", default: 10_000, range: 100...60_000)
             let nTest = try p.int("test", default: 2_000, range: 100...10_000)
             let sigma = try p.double("blur_sigma", default: 1.5, range: 0.3...10)
+            let cutoff = try p.int("fft_cutoff", default: 4, range: 0...14)
             let seed = try p.int("seed", default: 7)
             var config = RINEConfig()
             config.useAdam = true
@@ -303,43 +358,78 @@ enum RINEAnalyses {
             config.learningRateDecay = 0.97; config.weightDecay = 0
             config.epochs = try p.int("epochs", default: 12, range: 1...500)
             config.hidden = try p.ints("hidden", default: [64, 32])
-            config.beta = try p.double("beta", default: 50)
-            config.gamma = 0.8
+            config.gamma = try p.double("gamma", default: 0.97, range: 0...0.9999)
             let train = try FashionMNIST(images: try ctx.dataset("fashion-mnist/train-images-idx3-ubyte.gz"),
                                          labels: try ctx.dataset("fashion-mnist/train-labels-idx1-ubyte.gz"), limit: nTrain)
             let test = try FashionMNIST(images: try ctx.dataset("fashion-mnist/t10k-images-idx3-ubyte.gz"),
                                         labels: try ctx.dataset("fashion-mnist/t10k-labels-idx1-ubyte.gz"), limit: nTest)
-            let hY = DiscreteInformation.entropy(samples: test.labels)
+            let hY = RINEReadout.labelEntropy(test.labels)
+            // Views: crops of each width, then the Gaussian-blur split, then the FFT-box split.
+            let gTrain = ImageViews.frequencySplit(train.images, sigma: sigma), gTest = ImageViews.frequencySplit(test.images, sigma: sigma)
+            let fTrain = ImageViews.fftBoxSplit(train.images, cutoff: cutoff), fTest = ImageViews.fftBoxSplit(test.images, cutoff: cutoff)
+            let nViews = widths.count + 2
+            func views(_ v: Int, _ imgs: [[Float]], _ g: (low: Matrix<Float>, high: Matrix<Float>), _ f: (low: Matrix<Float>, high: Matrix<Float>)) -> [Matrix<Float>] {
+                if v < widths.count { return [ImageViews.crop(imgs, width: widths[v], left: true), ImageViews.crop(imgs, width: widths[v], left: false)] }
+                return v == widths.count ? [g.low, g.high] : [f.low, f.high]
+            }
+            let jobs = (0..<seeds).flatMap { s in betas.indices.flatMap { b in (0..<nViews).map { (s, b, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
-            let runs = Parallel.map(widths.count + 1) { j -> RINEResult in
-                var rng = root.child(j)
-                if j < widths.count {
-                    let w = widths[j]
-                    let tr = [ImageViews.crop(train.images, width: w, left: true), ImageViews.crop(train.images, width: w, left: false)]
-                    let te = [ImageViews.crop(test.images, width: w, left: true), ImageViews.crop(test.images, width: w, left: false)]
-                    return RINETrainer(config: config).run(train: (tr, train.labels), test: (te, test.labels), classes: 10, entropyY: hY, rng: &rng)
+            let done = Counter()
+            let runs = Parallel.map(jobs.count) { j -> (Double, [Double]) in
+                let (s, b, v) = jobs[j]
+                var rng = root.child(s * 1000 + v)
+                var c = config
+                c.beta = betas[b]
+                let r = RINETrainer(config: c).run(train: (views(v, train.images, gTrain, fTrain), train.labels),
+                                                   test: (views(v, test.images, gTest, fTest), test.labels), classes: 10, entropyY: hY, rng: &rng)
+                let perClass = (0..<10).map { cl -> Double in
+                    Stats.mean(test.labels.indices.filter { test.labels[$0] == cl }.map { r.perSampleRedundancy[$0] })
                 }
-                let a = ImageViews.frequencySplit(train.images, sigma: sigma), b = ImageViews.frequencySplit(test.images, sigma: sigma)
-                return RINETrainer(config: config).run(train: ([a.low, a.high], train.labels), test: ([b.low, b.high], test.labels), classes: 10, entropyY: hY, rng: &rng)
+                let k = done.increment()
+                ctx.progress("\(k)/\(jobs.count) trainings")
+                return (r.redundancy, perClass)
             }
-            let cropRed = runs.prefix(widths.count).map(\.redundancy)
-            let freq: RINEResult? = runs.last
-            let perClass = (0..<10).map { c -> Double in
-                let idx = test.labels.indices.filter { test.labels[$0] == c }
-                return Stats.mean(idx.map { freq!.perSampleRedundancy[$0] })
+            func cell(_ b: Int, _ v: Int) -> [(Double, [Double])] { (0..<seeds).map { s in runs[jobs.firstIndex { $0 == (s, b, v) }!] } }
+            func summary(_ x: [Double]) -> (mean: Double, error: Double?) {
+                x.count >= 2 ? { let s = SeedSpread.summary(x); return (s.mean, s.error) }() : (x[0], nil)
             }
-            let fig = Figure(id: "fashion", caption: "Fig. 2 analogue on Fashion-MNIST (\(nTrain) training / \(nTest) test images): (left) redundant information about the class between the left and right crops of width w; (right) per-class redundancy between the low-pass (Gaussian blur σ = \(sigma) px) and high-pass images, total \(String(format: "%.2f", freq!.redundancy)) bits. MLP \(config.hidden), Adam, \(config.epochs) epochs, β = \(Int(config.beta)).",
-                             altText: "Redundancy grows with crop width; per-class bars for the frequency split.",
-                             panels: [Panel(title: "left vs right crops", xLabel: "crop width w (pixels)", yLabel: "I∩ (bits)",
-                                            series: [Series(label: "RINE", style: .linesPoints, x: widths.map(Double.init), y: cropRed)]),
-                                      Panel(title: "low-pass vs high-pass, per class", xLabel: "class", yLabel: "I∩ contribution (bits)", xRange: [-0.5, 9.5],
-                                            series: [Series(label: "per class", style: .boxes, x: (0..<10).map(Double.init), y: perClass)])],
+            var series = [Series](), values = [Scalar](), tableRows = [[String]]()
+            for (b, beta) in betas.enumerated() {
+                let sums = widths.indices.map { summary(cell(b, $0).map(\.0)) }
+                series.append(Series(label: "crops, β = \(Int(beta))", style: seeds >= 2 ? .errorLines : .linesPoints, x: widths.map(Double.init),
+                                     y: sums.map(\.mean), yError: seeds >= 2 ? sums.map { $0.error! } : nil))
+                for (w, sm) in zip(widths, sums) {
+                    values.append(Scalar("rine.fashion_crop_w\(w)_beta\(Int(beta))", sm.mean, error: sm.error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.1, 3 * (sm.error ?? 0)))))
+                }
+                let g = summary(cell(b, widths.count).map(\.0)), f = summary(cell(b, widths.count + 1).map(\.0))
+                values.append(Scalar("rine.fashion_blur_beta\(Int(beta))", g.mean, error: g.error, significantFigures: 3, unit: "bits", tolerance: .absolute(max(0.1, 3 * (g.error ?? 0)))))
+                values.append(Scalar("rine.fashion_fft_beta\(Int(beta))", f.mean, error: f.error, significantFigures: 3, unit: "bits", tolerance: .absolute(max(0.1, 3 * (f.error ?? 0)))))
+                tableRows.append(["β = \(Int(beta))"] + sums.map { String(format: "%.3f", $0.mean) + ($0.error.map { String(format: " ± %.3f", $0) } ?? "") }
+                                 + [g, f].map { String(format: "%.3f", $0.mean) + ($0.error.map { String(format: " ± %.3f", $0) } ?? "") })
+            }
+            // Per class at the largest β: the half crops (w = 14 if run) and the FFT split.
+            let bLast = betas.count - 1
+            let wHalf = widths.firstIndex(of: 14) ?? widths.count / 2
+            let pcCrop = (0..<10).map { cl in summary(cell(bLast, wHalf).map { $0.1[cl] }) }
+            let pcBlur = (0..<10).map { cl in summary(cell(bLast, widths.count).map { $0.1[cl] }) }
+            let pcFFT = (0..<10).map { cl in summary(cell(bLast, widths.count + 1).map { $0.1[cl] }) }
+            func f(_ x: (mean: Double, error: Double?)) -> String { String(format: "%.3f", x.mean) + (x.error.map { String(format: " ± %.3f", $0) } ?? "") }
+            let cls = (0..<10).map(Double.init)
+            let fig = Figure(id: "fashion", caption: "Fig. 2 analogue on Fashion-MNIST (\(nTrain) training / \(nTest) test images, \(seeds) seed\(seeds > 1 ? "s" : "")): (left) redundant information about the class between the left and right crops of width w (overlapping for w > 14; w = 28 is the whole image twice) for each β; (right) per-class redundancy at β = \(Int(betas[bLast])) between the w = \(widths[wHalf]) crops and between the FFT-box low/high-pass images (|k| ≤ \(cutoff) cycles per image). MLP \(config.hidden), Adam, \(config.epochs) epochs, schedule γ = \(config.gamma).",
+                             altText: "Redundancy against crop width for each beta; per-class bars for crops and frequencies.",
+                             panels: [Panel(title: "left vs right crops", xLabel: "crop width w (pixels)", yLabel: "I∩ (bits)", series: series),
+                                      Panel(title: "per class, β = \(Int(betas[bLast]))", xLabel: "class", yLabel: "I∩ contribution (bits)", xRange: [-0.5, 9.5],
+                                            series: [Series(label: "crops w = \(widths[wHalf])", style: .linesPoints, x: cls, y: pcCrop.map(\.mean)),
+                                                     Series(label: "FFT box", style: .linesPoints, x: cls, y: pcFFT.map(\.mean)),
+                                                     Series(label: "Gaussian blur", style: .linesPoints, x: cls, y: pcBlur.map(\.mean))])],
                              columns: 2, panelWidth: 480, panelHeight: 360)
-            let table = Table(id: "fashion-classes", caption: "Per-class redundancy between low- and high-pass images: mean over the test images of the class of H(Y) − ½(CE_low + CE_high), bits.",
-                              columns: ["class", "I∩ (bits)"], rows: (0..<10).map { [FashionMNIST.classNames[$0], String(format: "%.3f", perClass[$0])] })
-            var values = [Scalar("rine.fashion_freq", freq!.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(0.1))]
-            for (w, v) in zip(widths, cropRed) { values.append(Scalar("rine.fashion_crop_w\(w)", v, significantFigures: 3, unit: "bits", tolerance: .absolute(0.1))) }
-            return AnalysisOutput(tables: [table], figures: [fig], values: values)
+            let totals = Table(id: "fashion-totals", caption: "Redundancy (bits) between left/right crops of width w, and between low- and high-pass images (Gaussian blur σ = \(sigma) px; FFT box |k| ≤ \(cutoff)), for each final β\(seeds > 1 ? ", mean ± t-corrected error over \(seeds) seeds" : ", one seed"). H(Y) of the test labels = \(String(format: "%.3f", hY)) bits.",
+                               columns: ["β"] + widths.map { "w = \($0)" } + ["blur split", "FFT split"], rows: tableRows)
+            let table = Table(id: "fashion-classes", caption: "Per-class redundancy at β = \(Int(betas[bLast])): mean over the test images of the class of H(Y) − ½(CE₁ + CE₂), bits.",
+                              columns: ["class", "crops w = \(widths[wHalf])", "FFT split", "blur split"],
+                              rows: (0..<10).map { [FashionMNIST.classNames[$0], f(pcCrop[$0]), f(pcFFT[$0]), f(pcBlur[$0])] })
+            return AnalysisOutput(tables: [totals, table], figures: [fig], values: values, notes: ["\(jobs.count) trainings"])
         })
 }
 

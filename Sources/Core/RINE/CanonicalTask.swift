@@ -27,6 +27,11 @@ public struct DiscreteTask: Sendable {
     /// IMPERFECTRDN: X₁ determines Y; X₂ copies it but flips with a small probability.
     public static let imperfectRdn = DiscreteTask(name: "IMPERFECTRDN", [(0, 0, 0, 0.499), (0, 1, 0, 0.001), (1, 1, 1, 0.5)])
 
+    /// XOR: Y = X₁ ⊕ X₂ (purely synergistic).
+    public static let xor = DiscreteTask(name: "XOR", [(0, 0, 0, 0.25), (0, 1, 1, 0.25), (1, 0, 1, 0.25), (1, 1, 0, 0.25)])
+    /// RDN: X₁ = X₂ = Y, one uniform bit (purely redundant).
+    public static let rdn = DiscreteTask(name: "RDN", [(0, 0, 0, 0.5), (1, 1, 1, 0.5)])
+
     public static let canonical = [unq, and, rdnxor, imperfectRdn]
 
     /// `count` i.i.d. samples with integer labels. Each source is one scalar input holding its symbol's index (as in the
@@ -77,17 +82,11 @@ public enum ExactRedundancy {
     }
 
     /// I∧(X₁; X₂ → Y) = max over common deterministic functions Q of I(Q; Y). Every common function is a coarsening of the
-    /// support graph's components, so all set partitions of the components are enumerated and the maximum returned.
+    /// support graph's components C, and a coarsening cannot raise I(·; Y) (data processing), so I∧ = I(C; Y); no
+    /// enumeration of partitions is needed (`functionsTried` is 1).
     public static func iWedge(_ t: DiscreteTask) -> (value: Double, functionsTried: Int) {
         let comp = commonComponents(t)
-        let k = (comp.max() ?? 0) + 1
-        var best = 0.0, tried = 0
-        for partition in setPartitions(k) {
-            tried += 1
-            let v = mi(t.outcomes.map { (partition[comp[$0.x1]], $0.y, $0.p) })
-            best = max(best, v)
-        }
-        return (best, tried)
+        return (mi(t.outcomes.map { (comp[$0.x1], $0.y, $0.p) }), 1)
     }
 
     /// All set partitions of k items as block labels (restricted growth strings).

@@ -42,4 +42,33 @@ public enum ImageViews {
         }
         return (low, high)
     }
+
+    /// Low-pass and high-pass images by a box in the 2-D discrete Fourier domain: the low-pass image keeps the
+    /// frequencies with |k_row| ≤ `cutoff` and |k_col| ≤ `cutoff` (cycles per 28 pixels, both signs), the high-pass image
+    /// is the rest (image − low). Separable DFT of size 28 (exact, O(28³) per image).
+    public static func fftBoxSplit(_ images: [[Float]], cutoff: Int) -> (low: Matrix<Float>, high: Matrix<Float>) {
+        precondition((0...14).contains(cutoff), "cutoff must be in 0…14")
+        let n = 28
+        let keep = (0..<n).map { k in min(k, n - k) <= cutoff }
+        var cosT = [Double](repeating: 0, count: n * n)
+        for j in 0..<n { for k in 0..<n { cosT[j * n + k] = cos(2 * Double.pi * Double(j * k % n) / Double(n)) } }
+        // Low-pass L = P X P, with P the real symmetric projector onto the kept frequencies (the box is separable).
+        var proj = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n {
+            var s = 0.0
+            for k in 0..<n where keep[k] { s += cosT[((i - j + n) % n) * n + k] }
+            proj[i * n + j] = s / Double(n)
+        } }
+        var low = Matrix<Float>(rows: images.count, cols: n * n), high = low
+        for (m, img) in images.enumerated() {
+            var tmp = [Double](repeating: 0, count: n * n)
+            for r in 0..<n { for c in 0..<n { var s = 0.0; for j in 0..<n { s += Double(img[r * n + j]) * proj[j * n + c] }; tmp[r * n + c] = s } }
+            for r in 0..<n { for c in 0..<n {
+                var s = 0.0
+                for i in 0..<n { s += proj[r * n + i] * tmp[i * n + c] }
+                low[m, r * n + c] = Float(s); high[m, r * n + c] = img[r * n + c] - Float(s)
+            } }
+        }
+        return (low, high)
+    }
 }

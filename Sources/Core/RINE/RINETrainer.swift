@@ -34,13 +34,15 @@ public struct RINEResult: Sendable {
     public let distance: Double
     /// Per epoch: (test redundancy, test distance).
     public let history: [(Double, Double)]
+    /// Per epoch: mean over sources of the test cross-entropy (nats), the quantity the authors log as 'valid' loss.
+    public let testCrossEntropyNats: [Double]
     /// Per test sample: H(Y) − mean cross-entropy (bits), for per-class breakdowns.
     public let perSampleRedundancy: [Double]
 }
 
 /// Trains one decoder network per source with the RINE loss (1/n) Σ CEᵢ + β D(f₁, …, fₙ), where D sums over pairs of
 /// sources the mean (over samples and classes) absolute difference of the softmax outputs, and reads out
-/// I∩ = H(Y) − (1/n) Σ CEᵢ on held-out data, with H(Y) the plug-in entropy of the labels.
+/// I∩ = H(Y) − (1/n) Σ CEᵢ on held-out data, with H(Y) the entropy the caller passes (`RINEReadout` gives the choices).
 public struct RINETrainer {
     public var config: RINEConfig
     public init(config: RINEConfig) { self.config = config }
@@ -58,7 +60,7 @@ public struct RINETrainer {
             config.useAdam ? Adam(learningRate: config.learningRate, weightDecay: config.weightDecay) as Optimizer
                            : SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay) as Optimizer
         }
-        var history = [(Double, Double)]()
+        var history = [(Double, Double)](), ceNats = [Double]()
         let count = train.y.count
         for epoch in 0..<config.epochs {
             let beta = Float(config.beta(atEpoch: epoch))
@@ -86,10 +88,11 @@ public struct RINETrainer {
             }
             let eval = evaluate(nets, test, classes: classes, entropyY: entropyY)
             history.append((eval.redundancy, eval.distance))
+            ceNats.append(eval.ces.reduce(0, +) / Double(n) * M_LN2)
         }
         let e = evaluate(nets, test, classes: classes, entropyY: entropyY)
         return RINEResult(redundancy: e.redundancy, crossEntropies: e.ces, distance: e.distance, history: history,
-                          perSampleRedundancy: e.perSample)
+                          testCrossEntropyNats: ceNats, perSampleRedundancy: e.perSample)
     }
 
     func evaluate(_ nets: [Sequential], _ test: (x: [Matrix<Float>], y: [Int]), classes: Int, entropyY: Double)

@@ -23,14 +23,18 @@ public enum EightClassTask {
         return ([a, b], y)
     }
 
-    /// Redundant information (bits) if both sources revealed Y exactly when it lies in both sets: the entropy of
-    /// Q = "which shared class, or none". An idealisation: random values in [−4, 3] can coincide with class labels, so the
-    /// sources are noisier than this and the true value is lower.
-    public static func exactRedundancy(_ n: Int) -> Double {
-        let shared = max(0, 2 * n - 8)
-        if shared == 8 { return 3 }
-        let ps = [Double](repeating: 1.0 / 8, count: shared) + [Double(8 - shared) / 8]
-        return DiscreteInformation.entropy(probabilities: ps)
+    /// The exact joint distribution of (X₁, X₂, Y) without the noise inputs (they are independent of everything and leave
+    /// every PID measure unchanged), with symbols shifted by +4 so that x ∈ {0, …, 11} (x − 4 ∈ [−4, 7]).
+    public static func distribution(_ n: Int) -> DiscreteTask {
+        precondition((1...8).contains(n), "n must be in 1…8")
+        let (s1, s2) = classSets(n)
+        var acc = [Int: Double]()
+        for c in 0..<8 {
+            let o1 = s1.contains(c) ? [c] : Array(-4..<4), o2 = s2.contains(c) ? [c] : Array(-4..<4)
+            for a in o1 { for b in o2 { acc[((a + 4) * 12 + (b + 4)) * 8 + c, default: 0] += 1.0 / 8 / Double(o1.count * o2.count) } }
+        }
+        let rows = acc.keys.sorted().map { k in (k / 96, (k / 8) % 12, k % 8, acc[k]!) }
+        return DiscreteTask(name: "EIGHT\(n)", rows)
     }
 
     /// Mean cosine similarity between the two sources' input vectors.

@@ -1,0 +1,97 @@
+import XCTest
+import Numerics
+@testable import RINE
+
+/// Reference redundancies from the dit package, version 2.3 (dit.pid.PID_MMI, PID_BROJA, PID_CCS, PID_GK), computed by
+/// /work/notes/rine/dit_ref.py on the same distributions. dit's BROJA optimiser stops at 0.999996 for RDNXOR (exact 1).
+final class PartialInformationTests: XCTestCase {
+    // name: (MMI, BROJA, CCS, GK = I∧)
+    static let dit: [String: (Double, Double, Double, Double)] = [
+        "UNQ": (1.000000, 0.000000, 0.000000, 0.000000),
+        "AND": (0.311278, 0.311278, 0.103759, 0.000000),
+        "XOR": (0.000000, 0.000000, 0.000000, 0.000000),
+        "RDN": (1.000000, 1.000000, 1.000000, 1.000000),
+        "RDNXOR": (1.000000, 0.999996, 1.000000, 1.000000),
+        "IMPERFECTRDN": (0.989590, 0.989590, 0.997559, 0.000000),
+    ]
+
+    func testCanonicalTasksAgainstDit() {
+        for t in DiscreteTask.canonical + [.xor, .rdn] {
+            let ref = Self.dit[t.name]!
+            XCTAssertEqual(PartialInformation.mmi(t), ref.0, accuracy: 2e-6, "MMI \(t.name)")
+            let b = PartialInformation.broja(t)
+            XCTAssertEqual(b.redundancy, ref.1, accuracy: 1e-5, "BROJA \(t.name) gap \(b.gap) after \(b.iterations)")
+            XCTAssertLessThan(b.gap, 1e-6, t.name)
+            XCTAssertEqual(PartialInformation.ccs(t), ref.2, accuracy: 2e-6, "CCS \(t.name)")
+            XCTAssertEqual(ExactRedundancy.iWedge(t).value, ref.3, accuracy: 1e-9, "I∧ \(t.name)")
+        }
+    }
+
+    func testBrojaAtomsSumToJointInformation() {
+        let b = PartialInformation.broja(.and)
+        XCTAssertEqual(b.redundancy + b.unique1 + b.unique2 + b.synergy, ExactRedundancy.mutualInformationJoint(.and), accuracy: 1e-12)
+        XCTAssertEqual(b.synergy, 0.5, accuracy: 1e-5) // AND: R = 0.311, U = 0, S = 0.5
+        XCTAssertEqual(b.unique1, 0, accuracy: 1e-5)
+    }
+}
+
+final class SeedSpreadTests: XCTestCase {
+    func testStudentTQuantiles() {
+        // Tabulated one-sided quantiles: t₄(0.975) = 2.776, t₁₁(0.975) = 2.201; Cauchy (ν = 1) at Φ(1): tan(π(Φ(1) − ½)).
+        XCTAssertEqual(StudentT.quantile(0.975, dof: 4), 2.776445, accuracy: 1e-4)
+        XCTAssertEqual(StudentT.quantile(0.975, dof: 11), 2.200985, accuracy: 1e-4)
+        XCTAssertEqual(StudentT.oneSigmaQuantile(dof: 1), tan(Double.pi * (0.5 * erf(1 / 2.0.squareRoot()))), accuracy: 1e-6)
+    }
+
+    /// 12 seeds of a cheap skewed process (each "seed" is the mean of 10 exponential draws, truth 1): the t-corrected
+    /// error has pull sd ≈ 1 and ±1σ coverage ≈ 68 % over 1000 replicates.
+    func testSeedSpreadErrorIsCalibrated() throws {
+        let r = Calibration.run(replicates: 1000, seed: 22, truth: 1) { rng in
+            let seeds = (0..<12).map { _ in (0..<10).reduce(0.0) { acc, _ in acc - log(1 - rng.uniform()) } / 10 }
+            let s = SeedSpread.summary(seeds)
+            return (s.mean, s.error)
+        }
+        XCTAssertTrue(r.passes, r.description)
+    }
+}
+
+final class ReadoutTests: XCTestCase {
+    func testAuthorsReadoutUsesLastFiveEpochsAndTheirConstant() {
+        let r = RINEResult(redundancy: 0, crossEntropies: [], distance: 0, history: [],
+                           testCrossEntropyNats: [9, 9, 1, 1, 1, 1, 1], perSampleRedundancy: [])
+        XCTAssertEqual(RINEReadout.authors(r, hardCodedEntropy: 2), 2 - 1.44, accuracy: 1e-12)
+        XCTAssertEqual(RINEReadout.finalEpoch(r, entropyY: 2), 2 - 1 / M_LN2, accuracy: 1e-12)
+        XCTAssertEqual(RINEReadout.authorsEntropy(.and), 0.811)
+        XCTAssertEqual(RINEReadout.authorsEntropy(.unq), 2)
+    }
+}
+
+/// Fig. 5's eight-class distributions (EightClassTask.distribution) against dit 2.3 (/work/notes/rine/dit_eight.py).
+final class EightClassPIDTests: XCTestCase {
+    func testAgainstDit() {
+        // n: (MMI, BROJA, CCS)
+        let dit: [Int: (Double, Double, Double)] = [4: (1.311278, 0.311278, 0.457519), 6: (2.298795, 1.823192, 1.903674),
+                                                     8: (3.000000, 3.000000, 3.000000)]
+        for (n, ref) in dit.sorted(by: { $0.key < $1.key }) {
+            let t = EightClassTask.distribution(n)
+            XCTAssertEqual(PartialInformation.mmi(t), ref.0, accuracy: 2e-6, "MMI n = \(n)")
+            let b = PartialInformation.broja(t, tolerance: 1e-6)
+            XCTAssertEqual(b.redundancy, ref.1, accuracy: 1e-5, "BROJA n = \(n), gap \(b.gap) after \(b.iterations)")
+            XCTAssertEqual(PartialInformation.ccs(t), ref.2, accuracy: 1e-5, "CCS n = \(n)")
+        }
+    }
+}
+
+final class ImageViewTests: XCTestCase {
+    func testFFTBoxSplit() {
+        var rng = Xoshiro256(seed: 3)
+        let img = (0..<784).map { _ in Float(rng.uniform()) }
+        let all = ImageViews.fftBoxSplit([img], cutoff: 14), dc = ImageViews.fftBoxSplit([img], cutoff: 0)
+        let mean = img.reduce(0, +) / 784
+        for k in [0, 100, 783] {
+            XCTAssertEqual(all.low[0, k], img[k], accuracy: 1e-4, "cutoff 14 keeps every frequency")
+            XCTAssertEqual(dc.low[0, k], mean, accuracy: 1e-4, "cutoff 0 keeps the mean")
+            XCTAssertEqual(dc.low[0, k] + dc.high[0, k], img[k], accuracy: 1e-6)
+        }
+    }
+}
