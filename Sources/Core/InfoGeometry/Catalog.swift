@@ -17,5 +17,9 @@ public enum InfoGeometryCatalog {
                            summary: "Gabor neurons on Fashion-MNIST patches: eigenvectors of G vs Fisher information vs PCA",
                            datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
                            run: PatchAnalysis.run),
+        AnalysisDescriptor(name: "geometry.highdim",
+                           summary: "64-D linear-Gaussian population on Fashion-MNIST patch statistics: G learned from denoisers vs the closed form (eigenvalues, eigenvectors, MI)",
+                           datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
+                           run: HighDimAnalysis.run),
     ]
 }

@@ -93,6 +93,46 @@ public struct GaussianLinearPopulation: Sendable {
                       - SymmetricMatrix.shifted(c, by: gamma).logDeterminantSPD())
     }
 
+    /// n independent pairs (x, r) as rows: x = L z (Σₓ = L Lᵀ), r = W x + Lₙ z′.
+    public func sample(_ n: Int, rng: inout Xoshiro256) throws -> (stimuli: Matrix<Double>, responses: Matrix<Double>) {
+        let lx = try priorCovariance.cholesky(), ln = try noiseCovariance.cholesky()
+        var z = Matrix<Double>(rows: n, cols: dimension), zn = Matrix<Double>(rows: n, cols: neurons)
+        for i in z.data.indices { z.data[i] = rng.normal() }
+        for i in zn.data.indices { zn.data[i] = rng.normal() }
+        let x = Matrix.product(z, lx, transB: true)
+        return (x, Matrix.product(x, weights, transB: true) + Matrix.product(zn, ln, transB: true))
+    }
+
+    /// The exact noise predictors at noise level γ for rows y, r (y = x + √γ ξ): the unconditional
+    /// E[ξ | y] = √γ (Σₓ + γI)⁻¹ y and the conditional E[ξ | y, r] = √γ (C + γI)⁻¹ (y − m(r)), m(r) = C Wᵀ Σₙ⁻¹ r.
+    public func exactNoisePredictors(gamma: Double) throws -> (_ y: Matrix<Double>, _ r: Matrix<Double>) -> (Matrix<Double>, Matrix<Double>) {
+        let c = try posteriorCovariance(), s = gamma.squareRoot()
+        let au = s * (try SymmetricMatrix.shifted(priorCovariance, by: gamma).inverseSPD())
+        let ac = s * (try SymmetricMatrix.shifted(c, by: gamma).inverseSPD())
+        let readout = Matrix.product(try noiseCovariance.solve(weights), c)     // Σₙ⁻¹ W C (n × d): row m(r)ᵀ = rᵀ Σₙ⁻¹ W C
+        return { y, r in (Matrix.product(y - Matrix.product(r, readout), ac), Matrix.product(y, au)) }
+    }
+
+    /// Information carried by the projection Vᵀx onto the span of the columns of V:
+    /// I(R; Vᵀx) = ½ [log det(Vᵀ Σₓ V) − log det(Vᵀ C V)].
+    public func subspaceInformation(_ v: Matrix<Double>) throws -> Double {
+        let c = try posteriorCovariance()
+        return 0.5 * (try Matrix.product(v, transA: true, priorCovariance * v).logDeterminantSPD()
+                      - Matrix.product(v, transA: true, c * v).logDeterminantSPD())
+    }
+
+    /// The most informative k-dimensional projection: by the Courant–Fischer theorem for the pencil (Σₓ, C), the top-k
+    /// generalised eigenvalues μ of Σₓ v = μ C v give max_V I(R; Vᵀx) = ½ Σ log μ. Returns the k values ½ log μ (descending)
+    /// and the matching directions V (columns).
+    public func optimalSubspaces() throws -> (gains: [Double], directions: Matrix<Double>) {
+        // With C = L Lᵀ: Σ v = μ C v ⇔ (L⁻¹ Σ L⁻ᵀ) w = μ w, v = L⁻ᵀ w.
+        let c = try posteriorCovariance(), l = try c.cholesky()
+        let li = try l.solve(Matrix<Double>.identity(dimension))
+        let m = SymmetricMatrix.symmetrized(li * priorCovariance * li.transposed)
+        let (mu, w) = try PatchGeometry.descending(m)
+        return (mu.map { 0.5 * log($0) }, Matrix.product(li, transA: true, w))
+    }
+
     /// A random test population: Σₓ = A Aᵀ/d + 0.1 I, W with N(0, 1/d) entries, Σₙ = B Bᵀ/n + 0.5 I.
     public static func random(dimension d: Int, neurons n: Int, rng: inout Xoshiro256) throws -> GaussianLinearPopulation {
         func spd(_ k: Int, _ ridge: Double) -> Matrix<Double> {

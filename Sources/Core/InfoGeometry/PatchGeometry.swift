@@ -99,3 +99,24 @@ public enum PatchGeometry {
                       topShare: gv.prefix(k).reduce(0, +) / gv.reduce(0, +), top: k)
     }
 }
+
+/// Information carried by the top-k eigen-directions of G, F and Σₓ against the best possible k-dimensional projection,
+/// in closed form for a linear-Gaussian population (issue 20 §5), and G under another coarse-graining metric K.
+public enum SubspaceInformation {
+    /// I(R; Vₖᵀx) for k = 1…kmax, with Vₖ the first k columns of `directions`.
+    public static func curve(_ pop: GaussianLinearPopulation, directions v: Matrix<Double>, upTo kmax: Int) throws -> [Double] {
+        try (1...kmax).map { try pop.subspaceInformation(v.selectingColumns(Array(0..<$0))) }
+    }
+
+    /// The metric for coarse-graining y = x + √γ K^½ ξ: in whitened coordinates x′ = K^-½ x it is
+    /// G′ = ½(log Σ′ − log C′) with Σ′ = K^-½ Σₓ K^-½, C′ = K^-½ C K^-½, and tr G′ = I(R; X) for every K. Returns its eigenvalues
+    /// (descending) and the read-out directions V = K^-½ U (columns; Vᵀx = Uᵀx′) of its eigenvectors U.
+    public static func metric(_ pop: GaussianLinearPopulation, coarseGraining k: Matrix<Double>) throws -> (values: [Double], readouts: Matrix<Double>) {
+        let kih = try SymmetricMatrix.apply(k, { 1 / $0.squareRoot() })
+        let c = try pop.posteriorCovariance()
+        let sp = SymmetricMatrix.symmetrized(kih * pop.priorCovariance * kih), cp = SymmetricMatrix.symmetrized(kih * c * kih)
+        let g = SymmetricMatrix.symmetrized(0.5 * (try SymmetricMatrix.log(sp) - SymmetricMatrix.log(cp)))
+        let (vals, u) = try PatchGeometry.descending(g)
+        return (vals, kih * u)
+    }
+}
