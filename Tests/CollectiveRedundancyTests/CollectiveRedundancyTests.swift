@@ -3,18 +3,6 @@ import Numerics
 @testable import CollectiveRedundancy
 
 final class GaussianRedundancyTests: XCTestCase {
-    /// Block-diagonal correlation: two blocks of 1-D elements with within-block correlation ρ.
-    func blockModel(_ sizes: [Int], rho: Double) throws -> GaussianRedundancy {
-        let n = sizes.reduce(0, +)
-        var c = Matrix<Double>.identity(n)
-        var start = 0
-        for s in sizes {
-            for a in start..<(start + s) { for b in start..<(start + s) where a != b { c[a, b] = rho } }
-            start += s
-        }
-        return try GaussianRedundancy(correlation: c, elementDimension: 1)
-    }
-
     func testRedundancyMatchesClosedForm() throws {
         let g = try blockModel([3], rho: 0.5)
         // det of 3×3 equicorrelation = (1−ρ)²(1+2ρ)

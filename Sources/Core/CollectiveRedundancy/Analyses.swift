@@ -8,10 +8,10 @@ enum Shared {
         var q = FlockingParameters()
         q.noise = try p.double("noise", default: q.noise, range: 0...5)
         q.duration = try p.double("duration", default: q.duration, range: 100...1e6)
-        q.sampleInterval = try p.double("sampleInterval", default: q.sampleInterval, range: 0.1...1000)
-        q.muAlignment = try p.double("muAlignment", default: q.muAlignment, range: 0...100)
-        q.rangeAlignment = try p.double("rangeAlignment", default: q.rangeAlignment, range: 0...1000)
-        q.muAttraction = try p.double("muAttraction", default: q.muAttraction, range: 0...100)
+        q.sampleInterval = try p.double("sample_interval", default: q.sampleInterval, range: 0.1...1000)
+        q.muAlignment = try p.double("mu_alignment", default: q.muAlignment, range: 0...100)
+        q.rangeAlignment = try p.double("range_alignment", default: q.rangeAlignment, range: 0...1000)
+        q.muAttraction = try p.double("mu_attraction", default: q.muAttraction, range: 0...100)
         return q
     }
     static func elementDimension(_ p: Parameters) throws -> Bool {
@@ -21,6 +21,23 @@ enum Shared {
         case "position+velocity": return true
         default: throw ParameterError(key: "elements", line: p.entries["elements"]?.line, message: "expected velocity or position+velocity, got '\(e)'")
         }
+    }
+    /// `normalisation`: `copula` (H_i the Gaussian-copula entropy, this report's reading of the seed) or `authors`
+    /// (raw-data Gaussian entropies plus the system-wide offset of crtwomey/sscs).
+    static func authorsNormalisation(_ p: Parameters) throws -> Bool {
+        let v = try p.string("normalisation", default: "copula")
+        switch v {
+        case "copula": return false
+        case "authors": return true
+        default: throw ParameterError(key: "normalisation", line: p.entries["normalisation"]?.line, message: "expected copula or authors, got '\(v)'")
+        }
+    }
+    /// The redundancy model of a data matrix under the chosen normalisation (and the authors' offset q, 0 otherwise).
+    static func redundancy(_ data: Matrix<Double>, elementDimension d: Int, authors: Bool) throws -> (GaussianRedundancy, Double) {
+        let g = try GaussianRedundancy(samples: data, elementDimension: d)
+        if !authors { return (g, 0) }
+        let a = try g.normalisedLikeAuthors(raw: data)
+        return (a.model, a.offset)
     }
     static func model(groups: [Int], q: FlockingParameters, positions: Bool, seed: UInt64) throws -> (GaussianRedundancy, [FlockTrajectory]) {
         let (data, trajs) = FlockingSimulation.dataMatrix(groups: groups, parameters: q, positions: positions, seed: seed)

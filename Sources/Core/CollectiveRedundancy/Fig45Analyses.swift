@@ -89,10 +89,10 @@ enum Fig5Analysis {
         summary: "Zebrafish groups (8, 15, 100 tracked): best r̄ vs number of components, and a 15-fish snapshot", datasets: files) { ctx in
         let p = ctx.parameters
         let inits = try p.int("initialisations", default: 100, range: 1...10000)
-        let maxM = try p.int("maxComponents", default: 10, range: 1...20)
+        let maxM = try p.int("max_components", default: 10, range: 1...20)
         let samples = try p.int("samples", default: 20, range: 1...10000)
-        let maxFish = try p.int("maxFish", default: 40, range: 3...64)
-        let exactLimit = try p.int("exactUpTo", default: 10, range: 0...15)
+        let maxFish = try p.int("max_fish", default: 40, range: 3...64)
+        let exactLimit = try p.int("exact_up_to", default: 10, range: 0...15)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         try p.rejectUnused()
         let sg = try SavitzkyGolay(window: 7, order: 3)

@@ -10,11 +10,11 @@ enum Fig2Analysis {
         let q = try Shared.flocking(p)
         let positions = try Shared.elementDimension(p)
         let inits = try p.int("initialisations", default: 100, range: 1...10000)
-        let maxM = try p.int("maxComponents", default: 10, range: 1...20)
+        let maxM = try p.int("max_components", default: 10, range: 1...20)
         let samples = try p.int("samples", default: 20, range: 1...10000)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let betas = try p.doubles("betas", default: [0.1, 0.3, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500])
-        let betaComponents = try p.int("betaComponents", default: 2, range: 1...20)
+        let betaComponents = try p.int("beta_components", default: 2, range: 1...20)
         try p.rejectUnused()
         var out = AnalysisOutput()
         var left: [Series] = []
@@ -81,12 +81,14 @@ enum Fig3Analysis {
         let positions = try Shared.elementDimension(p)
         let tag = try p.string("tag")
         let inits = try p.int("initialisations", default: 100, range: 1...10000)
-        let maxM = try p.int("maxComponents", default: 10, range: 1...20)
+        let maxM = try p.int("max_components", default: 10, range: 1...20)
         let samples = try p.int("samples", default: 20, range: 1...10000)
-        let exactLimit = try p.int("exactUpTo", default: 10, range: 0...15)
+        let exactLimit = try p.int("exact_up_to", default: 10, range: 0...15)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
+        let authors = try Shared.authorsNormalisation(p)
         try p.rejectUnused()
         var out = AnalysisOutput()
+        var offsets: [String] = []
         let systems: [(String, String, [Int])] = [
             ("single", "5", [5]), ("single", "10", [10]), ("single", "20", [20]),
             ("pair", "5+5", [5, 5]), ("pair", "10+10", [10, 10]), ("pair", "20+20", [20, 20]),
@@ -97,7 +99,8 @@ enum Fig3Analysis {
         let simulated = FlockingSimulation.dataMatrices(systems: systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
                                                         parameters: q, positions: positions)
         for (k, (kind, name, groups)) in systems.enumerated() {
-            let model = try GaussianRedundancy(samples: simulated[k].data, elementDimension: positions ? 4 : 2)
+            let (model, offset) = try Shared.redundancy(simulated[k].data, elementDimension: positions ? 4 : 2, authors: authors)
+            if authors { offsets.append("\(name): q = \(Shared.fmt(offset, 3))") }
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits,
                                                exact: model.n <= exactLimit, samples: samples, seed: seed + UInt64(k),
                                                progress: ctx.progress)
@@ -122,13 +125,14 @@ enum Fig3Analysis {
             rows.append([name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
         }
         let titles = [("single", "single groups"), ("pair", "two non-interacting groups"), ("three", "three groups 5/10/20")]
-        out.figures.append(Figure(id: "fig3-\(tag)", caption: "Best average component redundancy over \(inits) random initialisations versus number of components, η = \(q.noise).",
+        out.figures.append(Figure(id: "fig3-\(tag)", caption: "Best average component redundancy over \(inits) random initialisations versus number of components, η = \(q.noise)" + (authors ? ", under the authors' normalisation (raw-data Gaussian entropies plus a system-wide offset)." : "."),
             altText: "Three panels of best average redundancy against number of components for single, paired and three-group systems.",
             panels: titles.map { Panel(title: $0.1, xLabel: "number of components m", yLabel: "best r̄", series: panels[$0.0] ?? []) },
             columns: 3, panelWidth: 420, panelHeight: 340))
         out.tables.append(Table(id: "fig3-\(tag)-table", caption: "Best r̄ for m = 1 … \(maxM) (η = \(q.noise))",
                                 columns: ["system", "Δd", "peak m"] + (1...maxM).map { "m=\($0)" }, rows: rows))
-        out.notes.append("η = \(q.noise), \(inits) initialisations per m, Monte Carlo samples \(samples) for n > \(exactLimit), seed \(seed)")
+        out.notes.append("η = \(q.noise), \(inits) initialisations per m, Monte Carlo samples \(samples) for n > \(exactLimit), seed \(seed)"
+                         + (authors ? "; authors' normalisation (raw-data Gaussian entropies + offset: \(offsets.joined(separator: ", ")))" : ""))
         return out
     }
 }

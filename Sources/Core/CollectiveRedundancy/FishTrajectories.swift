@@ -38,15 +38,43 @@ public struct FishVelocities: Sendable {
     public let totalAnimals: Int
     public let missingFraction: Double
 
+    /// Interior gaps that were filled by linear interpolation (count of gaps, count of frames).
+    public let interpolatedGaps: Int, interpolatedFrames: Int
+
     /// Reads a (frames, animals, 2) .npy array and filters it; animals with the most gaps are dropped until at least
-    /// `minimumSamples` complete samples remain (and no more than `maxAnimals` are kept).
-    public init(url: URL, filter: SavitzkyGolay, minimumSamples: Int, maxAnimals: Int) throws {
+    /// `minimumSamples` complete samples remain (and no more than `maxAnimals` are kept). Interior tracking gaps of at
+    /// most `maxGap` frames (both neighbours tracked) are first filled by linear interpolation of the position.
+    public init(url: URL, filter: SavitzkyGolay, minimumSamples: Int, maxAnimals: Int, maxGap: Int = 0) throws {
         let a = try NPYArray(contentsOf: url)
         guard a.shape.count == 3, a.shape[2] == 2 else { throw AnalysisFailure("expected a (frames, animals, 2) array, got \(a.shape)") }
+        guard maxGap >= 0 else { throw AnalysisFailure("maxGap must be ≥ 0, got \(maxGap)") }
         let T = a.shape[0], N = a.shape[1], h = filter.window / 2
         totalFrames = T; totalAnimals = N
         missingFraction = Double(a.data.filter { $0.isNaN }.count) / Double(a.data.count)
-        func pos(_ t: Int, _ f: Int, _ c: Int) -> Double { a.data[(t * N + f) * 2 + c] }
+        var raw = a.data
+        var gaps = 0, filled = 0
+        if maxGap > 0 {
+            func ok(_ t: Int, _ f: Int) -> Bool { raw[(t * N + f) * 2].isFinite && raw[(t * N + f) * 2 + 1].isFinite }
+            for f in 0..<N {
+                var t = 1
+                while t < T {
+                    if !ok(t, f) && ok(t - 1, f) {
+                        var e = t
+                        while e < T && !ok(e, f) { e += 1 }
+                        if e < T && e - t <= maxGap {
+                            for u in t..<e {
+                                let w = Double(u - t + 1) / Double(e - t + 1)
+                                for c in 0..<2 { raw[(u * N + f) * 2 + c] = (1 - w) * raw[((t - 1) * N + f) * 2 + c] + w * raw[(e * N + f) * 2 + c] }
+                            }
+                            gaps += 1; filled += e - t
+                        }
+                        t = e
+                    } else { t += 1 }
+                }
+            }
+        }
+        interpolatedGaps = gaps; interpolatedFrames = filled
+        func pos(_ t: Int, _ f: Int, _ c: Int) -> Double { raw[(t * N + f) * 2 + c] }
         // valid[f][t]: velocity of animal f defined at frame t
         var valid = [[Bool]](repeating: [Bool](repeating: false, count: T), count: N)
         var vel = [[Double]](repeating: [Double](repeating: .nan, count: 2 * T), count: N)

@@ -17,8 +17,8 @@ public struct GaussianRedundancy: Sendable {
     public let correlation: [Double]
     /// log det C_ii of each element's own block.
     public let elementLogDet: [Double]
-    /// Gaussian entropy H_G(i) of each element (nats).
-    public let elementEntropy: [Double]
+    /// Gaussian entropy H_G(i) of each element (nats); replaced by `normalisedLikeAuthors(raw:)`.
+    public private(set) var elementEntropy: [Double]
 
     /// Builds the bound from a data matrix with samples in rows and n·d columns (element i owns columns i·d ..< (i+1)·d).
     public init(samples: Matrix<Double>, elementDimension d: Int, copula: Bool = true) throws {
@@ -50,6 +50,29 @@ public struct GaussianRedundancy: Sendable {
         }
         elementLogDet = ld
         elementEntropy = h
+    }
+
+    /// The normalisation of the authors' later code (crtwomey/sscs, R/sscs.R: `new_sscs`,
+    /// `default_quantization_scale`): the entropy of element i is the Gaussian entropy of its *raw* data,
+    /// H_i = ½ [d log(2πe) + log det Σ_i] with Σ_i the sample covariance of its d raw columns, plus one system-wide
+    /// offset q = (I(S) − Σ_i H_i)/n + max(0, 1 − min_i(H_i + q₀)) with q₀ the first term, which makes r(S) = 1 before
+    /// the second term and keeps every H_i + q ≥ 1 (so r(S) ≤ 1). The information terms I(A) are unchanged (copula
+    /// correlation, between elements; sscs's own I also counts correlations within an element). Returns the model
+    /// with H_i + q as element entropies and q.
+    public func normalisedLikeAuthors(raw: Matrix<Double>) throws -> (model: GaussianRedundancy, offset: Double) {
+        guard raw.cols == n * d, raw.rows > 1 else { throw AnalysisFailure("raw data have \(raw.cols) columns, expected \(n * d)") }
+        let cov = raw.covariance()
+        var h = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            h[i] = 0.5 * (Double(d) * log(2 * Double.pi * M_E) + (try cov.block(Array(i * d ..< (i + 1) * d)).logDeterminantSPD()))
+        }
+        let all = Array(0..<n)
+        let iSystem = 0.5 * (elementLogDet.reduce(0, +) - logDet(all))
+        let q0 = (iSystem - h.reduce(0, +)) / Double(n)
+        let q = q0 + max(0, 1 - h.map { $0 + q0 }.min()!)
+        var out = self
+        out.elementEntropy = h.map { $0 + q }
+        return (out, q)
     }
 
     /// Column indices of the elements in `members`.

@@ -16,6 +16,11 @@ public struct CompressionSettings: Sendable {
     public var method: DeltaDMethod = .exact
     /// Record the assignment matrix after every iteration.
     public var recordHistory = false
+    /// Reinitialise a component whose weight p(j) fell below 1/(10 n) (less than a tenth of one element; its
+    /// exp(β Δd / p(i)) factors underflowed): column j is redrawn as U(0, 1/m) and the rows renormalised. At most
+    /// `maxReinitialisations` times per component, and only in the first half of the iterations so runs still converge.
+    public var reinitialiseDead = false
+    public var maxReinitialisations = 3
     public init(components: Int) { self.components = components }
 }
 
@@ -81,6 +86,8 @@ public struct RedundancyCompressor: Sendable {
         if settings.recordHistory { history.append(p) }
         var iterations = 0
         var row = [Double](repeating: 0, count: m)
+        var reinitialised = [Int](repeating: 0, count: m)
+        var reinitRNG = rng.child(0x5eed)
         for _ in 0..<settings.iterations {
             iterations += 1
             var change = 0.0
@@ -106,6 +113,19 @@ public struct RedundancyCompressor: Sendable {
                     }
                 }
             }
+            if settings.reinitialiseDead && 2 * iterations <= settings.iterations {
+                let pj = componentWeights(p, n: n, m: m)
+                for j in 0..<m where pj[j] < 0.1 / Double(n) && reinitialised[j] < settings.maxReinitialisations {
+                    reinitialised[j] += 1
+                    for i in 0..<n { p[i * m + j] = reinitRNG.uniform() / Double(m) }
+                    for i in 0..<n {
+                        var s = 0.0
+                        for k in 0..<m { s += p[i * m + k] }
+                        for k in 0..<m { p[i * m + k] /= s }
+                    }
+                    change = .infinity
+                }
+            }
             if settings.recordHistory { history.append(p) }
             if change <= settings.tolerance { break }
         }
@@ -114,6 +134,46 @@ public struct RedundancyCompressor: Sendable {
         let soft = table.map { exactAverageRedundancy(table: $0, assign: p, m: m) } ?? hard
         return CompressionResult(assignment: p, components: m, averageRedundancy: soft, hardAverageRedundancy: hard,
                                  labels: labels, iterationsRun: iterations, evaluations: mc?.evaluations ?? 0, history: history)
+    }
+
+    /// The hard-assignment search of the authors' R package (crtwomey/sscs, R/sscs.R, `update_assignment` and
+    /// `run_sequential`): elements in turn move to the component j with the largest
+    /// Δ_j(i) = r(A_j ∪ {i}) − r(A_j ∖ {i}) (first on ties), sweeping until a full sweep changes no label or after
+    /// `maxSweeps`. Unlike sscs, r = 0 for single elements (sscs scores a single 2-D element by its own within-element
+    /// correlation). Δ_j(i) for all i comes from one factorisation of C_{A_j} (the Monte Carlo increments), recomputed
+    /// only for components that changed.
+    public func hardSearch(labels start: [Int], m: Int, maxSweeps: Int = 100) -> (labels: [Int], score: Double, sweeps: Int) {
+        let n = model.n
+        precondition(start.count == n && start.allSatisfy { (0..<m).contains($0) })
+        let inc = MonteCarloDeltaD(model)
+        var labels = start
+        var masks = [UInt64](repeating: 0, count: m)
+        for (i, l) in labels.enumerated() { masks[l] |= 1 << UInt64(i) }
+        var sweeps = 0
+        while sweeps < maxSweeps {
+            sweeps += 1
+            var moved = false
+            for i in 0..<n {
+                var best = 0, bestValue = -Double.infinity
+                for j in 0..<m {
+                    let v = inc.increments(masks[j])[i]
+                    if v > bestValue { bestValue = v; best = j }
+                }
+                if best != labels[i] {
+                    masks[labels[i]] &= ~(1 << UInt64(i)); masks[best] |= 1 << UInt64(i)
+                    labels[i] = best; moved = true
+                }
+            }
+            if !moved { break }
+        }
+        return (labels, hardAverageRedundancy(labels: labels, m: m), sweeps)
+    }
+
+    /// A soft start concentrated on a hard partition: p(j|i) = 1 − ε for j = labels[i], ε/(m − 1) elsewhere.
+    public static func assignment(labels: [Int], m: Int, epsilon: Double = 0.01) -> [Double] {
+        var a = [Double](repeating: m > 1 ? epsilon / Double(m - 1) : 0, count: labels.count * m)
+        for (i, l) in labels.enumerated() { a[i * m + l] = m > 1 ? 1 - epsilon : 1 }
+        return a
     }
 
     /// r̄ of a hard partition: (1/m) Σ_j r(A_j), empty and single-element components counting 0.
