@@ -14,7 +14,7 @@ enum CoarseAnalysis {
 
     static func run(_ ctx: AnalysisContext) throws -> AnalysisOutput {
         let p = ctx.parameters
-        let stepsCount = try p.int("steps", default: 3, range: 1...3)
+        let stepsCount = try p.int("steps", default: 3, range: 1...4)
         let grid = try p.ints("m_grid", default: defaultGrid)
         let restarts = try p.int("restarts", default: 5, range: 1...1000)
         let splits = try p.int("splits", default: 2, range: 1...100)
@@ -26,6 +26,19 @@ enum CoarseAnalysis {
             throw ParameterError(key: "method", line: p.entries["method"]?.line, message: "expected 'ib' or 'exact', got '\(method)'")
         }
         let prefix = try p.string("prefix", default: "retina")
+        let compareExact = try p.bool("compare_exact", default: false)
+        let biasVariants = try p.bool("bias_variants", default: false)
+        let restartStudy = try p.ints("restart_study", default: [])
+        let restartM = try p.int("restart_m", default: 11, range: 1...255)
+        let resamples = try p.int("resamples", default: 0, range: 0...100)
+        let infoGroups = try p.int("info_groups", default: 0, range: 0...19)
+        let infoSplits = try p.int("info_splits", default: 10, range: 2...1000)
+        guard restartStudy.allSatisfy({ (1...1000).contains($0) }) else {
+            throw ParameterError(key: "restart_study", line: p.entries["restart_study"]?.line, message: "restarts must lie in 1...1000")
+        }
+        if compareExact && method != "ib" {
+            throw ParameterError(key: "compare_exact", line: p.entries["compare_exact"]?.line, message: "needs method: ib")
+        }
         let figPrefix = prefix.replacingOccurrences(of: ".", with: "-")
         guard !grid.isEmpty, grid == grid.sorted(), grid.allSatisfy({ (1...255).contains($0) }), Set(grid).count == grid.count else {
             throw ParameterError(key: "m_grid", line: nil, message: "must be distinct increasing integers in 1...255")
@@ -34,11 +47,37 @@ enum CoarseAnalysis {
         try p.rejectUnused()
         let ranking = (0..<raster.neurons).map { PartnerRanking.ranked(mi, target: $0) }
         var cg = try CoarseGraining(raster: raster, ranking: ranking, groupSize: 8, groups: 8,
-                                    settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact"), criterion: criterion)
+                                    settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact",
+                                                            compareExact: compareExact, biasVariants: biasVariants), criterion: criterion)
         let root = Xoshiro256(seed: UInt64(seed))
+        var restartRows = [[String]](), restartValues = [Scalar]()
         for s in 0..<stepsCount {
+            if !restartStudy.isEmpty {
+                // Iterative vs exact on the inputs of this step, random restarts only (no warm start), all data.
+                let sf = cg.restartShortfalls(m: restartM, restarts: restartStudy, rng: root.child(600 + s))
+                for (r, gaps) in zip(restartStudy, sf) {
+                    let g = CoarseStudies.summary(gaps)
+                    restartRows.append(["\(s + 1)", "\(r)", Fmt.f(g.median, 4), Fmt.f(g.q90, 4), Fmt.f(g.max, 3),
+                                        "\(gaps.filter { $0 > 1e-9 }.count) / \(gaps.count)"])
+                    restartValues += [Scalar("\(prefix).restarts\(r).shortfall_median_step\(s + 1)", g.median, significantFigures: 2, tolerance: .absolute(max(0.5 * g.median, 1e-4))),
+                                      Scalar("\(prefix).restarts\(r).shortfall_q90_step\(s + 1)", g.q90, significantFigures: 2, tolerance: .absolute(max(0.5 * g.q90, 1e-4))),
+                                      Scalar("\(prefix).restarts\(r).shortfall_max_step\(s + 1)", g.max, significantFigures: 2, tolerance: .relative(0.5))]
+                }
+            }
             cg.runStep(rng: root.child(s), bootstrap: bootstrap, progress: ctx.progress)
             ctx.progress("step \(s + 1): M* = \(cg.mStar(s))")
+        }
+        // The whole chain again on bootstrap resamples of the repeats (in place of the grey curves of Fig 3b).
+        var resampleMStars = [[Double]]()
+        for r in 0..<resamples {
+            var pick = root.child(9000 + r)
+            let raster_r = raster.resampled(repeats: (0..<raster.repeats).map { _ in pick.int(below: raster.repeats) })
+            var cr = try CoarseGraining(raster: raster_r, ranking: ranking, groupSize: 8, groups: 8,
+                                        settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact"),
+                                        criterion: criterion)
+            for s in 0..<stepsCount { cr.runStep(rng: root.child(9100 + 10 * r + s), bootstrap: 0) }
+            resampleMStars.append((0..<stepsCount).map { Double(cr.mStar($0)) })
+            ctx.progress("resample \(r + 1)/\(resamples): M* = \(resampleMStars.last!.map { Int($0) })")
         }
         // Stimulus information per cell, direct method with extrapolation in the number of repeats.
         var stim = [(value: Double, error: Double)](repeating: (0, 0), count: raster.neurons)
@@ -57,7 +96,7 @@ enum CoarseAnalysis {
 
         var values = [Scalar]()
         var rows = [[String]]()
-        let labels = ["first", "second", "third"]
+        let labels = ["first", "second", "third", "fourth"]
         // Fig 3a
         let panel3a = Panel(title: "(a) fraction of groups captured within errors", xLabel: "number of states M", yLabel: "D_FI (%)",
                             yRange: [0, 102], series: (0..<stepsCount).map { s in
@@ -116,6 +155,115 @@ enum CoarseAnalysis {
                 values.append(Scalar("\(prefix).mstar_ratio_32", mstars[2] / mstars[1], significantFigures: 2, tolerance: .absolute(0.3)))
             }
         }
+        // Grey curves: the whole chain on bootstrap resamples of the repeats.
+        for (r, ms) in resampleMStars.enumerated() {
+            series3b.append(Series(label: r == 0 ? "chain on resampled repeats" : "", style: .lines, x: stepsX, y: ms, color: "#aaaaaa"))
+        }
+        var tables = [Table]()
+        // Error of M* per step for the fits: bootstrap over σ0, spread over resampled repeats and the grid quantisation.
+        let resampleSD = (0..<stepsCount).map { s in resampleMStars.count >= 2 ? Stats.standardDeviation(resampleMStars.map { $0[s] }) : 0 }
+        let quant = (0..<stepsCount).map { s -> Double in
+            let k = cg.steps[s].mStarIndex ?? grid.count - 1
+            return (k + 1 < grid.count ? Double(grid[k + 1] - grid[k]) : 1) / 12.0.squareRoot()
+        }
+        let sigmaFit: [Double] = (0..<stepsCount).map { (s: Int) -> Double in
+            let b: Double = mstarErr[s], r: Double = resampleSD[s], q: Double = quant[s]
+            return (b * b + r * r + q * q).squareRoot()
+        }
+        for s in 0..<stepsCount where resamples >= 2 {
+            values.append(Scalar("\(prefix).mstar_resample_mean_step\(s + 1)", Stats.mean(resampleMStars.map { $0[s] }), significantFigures: 3, tolerance: .absolute(max(3 * resampleSD[s], 2))))
+            values.append(Scalar("\(prefix).mstar_resample_sd_step\(s + 1)", resampleSD[s], significantFigures: 2, tolerance: .absolute(max(resampleSD[s], 1))))
+        }
+        for s in 0..<stepsCount {
+            values.append(Scalar("\(prefix).mstar_fit_sigma_step\(s + 1)", sigmaFit[s], significantFigures: 2, tolerance: .absolute(max(sigmaFit[s], 1))))
+        }
+        if stepsCount >= 3 {
+            // M* against the number of partners K: linear law M = a + bK and power law M = A K^α (fit in logs).
+            let ks = (0..<stepsCount).map { Double(8 << $0) }
+            let lin = CoarseStudies.weightedLine(ks, mstars, sigmaFit)
+            let pow = CoarseStudies.weightedLine(ks.map { log($0) }, mstars.map { log($0) }, zip(sigmaFit, mstars).map { $0 / $1 })
+            let step = CoarseStudies.weightedLine(stepsX, mstars, sigmaFit)
+            let dof = Double(stepsCount - 2)
+            values += [Scalar("\(prefix).fit_linear_k_slope", lin.b, error: lin.sb, significantFigures: 2),
+                       Scalar("\(prefix).fit_linear_k_chi2", lin.chi2, significantFigures: 2, tolerance: .absolute(max(1, 0.5 * lin.chi2))),
+                       Scalar("\(prefix).fit_power_alpha", pow.b, error: pow.sb, significantFigures: 2),
+                       Scalar("\(prefix).fit_power_chi2", pow.chi2, significantFigures: 2, tolerance: .absolute(max(1, 0.5 * pow.chi2))),
+                       Scalar("\(prefix).fit_step_slope", step.b, error: step.sb, significantFigures: 2),
+                       Scalar("\(prefix).fit_step_chi2", step.chi2, significantFigures: 2, tolerance: .absolute(max(1, 0.5 * step.chi2))),
+                       Scalar("\(prefix).fit_dof", dof, significantFigures: 1, tolerance: .absolute(0)),
+                       Scalar("\(prefix).params_total_exponent", 1 + pow.b, error: pow.sb, significantFigures: 2),
+                       Scalar("\(prefix).params_total_exponent_pull", (1 + pow.b - 2) / pow.sb, significantFigures: 2, tolerance: .absolute(1))]
+            tables.append(Table(id: "\(figPrefix)-scaling", caption: "M* against the number of partners K (σ: bootstrap over σ0, spread over resampled repeats and grid quantisation, in quadrature); weighted least-squares fits with χ² on \(Int(dof)) degree(s) of freedom",
+                                columns: ["law", "parameters", "χ²"],
+                                rows: [["M* = a + b·K", String(format: "a = %.1f ± %.1f, b = %.2f ± %.2f", lin.a, lin.sa, lin.b, lin.sb), Fmt.f(lin.chi2, 2)],
+                                       ["M* = A·K^α", String(format: "A = %.2f, α = %.2f ± %.2f", exp(pow.a), pow.b, pow.sb), Fmt.f(pow.chi2, 2)],
+                                       ["M* = a + b·step (log₂ K)", String(format: "a = %.1f ± %.1f, b = %.1f ± %.1f", step.a, step.sa, step.b, step.sb), Fmt.f(step.chi2, 2)]]))
+        }
+        // Iterative vs exact optimum on identical inputs.
+        if compareExact {
+            let (v, r) = CoarseStudies.identicalInputs(cg, prefix: prefix, m: restartM)
+            values += v
+            tables.append(Table(id: "\(figPrefix)-same-inputs", caption: "Iterative bottleneck (Eqs 4–7, \(restarts) restarts plus a warm start from M − 1) against the exact optimum of Eq (3) on exactly the same inputs, all (σ0, group) cases of each step: shortfall 1 − I_IB/I_exact at M = \(restartM), cases that fail FI ≥ 1 − ΔFI with the iterative result but pass with the exact one, and M* with either optimiser on these inputs",
+                                columns: ["step", "cases", "median shortfall", "90th percentile", "max", "fail IB, pass exact", "M* (IB)", "M* (exact, same inputs)"], rows: r))
+        }
+        if !restartRows.isEmpty {
+            values += restartValues
+            tables.append(Table(id: "\(figPrefix)-restarts", caption: "Shortfall 1 − I_IB/I_exact at M = \(restartM) with random restarts only (no warm start), on the inputs of each step, all cases",
+                                columns: ["step", "restarts", "median", "90th percentile", "max", "cases short"], rows: restartRows))
+        }
+        // Systematic table: M* per step over optimiser × ΔFI × bias × criterion.
+        if compareExact || biasVariants {
+            let sys = CoarseStudies.systematic(cg, criteria: [0.8, 0.9])
+            let show = { (m: Int?) in m.map(String.init) ?? "—" }
+            tables.append(Table(id: "\(figPrefix)-systematic", caption: "M* per coarse-graining step for every combination of the choices the paper leaves open (— : D_FI never reaches the criterion on the grid up to \(grid.last!)). The inputs of steps 2–\(stepsCount) are the iterative chain's compressions at its default M* (relative error of I, plug-in, \(Int(criterion * 100))%); the choice changes the criterion, not the inputs",
+                                columns: ["optimiser", "ΔFI", "bias", "criterion"] + (1...stepsCount).map { "M*\($0)" },
+                                rows: sys.map { c, ms in [c.exact ? "exact (same inputs)" : "iterative", c.choice.error.rawValue, c.choice.bias.rawValue,
+                                                          "\(Int((c.choice.criterion * 100).rounded()))%"] + ms.map(show) }))
+            for s in 0..<stepsCount {
+                let found = sys.compactMap { $0.1[s] }.map(Double.init)
+                let nonLiteral = sys.filter { $0.0.choice.error != .medianFIError }.compactMap { $0.1[s] }.map(Double.init)
+                values += [Scalar("\(prefix).sys_low_step\(s + 1)", found.min() ?? .nan, significantFigures: 2, tolerance: .absolute(2)),
+                           Scalar("\(prefix).sys_high_step\(s + 1)", found.max() ?? .nan, significantFigures: 2, tolerance: .absolute(2)),
+                           Scalar("\(prefix).sys_none_step\(s + 1)", Double(sys.count - found.count), significantFigures: 2, tolerance: .absolute(2)),
+                           Scalar("\(prefix).sys_nonliteral_low_step\(s + 1)", nonLiteral.min() ?? .nan, significantFigures: 2, tolerance: .absolute(2)),
+                           Scalar("\(prefix).sys_nonliteral_high_step\(s + 1)", nonLiteral.max() ?? .nan, significantFigures: 2, tolerance: .absolute(2))]
+                // M* with its statistical error and the systematic spread over the choices with an M*.
+                if let lo = nonLiteral.min(), let hi = nonLiteral.max() {
+                    values.append(Scalar("\(prefix).mstar_sys_step\(s + 1)", mstars[s], error: sigmaFit[s], significantFigures: Fmt.intFigures(mstars[s]),
+                                         tolerance: .absolute(max(3 * mstarErr[s], 2)),
+                                         systematic: SystematicSpread(low: lo, high: hi, over: "optimiser × ΔFI (relative, 2× relative) × bias × criterion")))
+                }
+            }
+            let literal = sys.filter { $0.0.choice.error == .medianFIError }
+            values.append(Scalar("\(prefix).sys_literal_none", Double(literal.filter { $0.1[0] == nil }.count), significantFigures: 2, tolerance: .absolute(1)))
+            values.append(Scalar("\(prefix).sys_literal_count", Double(literal.count), significantFigures: 2, tolerance: .absolute(0)))
+            values.append(Scalar("\(prefix).sys_combinations", Double(sys.count), significantFigures: 2, tolerance: .absolute(0)))
+        }
+        // I(σ0;S_l) for groups beyond l = 8.
+        if infoGroups > 0 {
+            let gi = CoarseStudies.groupInformation(raster, ranking: ranking, groups: infoGroups, splits: infoSplits, rng: root.child(31337))
+            var rowsL = [[String]](), medMM = [Double](), medErr = [Double]()
+            for (l, cells) in gi.enumerated() {
+                let mm = cells.map(\.mm), err = cells.map(\.error)
+                let meanMM = Stats.mean(mm)
+                // Error of the mean over cells from the per-cell errors (cells treated as independent).
+                let meanErr = (err.map { $0 * $0 }.reduce(0, +)).squareRoot() / Double(cells.count)
+                let sig = zip(mm, err).filter { $0.0 > 2 * $0.1 }.count
+                medMM.append(Stats.median(mm)); medErr.append(Stats.median(err))
+                rowsL.append(["\(l + 1)", Fmt.f(Stats.median(cells.map(\.plugIn)), 5), Fmt.f(Stats.median(mm), 5), Fmt.f(Stats.median(err), 5),
+                              String(format: "%.5f ± %.5f", meanMM, meanErr), "\(sig) / \(cells.count)"])
+                values += [Scalar("\(prefix).group_info_mm_median_l\(l + 1)", Stats.median(mm), error: Stats.median(err), significantFigures: 2),
+                           Scalar("\(prefix).group_info_mm_mean_l\(l + 1)", meanMM, error: meanErr, significantFigures: 2),
+                           Scalar("\(prefix).group_info_significant_l\(l + 1)", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.2 * Double(sig))))]
+            }
+            if infoGroups > 8 {
+                let beyond = gi[8...].flatMap { $0 }
+                let sig = beyond.filter { $0.mm > 2 * $0.error }.count
+                values.append(Scalar("\(prefix).group_info_beyond8_significant_fraction", Double(sig) / Double(beyond.count), significantFigures: 2, tolerance: .absolute(0.03)))
+            }
+            tables.append(Table(id: "\(figPrefix)-groups", caption: "Information I(σ0;S_l) (bits) between σ0 and its l-th group of eight ranked partners, over the \(raster.neurons) cells: median plug-in, median Miller–Madow corrected, median error (random halves, \(infoSplits) splits, χ² excess removed), mean corrected value ± its error, and cells whose corrected value exceeds twice its error",
+                                columns: ["l", "plug-in", "Miller–Madow", "error", "mean MM over cells", "cells > 2σ"], rows: rowsL))
+        }
         let panel3b = Panel(title: "(b) M* per coarse-graining step", xLabel: "coarse-graining step", yLabel: "M*",
                             xRange: [0.5, Double(stepsCount) + 0.5], series: series3b)
         let fig3 = Figure(id: "\(figPrefix)-fig3", caption: "(a) Fraction D_FI of (σ0, group) cases whose compression into M states captures the available information within errors (FI ≥ 1 − ΔFI, ΔFI the median error), for each coarse-graining step; all \(raster.neurons) cells, \(cg.groups), \(cg.groups / 2), \(cg.groups / 4) groups per cell. (b) M*, the smallest M with D_FI ≥ \(Int(criterion * 100))%, with a linear fit; error bars: bootstrap over the choice of σ0.",
@@ -147,7 +295,7 @@ enum CoarseAnalysis {
         let table = Table(id: "\(figPrefix)-coarse-steps", caption: "Coarse-graining steps: cases (σ0 × groups), input alphabet, median available information I(σ0;{σj}) (bits), groups whose available information exceeds twice its error, M* and its bootstrap error, D_FI at M*, and ΔFI at M*",
                           columns: ["step", "neurons", "cases", "input states", "median I (bits)", "I > 2σ", "M*", "± M*", "D_FI(M*) %", "ΔFI"],
                           rows: rows)
-        return AnalysisOutput(tables: [table], figures: [fig3, fig4], values: values,
+        return AnalysisOutput(tables: [table] + tables, figures: [fig3, fig4], values: values,
                               notes: ["retina.coarse (\(method)): M grid \(grid.first!)…\(grid.last!), \(restarts) IB restarts, \(splits) half-splits, \(bootstrap) bootstrap resamples, seed \(seed)"])
     }
 }

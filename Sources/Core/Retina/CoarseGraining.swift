@@ -157,6 +157,34 @@ public struct CoarseGraining: Sendable {
         outputs = next
     }
 
+    /// Iterative shortfall 1 − I_IB(M)/I_exact(M) on the inputs of the next step (`steps.count`), for every σ0 and
+    /// group: the exact interval optimum against the iterative bottleneck with each number of restarts (random starts
+    /// only, no warm start from M − 1), all data. `result[r][case]`, cases ordered by σ0 then group.
+    public func restartShortfalls(m: Int, restarts: [Int], rng: Xoshiro256) -> [[Double]] {
+        precondition(m >= 1 && m <= 255 && restarts.allSatisfy { $0 >= 1 }, "M in 1...255 and restarts ≥ 1")
+        let step = steps.count, n = raster.neurons
+        var results = [[[Double]]](repeating: [], count: n)
+        let me = self
+        results.withUnsafeMutableBufferPointer { out in
+            let slots = out
+            DispatchQueue.concurrentPerform(iterations: n) { s0 in
+                var r = rng.child(s0)
+                let target = me.raster.spikes[s0]
+                slots[s0] = me.inputs(step: step, sigma0: s0).map { input -> [Double] in
+                    let j = RepeatCounts(codes: input.codes, size: input.alphabet, target: target,
+                                         repeats: me.raster.repeats, bins: me.raster.bins).joint()
+                    let exact = HardBottleneck.exactOptimum(j, states: m)
+                    return restarts.map { k in
+                        let ib = HardBottleneck.cluster(j, states: m, restarts: k, rng: &r).information
+                        return exact > 0 ? max(0, 1 - ib / exact) : 0
+                    }
+                }
+            }
+        }
+        let flat = results.flatMap { $0 }
+        return restarts.indices.map { k in flat.map { $0[k] } }
+    }
+
     /// ΔFI and D_FI(M) over the cases of the chosen σ0s. The error of FI is taken as the relative error of the available
     /// information, ΔFI(σ0,{σj}) = δI(σ0;{σj}) / I(σ0;{σj}) (random halves); the global ΔFI is its median, so a case
     /// counts as captured when I_max(M) is within errors of the available information.

@@ -24,7 +24,8 @@ public struct SweepSettings: Sendable {
 
 /// The result of compressing one group of partners {σj} of one σ0 into M states, for every M of the grid.
 public struct CompressionCase: Sendable {
-    /// Available information I(σ0; {σj}) in bits (plug-in, all data) and its random-halves error.
+    /// Available information I(σ0; {σj}) in bits (plug-in, all data) and its random-halves error with the χ² excess
+    /// removed (`BiasCorrection.halvesErrorOfInformation`).
     public var available: Double
     public var availableError: Double
     /// Captured information I_max(M) in bits on all data, per grid M.
@@ -45,6 +46,20 @@ public struct CompressionCase: Sendable {
     /// all-data assignments held fixed (bits; empty unless requested).
     public var availableExtrapolated: Double = .nan
     public var capturedExtrapolated: [Double] = []
+    /// The same two corrections applied to the exact optimum's assignments (empty unless both were requested).
+    public var exactCapturedMM: [Double] = []
+    public var exactCapturedExtrapolated: [Double] = []
+
+    /// This case with the exact optimum on the same inputs in place of the iterative result (requires `exactCaptured`;
+    /// the per-case FI errors stay those of the iterative halves).
+    public var withExactOptimum: CompressionCase {
+        var c = self
+        c.captured = exactCaptured
+        c.fraction = exactCaptured.map { available > 0 ? $0 / available : 1 }
+        if !exactCapturedMM.isEmpty { c.capturedMM = exactCapturedMM }
+        if !exactCapturedExtrapolated.isEmpty { c.capturedExtrapolated = exactCapturedExtrapolated }
+        return c
+    }
 }
 
 /// Random-halves errors of several statistics computed on the same halves: the halves are drawn by
@@ -104,21 +119,28 @@ public enum CompressionSweep {
             let c = curve(j, settings: settings, exact: settings.exact, rng: &optRNG).info
             return [a] + c.map { a > 0 ? $0 / a : 1 }
         }
-        var result = CompressionCase(available: avail, availableError: halves.errors.first ?? 0,
+        let availError = BiasCorrection.halvesErrorOfInformation(halfValues: halves.perHalf.map { $0[0] }, full: full)
+        var result = CompressionCase(available: avail, availableError: availError,
                                      captured: captured, fraction: captured.map { avail > 0 ? $0 / avail : 1 },
                                      fractionError: Array(halves.errors.dropFirst()),
                                      assignments: fullAssign.map { $0.map { UInt8($0) } }, statesSeen: full.statesSeen)
+        var exactAssign = [[Int]]()
         if settings.compareExact && !settings.exact {
-            result.exactCaptured = HardBottleneck.exactCurve(full, ms: settings.mGrid).map(\.information)
+            let curve = HardBottleneck.exactCurve(full, ms: settings.mGrid)
+            result.exactCaptured = curve.map(\.information)
+            exactAssign = curve.map(\.assignment)
         }
         if settings.biasVariants {
             let ms = settings.mGrid
             result.availableMM = BiasCorrection.millerMadow(full)
             result.capturedMM = (0..<ms.count).map { BiasCorrection.millerMadow(full.compressed(fullAssign[$0], states: ms[$0])) }
+            result.exactCapturedMM = exactAssign.enumerated().map { BiasCorrection.millerMadow(full.compressed($1, states: ms[$0])) }
             var exRNG = rng.child(3)
-            let ex = BiasCorrection.extrapolated(rc, maps: [nil] + fullAssign.enumerated().map { ($1, ms[$0]) }, rng: &exRNG)
+            let maps: [([Int], Int)?] = [nil] + fullAssign.enumerated().map { ($1, ms[$0]) } + exactAssign.enumerated().map { ($1, ms[$0]) }
+            let ex = BiasCorrection.extrapolated(rc, maps: maps, rng: &exRNG)
             result.availableExtrapolated = ex[0]
-            result.capturedExtrapolated = Array(ex.dropFirst())
+            result.capturedExtrapolated = Array(ex[1...ms.count])
+            result.exactCapturedExtrapolated = Array(ex[(ms.count + 1)...])
         }
         return result
     }
@@ -126,6 +148,37 @@ public enum CompressionSweep {
 
 /// Finite-sample bias handling for I(σ0; x) with a binary σ0 (bits).
 public enum BiasCorrection {
+    /// Degrees of freedom ν = B_xσ − B_x − B_σ + 1 of the χ² term of the plug-in information (occupied cells).
+    public static func chiSquareDegrees(_ j: BinaryJoint) -> Int {
+        var bxy = 0, bx = 0, any0 = false, any1 = false
+        for x in 0..<j.size {
+            let a = j.n0[x] > 0, b = j.n1[x] > 0
+            bxy += (a ? 1 : 0) + (b ? 1 : 0); bx += (a || b) ? 1 : 0
+            any0 = any0 || a; any1 = any1 || b
+        }
+        return max(0, bxy - bx - (any0 ? 1 : 0) - (any1 ? 1 : 0) + 1)
+    }
+
+    /// Standard error of the plug-in Î = I(σ0;x) (bits) on N samples from its random-half estimates Î_h.
+    /// To second order Î = c|z|² with c = 1/(2N ln 2) and z ~ N(μ, λ·1_ν) the normalised count deviations (λ = 1 for
+    /// multinomial sampling, λ < 1 when a stimulus stratifies the samples), so Var Î = c²(4λ|μ|² + 2λ²ν). Over random
+    /// halves of fixed data Î_h = c|z + w|² with w ~ N(0, λ·1_ν) the split noise, so the spread of the halves is
+    /// s_h² = c²(4λ|z|² + 2λ²ν): since E|z|² = |μ|² + λν the halves overstate the variance by 4c²λ²ν (by up to √3 in
+    /// σ when μ = 0 — the miscalibration measured in the bias-dominated regime). The mean offset of the halves,
+    /// b̂ = mean(Î_h) − Î = cλν, measures λ; the estimator removes the excess, σ² = s_h² − 4c²λ̂²ν, and keeps at least
+    /// the pure-noise variance 2c²λ̂²ν. For Î ≫ b̂ it is the halves error itself.
+    public static func halvesErrorOfInformation(halfValues: [Double], full j: BinaryJoint) -> Double {
+        let sh = Resampling.halvesError(halfValues)
+        let n = j.total
+        let nu = Double(chiSquareDegrees(j))
+        guard sh.isFinite, n > 0, nu > 0 else { return sh }
+        let c = 1 / (2 * n * log(2))
+        let lambda = max(0, (Stats.mean(halfValues) - j.mutualInformation) / (c * nu))
+        let excess = 4 * c * c * lambda * lambda * nu
+        return sqrt(max(sh * sh - excess, excess / 2))
+    }
+
+
     /// Miller–Madow: the plug-in information minus (B_xσ − B_x − B_σ + 1)/(2N ln 2), B counting the occupied cells.
     public static func millerMadow(_ j: BinaryJoint) -> Double {
         var bxy = 0, bx = 0, t0 = 0.0, t1 = 0.0

@@ -130,6 +130,18 @@ enum Fig2Analysis {
         let target = 1 - Stats.median(c5)
         let mEquiv = grid.first { m in Stats.median(cellList.map { comps[$0]!.fraction[m - 1] }) >= target } ?? grid.last!
         values.append(Scalar("retina.m_equiv_order5", Double(mEquiv), error: 1, significantFigures: 2))
+        // The example cell's own M: the first M where its FI reaches its own 1 − C of the fifth-order series.
+        let exTarget = 1 - ex.full[4]
+        let mEquivExample = grid.first { exF.fraction[$0 - 1] >= exTarget }
+        values.append(Scalar("retina.m_equiv_order5_example", Double(mEquivExample ?? mMax + 1), significantFigures: 2,
+                             tolerance: .absolute(1)))
+        // Distribution over cells of each cell's own M matching its fifth-order series.
+        let ownM = cellList.map { i -> Double in
+            Double(grid.first { comps[i]!.fraction[$0 - 1] >= 1 - costs[i]!.full[4] } ?? mMax + 1)
+        }
+        values.append(Scalar("retina.m_equiv_order5_cells_median", Stats.median(ownM), error: bootMedian(ownM), significantFigures: 2))
+        values.append(Scalar("retina.m_equiv_order5_cells_q10", Stats.quantile(ownM, 0.1), significantFigures: 2, tolerance: .absolute(1)))
+        values.append(Scalar("retina.m_equiv_order5_cells_q90", Stats.quantile(ownM, 0.9), significantFigures: 2, tolerance: .absolute(1)))
         values.append(Scalar("retina.fig2_example_neuron", Double(s0Example), significantFigures: Fmt.intFigures(Double(s0Example)), tolerance: .absolute(0)))
         let table = Table(id: "fig2-costs", caption: "Coding cost over the \(n) choices of σ0 (K = 8 best partners): median on all data, median on test sets, fraction of cells within 10% of the optimum (C ≤ 0.1)",
                           columns: ["order", "parameters", "median C (all data)", "median C (test)", "fraction C ≤ 0.1"], rows: rows)

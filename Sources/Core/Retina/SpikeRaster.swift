@@ -38,6 +38,17 @@ public struct SpikeRaster: Sendable {
         self.init(repeats: nr, neurons: nn, bins: nt, spikes: sp)
     }
 
+    /// The raster made of the given repeats (in that order; a repeat may occur more than once, as in a bootstrap).
+    public func resampled(repeats picks: [Int]) -> SpikeRaster {
+        precondition(!picks.isEmpty && picks.allSatisfy { (0..<repeats).contains($0) }, "repeat index out of range")
+        let sp = spikes.map { row -> [UInt8] in
+            var out = [UInt8](); out.reserveCapacity(picks.count * bins)
+            for r in picks { out.append(contentsOf: row[(r * bins)..<((r + 1) * bins)]) }
+            return out
+        }
+        return SpikeRaster(repeats: picks.count, neurons: neurons, bins: bins, spikes: sp)
+    }
+
     /// Per-sample integer code of a group of neurons: bit k is the spike of `group[k]`.
     public func codes(_ group: [Int]) -> [Int32] {
         precondition(group.count <= 30)
