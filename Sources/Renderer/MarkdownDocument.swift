@@ -43,7 +43,15 @@ enum MarkdownDocument {
                     continue
                 }
             }
-            guard let kind = Directive.kind(fromInfo: info) else { continue }
+            guard let kind = Directive.kind(fromInfo: info) else {
+                // An ordinary block that runs over a directive's opening fence was left open before it: cmark closes it
+                // at the directive's closing fence, so the directive would vanish without a word.
+                if fence.count >= 3, let swallowed = (start + 1 ..< end).first(where: { $0 - 1 < lines.count && looksLikeDirectiveFence(lines[$0 - 1]) }) {
+                    problems.append(ReportDiagnostic(file: file, line: start, message:
+                        "code block opened at line \(start) is not closed before the directive fence at line \(swallowed), which it swallows"))
+                }
+                continue
+            }
             switch kind {
             case .failure(let message):
                 problems.append(ReportDiagnostic(file: file, line: start, message: message.message))
@@ -53,6 +61,16 @@ enum MarkdownDocument {
             }
         }
         return (found, problems)
+    }
+
+    /// A line that opens a directive block: up to 3 spaces, a backtick or tilde fence and an info string `{…`.
+    static func looksLikeDirectiveFence(_ line: String) -> Bool {
+        let indent = line.prefix { $0 == " " }.count
+        guard indent <= 3 else { return false }
+        let rest = line.dropFirst(indent)
+        let fence = rest.prefix { $0 == "`" } .count >= 3 ? rest.prefix { $0 == "`" } : rest.prefix { $0 == "~" }
+        guard fence.count >= 3 else { return false }
+        return rest.dropFirst(fence.count).trimmingCharacters(in: .whitespaces).hasPrefix("{")
     }
 
     /// Renders the document to HTML, replacing the directive block that opens at line L with `replacements[L]`.

@@ -2,101 +2,173 @@ import Foundation
 
 /// Rewrites prose outside code before Markdown parsing: substitutes `{{name}}` values and protects `$…$` / `$$…$$` math
 /// from Markdown's emphasis rules by swapping it for placeholder tokens that are restored after rendering.
+///
+/// Math follows pandoc's `tex_math_dollars` rules and never leaves its paragraph: a span ends at the paragraph's end (a
+/// blank line or a code fence), so a stray `$` cannot swallow later text, fences or directives. An opening `$` must be
+/// followed by a non-space and its closing `$` preceded by a non-space and not followed by a digit (so "$5 and $10" is
+/// not math); `$$` closes at the next unescaped `$$`. An opener with no closer in its paragraph is an error at its line
+/// and stays literal text. Code spans (backtick runs of equal length) are copied verbatim and may span lines of a
+/// paragraph, as in CommonMark.
+///
+/// The transform is linear in the input: every closer is found through next-occurrence tables built by one backward
+/// pass per paragraph, never by a forward search from each opener. `steps` counts the character visits of all passes.
 struct ProseTransform {
     struct Math { let tex: String; let display: Bool }
     private(set) var math = [Math]()
     private(set) var problems = [ReportDiagnostic]()
     /// Names of values that prose referred to.
     private(set) var referenced = Set<String>()
+    /// Character visits over all passes (for the structural linearity test).
+    private(set) var steps = 0
 
     static func placeholder(_ i: Int) -> String { "KATEXMATHPLACEHOLDER\(i)Z" }
 
     /// `lookup` formats a value reference (`name` or `name±`) or returns nil if unknown.
+    /// The output has exactly the input's lines (math and code spans keep their line breaks).
     mutating func apply(_ source: String, file: String, lookup: (String) -> String?) -> String {
-        var out = ""
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        var out = [String]()
+        out.reserveCapacity(lines.count)
         var inFence: String? = nil
-        var pendingMath: (tex: String, display: Bool, line: Int)? = nil
-        for (i, rawLine) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(rawLine), number = i + 1
+        var paragraph = [Substring](), paragraphStart = 1
+        for (i, line) in lines.enumerated() {
+            steps += line.utf8.count + 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if pendingMath == nil {
-                if let f = inFence {
-                    if trimmed.hasPrefix(f) && trimmed.allSatisfy({ $0 == f.first }) { inFence = nil }
-                    out += line + "\n"; continue
-                }
-                let run = trimmed.prefix { $0 == "`" || $0 == "~" }
-                if run.count >= 3 && Set(run).count == 1 {
-                    inFence = String(run); out += line + "\n"; continue
-                }
+            if let f = inFence {
+                if trimmed.hasPrefix(f) && trimmed.allSatisfy({ $0 == f.first }) { inFence = nil }
+                out.append(String(line)); continue
             }
-            out += transformLine(line, number: number, file: file, pending: &pendingMath, lookup: lookup) + "\n"
+            let run = trimmed.prefix { $0 == "`" || $0 == "~" }
+            let opensFence = run.count >= 3 && Set(run).count == 1
+            if opensFence || trimmed.isEmpty {
+                flush(&paragraph, firstLine: paragraphStart, into: &out, file: file, lookup: lookup)
+                if opensFence { inFence = String(run) }
+                out.append(String(line)); continue
+            }
+            if paragraph.isEmpty { paragraphStart = i + 1 }
+            paragraph.append(line)
         }
-        if let p = pendingMath {
-            problems.append(ReportDiagnostic(file: file, line: p.line, message: "unclosed math: '\(p.display ? "$$" : "$")' opened here is never closed"))
-            out += p.tex
-        }
-        if out.hasSuffix("\n") { out.removeLast() }
-        return out
+        flush(&paragraph, firstLine: paragraphStart, into: &out, file: file, lookup: lookup)
+        return out.joined(separator: "\n")
     }
 
-    private mutating func transformLine(_ line: String, number: Int, file: String,
-                                        pending: inout (tex: String, display: Bool, line: Int)?,
-                                        lookup: (String) -> String?) -> String {
-        var result = ""
-        let chars = Array(line)
-        var i = 0
-        if pending != nil { pending!.tex += "\n" }
-        while i < chars.count {
-            let c = chars[i]
-            if var p = pending {
-                if c == "\\" && i + 1 < chars.count { p.tex.append(c); p.tex.append(chars[i + 1]); pending = p; i += 2; continue }
-                if c == "$" {
-                    if p.display {
-                        if i + 1 < chars.count && chars[i + 1] == "$" {
-                            result += closeMath(p); pending = nil; i += 2; continue
-                        }
-                    } else {
-                        result += closeMath(p); pending = nil; i += 1; continue
-                    }
+    private mutating func flush(_ paragraph: inout [Substring], firstLine: Int, into out: inout [String], file: String,
+                                lookup: (String) -> String?) {
+        guard !paragraph.isEmpty else { return }
+        let text = transformParagraph(Array(paragraph.joined(separator: "\n")), firstLine: firstLine, file: file, lookup: lookup)
+        let split = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        precondition(split.count == paragraph.count, "the prose transform must keep the paragraph's lines")
+        out += split
+        paragraph.removeAll(keepingCapacity: true)
+    }
+
+    /// One paragraph (lines joined by `\n`) transformed; the result has the same number of `\n`.
+    private mutating func transformParagraph(_ c: [Character], firstLine: Int, file: String,
+                                             lookup: (String) -> String?) -> String {
+        let n = c.count
+        // Next-occurrence tables, one backward pass: for each index i the first j ≥ i where ... (n = none).
+        var escaped = [Bool](repeating: false, count: n)   // `$` preceded by an odd number of backslashes
+        var slashes = 0
+        for i in 0..<n {
+            steps += 1
+            if c[i] == "\\" { slashes += 1; continue }
+            if c[i] == "$" { escaped[i] = slashes % 2 == 1 }
+            slashes = 0
+        }
+        var nextInlineClose = [Int](repeating: n, count: n + 2)
+        var nextDisplayClose = [Int](repeating: n, count: n + 2)
+        var nextBraceClose = [Int](repeating: n, count: n + 2)
+        var nextNewline = [Int](repeating: n, count: n + 2)
+        var i = n - 1
+        while i >= 0 {
+            steps += 1
+            nextInlineClose[i] = nextInlineClose[i + 1]; nextDisplayClose[i] = nextDisplayClose[i + 1]
+            nextBraceClose[i] = nextBraceClose[i + 1]; nextNewline[i] = nextNewline[i + 1]
+            switch c[i] {
+            case "$" where !escaped[i]:
+                if i > 0 && !c[i - 1].isWhitespace && !(i + 1 < n && c[i + 1].isNumber) { nextInlineClose[i] = i }
+                if i + 1 < n && c[i + 1] == "$" { nextDisplayClose[i] = i }
+            case "}" where i + 1 < n && c[i + 1] == "}": nextBraceClose[i] = i
+            case "\n": nextNewline[i] = i
+            default: break
+            }
+            i -= 1
+        }
+        // Backtick runs and, for each, the next run of the same length (its closer).
+        var runs = [(start: Int, length: Int)](), runAt = [Int: Int]()
+        i = 0
+        while i < n {
+            steps += 1
+            if c[i] == "`" {
+                var k = i
+                while k < n && c[k] == "`" { k += 1; steps += 1 }
+                runAt[i] = runs.count; runs.append((i, k - i)); i = k
+            } else { i += 1 }
+        }
+        var closer = [Int?](repeating: nil, count: runs.count), lastOfLength = [Int: Int]()
+        for r in runs.indices.reversed() {
+            steps += 1
+            closer[r] = lastOfLength[runs[r].length]
+            lastOfLength[runs[r].length] = r
+        }
+
+        var result = "", line = firstLine
+        result.reserveCapacity(n)
+        func newlines(_ s: ArraySlice<Character>) -> Int { s.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }
+        i = 0
+        while i < n {
+            steps += 1
+            let ch = c[i]
+            if ch == "\n" { result.append("\n"); line += 1; i += 1; continue }
+            if ch == "`", let r = runAt[i] {
+                let len = runs[r].length
+                if let close = closer[r] {       // a code span: verbatim, closer included
+                    let end = runs[close].start + len
+                    let span = c[i..<end]
+                    steps += span.count
+                    result.append(contentsOf: span); line += newlines(span); i = end
+                    // Runs inside the span are consumed with it; a later opener starts after `end`.
+                    continue
                 }
-                p.tex.append(c); pending = p; i += 1; continue
+                result.append(contentsOf: c[i..<(i + len)]); i += len; continue
             }
-            if c == "`" { // inline code span: copy verbatim up to the matching backtick run
-                var n = 0
-                while i + n < chars.count && chars[i + n] == "`" { n += 1 }
-                let fence = [Character](repeating: "`", count: n)
-                if let close = Self.find(fence, in: chars, from: i + n) {
-                    result += String(chars[i..<(close + n)]); i = close + n; continue
+            if ch == "\\" && i + 1 < n && c[i + 1] == "$" { result += "\\$"; i += 2; continue }
+            if ch == "$" {
+                let display = i + 1 < n && c[i + 1] == "$"
+                let close = display ? nextDisplayClose[i + 2] : nextInlineClose[i + 1]
+                let opens = display || (i + 1 < n && !c[i + 1].isWhitespace)
+                if opens && close < n {
+                    let tex = c[(i + (display ? 2 : 1))..<close]
+                    steps += tex.count
+                    let breaks = newlines(tex)
+                    math.append(Math(tex: String(tex), display: display))
+                    result += String(repeating: "\n", count: breaks) + ProseTransform.placeholder(math.count - 1)
+                    line += breaks
+                    i = close + (display ? 2 : 1); continue
                 }
-                result += String(fence); i += n; continue
+                if opens {
+                    problems.append(ReportDiagnostic(file: file, line: line, message:
+                        "unclosed math: '\(display ? "$$" : "$")' has no closing '\(display ? "$$" : "$")' in its paragraph (shown as text; write \\$ for a dollar sign)"))
+                }
+                result += display ? "$$" : "$"; i += display ? 2 : 1; continue
             }
-            if c == "\\" && i + 1 < chars.count && chars[i + 1] == "$" { result += "\\$"; i += 2; continue }
-            if c == "$" {
-                let display = i + 1 < chars.count && chars[i + 1] == "$"
-                pending = (tex: "", display: display, line: number)
-                i += display ? 2 : 1; continue
-            }
-            if c == "{" && i + 1 < chars.count && chars[i + 1] == "{" {
-                if let close = Self.find(["}", "}"], in: chars, from: i + 2) {
-                    let inner = String(chars[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)
-                    let length = close + 2 - i
+            if ch == "{" && i + 1 < n && c[i + 1] == "{" {
+                let close = nextBraceClose[i + 2]
+                if close < nextNewline[i] {
+                    let inner = String(c[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)
+                    steps += close - i
                     referenced.insert(inner.hasSuffix("±") ? String(inner.dropLast()) : inner)
                     if let text = lookup(inner) { result += text } else {
-                        problems.append(ReportDiagnostic(file: file, line: number, message: "unknown value '{{\(inner)}}': no directive in this report produces it"))
+                        problems.append(ReportDiagnostic(file: file, line: line, message: "unknown value '{{\(inner)}}': no directive in this report produces it"))
                         result += "**[unknown value \(inner)]**"
                     }
-                    i += length; continue
+                    i = close + 2; continue
                 }
-                problems.append(ReportDiagnostic(file: file, line: number, message: "unclosed '{{': a value reference needs '}}' on the same line"))
+                problems.append(ReportDiagnostic(file: file, line: line, message: "unclosed '{{': a value reference needs '}}' on the same line"))
             }
-            result.append(c); i += 1
+            result.append(ch); i += 1
         }
         return result
-    }
-
-    private mutating func closeMath(_ p: (tex: String, display: Bool, line: Int)) -> String {
-        math.append(Math(tex: p.tex, display: p.display))
-        return ProseTransform.placeholder(math.count - 1)
     }
 
     /// Restores math placeholders in rendered HTML as elements KaTeX renders in the browser.
@@ -125,16 +197,5 @@ struct ProseTransform {
             out.append(bytes[i]); i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// First index ≥ `start` where `pattern` occurs in `chars`, or nil.
-    private static func find(_ pattern: [Character], in chars: [Character], from start: Int) -> Int? {
-        guard !pattern.isEmpty, start <= chars.count - pattern.count else { return nil }
-        var k = start
-        while k <= chars.count - pattern.count {
-            if chars[k] == pattern[0] && chars[k..<(k + pattern.count)].elementsEqual(pattern) { return k }
-            k += 1
-        }
-        return nil
     }
 }
