@@ -12,6 +12,8 @@ public struct ReportProject {
     public let registry: AnalysisRegistry
     /// Resolves dataset ids; nil when the project has no manifest (then analyses needing data fail clearly).
     public let datasets: DatasetLocator?
+    /// Why `datasets` is nil: the manifest is missing, or it exists but cannot be read or parsed (reported as corrupt).
+    public let datasetsProblem: String
     public var useCache = true
     public var explain = false
     /// Progress and diagnostics sink (stderr by default).
@@ -25,7 +27,14 @@ public struct ReportProject {
         self.siteFolder = siteFolder ?? root.appendingPathComponent("site")
         self.figuresFolder = figuresFolder ?? root.appendingPathComponent("figures")
         self.cacheFolder = cacheFolder ?? root.appendingPathComponent(".cache")
-        datasets = try? DatasetLocator.standard(projectRoot: root)
+        let manifest = root.appendingPathComponent("datasets/manifest.json")
+        do {
+            datasets = try DatasetLocator.standard(projectRoot: root); datasetsProblem = ""
+        } catch {
+            datasets = nil
+            datasetsProblem = FileManager.default.fileExists(atPath: manifest.path)
+                ? "datasets/manifest.json is corrupt: \(error)" : "datasets/manifest.json is missing"
+        }
     }
 
     /// Report names (file names without `.md`) in the reports folder, sorted.

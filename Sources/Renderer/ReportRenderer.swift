@@ -116,18 +116,26 @@ public struct ReportRenderer {
         catch { return fail(d.line, "\(error)") }
         var dataHashes = [String: String]()
         for id in analysis.datasets {
-            guard let locator = project.datasets else { return fail(d.line, "dataset '\(id)' needed but datasets/manifest.json is missing") }
+            guard let locator = project.datasets else { return fail(d.line, "dataset '\(id)' needed but \(project.datasetsProblem)") }
             do { dataHashes[id] = try locator.checksum(id) } catch { return fail(d.line, "\(error)") }
         }
         let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes,
                            build: analysis.codeIdentity.map { "sources:" + $0 } ?? BuildIdentity.current)
         let cache = ResultCache(folder: project.cacheFolder)
-        let locator = project.datasets
+        let locator = project.datasets, manifestProblem = project.datasetsProblem
         var staleInput: String? = nil
-        if project.useCache, let hit = cache.load(key) {
+        var invalidEntry: String? = nil, cachedHit: CacheEntry? = nil
+        if project.useCache {
+            switch cache.lookup(key) {
+            case .hit(let e): cachedHit = e
+            case .invalid(let why): invalidEntry = why; project.log("\(label): warning: \(why); recomputing")
+            case .miss: break
+            }
+        }
+        if let hit = cachedHit {
             // The key holds the parameters; the files the analysis opened are checked here (one stat each, a re-hash
             // only when size or time changed), so a regenerated data file is never served from the cache.
-            staleInput = (hit.inputs ?? []).lazy.compactMap { $0.change(locator: locator) }.first
+            staleInput = (hit.inputs ?? []).lazy.compactMap { $0.change(locator: locator, manifestProblem: manifestProblem) }.first
             if staleInput == nil {
                 result.output = hit.output; result.seconds = hit.seconds; result.cached = true
                 project.log("\(label) ... cached")
@@ -138,6 +146,7 @@ public struct ReportRenderer {
             let why: String
             if !project.useCache { why = "caching disabled (--no-cache)" }
             else if let staleInput { why = staleInput }
+            else if let invalidEntry { why = invalidEntry }
             else if let old = cache.previousKey(slot: slot) {
                 let diffs = key.differences(from: old)
                 why = diffs.isEmpty ? "no cached result for the same key (cache cleared?)" : diffs.joined(separator: "; ")
@@ -151,7 +160,7 @@ public struct ReportRenderer {
         let inputs = InputLog()
         let reportFolder = project.reportsFolder
         let context = AnalysisContext(parameters: parameters, dataset: { id in
-            guard let locator else { throw AnalysisFailure("datasets/manifest.json is missing") }
+            guard let locator else { throw AnalysisFailure(manifestProblem) }
             let url = try locator.locate(id)
             try inputs.record(DataInput(spec: id, isManifestID: true, path: url.path, sha256: try locator.checksum(id)))
             return url
@@ -167,7 +176,8 @@ public struct ReportRenderer {
             let path = url.standardizedFileURL.path
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw ParameterError(key: "data", line: line,
-                                     message: "no data file '\(spec)' (looked for \(path)) and no manifest id of that name")
+                                     message: "no data file '\(spec)' (looked for \(path)) and no manifest id of that name"
+                                         + (locator == nil && manifestProblem.contains("corrupt") ? " (\(manifestProblem))" : ""))
             }
             let input = DataInput(spec: spec, isManifestID: false, path: path, sha256: try sha256Hex(fileAt: URL(fileURLWithPath: path)))
             try inputs.record(input)
@@ -294,8 +304,43 @@ public struct ReportRenderer {
         try OutputLock.withLock(in: project.siteFolder) { try renderLocked(name) }
     }
 
+    /// Renders every named report, in order, whatever happens to one of them: a report that cannot be read or whose
+    /// page cannot be written is a result with the error at its path (its page shows the error when it can be written),
+    /// and the later reports and the index are still written. Callers exit non-zero when any result has diagnostics.
+    public func renderAll(_ names: [String]) -> (results: [ReportResult], indexProblem: ReportDiagnostic?) {
+        var results = [ReportResult]()
+        for name in names {
+            do { results.append(try render(name)) } catch {
+                let d = (error as? ReportDiagnostic)
+                    ?? ReportDiagnostic(file: project.displayPath(project.sourceURL(name)), line: 1, message: "cannot render: \(error)")
+                project.log(d.description)
+                results.append(Self.failed(name, d))
+            }
+        }
+        do { try writeIndex(results); return (results, nil) } catch {
+            let d = ReportDiagnostic(file: project.displayPath(project.siteFolder.appendingPathComponent("index.html")), line: 1,
+                                     message: "cannot write the index: \(error)")
+            project.log(d.description)
+            return (results, d)
+        }
+    }
+
+    /// The result of a report that could not be computed at all.
+    static func failed(_ name: String, _ d: ReportDiagnostic) -> ReportResult {
+        ReportResult(name: name, title: name, scalars: [], diagnostics: [d], checks: [], hasStoredValues: false)
+    }
+
     private func renderLocked(_ name: String) throws -> ReportResult {
-        let source = try readSource(name)
+        let source: (text: String, problems: [ReportDiagnostic])
+        do { source = try readSource(name) } catch {
+            // An unreadable report still gets a page that says so.
+            let d = (error as? ReportDiagnostic) ?? ReportDiagnostic(file: project.displayPath(project.sourceURL(name)), line: 1, message: "\(error)")
+            let result = Self.failed(name, d)
+            let page = PageTemplate.page(title: name, body: HTMLBlocks.error(d), footer: Provenance.common(root: project.root))
+            try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
+            project.log(d.description)
+            return result
+        }
         var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
         result.diagnostics = source.problems + result.diagnostics
         body = source.problems.map(HTMLBlocks.error).joined() + body

@@ -76,10 +76,9 @@ struct Render: ParsableCommand {
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
-        var results = [ReportResult]()
-        for name in names { results.append(try renderer.render(name)) }
-        // The index lists every report; reports not rendered now keep the status of their last render.
-        try renderer.writeIndex(results)
+        // Every report is rendered even when an earlier one fails; the index lists every report (reports not rendered
+        // now keep the status of their last render).
+        let (results, indexProblem) = renderer.renderAll(names)
         let failed = results.filter { !$0.diagnostics.isEmpty }
         for r in results {
             let drift = r.checks.filter { $0.status != .ok }.count
@@ -87,7 +86,8 @@ struct Render: ParsableCommand {
                   + (r.hasStoredValues ? (drift == 0 ? ", values match" : ", \(drift) value(s) differ from stored") : ", no stored values"))
         }
         print("pages in \(project.siteFolder.path)")
-        if !failed.isEmpty { throw ExitCode(1) }
+        if let indexProblem { print("ERROR \(indexProblem)") }
+        if !failed.isEmpty || indexProblem != nil { throw ExitCode(1) }
     }
 }
 
@@ -109,7 +109,12 @@ struct Check: ParsableCommand {
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
         var failures = 0
         for name in names {
-            let r = try renderer.compute(name)
+            // An unreadable report is a failure of this report; the later ones are still checked.
+            let r: ReportResult
+            do { r = try renderer.compute(name) } catch {
+                print("\n\(name)\nERROR \(error)\nFAIL \(name): cannot be read")
+                failures += 1; continue
+            }
             print("\n\(name)")
             print(CheckTable.format(r.checks))
             for d in r.diagnostics { print("ERROR \(d)") }
