@@ -56,9 +56,9 @@ struct RecordedInput: Codable, Equatable {
 
     /// Nil when the file is unchanged; otherwise why the cached result is stale. Re-hashes only when size or
     /// modification time differ, so a warm render costs one stat per input.
-    func change(locator: DatasetLocator?) -> String? {
+    func change(locator: DatasetLocator?, manifestProblem: String = "datasets/manifest.json is missing") -> String? {
         if input.isManifestID {
-            guard let locator else { return "datasets/manifest.json is missing (needed for '\(input.spec)')" }
+            guard let locator else { return "\(manifestProblem) (needed for '\(input.spec)')" }
             guard let sha = try? locator.checksum(input.spec) else { return "'\(input.spec)' is no longer in datasets/manifest.json" }
             if sha != input.sha256 { return "manifest checksum of '\(input.spec)' changed" }
         }
@@ -81,17 +81,69 @@ struct CacheEntry: Codable {
 }
 
 /// Directive results on disk under `.cache/`, keyed by `CacheKey.hash`, plus the last key per directive slot for `--explain`.
+///
+/// An entry file is one header line `{"key": <key hash>, "sha256": <sha256 of the payload>}` followed by the payload, the
+/// JSON of the `CacheEntry`. `load` verifies both: an entry that was edited by hand, truncated or copied over another
+/// key's file is not served (the directive recomputes, with a warning). Non-finite numbers are stored as the strings
+/// "nan", "+inf" and "-inf", so a result holding NaN can be cached. Entries written before the header existed (one JSON
+/// object, no newline) are served once and rewritten with their header.
 struct ResultCache {
     let folder: URL
 
+    enum Lookup { case hit(CacheEntry), miss, invalid(String) }
+
+    static func encoder() -> JSONEncoder {
+        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
+        return enc
+    }
+    static func decoder() -> JSONDecoder {
+        let dec = JSONDecoder()
+        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
+        return dec
+    }
+    struct Header: Codable, Equatable { var key: String; var sha256: String }
+
+    func entryURL(_ key: CacheKey) -> URL { folder.appendingPathComponent("results/\(key.hash).json") }
+
+    func lookup(_ key: CacheKey) -> Lookup {
+        let url = entryURL(key)
+        guard let data = try? Data(contentsOf: url) else { return .miss }
+        let bytes = [UInt8](data)
+        guard let newline = bytes.firstIndex(of: 0x0A) else {
+            // The format before entries carried a header: served once, then rewritten with one.
+            guard let entry = try? Self.decoder().decode(CacheEntry.self, from: data) else {
+                return .invalid("cache entry \(url.lastPathComponent) cannot be decoded")
+            }
+            try? store(entry, for: key)
+            return .hit(entry)
+        }
+        let payload = Data(bytes[(newline + 1)...])
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[..<newline])) else {
+            return .invalid("cache entry \(url.lastPathComponent) has no valid header")
+        }
+        guard header.key == key.hash else {
+            return .invalid("cache entry \(url.lastPathComponent) belongs to another key (\(header.key.prefix(12))…)")
+        }
+        guard header.sha256 == sha256Hex(payload) else {
+            return .invalid("cache entry \(url.lastPathComponent) fails its content hash (edited or truncated)")
+        }
+        guard let entry = try? Self.decoder().decode(CacheEntry.self, from: payload) else {
+            return .invalid("cache entry \(url.lastPathComponent) cannot be decoded")
+        }
+        return .hit(entry)
+    }
+
     func load(_ key: CacheKey) -> CacheEntry? {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("results/\(key.hash).json")) else { return nil }
-        return try? JSONDecoder().decode(CacheEntry.self, from: data)
+        if case .hit(let e) = lookup(key) { return e }
+        return nil
     }
 
     func store(_ entry: CacheEntry, for key: CacheKey) throws {
+        let payload = try Self.encoder().encode(entry)
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-        try AtomicFile.write(try enc.encode(entry), to: folder.appendingPathComponent("results/\(key.hash).json"))
+        let header = try enc.encode(Header(key: key.hash, sha256: sha256Hex(payload)))
+        try AtomicFile.write(header + Data([0x0A]) + payload, to: entryURL(key))
     }
 
     private func slotURL(_ slot: String) -> URL {

@@ -3,7 +3,29 @@ import Foundation
 
 /// One accepted value in `reports/<name>.values.json`, with the values it replaced.
 public struct StoredValue: Codable, Equatable {
-    public struct Past: Codable, Equatable { public var value: Double; public var error: Double?; public var commit: String }
+    public struct Past: Codable, Equatable {
+        public var value: Double; public var error: Double?; public var commit: String
+        init(value: Double, error: Double?, commit: String) { self.value = value; self.error = error; self.commit = commit }
+        enum CodingKeys: String, CodingKey { case value, error, commit, nonFinite }
+        public init(from d: Decoder) throws {
+            let c = try d.container(keyedBy: CodingKeys.self)
+            let flags = try c.decodeIfPresent([String: String].self, forKey: .nonFinite) ?? [:]
+            value = try NonFinite.decode(c, .value, flags["value"]) ?? .nan
+            error = try NonFinite.decode(c, .error, flags["error"])
+            commit = try c.decode(String.self, forKey: .commit)
+        }
+        public func encode(to e: Encoder) throws {
+            var c = e.container(keyedBy: CodingKeys.self)
+            var flags = [String: String]()
+            try NonFinite.encode(value, &c, .value, &flags, "value")
+            if let error { try NonFinite.encode(error, &c, .error, &flags, "error") }
+            try c.encode(commit, forKey: .commit)
+            if !flags.isEmpty { try c.encode(flags, forKey: .nonFinite) }
+        }
+        public static func == (a: Past, b: Past) -> Bool {
+            NonFinite.same(a.value, b.value) && NonFinite.same(a.error, b.error) && a.commit == b.commit
+        }
+    }
     public var value: Double
     public var error: Double?
     /// `absolute` or `relative`.
@@ -13,6 +35,39 @@ public struct StoredValue: Codable, Equatable {
     /// True for a value the report no longer produces: kept with its history, ignored by `check`.
     public var retired: Bool?
 
+    enum CodingKeys: String, CodingKey { case value, error, toleranceKind, tolerance, history, retired, nonFinite }
+    /// A non-finite value or error is written as JSON null with `"nonFinite": {"value": "nan"}` (or "+inf", "-inf"),
+    /// so a directive that reports NaN can be accepted and checked (NaN matches only NaN).
+    public init(from d: Decoder) throws {
+        let c = try d.container(keyedBy: CodingKeys.self)
+        let flags = try c.decodeIfPresent([String: String].self, forKey: .nonFinite) ?? [:]
+        guard let v = try NonFinite.decode(c, .value, flags["value"]) else {
+            throw DecodingError.valueNotFound(Double.self, .init(codingPath: c.codingPath + [CodingKeys.value],
+                                                                 debugDescription: "null value without a nonFinite flag"))
+        }
+        value = v
+        error = try NonFinite.decode(c, .error, flags["error"])
+        toleranceKind = try c.decode(String.self, forKey: .toleranceKind)
+        tolerance = try c.decode(Double.self, forKey: .tolerance)
+        history = try c.decode([Past].self, forKey: .history)
+        retired = try c.decodeIfPresent(Bool.self, forKey: .retired)
+    }
+    public func encode(to e: Encoder) throws {
+        var c = e.container(keyedBy: CodingKeys.self)
+        var flags = [String: String]()
+        try NonFinite.encode(value, &c, .value, &flags, "value")
+        if let error { try NonFinite.encode(error, &c, .error, &flags, "error") }
+        try c.encode(toleranceKind, forKey: .toleranceKind)
+        try c.encode(tolerance, forKey: .tolerance)
+        try c.encode(history, forKey: .history)
+        try c.encodeIfPresent(retired, forKey: .retired)
+        if !flags.isEmpty { try c.encode(flags, forKey: .nonFinite) }
+    }
+    public static func == (a: StoredValue, b: StoredValue) -> Bool {
+        NonFinite.same(a.value, b.value) && NonFinite.same(a.error, b.error) && a.toleranceKind == b.toleranceKind
+            && a.tolerance == b.tolerance && a.history == b.history && a.retired == b.retired
+    }
+
     public var asTolerance: Tolerance { toleranceKind == "relative" ? .relative(tolerance) : .absolute(tolerance) }
 
     init(_ s: Scalar, history: [Past]) {
@@ -21,6 +76,32 @@ public struct StoredValue: Codable, Equatable {
         case .absolute(let t): toleranceKind = "absolute"; tolerance = t
         case .relative(let t): toleranceKind = "relative"; tolerance = t
         }
+    }
+}
+
+/// Non-finite numbers in values files: JSON null plus a flag naming which of NaN, +∞, −∞ it was.
+enum NonFinite {
+    static func name(_ x: Double) -> String { x.isNaN ? "nan" : x > 0 ? "+inf" : "-inf" }
+    static func value(_ flag: String) -> Double? { ["nan": .nan, "+inf": .infinity, "-inf": -.infinity][flag] }
+    static func same(_ a: Double?, _ b: Double?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case let (x?, y?): return x == y || (x.isNaN && y.isNaN)
+        default: return false
+        }
+    }
+    static func encode<K: CodingKey>(_ x: Double, _ c: inout KeyedEncodingContainer<K>, _ key: K,
+                                     _ flags: inout [String: String], _ flagName: String) throws {
+        if x.isFinite { try c.encode(x, forKey: key) } else { try c.encodeNil(forKey: key); flags[flagName] = name(x) }
+    }
+    static func decode<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, _ flag: String?) throws -> Double? {
+        if let flag {
+            guard let x = value(flag) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "nonFinite flag '\(flag)' is none of nan, +inf, -inf")
+            }
+            return x
+        }
+        return try c.decodeIfPresent(Double.self, forKey: key)
     }
 }
 

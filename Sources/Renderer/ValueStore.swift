@@ -26,9 +26,10 @@ public enum ValueStore {
                 changes.append("\(s.name): produced again, \(old.value) → \(s.value)")
             } else if let old = stored.values[s.name] {
                 let fresh = StoredValue(s, history: old.history)
-                if fresh.value == old.value && fresh.error == old.error && fresh.tolerance == old.tolerance && fresh.toleranceKind == old.toleranceKind { continue }
+                let sameNumbers = NonFinite.same(fresh.value, old.value) && NonFinite.same(fresh.error, old.error)
+                if sameNumbers && fresh.tolerance == old.tolerance && fresh.toleranceKind == old.toleranceKind { continue }
                 var history = old.history
-                if old.value != s.value || old.error != s.error {
+                if !sameNumbers {
                     history.append(StoredValue.Past(value: old.value, error: old.error, commit: commit))
                 }
                 stored.values[s.name] = StoredValue(s, history: history)
