@@ -26,6 +26,7 @@ public struct NumericTable: Sendable, Equatable {
             if let e = expectedColumns, e != w {
                 throw DataFileError(file: url.path, message: "expected a table of shape (rows, \(e)), found \(a.shape)")
             }
+            try NumericTable.requireFiniteColumns(a.data, columns: w, names: nil, file: url.path)
             self.init(rows: a.shape[0], columns: w, values: a.data)
             return
         }
@@ -57,7 +58,20 @@ public struct NumericTable: Sendable, Equatable {
         if let e = expectedColumns, e != w {
             throw DataFileError(file: url.path, message: "expected a table of shape (rows, \(e)), found (\(count), \(w))")
         }
+        try NumericTable.requireFiniteColumns(values, columns: w, names: header, file: url.path)
         self.init(rows: count, columns: w, values: values, columnNames: header)
+    }
+
+    /// A column without a single finite number (all NaN or ±∞) would turn into NaN results without a word: it is an
+    /// error naming the file and the column. Gaps (some NaN) are the analysis' business.
+    static func requireFiniteColumns(_ values: [Double], columns: Int, names: [String]?, file: String) throws {
+        guard columns > 0, !values.isEmpty else { return }
+        var finite = [Bool](repeating: false, count: columns)
+        for (i, x) in values.enumerated() where x.isFinite { finite[i % columns] = true }
+        if let c = finite.firstIndex(of: false) {
+            let name = names.flatMap { c < $0.count ? " ('\($0[c])')" : nil } ?? ""
+            throw DataFileError(file: file, message: "column \(c)\(name) has no finite value (all NaN or infinite)")
+        }
     }
 
     /// A table from values already in memory (row-major).
