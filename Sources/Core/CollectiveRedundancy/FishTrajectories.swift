@@ -49,6 +49,9 @@ public struct FishVelocities: Sendable {
         guard a.shape.count == 3, a.shape[2] == 2 else { throw AnalysisFailure("expected a (frames, animals, 2) array, got \(a.shape)") }
         guard maxGap >= 0 else { throw AnalysisFailure("maxGap must be ≥ 0, got \(maxGap)") }
         let T = a.shape[0], N = a.shape[1], h = filter.window / 2
+        guard N >= 1, T >= filter.window else {
+            throw AnalysisFailure("\(url.lastPathComponent): \(T) frames of \(N) animals; the Savitzky–Golay window needs at least \(filter.window) frames of one animal")
+        }
         totalFrames = T; totalAnimals = N
         missingFraction = Double(a.data.filter { $0.isNaN }.count) / Double(a.data.count)
         var raw = a.data
