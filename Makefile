@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 BLAS_CORETYPE = $(shell sh bench/blas-coretype.sh)
 BLAS_ENV = $(if $(BLAS_CORETYPE),OPENBLAS_CORETYPE=$(BLAS_CORETYPE))
 
-.PHONY: setup build reports check accept test example bench bench-peers clean
+.PHONY: setup build reports check accept test example fuzz bench bench-peers clean
 
 setup:
 	$(SUDO) apt-get update
@@ -43,6 +43,12 @@ EXAMPLE = examples/own-analysis
 example:
 	cd $(EXAMPLE) && REPLICATE_UNCHECKED=0 $(SWIFT) build -c release \
 	  && .build/release/generate-data data/pairs.csv && $(BLAS_ENV) .build/release/my-replicate check
+
+# The seeded mutation test of the report pipeline at length (`make test` runs 2000 cases): make fuzz FUZZ_CASES=50000 FUZZ_SEED=7
+FUZZ_CASES ?= 20000
+FUZZ_SEED ?= 14
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test --filter FuzzTests
 
 # Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
 PEER_VENV = .venv-peers

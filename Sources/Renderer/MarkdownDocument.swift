@@ -63,6 +63,25 @@ enum MarkdownDocument {
         return (found, problems)
     }
 
+    /// The line ranges (1-based, closing fence included) of every code block, fenced or indented, at any nesting
+    /// (block quotes, list items), as cmark sees them: the prose transform leaves them verbatim and never lets math
+    /// or a code span run across them.
+    static func codeBlockLines(in source: String) -> [ClosedRange<Int>] {
+        let doc = parse(source.isEmpty ? "\n" : source)
+        defer { cmark_node_free(doc) }
+        let iter = cmark_iter_new(doc)
+        defer { cmark_iter_free(iter) }
+        var ranges = [ClosedRange<Int>]()
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            guard ev == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK else { continue }
+            let start = Int(cmark_node_get_start_line(node)), end = Int(cmark_node_get_end_line(node))
+            if start >= 1 { ranges.append(start...max(start, end)) }
+        }
+        return ranges
+    }
+
     /// A line that opens a directive block: up to 3 spaces, a backtick or tilde fence and an info string `{…`.
     static func looksLikeDirectiveFence(_ line: String) -> Bool {
         let indent = line.prefix { $0 == " " }.count

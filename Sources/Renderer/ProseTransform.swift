@@ -25,15 +25,31 @@ struct ProseTransform {
 
     /// `lookup` formats a value reference (`name` or `name±`) or returns nil if unknown.
     /// The output has exactly the input's lines (math and code spans keep their line breaks).
-    mutating func apply(_ source: String, file: String, lookup: (String) -> String?) -> String {
+    /// `codeLines` are the code blocks' line ranges as the Markdown parser found them (`MarkdownDocument.codeBlockLines`);
+    /// without them, fences are recognised line by line (top-level fences only).
+    mutating func apply(_ source: String, file: String, codeLines: [ClosedRange<Int>]? = nil, lookup: (String) -> String?) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         var out = [String]()
         out.reserveCapacity(lines.count)
         var inFence: String? = nil
         var paragraph = [Substring](), paragraphStart = 1
+        var verbatim: [Bool]? = nil
+        if let codeLines {
+            var v = [Bool](repeating: false, count: lines.count)
+            for r in codeLines { for l in r where l >= 1 && l <= lines.count { v[l - 1] = true; steps += 1 } }
+            verbatim = v
+        }
         for (i, line) in lines.enumerated() {
             steps += line.utf8.count + 1
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let verbatim {
+                if verbatim[i] || trimmed.isEmpty {
+                    flush(&paragraph, firstLine: paragraphStart, into: &out, file: file, lookup: lookup)
+                    out.append(String(line)); continue
+                }
+                if paragraph.isEmpty { paragraphStart = i + 1 }
+                paragraph.append(line); continue
+            }
             if let f = inFence {
                 if trimmed.hasPrefix(f) && trimmed.allSatisfy({ $0 == f.first }) { inFence = nil }
                 out.append(String(line)); continue

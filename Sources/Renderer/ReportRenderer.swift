@@ -40,6 +40,8 @@ public struct ReportRenderer {
     public var project: ReportProject
     /// When set, progress lines count directives across every report of the command; otherwise per report.
     public var progress: ProgressCounter?
+    /// Figures as a placeholder instead of through gnuplot (the fuzz test renders thousands of pages in memory).
+    var figureStub = false
     public init(project: ReportProject) { self.project = project }
 
     /// Number of `{run}` directives in the given reports (for the `[k/N]` progress numbering).
@@ -227,6 +229,7 @@ public struct ReportRenderer {
                 if let out = r.output {
                     for t in out.tables { html += HTMLBlocks.table(t, verdictColumn: nil) }
                     for f in out.figures where drawFigures {
+                        if figureStub { html += "<figure id=\"fig-\(HTML.escape(f.id))\">\(HTML.escape(f.caption))</figure>"; continue }
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
                             html += HTMLBlocks.figure(f, svg: svg)
@@ -246,7 +249,7 @@ public struct ReportRenderer {
             replacements[r.directive.line] = html
         }
         var prose = ProseTransform()
-        let transformed = prose.apply(source, file: file) { ref in
+        let transformed = prose.apply(source, file: file, codeLines: MarkdownDocument.codeBlockLines(in: source)) { ref in
             let withError = ref.hasSuffix("±")
             let key = withError ? String(ref.dropLast()) : ref
             return scalars[key].map { ValueFormatting.format($0, withError: withError) }
@@ -341,14 +344,24 @@ public struct ReportRenderer {
             project.log(d.description)
             return result
         }
-        var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
-        result.diagnostics = source.problems + result.diagnostics
-        body = source.problems.map(HTMLBlocks.error).joined() + body
-        let footer = Provenance.footer(rows: footerRows, result: result, root: project.root)
-        let page = PageTemplate.page(title: result.title, body: body, footer: footer)
+        let (result, page) = self.page(name, source: source)
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
         for p in result.diagnostics { project.log(p.description) }
         return result
+    }
+
+    /// The page of a report from its decoded source (no HTML written; figures drawn unless `figureStub`).
+    func page(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String) {
+        let (result, body, footer) = pageParts(name, source: source)
+        return (result, PageTemplate.page(title: result.title, body: body, footer: footer))
+    }
+
+    /// The report-specific parts of its page: body and footer (the template around them is fixed).
+    func pageParts(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String, String) {
+        var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
+        result.diagnostics = source.problems + result.diagnostics
+        body = source.problems.map(HTMLBlocks.error).joined() + body
+        return (result, body, Provenance.footer(rows: footerRows, result: result, root: project.root))
     }
 
     /// Writes `site/index.html` listing every report in the reports folder with its check status at its last render

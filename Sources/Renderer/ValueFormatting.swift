@@ -46,7 +46,8 @@ public enum ValueFormatting {
     }
 }
 
-/// HTML escaping.
+/// HTML escaping. NUL becomes U+FFFD (as cmark does in the Markdown source): HTML blocks reach cmark as C strings,
+/// where a NUL would cut off the rest of the block (found by the fuzz test: a directive error quoting a NUL byte).
 enum HTML {
     static func escape(_ s: String) -> String {
         var o = ""; o.reserveCapacity(s.count)
@@ -56,6 +57,7 @@ enum HTML {
             case "<": o += "&lt;"
             case ">": o += "&gt;"
             case "\"": o += "&quot;"
+            case "\u{0}": o += "\u{FFFD}"
             default: o.append(c)
             }
         }

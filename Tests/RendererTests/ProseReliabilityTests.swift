@@ -73,6 +73,9 @@ final class ProseReliabilityTests: XCTestCase {
             var t = ProseTransform()
             let out = t.apply(text, file: name) { _ in "1.0" }
             XCTAssertEqual(t.problems, [], name)
+            var u = ProseTransform()
+            let parsed = u.apply(text, file: name, codeLines: MarkdownDocument.codeBlockLines(in: text)) { _ in "1.0" }
+            XCTAssertEqual(parsed, out, "\(name): code blocks found by cmark give the same transform as top-level fences")
             XCTAssertEqual(out.split(separator: "\n", omittingEmptySubsequences: false).count,
                            text.split(separator: "\n", omittingEmptySubsequences: false).count, "\(name) keeps its lines")
         }
