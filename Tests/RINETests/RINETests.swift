@@ -35,9 +35,9 @@ final class ExactRedundancyTests: XCTestCase {
 final class TrainerTests: XCTestCase {
     func run(_ task: DiscreteTask, beta: Double) -> Double {
         var c = RINEConfig()
-        c.beta = beta; c.epochs = 12
+        c.beta = beta; c.epochs = 8
         var rng = Xoshiro256(seed: 11)
-        let d = task.sample(3000, rng: &rng)
+        let d = task.sample(1500, rng: &rng)
         let s = trainTestSplit([d.x1, d.x2], d.y, trainFraction: 0.8, rng: &rng)
         return RINETrainer(config: c).run(train: s.train, test: s.test, classes: task.ySymbols,
                                           entropyY: ExactRedundancy.entropyY(task), rng: &rng).redundancy

@@ -226,30 +226,37 @@ enum RINEAnalyses {
             return AnalysisOutput(tables: [table], figures: [fig], values: values)
         })
 
-    /// Pairwise redundancy matrix between sources (diagonal: a source with itself = its usable information).
+    /// Pairwise redundancy matrix between sources (diagonal: a source with itself = its usable information). Split s is
+    /// the same train/test partition of the trials for every cell; each cell trains its own decoders. Returns per cell
+    /// the mean and sd over splits of I∩, and the split means of the decoder distance D and of each decoder's test
+    /// cross-entropy (bits; `ce[a][b]` is the decoder of source a in the pair (a, b)).
     static func pairwiseMatrix(_ sources: [Matrix<Float>], _ y: [Int], config: RINEConfig, splits: Int, trainFraction: Double,
-                               root: Xoshiro256, progress: @escaping (String) -> Void) -> (mean: [[Double]], sd: [[Double]]) {
+                               root: Xoshiro256, progress: @escaping (String) -> Void)
+        -> (mean: [[Double]], sd: [[Double]], distance: [[Double]], ce: [[Double]]) {
         let m = sources.count
-        let hY = DiscreteInformation.entropy(samples: y)
         let pairs = (0..<m).flatMap { i in (i..<m).map { (i, $0) } }
         let jobs = pairs.flatMap { pr in (0..<splits).map { (pr, $0) } }
         let done = Counter()
-        let vals = Parallel.map(jobs.count) { j -> Double in
+        let vals = Parallel.map(jobs.count) { j -> [Double] in
             let ((a, b), s) = jobs[j]
-            var rng = root.child(s * 10_000 + a * 100 + b)
-            let split = trainTestSplit([sources[a], sources[b]], y, trainFraction: trainFraction, rng: &rng)
-            let v = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: hY, rng: &rng).redundancy
+            var splitRng = root.child(s)               // the same partition for every cell of split s
+            let split = trainTestSplit([sources[a], sources[b]], y, trainFraction: trainFraction, rng: &splitRng)
+            var rng = root.child(1_000_000 + s * 10_000 + a * 100 + b)
+            let hY = RINEReadout.labelEntropy(split.test.y)
+            let r = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: hY, rng: &rng)
             let k = done.increment()
             if k % 20 == 0 { progress("\(k)/\(jobs.count) trainings") }
-            return v
+            return [r.redundancy, r.distance, r.crossEntropies[0], r.crossEntropies[1]]
         }
-        var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: m), sd = mean
+        var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: m), sd = mean, dist = mean, ce = mean
         for (a, b) in pairs {
             let v = jobs.indices.filter { jobs[$0].0 == (a, b) }.map { vals[$0] }
-            mean[a][b] = Stats.mean(v); mean[b][a] = mean[a][b]
-            sd[a][b] = splits > 1 ? Stats.standardDeviation(v) : 0; sd[b][a] = sd[a][b]
+            mean[a][b] = Stats.mean(v.map { $0[0] }); mean[b][a] = mean[a][b]
+            sd[a][b] = splits > 1 ? Stats.standardDeviation(v.map { $0[0] }) : 0; sd[b][a] = sd[a][b]
+            dist[a][b] = Stats.mean(v.map { $0[1] }); dist[b][a] = dist[a][b]
+            ce[a][b] = Stats.mean(v.map { $0[2] }); ce[b][a] = Stats.mean(v.map { $0[3] })
         }
-        return (mean, sd)
+        return (mean, sd, dist, ce)
     }
 
     static func smallDataConfig(_ p: Parameters) throws -> RINEConfig {
@@ -280,8 +287,27 @@ enum RINEAnalyses {
             let nNeurons = data.rates.cols
             let blocks = (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) }
             let sources = blocks.map { data.standardized($0) }
-            let (mean, sd) = pairwiseMatrix(sources, data.direction, config: config, splits: splits, trainFraction: 0.8,
-                                            root: Xoshiro256(seed: UInt64(seed)), progress: ctx.progress)
+            let (mean, sd, dist, ce) = pairwiseMatrix(sources, data.direction, config: config, splits: splits, trainFraction: 0.8,
+                                                      root: Xoshiro256(seed: UInt64(seed)), progress: ctx.progress)
+            // Redundancy cannot exceed either source's usable information: check I∩(a, b) ≤ min(I∩(a, a), I∩(b, b)) within
+            // 2σ, σ from the split-to-split spread of both cells (t-corrected standard errors).
+            let tf = StudentT.oneSigmaQuantile(dof: max(splits - 1, 1)) / Double(max(splits, 1)).squareRoot()
+            var cellRows = [[String]](), violations = 0
+            for a in 0..<groups { for b in a..<groups {
+                var check = "–"
+                if a != b {
+                    let lower = mean[a][a] <= mean[b][b] ? a : b
+                    let delta = mean[a][b] - mean[lower][lower]
+                    let sigma = tf * (sd[a][b] * sd[a][b] + sd[lower][lower] * sd[lower][lower]).squareRoot()
+                    let ok = delta <= 2 * sigma
+                    if !ok { violations += 1 }
+                    check = String(format: "%+.2f (%.1fσ) %@", delta, sigma > 0 ? delta / sigma : 0, ok ? "ok" : "exceeds")
+                }
+                cellRows.append(["\(a + 1) × \(b + 1)", String(format: "%.2f ± %.2f", mean[a][b], tf * sd[a][b]), String(format: "%.3f", dist[a][b]),
+                                 String(format: "%.2f", ce[a][b]), String(format: "%.2f", ce[b][a]), check])
+            } }
+            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (mean over \(splits) splits, the same train/test partitions for every cell): I∩ ± t-corrected error, decoder distance D, each decoder's test cross-entropy (bits), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) against 2σ.",
+                              columns: ["blocks", "I∩ (bits)", "D", "CE first", "CE second", "off-diagonal − smaller diagonal"], rows: cellRows)
             let labels = blocks.map { "\($0.first! + 1)–\($0.last! + 1)" }
             let fig = Figure(id: "reach", caption: "Redundant information (bits) about the 8 reach directions between blocks of motor-cortex neurons (by index); diagonal: each block's own usable information. \(data.direction.count) trials, mean over \(splits) random 80/20 splits.",
                              altText: "Heat map of pairwise redundant information between neuron groups, numbers in the cells.",
@@ -290,7 +316,8 @@ enum RINEAnalyses {
             var off = [Double](), diag = [Double]()
             for a in 0..<groups { diag.append(mean[a][a]); for b in (a + 1)..<groups { off.append(mean[a][b]) } }
             let sdOff = Stats.mean((0..<groups).flatMap { a in ((a + 1)..<groups).map { sd[a][$0] } })
-            return AnalysisOutput(figures: [fig], values: [
+            return AnalysisOutput(tables: [cells], figures: [fig], values: [
+                Scalar("rine.reach_violations", Double(violations), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_offdiag_mean", Stats.mean(off), error: sdOff / Double(max(splits, 1)).squareRoot(), significantFigures: 2, unit: "bits",
                        tolerance: .absolute(max(0.15, 3 * sdOff / Double(max(splits, 1)).squareRoot()))),
                 Scalar("rine.reach_diag_mean", Stats.mean(diag), significantFigures: 2, unit: "bits", tolerance: .absolute(0.15)),
@@ -320,7 +347,7 @@ enum RINEAnalyses {
                 }
                 return out
             }
-            let (mean, _) = pairwiseMatrix(sources, y, config: config, splits: splits, trainFraction: 0.8,
+            let (mean, _, _, _) = pairwiseMatrix(sources, y, config: config, splits: splits, trainFraction: 0.8,
                                            root: rng.child(1), progress: ctx.progress)
             let labels = (0..<sim.windows).map { "\($0 * 100)–\(($0 + 1) * 100) ms" }
             var adjacent = [Double](), distant = [Double]()

@@ -55,7 +55,11 @@ public enum ExactRedundancy {
         var pa = [Int: Double](), pb = [Int: Double](), pab = [PairKey: Double]()
         for (a, b, p) in pairs { pa[a, default: 0] += p; pb[b, default: 0] += p; pab[PairKey(a: a, b: b), default: 0] += p }
         var s = 0.0
-        for (k, p) in pab where p > 0 { s += p * log2(p / (pa[k.a]! * pb[k.b]!)) }
+        // Sorted keys: a fixed summation order, so the value is identical in every process (Dictionary order is seeded).
+        for k in pab.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) }) where pab[k]! > 0 {
+            let p = pab[k]!
+            s += p * log2(p / (pa[k.a]! * pb[k.b]!))
+        }
         return s
     }
 
@@ -67,7 +71,7 @@ public enum ExactRedundancy {
     public static func entropyY(_ t: DiscreteTask) -> Double {
         var py = [Int: Double]()
         for o in t.outcomes { py[o.y, default: 0] += o.p }
-        return DiscreteInformation.entropy(probabilities: Array(py.values))
+        return DiscreteInformation.entropy(probabilities: py.keys.sorted().map { py[$0]! })
     }
 
     /// Connected components of the bipartite support graph of (x₁, x₂): the finest common function Q = f₁(X₁) = f₂(X₂).
