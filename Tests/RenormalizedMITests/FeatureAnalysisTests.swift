@@ -31,7 +31,7 @@ final class FeatureAnalysisTests: XCTestCase {
     /// f = x₁ + 0.3x₁³ with its gradient, x ~ N(0, I₂): Ĩ = H(x₁) = ½ ln 2πe, from .npy and from CSV.
     func testFeatureWithGradientsFromNPYAndCSV() throws {
         var rng = Xoshiro256(seed: 21)
-        let n = 20_000
+        let n = 4000
         var v = [Double](), csv = "f,df_dx1,df_dx2\n"
         for _ in 0..<n {
             let a = rng.normal(), row = [a + 0.3 * a * a * a, 1 + 0.9 * a * a, 0.0]
@@ -39,9 +39,9 @@ final class FeatureAnalysisTests: XCTestCase {
         }
         let truth = 0.5 * log(2 * Double.pi * M_E)
         for url in [try temporaryFile("f.npy", npy(rows: n, cols: 3, v)), try temporaryFile("f.csv", Array(csv.utf8))] {
-            let s = value(try run(["data": url.path, "bins": "100"]), "rmi.features_value")
+            let s = value(try run(["data": url.path, "bins": "60", "splits": "10"]), "rmi.features_value")
             XCTAssertEqual(s.value, truth, accuracy: 4 * s.error! + 0.01, url.lastPathComponent)
-            XCTAssertEqual(value(try run(["data": url.path]), "rmi.features_samples").value, Double(n))
+            XCTAssertEqual(value(try run(["data": url.path, "splits": "2"]), "rmi.features_samples").value, Double(n))
         }
     }
 
@@ -49,15 +49,15 @@ final class FeatureAnalysisTests: XCTestCase {
     func testPCAOnRawSamples() throws {
         let sigma = Matrix<Double>([[1, 0.5], [0.5, 2]])
         var rng = Xoshiro256(seed: 22)
-        let x = try GaussianChecks.samples(sigma, count: 20_000, rng: &rng)
+        let x = try GaussianChecks.samples(sigma, count: 4000, rng: &rng)
         let url = try temporaryFile("x.csv", Array(x.map { "\($0[0]) \($0[1])" }.joined(separator: "\n").utf8))
-        let s = value(try run(["data": url.path, "layout": "samples", "feature": "pca"]), "rmi.features_value")
+        let s = value(try run(["data": url.path, "layout": "samples", "feature": "pca", "splits": "10"]), "rmi.features_value")
         XCTAssertEqual(s.value, 0.5 * log(2 * Double.pi * M_E * (1.5 + 0.5 * 2.0.squareRoot())), accuracy: 4 * s.error! + 0.01)
     }
 
     /// Without `data:` the analysis runs its generated example; bad shapes name the file and the shape.
     func testDefaultsAndErrors() throws {
-        let s = value(try run(["samples": "20000"]), "rmi.features_value")
+        let s = value(try run(["samples": "4000", "splits": "10"]), "rmi.features_value")
         XCTAssertEqual(s.value, 0.5 * log(2 * Double.pi * M_E), accuracy: 4 * s.error! + 0.01)
         let bad = try temporaryFile("bad.csv", Array("1,2,3\n4,5\n".utf8))
         XCTAssertThrowsError(try run(["data": bad.path])) { XCTAssertTrue("\($0)".contains("expected 3")) }

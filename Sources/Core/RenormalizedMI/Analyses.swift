@@ -8,25 +8,34 @@ enum RMIAnalyses {
 
     // MARK: closed forms and reparametrisation invariance
 
-    /// Ĩ(f), Ĩ(4f), Ĩ(f³ + 5f) and H of each on the same samples, with the shifts' delta-method errors.
+    /// Ĩ(f), Ĩ(4f), Ĩ(f³ + 5f) and H of each on the same samples, with random-halves errors of each and of the shifts.
     struct ReparametrisationCheck {
         var plain: RMIEstimate, four: RMIEstimate, cubic: RMIEstimate
         var fourShift: Double, cubicShift: Double, cubicShiftError: Double
 
-        init(values f: [Double], logGradient lg: [Double], bins: Int) {
-            let hPlain = EntropyInfluence.oneDimensional(f, bins: bins)
-            let hFour = EntropyInfluence.oneDimensional(f.map { 4 * $0 }, bins: bins)
-            let hCubic = EntropyInfluence.oneDimensional(f.map { $0 * $0 * $0 + 5 * $0 }, bins: bins)
-            let lgFour = lg.map { $0 + log(4.0) }
-            let lgCubic = zip(f, lg).map { log(3 * $0 * $0 + 5) + $1 }
-            plain = RenormalizedMI.combine(entropyInfluence: hPlain, logGradient: lg)
-            four = RenormalizedMI.combine(entropyInfluence: hFour, logGradient: lgFour)
-            cubic = RenormalizedMI.combine(entropyInfluence: hCubic, logGradient: lgCubic)
+        /// [Ĩ(f), H(f), Ĩ(4f), H(4f), Ĩ(f³+5f), H(f³+5f)] on the samples `f`, `lg`.
+        static func statistics(_ f: [Double], _ lg: [Double], bins: Int) -> [Double] {
+            let hPlain = Stats.mean(EntropyInfluence.oneDimensional(f, bins: bins))
+            let hFour = Stats.mean(EntropyInfluence.oneDimensional(f.map { 4 * $0 }, bins: bins))
+            let hCubic = Stats.mean(EntropyInfluence.oneDimensional(f.map { $0 * $0 * $0 + 5 * $0 }, bins: bins))
+            let g = Stats.mean(lg), gCubic = Stats.mean(zip(f, lg).map { log(3 * $0 * $0 + 5) + $1 })
+            return [hPlain - g, hPlain, hFour - g - log(4.0), hFour, hCubic - gCubic, hCubic]
+        }
+
+        init(values f: [Double], logGradient lg: [Double], bins: Int, splits: Int = HalvesErrors.defaultSplits) {
+            let full = Self.statistics(f, lg, bins: bins)
+            let halves = HalvesErrors.halves(count: f.count, splits: splits).map { idx -> [Double] in
+                let s = Self.statistics(HalvesErrors.pick(f, idx), HalvesErrors.pick(lg, idx), bins: bins)
+                return s + [s[4] - s[0]]
+            }
+            let err = (0..<7).map { c in Resampling.halvesError(halves.map { $0[c] }) }
+            let g = Stats.mean(lg)
+            plain = RMIEstimate(value: full[0], error: err[0], entropy: full[1], entropyError: err[1], logGradient: g)
+            four = RMIEstimate(value: full[2], error: err[2], entropy: full[3], entropyError: err[3], logGradient: g + log(4.0))
+            cubic = RMIEstimate(value: full[4], error: err[4], entropy: full[5], entropyError: err[5], logGradient: full[5] - full[4])
             fourShift = four.value - plain.value
             cubicShift = cubic.value - plain.value
-            var d = [Double](repeating: 0, count: f.count)
-            for i in f.indices { d[i] = (hCubic[i] - lgCubic[i]) - (hPlain[i] - lg[i]) }
-            cubicShiftError = RenormalizedMI.influenceError(d)
+            cubicShiftError = err[6]
         }
     }
 
@@ -169,25 +178,27 @@ enum RMIAnalyses {
             let g2 = x.map { s -> [Double] in let t = tanh(s[1]); return [0, 1 - t * t, 1] }
             let lg1 = g1.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }, lg2 = g2.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }
             let lgJoint = (0..<n).map { RenormalizedMI.logGramRoot(g1[$0], g2[$0]) }
-            // Slack estimate for one binning: Ĩ₂D − Ĩ₁ − Ĩ₂ + I, with per-sample influences summed.
+            // Slack estimate for one binning: Ĩ₂D − Ĩ₁ − Ĩ₂ + I, with random-halves errors of every part.
+            func slackParts(_ idx: [Int]?, _ b: Int) -> [Double] {
+                let a1 = idx.map { HalvesErrors.pick(y1, $0) } ?? y1, a2 = idx.map { HalvesErrors.pick(y2, $0) } ?? y2
+                func m(_ v: [Double]) -> Double { idx.map { i in i.reduce(0) { $0 + v[$1] } / Double(i.count) } ?? Stats.mean(v) }
+                let h2 = Stats.mean(EntropyInfluence.twoDimensional(a1, a2, bins: b))
+                let h1Lin = Stats.mean(EntropyInfluence.oneDimensional(a1, bins: 4 * b)), h2Lin = Stats.mean(EntropyInfluence.oneDimensional(a2, bins: 4 * b))
+                let h1Hard = Stats.mean(EntropyInfluence.oneDimensional(a1, bins: b, rule: .hard)), h2Hard = Stats.mean(EntropyInfluence.oneDimensional(a2, bins: b, rule: .hard))
+                let lhs = h2 - m(lgJoint), r1 = h1Lin - m(lg1), r2 = h2Lin - m(lg2), mi = h1Hard + h2Hard - h2
+                return [lhs, h2, r1, h1Lin, r2, h2Lin, mi, lhs - r1 - r2 + mi]
+            }
             func slack(_ b: Int) -> (lhs: RMIEstimate, i1: RMIEstimate, i2: RMIEstimate, mi: Double, slack: Double, error: Double) {
-                let h2 = EntropyInfluence.twoDimensional(y1, y2, bins: b)
-                let h1Lin = EntropyInfluence.oneDimensional(y1, bins: 4 * b), h2Lin = EntropyInfluence.oneDimensional(y2, bins: 4 * b)
-                let h1Hard = EntropyInfluence.oneDimensional(y1, bins: b, rule: .hard), h2Hard = EntropyInfluence.oneDimensional(y2, bins: b, rule: .hard)
-                var phi = [Double](repeating: 0, count: n)
-                for i in 0..<n {
-                    let lhs = h2[i] - lgJoint[i], r1 = h1Lin[i] - lg1[i], r2 = h2Lin[i] - lg2[i]
-                    let mi = h1Hard[i] + h2Hard[i] - h2[i]
-                    phi[i] = lhs - r1 - r2 + mi
-                }
-                return (RenormalizedMI.combine(entropyInfluence: h2, logGradient: lgJoint),
-                        RenormalizedMI.combine(entropyInfluence: h1Lin, logGradient: lg1),
-                        RenormalizedMI.combine(entropyInfluence: h2Lin, logGradient: lg2),
-                        Stats.mean(h1Hard) + Stats.mean(h2Hard) - Stats.mean(h2), Stats.mean(phi), RenormalizedMI.influenceError(phi))
+                let v = slackParts(nil, b)
+                let e = HalvesErrors.errors(count: n) { slackParts($0, b) }
+                return (RMIEstimate(value: v[0], error: e[0], entropy: v[1], entropyError: e[1], logGradient: v[1] - v[0]),
+                        RMIEstimate(value: v[2], error: e[2], entropy: v[3], entropyError: e[3], logGradient: v[3] - v[2]),
+                        RMIEstimate(value: v[4], error: e[4], entropy: v[5], entropyError: e[5], logGradient: v[5] - v[4]),
+                        v[6], v[7], e[7])
             }
             let main = slack(bins)
             let choices = [bins / 2, bins, 2 * bins].filter { $0 >= 10 }
-            let slacks = choices.map { slack($0).slack }
+            let slacks = choices.map { slackParts(nil, $0)[7] }
             let exact = exactSlack(variance: c3[1, 1])
             let gradOnly = (0..<n).map { lg1[$0] + lg2[$0] - lgJoint[$0] }
             let rhs = main.i1.value + main.i2.value - main.mi

@@ -51,9 +51,12 @@ public enum EntropyInfluence {
         }
     }
 
-    /// The same for a plain 2-D histogram of `bins × bins` cells over the bounding box (as `HistogramEntropy.entropy2D`).
-    public static func twoDimensional(_ a: [Double], _ b: [Double], bins: Int) -> [Double] {
+    /// The same for a 2-D histogram: `.hard`, a plain histogram of `bins × bins` cells over the bounding box (as
+    /// `HistogramEntropy.entropy2D`); `.linear`, the bilinear two-bin assignment with `bins × bins` centres (as
+    /// `HistogramEntropy.entropy2DLinear`), φᵢ the bilinear interpolation of −ln p̂ at the sample.
+    public static func twoDimensional(_ a: [Double], _ b: [Double], bins: Int, rule: HistogramRule = .hard) -> [Double] {
         precondition(a.count == b.count && bins >= 2)
+        if rule == .linear { return twoDimensionalLinear(a, b, bins: bins) }
         let n = a.count
         let (loA, hiA) = (a.min()!, a.max()!), (loB, hiB) = (b.min()!, b.max()!)
         let dA = (hiA - loA) / Double(bins), dB = (hiB - loB) / Double(bins)
@@ -64,6 +67,26 @@ public enum EntropyInfluence {
         }
         let norm = Double(n) * dA * dB
         return cell.map { -log(count[$0] / norm) }
+    }
+
+    static func twoDimensionalLinear(_ a: [Double], _ b: [Double], bins: Int) -> [Double] {
+        precondition(bins >= 3, "the linear 2-D histogram needs at least 3 centres per coordinate")
+        let n = a.count
+        let ga = LinearGrid(a, bins: bins), gb = LinearGrid(b, bins: bins)
+        guard ga.delta > 0 && gb.delta > 0 else { return [Double](repeating: -.infinity, count: n) }
+        var mass = [Double](repeating: 0, count: bins * bins)
+        for i in 0..<n {
+            let k = ga.cell[i], l = gb.cell[i], t = ga.frac[i], u = gb.frac[i]
+            mass[k * bins + l] += (1 - t) * (1 - u); mass[(k + 1) * bins + l] += t * (1 - u)
+            mass[k * bins + l + 1] += (1 - t) * u; mass[(k + 1) * bins + l + 1] += t * u
+        }
+        let norm = Double(n) * ga.delta * gb.delta
+        let ld = mass.map { (m: Double) -> Double in m > 0 ? log(m / norm) : 0 }
+        return (0..<n).map { i in
+            let k = ga.cell[i], l = gb.cell[i], t = ga.frac[i], u = gb.frac[i]
+            return -((1 - t) * (1 - u) * ld[k * bins + l] + t * (1 - u) * ld[(k + 1) * bins + l]
+                     + (1 - t) * u * ld[k * bins + l + 1] + t * u * ld[(k + 1) * bins + l + 1])
+        }
     }
 
     /// Number of occupied cells of the plain 2-D histogram (for the Miller–Madow term (B − 1)/2n).
@@ -82,36 +105,67 @@ public enum EntropyInfluence {
 public struct RMIEstimate: Sendable, Equatable {
     /// Ĩ = H(y) − ⟨ln √det(∇f·∇f)⟩ (nats).
     public var value: Double
-    /// Delta-method standard error sd(φ)/√n of the i.i.d. per-sample influence φᵢ = −ln p̂(yᵢ) − ln √det(∇f·∇f)(xᵢ).
+    /// Standard error of Ĩ: random halves of the whole estimator (`HalvesErrors`), calibrated; equal to `deltaError`
+    /// when no halves were computed.
     public var error: Double
     /// The entropy term H(y) and its own standard error (H alone is not reparametrisation invariant).
     public var entropy: Double
     public var entropyError: Double
     /// ⟨ln √det(∇f·∇f)⟩.
     public var logGradient: Double
-    public init(value: Double, error: Double, entropy: Double, entropyError: Double, logGradient: Double) {
+    /// Delta-method error sd(φ)/√n of the per-sample influence φᵢ = −ln p̂(yᵢ) − ln √det(∇f·∇f)(xᵢ): it omits the
+    /// variance of the bin range and the smoothing of p̂ by coarse bins, so it is too small for heavy tails.
+    public var deltaError: Double
+    public init(value: Double, error: Double, entropy: Double, entropyError: Double, logGradient: Double, deltaError: Double? = nil) {
         self.value = value; self.error = error; self.entropy = entropy; self.entropyError = entropyError
-        self.logGradient = logGradient
+        self.logGradient = logGradient; self.deltaError = deltaError ?? error
     }
 }
 
 extension RenormalizedMI {
     /// Ĩ of a feature from i.i.d. samples, with its delta-method error: `values[i]` = f(xᵢ) (1-D) and
     /// `logGradient[i]` = ln √det(∇f·∇f) at xᵢ (for 1-D features ln|∇f(xᵢ)|).
-    public static func estimate(values: [Double], logGradient: [Double], bins: Int, rule: HistogramRule = .linear) -> RMIEstimate {
+    /// `splits` partitions into random halves give the error (0: the delta-method error only).
+    public static func estimate(values: [Double], logGradient: [Double], bins: Int, rule: HistogramRule = .linear,
+                                splits: Int = HalvesErrors.defaultSplits) -> RMIEstimate {
         precondition(values.count == logGradient.count && values.count >= 2)
         let h = EntropyInfluence.oneDimensional(values, bins: bins, rule: rule)
-        return combine(entropyInfluence: h, logGradient: logGradient)
+        let e = combine(entropyInfluence: h, logGradient: logGradient)
+        guard splits > 0 && values.count >= 8 else { return e }
+        return withHalves(e, count: values.count, splits: splits) { idx in
+            let hh = EntropyInfluence.oneDimensional(HalvesErrors.pick(values, idx), bins: bins, rule: rule)
+            let mh = Stats.mean(hh)
+            return [mh - idx.reduce(0) { $0 + logGradient[$1] } / Double(idx.count), mh]
+        }
+    }
+
+    /// Replaces the errors of `e` by the halves errors of the statistic (Ĩ, H) on index subsets.
+    static func withHalves(_ e: RMIEstimate, count n: Int, splits: Int, _ statistic: ([Int]) -> [Double]) -> RMIEstimate {
+        let err = HalvesErrors.errors(count: n, splits: splits, statistic: statistic)
+        var out = e
+        out.deltaError = e.error
+        out.error = err[0]; out.entropyError = err[1]
+        return out
     }
 
     /// Ĩ of a 1-D feature from its values and gradients (∇f(xᵢ) as rows).
-    public static func estimate(values: [Double], gradients: [[Double]], bins: Int, rule: HistogramRule = .linear) -> RMIEstimate {
-        estimate(values: values, logGradient: gradients.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }, bins: bins, rule: rule)
+    public static func estimate(values: [Double], gradients: [[Double]], bins: Int, rule: HistogramRule = .linear,
+                                splits: Int = HalvesErrors.defaultSplits) -> RMIEstimate {
+        estimate(values: values, logGradient: gradients.map { 0.5 * log($0.reduce(0) { $0 + $1 * $1 }) }, bins: bins, rule: rule,
+                 splits: splits)
     }
 
-    /// Ĩ of a 2-D feature (plain 2-D histogram) with its delta-method error; `logGradient[i]` = ½ ln det(J Jᵀ)(xᵢ).
-    public static func estimate2D(_ y1: [Double], _ y2: [Double], logGradient: [Double], bins: Int) -> RMIEstimate {
-        combine(entropyInfluence: EntropyInfluence.twoDimensional(y1, y2, bins: bins), logGradient: logGradient)
+    /// Ĩ of a 2-D feature with its halves error; `logGradient[i]` = ½ ln det(J Jᵀ)(xᵢ). `rule`: plain `bins × bins`
+    /// histogram (`.hard`, default) or the bilinear two-bin assignment (`.linear`).
+    public static func estimate2D(_ y1: [Double], _ y2: [Double], logGradient: [Double], bins: Int, rule: HistogramRule = .hard,
+                                  splits: Int = HalvesErrors.defaultSplits) -> RMIEstimate {
+        precondition(y1.count == y2.count && y1.count == logGradient.count && y1.count >= 2)
+        let e = combine(entropyInfluence: EntropyInfluence.twoDimensional(y1, y2, bins: bins, rule: rule), logGradient: logGradient)
+        guard splits > 0 && y1.count >= 8 else { return e }
+        return withHalves(e, count: y1.count, splits: splits) { idx in
+            let mh = Stats.mean(EntropyInfluence.twoDimensional(HalvesErrors.pick(y1, idx), HalvesErrors.pick(y2, idx), bins: bins, rule: rule))
+            return [mh - idx.reduce(0) { $0 + logGradient[$1] } / Double(idx.count), mh]
+        }
     }
 
     /// ½ ln det(J Jᵀ) for the 2 × N Jacobian with rows a, b.

@@ -21,6 +21,7 @@ extension RMIAnalyses {
                 throw ParameterError(key: "rule", line: p.entries["rule"]?.line, message: "rule must be 'linear' or 'hard'")
             }
             let bins = try p.int("bins", default: dimension == 1 ? 100 : 30, range: 3...100_000)
+            let splits = try p.int("splits", default: HalvesErrors.defaultSplits, range: 1...500)
             let prefix = try p.string("name", default: "rmi.features")
             let featureName = try p.string("feature", default: "pca")
             let linearWeights = try p.doubles("weights", default: [])
@@ -90,9 +91,10 @@ extension RMIAnalyses {
             guard logGrad.allSatisfy({ $0.isFinite }) else {
                 throw ParameterError(key: "data", line: p.entries["data"]?.line, message: "\(source): a gradient is zero (or the Jacobian singular) at some sample; Ĩ is −∞ there")
             }
+            // Random-halves errors (`splits` partitions) for every bin choice.
             func estimate(_ b: Int) -> RMIEstimate {
-                dimension == 1 ? RenormalizedMI.estimate(values: y1, logGradient: logGrad, bins: b, rule: rule)
-                               : RenormalizedMI.estimate2D(y1, y2, logGradient: logGrad, bins: b)
+                dimension == 1 ? RenormalizedMI.estimate(values: y1, logGradient: logGrad, bins: b, rule: rule, splits: splits)
+                               : RenormalizedMI.estimate2D(y1, y2, logGradient: logGrad, bins: b, rule: rule, splits: splits)
             }
             let choices = [max(3, bins / 3), bins, 3 * bins]
             let all = choices.map(estimate)

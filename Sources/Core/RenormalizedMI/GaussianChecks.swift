@@ -35,20 +35,21 @@ public enum GaussianChecks {
 /// Ĩ of the unit linear features f_θ = cos θ x₁ + sin θ x₂ over a grid of angles, and the best one with errors.
 ///
 /// The maximum is located by a least-squares parabola Ĩ(θ) ≈ c₀ + c₁u + c₂u² (u = θ − θ_k) over the scan points within
-/// `window` of the grid maximum θ_k; θ̂ = θ_k − c₁/2c₂ and Ĩ_max = c₀ − c₁²/4c₂. Both are smooth functions of the
-/// scan means, so their standard errors follow from the per-sample influence values of the window's estimates
-/// (delta method), from one data set.
+/// `window` of the grid maximum θ_k; θ̂ = θ_k − c₁/2c₂ and Ĩ_max = c₀ − c₁²/4c₂. Their standard errors are random-halves
+/// errors of the whole procedure (the window's estimates and the fit redone on each half, `HalvesErrors`), which include
+/// the bin-range variance that the delta method misses.
 public struct AngleScan: Sendable {
     public var angles: [Double]
     public var values: [Double]
     public var best: Double, bestError: Double
     public var bestAngle: Double, bestAngleError: Double
 
-    public init(_ x: [[Double]], angles: [Double], bins: Int, window: Double = 0.3, rule: HistogramRule = .linear) {
+    public init(_ x: [[Double]], angles: [Double], bins: Int, window: Double = 0.3, rule: HistogramRule = .linear,
+                splits: Int = HalvesErrors.defaultSplits) {
         precondition(angles.count >= 3 && !x.isEmpty)
-        func feature(_ t: Double) -> [Double] { let c = cos(t), s = sin(t); return x.map { c * $0[0] + s * $0[1] } }
+        func feature(_ t: Double, _ s: [[Double]]) -> [Double] { let c = cos(t), si = sin(t); return s.map { c * $0[0] + si * $0[1] } }
         self.angles = angles
-        let values = angles.map { Stats.mean(EntropyInfluence.oneDimensional(feature($0), bins: bins, rule: rule)) }
+        let values = angles.map { Stats.mean(EntropyInfluence.oneDimensional(feature($0, x), bins: bins, rule: rule)) }
         self.values = values
         let k = values.indices.max { values[$0] < values[$1] }!
         let window = angles.indices.filter { abs(angles[$0] - angles[k]) <= window + 1e-12 }
@@ -59,21 +60,22 @@ public struct AngleScan: Sendable {
         for v in u { let r = [1, v, v * v]; for a in 0..<3 { for b in 0..<3 { xtx[a][b] += r[a] * r[b] } } }
         let inv = Self.inverse3(xtx)
         let a = (0..<3).map { row in u.map { v in inv[row][0] + inv[row][1] * v + inv[row][2] * v * v } }
-        let c = (0..<3).map { row in zip(a[row], window).reduce(0) { $0 + $1.0 * values[$1.1] } }
-        bestAngle = angles[k] - c[1] / (2 * c[2])
-        best = c[0] - c[1] * c[1] / (4 * c[2])
-        // Gradients of θ̂ and Ĩ_max with respect to c, pulled back to weights on the window's estimates.
-        let gAngle = [0, -1 / (2 * c[2]), c[1] / (2 * c[2] * c[2])]
-        let gBest = [1, -c[1] / (2 * c[2]), c[1] * c[1] / (4 * c[2] * c[2])]
-        let wAngle = window.indices.map { j in (0..<3).reduce(0) { $0 + gAngle[$1] * a[$1][j] } }
-        let wBest = window.indices.map { j in (0..<3).reduce(0) { $0 + gBest[$1] * a[$1][j] } }
-        var psiAngle = [Double](repeating: 0, count: x.count), psiBest = psiAngle
-        for (j, idx) in window.enumerated() {
-            let phi = EntropyInfluence.oneDimensional(feature(angles[idx]), bins: bins, rule: rule)
-            for i in phi.indices { psiAngle[i] += wAngle[j] * phi[i]; psiBest[i] += wBest[j] * phi[i] }
+        let k0 = angles[k]
+        func fit(_ w: [Double]) -> [Double] {
+            let c = (0..<3).map { row in zip(a[row], w).reduce(0) { $0 + $1.0 * $1.1 } }
+            return [k0 - c[1] / (2 * c[2]), c[0] - c[1] * c[1] / (4 * c[2])]
         }
-        bestAngleError = RenormalizedMI.influenceError(psiAngle)
-        bestError = RenormalizedMI.influenceError(psiBest)
+        let main = fit(window.map { values[$0] })
+        bestAngle = main[0]; best = main[1]
+        if splits > 0 {
+            let e = HalvesErrors.errors(count: x.count, splits: splits) { idx in
+                let s = HalvesErrors.pick(x, idx)
+                return fit(window.map { Stats.mean(EntropyInfluence.oneDimensional(feature(angles[$0], s), bins: bins, rule: rule)) })
+            }
+            bestAngleError = e[0]; bestError = e[1]
+        } else {
+            bestAngleError = .nan; bestError = .nan
+        }
     }
 
     static func inverse3(_ m: [[Double]]) -> [[Double]] {

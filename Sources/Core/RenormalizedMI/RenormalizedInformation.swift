@@ -31,10 +31,12 @@ public enum RenormalizedMI {
         return s / total
     }
 
-    /// Ĩ for a 2-D feature (y₁, y₂): 2-D histogram entropy minus ⟨ln √det(J Jᵀ)⟩ with J the 2 × N Jacobian.
+    /// Ĩ for a 2-D feature (y₁, y₂): 2-D histogram entropy minus ⟨ln √det(J Jᵀ)⟩ with J the 2 × N Jacobian; `rule`
+    /// `.hard` is a plain histogram, `.linear` the bilinear two-bin assignment (differentiable, `entropy2DLinear`).
     public static func twoDimensional(_ y1: [Double], _ y2: [Double], gradients1: [[Double]], gradients2: [[Double]],
-                                      weights: [Double]? = nil, bins: Int = 60) -> Double {
-        let h = HistogramEntropy.entropy2D(y1, y2, weights: weights, bins: bins)
+                                      weights: [Double]? = nil, bins: Int = 60, rule: HistogramRule = .hard) -> Double {
+        let h = rule == .linear ? HistogramEntropy.entropy2DLinear(y1, y2, weights: weights, bins: bins).value
+                                : HistogramEntropy.entropy2D(y1, y2, weights: weights, bins: bins)
         var s = 0.0, total = 0.0
         for i in 0..<y1.count {
             let w = weights?[i] ?? 1

@@ -5,15 +5,16 @@ import Numerics
 /// Estimates of Ĩ for the Fig. 2b features on `n` fresh samples of the wave packet at one noise level.
 struct WavePacketLevel {
     var estimates: [RMIEstimate]
-    /// Per-sample influence values of each feature (kept for differences between features on the same samples).
-    var influence: [[Double]]
+    /// Per-feature values and ln|∇f| (kept for differences between features on the same samples).
+    var values: [[Double]], logGradients: [[Double]]
+    var bins: Int, rule: HistogramRule
 
     init(noise: Double, samples n: Int, bins: Int, rule: HistogramRule, origin: Int, pcaSamples: Int, rng: inout Xoshiro256) throws {
         var packet = WavePacket(noise: noise)
         packet.origin = origin
         let x = packet.samples(n, rng: &rng)
         let axis = try WavePacketFeature.principalAxis(Array(x.prefix(pcaSamples)))
-        var est = [RMIEstimate](), infl = [[Double]]()
+        var est = [RMIEstimate](), vals = [[Double]](), lgs = [[Double]]()
         for feature in WavePacketFeature.allCases {
             var v = [Double](), g = [Double]()
             v.reserveCapacity(n); g.reserveCapacity(n)
@@ -21,18 +22,21 @@ struct WavePacketLevel {
                 let (a, b) = feature.evaluate(s, pcaAxis: axis, origin: origin)
                 v.append(a); g.append(0.5 * log(b.reduce(0) { $0 + $1 * $1 }))
             }
-            let h = EntropyInfluence.oneDimensional(v, bins: bins, rule: rule)
-            let phi = zip(h, g).map { $0 - $1 }
-            infl.append(phi)
-            est.append(RenormalizedMI.combine(entropyInfluence: h, logGradient: g))
+            vals.append(v); lgs.append(g)
+            est.append(RenormalizedMI.estimate(values: v, logGradient: g, bins: bins, rule: rule))
         }
-        estimates = est; influence = infl
+        estimates = est; values = vals; logGradients = lgs
+        self.bins = bins; self.rule = rule
     }
 
-    /// Ĩ_a − Ĩ_b on the same samples and its delta-method error.
+    /// Ĩ_a − Ĩ_b on the same samples and its random-halves error.
     func difference(_ a: Int, _ b: Int) -> (value: Double, error: Double) {
-        let d = zip(influence[a], influence[b]).map { $0 - $1 }
-        return (Stats.mean(d), RenormalizedMI.influenceError(d))
+        func tilde(_ f: Int, _ idx: [Int]) -> Double {
+            Stats.mean(EntropyInfluence.oneDimensional(HalvesErrors.pick(values[f], idx), bins: bins, rule: rule))
+                - idx.reduce(0) { $0 + logGradients[f][$1] } / Double(idx.count)
+        }
+        let e = HalvesErrors.errors(count: values[a].count) { [tilde(a, $0) - tilde(b, $0)] }
+        return (estimates[a].value - estimates[b].value, e[0])
     }
 }
 
