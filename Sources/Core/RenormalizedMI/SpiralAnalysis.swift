@@ -86,7 +86,18 @@ extension RMIAnalyses {
             let yard = SpiralYardsticks(dist: dist, points: points, weights: weights, bins: opt.bins)
             let yardHeld = yard.heldOut(held, dist: dist, bins: evalBins)
             let log = ctx.progress
-            struct Outcome { var feature: [Double]; var history: [Double]; var checks: [Double]; var final: [RMIEstimate]; var invariance: [RMIEstimate] }
+            struct Outcome {
+                var feature: [Double]; var history: [Double]; var checks: [Double]; var final: [RMIEstimate]; var invariance: [RMIEstimate]
+                /// The feature's held-out values and ln|∇f| at every checkpoint (for the single-run stopping rule).
+                var checkData: [(values: [Double], logGradient: [Double])]
+            }
+            func heldOutData(_ engine: TiledInputGradient) -> ([Double], [Double]) {
+                let (f, g) = engine.evaluate(heldFlat)
+                let lg = (0..<held.count).map { i -> Double in
+                    let a = Double(g[2 * i]), b = Double(g[2 * i + 1]); return 0.5 * Foundation.log(max(a * a + b * b, 1e-30))
+                }
+                return (f.map(Double.init), lg)
+            }
             func heldOutEstimate(_ engine: TiledInputGradient, bins: [Int]) -> ([RMIEstimate], [Double]) {
                 let (f, g) = engine.evaluate(heldFlat)
                 let v = f.map(Double.init)
@@ -97,7 +108,7 @@ extension RMIAnalyses {
             }
             let outcomes = Parallel.map(runs) { r -> Outcome in
                 var rng = root.child(r)
-                var checks = [Double](), final = [RMIEstimate](), invariance = [RMIEstimate]()
+                var checks = [Double](), final = [RMIEstimate](), invariance = [RMIEstimate](), checkData = [([Double], [Double])]()
                 let result = opt.run(points: points, weights: weights, rng: &rng,
                                      sampler: jitter ? { dist.jitteredGrid(points: gridN, extent: extent, rng: &$0) } : nil,
                                      checkpointEvery: every, checkpoint: { step, engine in
@@ -112,12 +123,14 @@ extension RMIAnalyses {
                                              let c = ReparametrisationCheck(values: z, logGradient: lz, bins: checkBins)
                                              invariance = [c.plain, c.four, c.cubic]
                                          }
-                                         checks.append(heldOutEstimate(engine, bins: [checkBins]).0[0].value)
+                                         let (v, lg) = heldOutData(engine)
+                                         checkData.append((v, lg))
+                                         checks.append(RenormalizedMI.estimate(values: v, logGradient: lg, bins: checkBins, splits: 0).value)
                                      }) { step, value in
                     if r == 0 { log("\(recipe) run 1: step \(step), Ĩ = \(String(format: "%.3f", value))") }
                 }
                 return Outcome(feature: FeatureOptimizer.cdfNormalised(result.feature, weights: weights), history: result.history,
-                               checks: checks, final: final, invariance: invariance)
+                               checks: checks, final: final, invariance: invariance, checkData: checkData.map { (values: $0.0, logGradient: $0.1) })
             }
             var features = outcomes.map(\.feature)
             let histories = outcomes.map(\.history)
@@ -135,12 +148,25 @@ extension RMIAnalyses {
             let sdF = (0..<points.count).map { i in runs > 1 ? Stats.standardDeviation(features.map { $0[i] }) : 0 }
             let wsd = runs > 1 ? weightedSD(features) : 0
             // Jackknife error of the weighted spread over runs.
-            var wsdError: Double? = nil
-            if runs > 2 {
-                let loo = (0..<runs).map { r in weightedSD(features.enumerated().filter { $0.offset != r }.map(\.element)) }
+            func jackknife(_ stat: ([[Double]]) -> Double) -> Double? {
+                guard runs > 2 else { return nil }
+                let loo = (0..<runs).map { r in stat(features.enumerated().filter { $0.offset != r }.map(\.element)) }
                 let m = Stats.mean(loo)
-                wsdError = (Double(runs - 1) / Double(runs) * loo.reduce(0) { $0 + ($1 - m) * ($1 - m) }).squareRoot()
+                return (Double(runs - 1) / Double(runs) * loo.reduce(0) { $0 + ($1 - m) * ($1 - m) }).squareRoot()
             }
+            let wsdError = jackknife(weightedSD)
+            // The paper's claim is about where the density is: the spread over the densest grid points holding half the
+            // probability (core) against the rest (tails), each a probability-weighted mean of the per-point sd.
+            let order = weights.indices.sorted { weights[$0] > weights[$1] }
+            var inCore = [Bool](repeating: false, count: weights.count), acc = 0.0
+            for i in order where acc < 0.5 { inCore[i] = true; acc += weights[i] }
+            func regionSD(_ f: [[Double]], core: Bool) -> Double {
+                var total = 0.0, w = 0.0
+                for i in 0..<points.count where inCore[i] == core { total += weights[i] * Stats.standardDeviation(f.map { $0[i] }); w += weights[i] }
+                return total / w
+            }
+            let coreSD = runs > 1 ? regionSD(features, core: true) : 0, tailSD = runs > 1 ? regionSD(features, core: false) : 0
+            let coreSDError = jackknife { regionSD($0, core: true) }, tailSDError = jackknife { regionSD($0, core: false) }
             func grid(_ v: [Double]) -> [[Double]] { (0..<gridN).map { i in Array(v[(i * gridN)..<((i + 1) * gridN)]) } }
             let ext = [-extent, extent, -extent, extent]
             let finals = histories.map { $0.last! }
@@ -157,6 +183,26 @@ extension RMIAnalyses {
                 let se = runs > 1 ? Stats.standardError(gains) : 0
                 if Stats.mean(gains) < max(2 * se, 1e-3) { stopIndex = k; plateauFound = true; break }
             }
+            // The same rule for each run alone: the first checkpoint after which that run's held-out Ĩ gains less than
+            // twice the random-halves error of the gain (same held-out samples) within the next `plateau_window` steps.
+            // Its outcome is discrete and chaotic (a rounding-level change redraws the runs), so it is shown as a
+            // distribution over runs.
+            let runStops = Parallel.map(runs) { r -> (index: Int, found: Bool) in
+                let d = outcomes[r].checkData
+                for k in checkSteps.indices {
+                    guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
+                    func tilde(_ c: Int, _ idx: [Int]) -> Double {
+                        Stats.mean(EntropyInfluence.oneDimensional(HalvesErrors.pick(d[c].values, idx), bins: checkBins))
+                            - idx.reduce(0) { $0 + d[c].logGradient[$1] } / Double(idx.count)
+                    }
+                    let gain = outcomes[r].checks[j] - outcomes[r].checks[k]
+                    let err = HalvesErrors.errors(count: held.count, splits: 10) { [tilde(j, $0) - tilde(k, $0)] }[0]
+                    if gain < max(2 * err, 1e-3) { return (k, true) }
+                }
+                return (checkSteps.count - 1, false)
+            }
+            let runStopSteps = runStops.map { checkSteps[$0.index] }
+            let runStopHeld = zip(runStops, outcomes).map { $1.checks[$0.index] }
             let mean = { (k: Int) in Stats.mean(histories.map { $0[k] }) }
             let fig = Figure(
                 id: authors ? "spiral-authors" : "spiral",
@@ -185,6 +231,12 @@ extension RMIAnalyses {
             let table = Table(id: authors ? "spiral-authors-heldout" : "spiral-heldout",
                               caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± delta-method error. The grid values in brackets use the training grid and \(opt.bins) bins.",
                               columns: ["feature"] + evalBins.map { "\($0) bins" }, rows: rows)
+            let stopTable = Table(id: authors ? "spiral-authors-stops" : "spiral-stops",
+                                  caption: "The plateau stopping rule applied to each run alone (held-out Ĩ at \(checkBins) bins, gain within \(plateau) steps against twice its random-halves error on the same samples). The outcome is discrete and chaotic, so the table gives its distribution over the \(runs) runs.",
+                                  columns: ["run", "stop step", "plateau found", "held-out Ĩ at stop (nats)", "held-out Ĩ at the end (nats)"],
+                                  rows: runs > 0 ? (0..<runs).map { r in
+                                      ["\(r + 1)", String(format: "%.0f", runStopSteps[r]), runStops[r].found ? "yes" : "no",
+                                       String(format: "%.3f", runStopHeld[r]), String(format: "%.3f", outcomes[r].checks.last!)] } : [])
             let inv = outcomes[0].invariance
             let invTable = Table(id: authors ? "spiral-authors-invariance" : "spiral-invariance",
                                  caption: "Reparametrisation of a trained network's feature (run 1, standardised to unit variance, held-out samples, \(checkBins) bins): H moves, Ĩ does not (4f exactly by construction).",
@@ -198,7 +250,12 @@ extension RMIAnalyses {
                 Scalar("\(prefix)_final", Stats.mean(finals), error: se(finals), significantFigures: 3, unit: "nats",
                        tolerance: runs > 1 ? .absolute(5 * Stats.standardError(finals)) : .absolute(0.5)),
                 Scalar("\(prefix)_initial", Stats.mean(histories.map { $0[0] }), error: se(histories.map { $0[0] }), significantFigures: 3, unit: "nats"),
-                Scalar("\(prefix)_weighted_sd", wsd, error: wsdError, significantFigures: 2),
+                // The overall weighted spread (jackknife error comparable to its value, so its old 3σ check passed any
+                // value) is replaced by the core and tail spreads, the quantities the paper's claim is about.
+                Scalar("\(prefix)_core_sd", coreSD, error: coreSDError, significantFigures: 2),
+                Scalar("\(prefix)_tail_sd", tailSD, error: tailSDError, significantFigures: 2),
+                Scalar("\(prefix)_run_stop_median", Stats.median(runStopSteps), significantFigures: 4, tolerance: .absolute(Double(plateau))),
+                Scalar("\(prefix)_run_plateau_fraction", Double(runStops.filter(\.found).count) / Double(max(runs, 1)), significantFigures: 2, tolerance: .absolute(0.25)),
                 Scalar("\(prefix)_linear_grid", yard.linear.grid, significantFigures: 4, unit: "nats"),
                 Scalar("\(prefix)_principal_grid", yard.principal.grid, significantFigures: 4, unit: "nats"),
                 Scalar("\(prefix)_stop_step", checkSteps[stopIndex], significantFigures: 4, tolerance: .absolute(Double(2 * every))),
@@ -214,6 +271,7 @@ extension RMIAnalyses {
                 values.append(Scalar("\(prefix)_principal_heldout_\(bins)", yardHeld.principal[b].value, error: yardHeld.principal[b].error, significantFigures: 4, unit: "nats"))
                 values.append(Scalar("\(prefix)_linear_heldout_\(bins)", yardHeld.linear[b].value, error: yardHeld.linear[b].error, significantFigures: 4, unit: "nats"))
             }
-            return AnalysisOutput(tables: [table, invTable], figures: [fig], values: values, notes: ["\(recipe) recipe, \(runs) runs, seed \(seed)"])
+            return AnalysisOutput(tables: [table, stopTable, invTable], figures: [fig], values: values, notes: ["\(recipe) recipe, \(runs) runs, seed \(seed)",
+                                                                                                         "probability-weighted s.d. of the normalised feature across runs: " + (wsdError.map { String(format: "%.3f ± %.3f", wsd, $0) } ?? String(format: "%.3f", wsd))])
         })
 }

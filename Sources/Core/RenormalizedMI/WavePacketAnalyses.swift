@@ -75,9 +75,21 @@ extension RMIAnalyses {
             let crossing = fa != fb ? CurveCrossing(s: fine, d: diffs.map(\.value), errors: diffs.map(\.error), degree: 2) : nil
             let linearCrossing = fa != fb ? CurveCrossing.linearInterpolation(s: fine, d: diffs.map(\.value)) : nil
 
+            // Panel 2a: single samples of the field at three noise levels (one packet centre, its own generator).
+            var sampleRng = root.child(10_000)
+            let shown = [0.0, 0.1, 0.3]
+            let single = shown.map { sd -> [Double] in var w = WavePacket(noise: sd); w.origin = origin; return w.samples(1, rng: &sampleRng)[0] }
+            let sites = (0..<single[0].count).map { Double($0 + origin) }
+            let sampleFig = Figure(
+                id: "wavepacket-samples",
+                caption: "Fig. 2a analogue: single samples of the field x_j = ξ_j + exp(−(j − j̄)²/δj²) (δj = 9, j̄ ~ U[30, 70], white noise of sd σ) at σ = 0, 0.1 and 0.3.",
+                altText: "Three noisy Gaussian bumps on a 100-site lattice; the noise grows from none to strong.",
+                panels: [Panel(xLabel: "site j", yLabel: "x_j",
+                               series: zip(shown, single).map { Series(label: String(format: "σ = %.1f", $0), style: .lines, x: sites, y: $1) })],
+                panelWidth: 640, panelHeight: 320)
             let fig = Figure(
                 id: "wavepacket",
-                caption: "Fig. 2b analogue: Ĩ of five candidate features versus the field-noise strength σ (N = 100 sites j = \(origin)…\(origin + 99), δj = 9, j̄ ~ U[30, 70]; \(n) samples per level, ± delta-method standard error). Right: the entropy H(y) of the same features (the paper's inset quantity), which depends on the features' scale. The average field at σ = 0 lies off the scale (see the table).",
+                caption: "Fig. 2b analogue: Ĩ of five candidate features versus the field-noise strength σ (N = 100 sites j = \(origin)…\(origin + 99), δj = 9, j̄ ~ U[30, 70]; \(n) samples per level, ± random-halves standard error). Right: the entropy H(y) of the same features (the paper's inset quantity), which depends on the features' scale. The average field at σ = 0 lies off the scale (see the table).",
                 altText: "Renormalized MI and entropy of five features against noise; the best feature changes as noise grows.",
                 panels: [Panel(title: "Ĩ(x, y)", xLabel: "noise σ", yLabel: "Ĩ (nats)", yRange: [-2, 3.5],
                                series: features.indices.map { f in Series(label: features[f].rawValue, style: .errorLines, x: sigmas,
@@ -113,7 +125,7 @@ extension RMIAnalyses {
                 let e = coarse.last!.estimates[f]
                 values.append(Scalar("rmi.wave_\(feature.key)_at_\(Int((sigmas.last! * 100).rounded()))", e.value, error: e.error, significantFigures: 3, unit: "nats"))
             }
-            return AnalysisOutput(tables: [table, crossTable], figures: [fig], values: values,
+            return AnalysisOutput(tables: [table, crossTable], figures: [sampleFig, fig], values: values,
                                   notes: ["best at σ=\(sigmas[0]): \(features[bestAt[0]].rawValue); at σ=\(sigmas.last!): \(features[bestAt.last!].rawValue); sites from j = \(origin)"])
         })
 
