@@ -60,4 +60,15 @@ final class TwoDimensionalTests: XCTestCase {
                                                   metric: { i in Matrix<Double>([[1 + x[i][0] * x[i][0], 0], [0, 1 + x[i][0] * x[i][0]]]) })
         XCTAssertEqual(plain - local, Stats.mean(x.map { 0.5 * log(1 + $0[0] * $0[0]) }), accuracy: 1e-10)
     }
+
+    /// The fast subset mean used by the halves errors equals the mean influence of the subset, for both rules.
+    func testSubsetMeanMatchesInfluence() {
+        var rng = Xoshiro256(seed: 24)
+        let y = (0..<500).map { _ -> Double in let a = rng.normal(); return a + 0.3 * a * a * a }
+        let idx = HalvesErrors.halves(count: 500, splits: 1)[0]
+        for rule in HistogramRule.allCases {
+            XCTAssertEqual(EntropyInfluence.mean(y, indices: idx, bins: 40, rule: rule),
+                           Stats.mean(EntropyInfluence.oneDimensional(HalvesErrors.pick(y, idx), bins: 40, rule: rule)), accuracy: 1e-12)
+        }
+    }
 }

@@ -13,19 +13,23 @@ enum RMIAnalyses {
         var plain: RMIEstimate, four: RMIEstimate, cubic: RMIEstimate
         var fourShift: Double, cubicShift: Double, cubicShiftError: Double
 
-        /// [Ĩ(f), H(f), Ĩ(4f), H(4f), Ĩ(f³+5f), H(f³+5f)] on the samples `f`, `lg`.
-        static func statistics(_ f: [Double], _ lg: [Double], bins: Int) -> [Double] {
-            let hPlain = Stats.mean(EntropyInfluence.oneDimensional(f, bins: bins))
-            let hFour = Stats.mean(EntropyInfluence.oneDimensional(f.map { 4 * $0 }, bins: bins))
-            let hCubic = Stats.mean(EntropyInfluence.oneDimensional(f.map { $0 * $0 * $0 + 5 * $0 }, bins: bins))
-            let g = Stats.mean(lg), gCubic = Stats.mean(zip(f, lg).map { log(3 * $0 * $0 + 5) + $1 })
+        /// [Ĩ(f), H(f), Ĩ(4f), H(4f), Ĩ(f³+5f), H(f³+5f)] on the samples `idx` of f (with f4 = 4f, fc = f³ + 5f,
+        /// lgc = ln|g′(f)| + lg precomputed).
+        static func statistics(_ f: [Double], _ f4: [Double], _ fc: [Double], _ lg: [Double], _ lgc: [Double], _ idx: [Int], bins: Int) -> [Double] {
+            let hPlain = EntropyInfluence.mean(f, indices: idx, bins: bins)
+            let hFour = EntropyInfluence.mean(f4, indices: idx, bins: bins)
+            let hCubic = EntropyInfluence.mean(fc, indices: idx, bins: bins)
+            let m = Double(idx.count)
+            let g = idx.reduce(0) { $0 + lg[$1] } / m, gCubic = idx.reduce(0) { $0 + lgc[$1] } / m
             return [hPlain - g, hPlain, hFour - g - log(4.0), hFour, hCubic - gCubic, hCubic]
         }
 
         init(values f: [Double], logGradient lg: [Double], bins: Int, splits: Int = HalvesErrors.defaultSplits) {
-            let full = Self.statistics(f, lg, bins: bins)
+            let f4 = f.map { 4 * $0 }, fc = f.map { $0 * $0 * $0 + 5 * $0 }
+            let lgc = zip(f, lg).map { log(3 * $0 * $0 + 5) + $1 }
+            let full = Self.statistics(f, f4, fc, lg, lgc, Array(f.indices), bins: bins)
             let halves = HalvesErrors.halves(count: f.count, splits: splits).map { idx -> [Double] in
-                let s = Self.statistics(HalvesErrors.pick(f, idx), HalvesErrors.pick(lg, idx), bins: bins)
+                let s = Self.statistics(f, f4, fc, lg, lgc, idx, bins: bins)
                 return s + [s[4] - s[0]]
             }
             let err = (0..<7).map { c in Resampling.halvesError(halves.map { $0[c] }) }

@@ -3,18 +3,24 @@ import Foundation
 import Numerics
 
 /// The "drops" of Fig. 2c–d: N particles thermalised with a generalised Lennard-Jones pair potential
-/// V(r) = ε[(σ/r)^{2k} − 2(σ/r)^k] (minimum −ε at r = σ) inside an elliptical hard wall of fixed area πR², with
-/// semi-axes R e^{δr} and R e^{−δr} (≈ R(1 ± δr); δr → −δr is a 90° rotation) and orientation φ; δr ~ N(0, s²) (s the deformation spread), φ ~ U[0, π).
+/// V(r) = ε[(σ/r)^{2k} − 2(σ/r)^k] (minimum −ε at r = σ, k = 6) inside an elliptical hard wall of fixed area πR², with
+/// semi-axes R + δr and R²/(R + δr) and orientation φ ~ U[0, π); δr ~ U[0, √3 s], so s = √⟨δr²⟩ is the deformation
+/// spread of the paper's Fig. 2d. The shape law, N = 60 and σ = 1.1 × the hexagonal packing distance
+/// R√(2π/(√3N)) follow the authors' `rmi/examples/lennardjones.py` and `scripts/run_lennard.py` (lsarra/rmi).
 ///
 /// Each sample: a configuration from a Metropolis chain in the circle of radius R (decorrelated by `sweepsBetween`
 /// sweeps), mapped affinely onto the sample's ellipse (area-preserving), then `sweepsInEllipse` Metropolis sweeps inside
-/// the ellipse at temperature T. The paper does not give N, k, σ, T or its thermalisation schedule; these are choices.
+/// the ellipse at temperature T. (The authors instead relax randomly placed particles under a soft wall; T and the
+/// schedule are our choices.)
 public struct DropSimulation: Sendable {
-    public var particles = 30
+    public var particles = 60 { didSet { sigma = Self.packingSigma(particles, radius) } }
     public var radius = 1.0
-    public var sigma = 0.28, epsilon = 1.0, exponent = 6.0, temperature = 0.5
+    public var sigma = DropSimulation.packingSigma(60, 1), epsilon = 1.0, exponent = 6.0, temperature = 0.5
+
+    /// 1.1 × the hexagonal packing distance R√(2π/(√3N)) (the authors' choice of the equilibrium distance).
+    public static func packingSigma(_ n: Int, _ r: Double) -> Double { 1.1 * r * (2 * Double.pi / (3.0.squareRoot() * Double(n))).squareRoot() }
     public var step = 0.05
-    public var sweepsBetween = 2, sweepsInEllipse = 10, burnIn = 200
+    public var sweepsBetween = 2, sweepsInEllipse = 10, burnIn = 300
 
     public init() {}
 
@@ -46,22 +52,23 @@ public struct DropSimulation: Sendable {
 
     /// `count` samples (rows of 2N coordinates x₁, y₁, x₂, y₂, …) at deformation spread `spread`.
     public func samples(_ count: Int, spread: Double, rng: inout Xoshiro256) -> [[Double]] {
-        // Start on a jittered lattice inside the circle, then burn in.
+        // Random sequential placement in the circle (no two closer than dmin, relaxed if the disk fills up), then burn in.
         var x = [Double]()
-        var k = 0
-        let g = Int(Double(particles).squareRoot().rounded(.up)) + 2
-        outer: for i in 0..<g { for j in 0..<g {
-            let px = (Double(i) + 0.5) / Double(g) * 2 - 1, py = (Double(j) + 0.5) / Double(g) * 2 - 1
-            if px * px + py * py < 0.8 { x += [0.8 * radius * px, 0.8 * radius * py]; k += 1; if k == particles { break outer } }
-        } }
-        precondition(k == particles, "could not place the particles")
+        var dmin = 0.7 * sigma, attempts = 0
+        while x.count < 2 * particles {
+            let r = 0.95 * radius * rng.uniform().squareRoot(), t = 2 * Double.pi * rng.uniform()
+            let p = (r * cos(t), r * sin(t))
+            let free = stride(from: 0, to: x.count, by: 2).allSatisfy { j in
+                let dx = x[j] - p.0, dy = x[j + 1] - p.1; return dx * dx + dy * dy >= dmin * dmin }
+            if free { x += [p.0, p.1]; attempts = 0 } else { attempts += 1; if attempts > 1000 { dmin *= 0.9; attempts = 0 } }
+        }
         for _ in 0..<burnIn { sweep(&x, a: radius, b: radius, angle: 0, rng: &rng) }
         var out = [[Double]]()
         out.reserveCapacity(count)
         for _ in 0..<count {
             for _ in 0..<sweepsBetween { sweep(&x, a: radius, b: radius, angle: 0, rng: &rng) }
-            let dr = spread * rng.normal(), phi = Double.pi * rng.uniform()
-            let l1 = exp(dr), l2 = exp(-dr), c = cos(phi), s = sin(phi)
+            let dr = 3.0.squareRoot() * spread * rng.uniform(), phi = Double.pi * rng.uniform()
+            let l1 = (radius + dr) / radius, l2 = radius / (radius + dr), c = cos(phi), s = sin(phi)
             var y = x
             for i in 0..<particles {
                 let u = c * x[2 * i] + s * x[2 * i + 1], v = -s * x[2 * i] + c * x[2 * i + 1]
@@ -82,12 +89,12 @@ extension RMIAnalyses {
         summary: "Fig. 2c–d: Ĩ of 2-D features of thermalised particle drops of fluctuating elliptical shape against the deformation spread",
         run: { ctx in
             let p = ctx.parameters
-            let spreads = try p.doubles("spread", default: [0.05, 0.1, 0.2, 0.3])
-            guard spreads.allSatisfy({ $0 > 0 && $0 <= 0.5 }) else {
-                throw ParameterError(key: "spread", line: nil, message: "deformation spreads must lie in (0, 0.5]")
+            let spreads = try p.doubles("spread", default: [0.1, 0.2, 0.3, 0.4])
+            guard spreads.allSatisfy({ $0 > 0 && $0 <= 0.55 }) else {
+                throw ParameterError(key: "spread", line: nil, message: "deformation spreads √⟨δr²⟩ must lie in (0, 0.55]")
             }
             var sim = DropSimulation()
-            sim.particles = try p.int("particles", default: 30, range: 4...200)
+            sim.particles = try p.int("particles", default: 60, range: 4...200)
             sim.temperature = try p.double("temperature", default: 0.5, range: 0.01...100)
             sim.sweepsInEllipse = try p.int("sweeps", default: 10, range: 0...1000)
             let n = try p.int("samples", default: 4000, range: 200...200_000)
@@ -120,7 +127,7 @@ extension RMIAnalyses {
             let examples = levels.last!.example
             let fig = Figure(
                 id: "drops",
-                caption: "Fig. 2c–d analogue: (left) one sample of \(sim.particles) particles at deformation spread \(spreads.last!) (generalised Lennard-Jones, k = 6, T = \(sim.temperature), inside an elliptical wall of area π); (middle) Ĩ of the two 2-D features against the deformation spread (\(n) samples per level, \(bins)×\(bins) bilinear bins, ± random-halves error); (right) their entropies H, which are not reparametrisation invariant.",
+                caption: "Fig. 2c–d analogue: (left) one sample of \(sim.particles) particles at deformation spread \(spreads.last!) (generalised Lennard-Jones, k = 6, T = \(sim.temperature), inside an elliptical wall of area π, semi-axes 1 + δr and 1/(1 + δr), δr ~ U[0, √3 s]); (middle) Ĩ of the two 2-D features against the deformation spread (\(n) samples per level, \(bins)×\(bins) bilinear bins, ± random-halves error); (right) their entropies H, which are not reparametrisation invariant.",
                 altText: "A scatter of particles in an ellipse, and curves of renormalized MI for the moment feature and two PCA components against deformation spread.",
                 panels: [Panel(title: "(c) one sample", xLabel: "x", yLabel: "y",
                                series: [Series(label: "particles", style: .points, x: (0..<sim.particles).map { examples[2 * $0] }, y: (0..<sim.particles).map { examples[2 * $0 + 1] })]),

@@ -100,7 +100,7 @@ extension RMIAnalyses {
             let all = choices.map(estimate)
             let main = all[1]
             let table2 = Table(id: "features-\(prefix)",
-                               caption: "Ĩ of the feature on \(n) samples (\(source)); \(dimension)-D, \(dimension == 1 ? rule.rawValue : "plain") histogram. Errors: delta-method standard errors for i.i.d. samples (calibrated in the tests).",
+                               caption: "Ĩ of the feature on \(n) samples (\(source)); \(dimension)-D, \(rule.rawValue) histogram. Errors: random-halves standard errors (\(splits) partitions) for i.i.d. samples (calibrated in the tests).",
                                columns: ["bins", "Ĩ (nats)", "H(y) (nats)", "⟨ln √det(∇f·∇f)⟩"],
                                rows: zip(choices, all).map { ["\($0)", ValueText.pm($1.value, $1.error), ValueText.pm($1.entropy, $1.entropyError), String(format: "%.4f", $1.logGradient)] })
             let spread = SystematicSpread(low: all.map(\.value).min()!, high: all.map(\.value).max()!,

@@ -68,9 +68,9 @@ public struct AngleScan: Sendable {
         let main = fit(window.map { values[$0] })
         bestAngle = main[0]; best = main[1]
         if splits > 0 {
+            let windowFeatures = window.map { feature(angles[$0], x) }
             let e = HalvesErrors.errors(count: x.count, splits: splits) { idx in
-                let s = HalvesErrors.pick(x, idx)
-                return fit(window.map { Stats.mean(EntropyInfluence.oneDimensional(feature(angles[$0], s), bins: bins, rule: rule)) })
+                fit(windowFeatures.map { EntropyInfluence.mean($0, indices: idx, bins: bins, rule: rule) })
             }
             bestAngleError = e[0]; bestError = e[1]
         } else {

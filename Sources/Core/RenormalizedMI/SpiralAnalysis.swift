@@ -192,7 +192,7 @@ extension RMIAnalyses {
                 for k in checkSteps.indices {
                     guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
                     func tilde(_ c: Int, _ idx: [Int]) -> Double {
-                        Stats.mean(EntropyInfluence.oneDimensional(HalvesErrors.pick(d[c].values, idx), bins: checkBins))
+                        EntropyInfluence.mean(d[c].values, indices: idx, bins: checkBins)
                             - idx.reduce(0) { $0 + d[c].logGradient[$1] } / Double(idx.count)
                     }
                     let gain = outcomes[r].checks[j] - outcomes[r].checks[k]
@@ -229,7 +229,7 @@ extension RMIAnalyses {
             rows.append([String(format: "best linear feature, θ = %.3f (grid Ĩ %.3f)", yard.linear.angle, yard.linear.grid)] + yardHeld.linear.map { ValueText.pm($0.value, $0.error) })
             rows.append([String(format: "principal coordinate, θ = %.3f (grid Ĩ %.3f)", yard.principal.angle, yard.principal.grid)] + yardHeld.principal.map { ValueText.pm($0.value, $0.error) })
             let table = Table(id: authors ? "spiral-authors-heldout" : "spiral-heldout",
-                              caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± delta-method error. The grid values in brackets use the training grid and \(opt.bins) bins.",
+                              caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± random-halves error. The grid values in brackets use the training grid and \(opt.bins) bins.",
                               columns: ["feature"] + evalBins.map { "\($0) bins" }, rows: rows)
             let stopTable = Table(id: authors ? "spiral-authors-stops" : "spiral-stops",
                                   caption: "The plateau stopping rule applied to each run alone (held-out Ĩ at \(checkBins) bins, gain within \(plateau) steps against twice its random-halves error on the same samples). The outcome is discrete and chaotic, so the table gives its distribution over the \(runs) runs.",

@@ -32,7 +32,7 @@ struct WavePacketLevel {
     /// Ĩ_a − Ĩ_b on the same samples and its random-halves error.
     func difference(_ a: Int, _ b: Int) -> (value: Double, error: Double) {
         func tilde(_ f: Int, _ idx: [Int]) -> Double {
-            Stats.mean(EntropyInfluence.oneDimensional(HalvesErrors.pick(values[f], idx), bins: bins, rule: rule))
+            EntropyInfluence.mean(values[f], indices: idx, bins: bins, rule: rule)
                 - idx.reduce(0) { $0 + logGradients[f][$1] } / Double(idx.count)
         }
         let e = HalvesErrors.errors(count: values[a].count) { [tilde(a, $0) - tilde(b, $0)] }
@@ -103,7 +103,7 @@ extension RMIAnalyses {
             for (si, s) in sigmas.enumerated() {
                 rows.append([String(format: "%.2f", s)] + features.indices.map { pm(coarse[si].estimates[$0]) } + [features[bestAt[si]].rawValue])
             }
-            let table = Table(id: "wavepacket-table", caption: "Ĩ (nats) per feature and noise level (± delta-method standard error, \(n) samples, \(bins) bins); last column: the best feature.",
+            let table = Table(id: "wavepacket-table", caption: "Ĩ (nats) per feature and noise level (± random-halves standard error, \(n) samples, \(bins) bins); last column: the best feature.",
                               columns: ["σ"] + features.map(\.rawValue) + ["best"], rows: rows)
             var crossRows = [[String]]()
             for (i, s) in fine.enumerated() {
