@@ -63,3 +63,10 @@ bench-peers:
 
 clean:
 	rm -rf .build .cache site figures/*/ $(PEER_VENV)
+
+# Slurm for real (issue 18 §4): starts a single-node Slurm on localhost (scripts/slurm/start.sh, installs slurm-wlm
+# and munge when missing), runs scripts/slurm/test.sh and stops what it started, also on failure. For now the test
+# proves the cluster with a 2-task array and a dependent job.
+.PHONY: slurm-test
+slurm-test:
+	bash scripts/slurm/test.sh --trivial
