@@ -6,7 +6,7 @@ import XCTest
 /// each is an error naming the file.
 final class MATShapeAndNaNTests: XCTestCase {
     /// A MAT v5 file with one uncompressed double matrix of the given dimensions and `payload` data bytes.
-    func mat(dims: [Int32], payload: Int) -> [UInt8] {
+    func mat(dims: [Int32], payload: Int, values: [Double]? = nil) -> [UInt8] {
         func u32(_ x: UInt32) -> [UInt8] { withUnsafeBytes(of: x.littleEndian, Array.init) }
         func padded(_ b: [UInt8]) -> [UInt8] { b + [UInt8](repeating: 0, count: (8 - b.count % 8) % 8) }
         var header = Array("MATLAB 5.0 MAT-file, test".utf8)
@@ -16,7 +16,9 @@ final class MATShapeAndNaNTests: XCTestCase {
         let dimBytes = dims.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
         m += u32(5) + u32(UInt32(dimBytes.count)) + padded(dimBytes)               // dimensions (miINT32)
         m += u32(1 << 16 | 1) + Array("x".utf8) + [0, 0, 0]                        // name, small element
-        m += u32(9) + u32(UInt32(payload)) + padded([UInt8](repeating: 0, count: payload))  // miDOUBLE data
+        let data = values.map { $0.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+            ?? [UInt8](repeating: 0, count: payload)
+        m += u32(9) + u32(UInt32(data.count)) + padded(data)                       // miDOUBLE data
         return header + u32(14) + u32(UInt32(m.count)) + m
     }
 
@@ -45,5 +47,38 @@ final class MATShapeAndNaNTests: XCTestCase {
         }
         try Data("1,nan\n2,3\n".utf8).write(to: url)
         XCTAssertEqual(try NumericTable(contentsOf: url).rows, 2, "a gap is not an error")
+    }
+
+    /// NaN or infinite elements in a MAT array that must be finite, and non-integer or out-of-range labels, are errors
+    /// naming the file, the variable and the first bad element (issue 14 §5: all-NaN data returned numbers; `Int(NaN)`
+    /// trapped in the reach-data reader).
+    func testNonFiniteAndNonIntegerMATDataAreErrorsNamingTheFile() throws {
+        let ok = try MATFile(bytes: mat(dims: [2, 2], payload: 32, values: [1, 2, 3, 4]), name: "ok.mat").variable("x")
+        XCTAssertEqual(try ok.finiteData(), [1, 2, 3, 4])
+        XCTAssertEqual(try ok.integerData(in: 1...8), [1, 2, 3, 4])
+        XCTAssertEqual(ok.file, "ok.mat")
+
+        let allNaN = try MATFile(bytes: mat(dims: [2, 2], payload: 32, values: [.nan, .nan, .nan, .nan]), name: "nan.mat")
+        XCTAssertThrowsError(try allNaN.variable("x").finiteData()) { e in
+            XCTAssertEqual((e as? DataFileError)?.file, "nan.mat")
+            XCTAssertTrue("\(e)".contains("4 of 4 elements NaN or infinite, the first at index [0, 0]"), "\(e)")
+        }
+        let oneInf = try MATFile(bytes: mat(dims: [2, 2], payload: 32, values: [1, 2, .infinity, 4]), name: "inf.mat")
+        XCTAssertThrowsError(try oneInf.variable("x").finiteData()) { e in
+            XCTAssertTrue("\(e)".contains("1 of 4 elements NaN or infinite, the first at index [0, 1]"), "\(e)")
+        }
+        XCTAssertThrowsError(try oneInf.variable("x").integerData(in: 1...8)) { e in
+            XCTAssertEqual((e as? DataFileError)?.file, "inf.mat")
+        }
+        let frac = try MATFile(bytes: mat(dims: [1, 3], payload: 24, values: [1, 2.5, 9]), name: "frac.mat").variable("x")
+        XCTAssertThrowsError(try frac.integerData(in: 1...8)) { e in
+            XCTAssertTrue("\(e)".contains("holds 2.5 at index [0, 1]; expected integers in 1...8"), "\(e)")
+        }
+        let big = try MATFile(bytes: mat(dims: [1, 2], payload: 16, values: [1, 9]), name: "big.mat").variable("x")
+        XCTAssertThrowsError(try big.integerData(in: 1...8))
+        // A missing variable names the file, not "MAT file".
+        XCTAssertThrowsError(try MATFile(bytes: mat(dims: [1, 1], payload: 8), name: "one.mat").variable("y")) { e in
+            XCTAssertEqual((e as? DataFileError)?.file, "one.mat")
+        }
     }
 }

@@ -5,14 +5,17 @@ public struct MATArray {
     /// MATLAB class of the array (`double`, `single`, `uint8`, `logical`, ...).
     public enum ClassType: String { case double, single, int8, uint8, int16, uint16, int32, uint32, int64, uint64, logical }
     public let name: String
+    /// Path of the file the array was read from (for error messages).
+    public let file: String
     public let dimensions: [Int]
     public let classType: ClassType
     /// Raw bytes when the file stores the array as uint8 (whatever its class), kept compact for large binary rasters.
     public let uint8Data: [UInt8]?
     private let doubleData: [Double]?
 
-    init(name: String, dimensions: [Int], classType: ClassType, uint8Data: [UInt8]?, doubleData: [Double]?) {
-        self.name = name; self.dimensions = dimensions; self.classType = classType
+    init(name: String, file: String = "<memory>", dimensions: [Int], classType: ClassType, uint8Data: [UInt8]?,
+         doubleData: [Double]?) {
+        self.name = name; self.file = file; self.dimensions = dimensions; self.classType = classType
         self.uint8Data = uint8Data; self.doubleData = doubleData
     }
 
@@ -20,6 +23,40 @@ public struct MATArray {
 
     /// All elements converted to `Double`, column-major.
     public var data: [Double] { doubleData ?? uint8Data!.map(Double.init) }
+
+    /// All elements as `Double`, or an error naming the file, the variable, how many elements are NaN or ±inf and
+    /// the first of them (as a zero-based index), for readers whose data must be finite throughout (spike rasters,
+    /// rates, labels). Byte-stored arrays are finite by construction.
+    public func finiteData() throws -> [Double] {
+        let values = data
+        guard uint8Data == nil else { return values }
+        var bad = 0, first: Int? = nil
+        for (i, x) in values.enumerated() where !x.isFinite { bad += 1; if first == nil { first = i } }
+        guard let first else { return values }
+        throw DataFileError(file: file, message: "variable '\(name)' (\(dimensions.map(String.init).joined(separator: " × "))) has "
+            + "\(bad) of \(values.count) elements NaN or infinite, the first at index \(index(ofOffset: first))")
+    }
+
+    /// Integer values of the array, each checked to lie in `range`: an error naming the file, the variable and the
+    /// first value that is not finite, not an integer or out of range (no trap on `Int(NaN)`).
+    public func integerData(in range: ClosedRange<Int>) throws -> [Int] {
+        let values = try finiteData()
+        var out = [Int](); out.reserveCapacity(values.count)
+        for (i, x) in values.enumerated() {
+            guard x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound) else {
+                throw DataFileError(file: file, message: "variable '\(name)' holds \(x) at index \(index(ofOffset: i)); "
+                    + "expected integers in \(range.lowerBound)...\(range.upperBound)")
+            }
+            out.append(Int(x))
+        }
+        return out
+    }
+
+    /// The zero-based N-d index of a linear column-major offset.
+    func index(ofOffset offset: Int) -> [Int] {
+        var rest = offset
+        return dimensions.map { d in let i = d > 0 ? rest % d : 0; rest = d > 0 ? rest / d : 0; return i }
+    }
 
     /// Linear column-major offset of an N-d index.
     public func offset(_ index: [Int]) -> Int {
@@ -80,14 +117,17 @@ public struct MATFile {
             case .skipped(let n, let why): skipped[n] = why
             }
         }
-        variables = vars; self.skipped = skipped
+        variables = vars; self.skipped = skipped; file = name
     }
+
+    /// Path of the file (or the name given for in-memory bytes).
+    public let file: String
 
     /// The named variable, or an error listing what the file holds.
     public func variable(_ name: String) throws -> MATArray {
         if let v = variables[name] { return v }
         let why = skipped[name].map { " (present but unsupported: \($0))" } ?? ""
-        throw DataFileError(file: "MAT file", message: "no numeric variable '\(name)'\(why); variables: \(variables.keys.sorted())")
+        throw DataFileError(file: file, message: "no numeric variable '\(name)'\(why); variables: \(variables.keys.sorted())")
     }
 
     /// Reads one tagged data element (normal or small format), consuming padding to 8 bytes for normal elements.
@@ -133,9 +173,10 @@ public struct MATFile {
         let values = try decodeNumeric(storage, payload, count: count, reader: r)
         // Byte-stored data stays compact whatever its class (MATLAB often stores 0/1 doubles as uint8).
         if let raw = values.uint8 {
-            return .array(MATArray(name: name, dimensions: dims, classType: cls, uint8Data: raw, doubleData: nil))
+            return .array(MATArray(name: name, file: r.context, dimensions: dims, classType: cls, uint8Data: raw, doubleData: nil))
         }
-        return .array(MATArray(name: name, dimensions: dims, classType: cls, uint8Data: nil, doubleData: values.doubles))
+        return .array(MATArray(name: name, file: r.context, dimensions: dims, classType: cls, uint8Data: nil,
+                               doubleData: values.doubles))
     }
 
     static func decodeNumeric(_ type: UInt32, _ payload: ArraySlice<UInt8>, count: Int, reader: ByteReader)

@@ -105,13 +105,10 @@ public struct ReachData {
         }
         let neurons = r.dimensions[0], trials = r.dimensions[1]
         var m = Matrix<Double>(rows: trials, cols: neurons)
-        let data = r.data
+        let data = try r.finiteData()
         for t in 0..<trials { for i in 0..<neurons { m[t, i] = data[t * neurons + i] } } // column-major neurons × trials
         rates = m
-        direction = d.data.map { Int($0) - 1 }
-        guard direction.allSatisfy({ (0..<8).contains($0) }) else {
-            throw DataFileError(file: url.path, message: "direction values outside 1...8")
-        }
+        direction = try d.integerData(in: 1...8).map { $0 - 1 }
     }
 
     /// z-scored rates of the neurons `idx` as a Float matrix.

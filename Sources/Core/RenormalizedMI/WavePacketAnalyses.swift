@@ -54,8 +54,12 @@ extension RMIAnalyses {
             let bins = try p.int("bins", default: 200, range: 10...10_000)
             let origin = try p.int("origin", default: 1, range: 0...1)
             let seed = try p.int("seed", default: 2)
-            guard sigmas.allSatisfy({ $0 >= 0 && $0 <= 10 }), fine.allSatisfy({ $0 >= 0 && $0 <= 10 }), fine.count >= 4 else {
-                throw ParameterError(key: "noise", line: nil, message: "noise levels must lie in [0, 10]; crossing_noise needs ≥ 4 levels")
+            guard sigmas.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
+                throw ParameterError(key: "noise", line: p.entries["noise"]?.line, message: "noise levels must lie in [0, 10]")
+            }
+            guard fine.allSatisfy({ $0 >= 0 && $0 <= 10 }), fine.count >= 4 else {
+                throw ParameterError(key: "crossing_noise", line: p.entries["crossing_noise"]?.line,
+                                     message: "crossing_noise needs ≥ 4 levels in [0, 10]")
             }
             let root = Xoshiro256(seed: UInt64(seed))
             let features = WavePacketFeature.allCases

@@ -23,7 +23,7 @@ public struct SpikeRaster: Sendable {
             throw RetinaError("variable \(variable) has dimensions \(a.dimensions); expected repeats × neurons × bins")
         }
         let (nr, nn, nt) = (a.dimensions[0], a.dimensions[1], a.dimensions[2])
-        let bytes: [UInt8] = a.uint8Data ?? a.data.map { $0 > 0.5 ? 1 : 0 }
+        let bytes: [UInt8] = try a.uint8Data ?? a.finiteData().map { $0 > 0.5 ? 1 : 0 }
         var sp = [[UInt8]](repeating: [UInt8](repeating: 0, count: nr * nt), count: nn)
         bytes.withUnsafeBufferPointer { src in
             for n in 0..<nn {
