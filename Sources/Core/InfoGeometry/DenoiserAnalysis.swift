@@ -36,25 +36,17 @@ enum DenoiserAnalysis {
         let gridIdx = Array(Swift.stride(from: 0, to: oracle.grid.count, by: 128 / points))
         let grid = gridIdx.map { oracle.grid[$0] }, gOracle = gridIdx.map { oracle.metric[$0] }
 
-        // Every (size, replicate) pair trains its own networks from its own seed; results go to preallocated slots.
+        // Every (size, replicate) pair trains its own networks from its own seed.
         let tasks = sizes.count * replicates
-        var results = [RingDenoiserEstimator.Result?](repeating: nil, count: tasks)
-        var failure: Error?
-        let lock = NSLock()
         let root = Xoshiro256(seed: UInt64(seed))
-        DispatchQueue.concurrentPerform(iterations: tasks) { task in
+        let all = try Parallel.map(tasks) { task -> RingDenoiserEstimator.Result in
             var e = RingDenoiserEstimator()
             e.population = pop
             e.trainingSize = sizes[task / replicates]; e.steps = steps; e.batchSize = batch; e.hidden = hidden; e.learningRate = Float(lr)
             e.miSamples = miSamples; e.metricSamples = metricSamples; e.evaluationNodes = nodes; e.validationFraction = valFraction
             var c = root.child(task); e.seed = c.next()
-            do {
-                let r = try e.run(metricGrid: grid, progress: ctx.progress)
-                lock.lock(); results[task] = r; lock.unlock()
-            } catch { lock.lock(); failure = error; lock.unlock() }
+            return try e.run(metricGrid: grid, progress: ctx.progress)
         }
-        if let failure { throw failure }
-        let all = results.compactMap { $0 }
         func relRMS(_ g: [Double], _ ref: [Double]) -> Double {
             (zip(g, ref).reduce(0) { $0 + pow(($1.0 - $1.1) / $1.1, 2) } / Double(g.count)).squareRoot()
         }

@@ -174,14 +174,9 @@ public struct RingOracle: Sendable {
         var metric = fisherEst.map { 0.5 * q.gammas[0] * $0 }
         var probeG = probeJ0.map { $0.map { 0.5 * q.gammas[0] * $0 } }
         var lossRate = [Double](repeating: 0, count: q.gammas.count)
-        var lossC = lossRate, lossU = lossRate
-        // Each γ node is independent: per-pattern relative Fisher information s_k(γ), the diffused J_γ and the per-pattern
-        // terms at the probe points, in preallocated slots.
-        var perPattern = [[Double]](repeating: [], count: q.gammas.count)
-        var perProbe = [[Double]](repeating: [], count: q.gammas.count)
-        var smoothedJ = [[Double]](repeating: [], count: q.gammas.count)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: q.gammas.count) { gi in
+        // Each γ node is independent: per-pattern relative Fisher information s_k(γ), the diffused J_γ, the per-pattern
+        // terms at the probe points and the two loss rates.
+        let nodes = Parallel.map(q.gammas.count) { gi -> (sk: [Double], smoothed: [Double], probe: [Double], lossC: Double, lossU: Double) in
             let gamma = q.gammas[gi]
             let sp = synthesis(gamma, derivative: false), sd = synthesis(gamma, derivative: true)
             let pg = Matrix.product(coef, sp), dg = Matrix.product(coef, sd)
@@ -216,11 +211,10 @@ public struct RingOracle: Sendable {
                 probe[j, pi] = im.reduce(0) { $0 + diffusion[j, $1] } / Double(im.count)
             } }
             let gk = Matrix.product(fk, probe)                                 // K × P
-            lock.lock()
-            perPattern[gi] = sk; smoothedJ[gi] = smoothed.data; perProbe[gi] = gk.data
-            lossC[gi] = 1 - gamma * condFisher / Double(k); lossU[gi] = 1 - gamma * uncondFisher
-            lock.unlock()
+            return (sk, smoothed.data, gk.data, 1 - gamma * condFisher / Double(k), 1 - gamma * uncondFisher)
         }
+        let perPattern = nodes.map(\.sk), smoothedJ = nodes.map(\.smoothed), perProbe = nodes.map(\.probe)
+        let lossC = nodes.map(\.lossC), lossU = nodes.map(\.lossU)
         progress("ring oracle: \(q.gammas.count) γ nodes done")
         let pcols = max(np, 1)
         for gi in 0..<q.gammas.count {
