@@ -561,6 +561,19 @@ def check_page(browser, session, site, name, width, height, shots, with_legend):
         with open(out, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         res["screenshot"] = out
+        if with_legend:
+            # Each figure on its own, at twice the scale (for looking at keys and axes).
+            boxes = evaluate(browser, session, """[...document.querySelectorAll('figure')].map((f, i) => {
+                const r = f.getBoundingClientRect();
+                return {id: f.id || ('figure-' + (i + 1)), x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height}; })""")
+            for b in boxes:
+                if b["w"] < 1 or b["h"] < 1:
+                    continue
+                shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": {
+                    "x": b["x"], "y": b["y"], "width": b["w"], "height": b["h"], "scale": 2}}, session=session, timeout=120)
+                safe = re.sub(r"[^A-Za-z0-9_.-]", "_", b["id"])
+                with open(os.path.join(shots, "%s-%d-%s.png" % (name[:-5], width, safe)), "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
     time.sleep(0.2)  # late console messages
     browser.send("Runtime.evaluate", {"expression": "0"}, session=session)
     events = browser.drain(session)
@@ -801,7 +814,8 @@ def main():
     ap.add_argument("--weights-enforce", action="store_true", help="fail when a page misses its weight target")
     ap.add_argument("--baseline", default=os.path.join(HERE, "baseline.json"), help="page weights of reference")
     ap.add_argument("--write-baseline", action="store_true", help="store this run's page weights as the baseline")
-    ap.add_argument("--screenshots", metavar="DIR", help="save full-page PNGs <page>-<width>.png into DIR")
+    ap.add_argument("--screenshots", metavar="DIR", help="save full-page PNGs <page>-<width>.png into DIR, and each "
+                    "figure at twice the scale at the first width (<page>-<width>-<figure id>.png)")
     ap.add_argument("--json", metavar="FILE", help="write every measurement as JSON")
     ap.add_argument("--chromium", help="browser executable (default: chromium, or $CHROMIUM)")
     ap.add_argument("--selftest", action="store_true", help="check the fixtures: every defect must be caught")
