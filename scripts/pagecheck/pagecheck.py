@@ -710,6 +710,7 @@ def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, ch
             if c in f and c in enforce:
                 status = 1
         row["legend_detail"] = legend_summary(r)
+        row["anchors"] = r["anchors"]
         table.append(row)
         for c, msgs in f.items():
             detail.append((r["page"], r["width"], c, msgs))
@@ -719,13 +720,13 @@ def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, ch
 
     # Print.
     print("\npagecheck: %d pages x %d widths in %.1f s (%s)" % (len(pages), len(widths), elapsed, exe))
-    hdr = "%-22s %6s " % ("page", "width") + " ".join("%-8s" % c for c in all_checks) + " legend detail"
+    hdr = "%-22s %6s " % ("page", "width") + " ".join("%-8s" % c for c in all_checks) + " <a href> / legend detail"
     print(hdr)
     print("-" * len(hdr))
     for row in table:
         print("%-22s %6d " % (row["page"], row["width"]) + " ".join(
             "%-8s" % (row[c] + ("" if c in enforce or row[c] != "FAIL" else "*")) for c in all_checks)
-              + " " + row["legend_detail"])
+              + " %d / %s" % (row["anchors"], row["legend_detail"]))
     not_enforced = [c for c in all_checks if c not in enforce]
     if not_enforced:
         print("(* = failing, not enforced: %s)" % ", ".join(not_enforced))
