@@ -36,6 +36,8 @@ public struct AnalysisContext: @unchecked Sendable {
 public struct AnalysisDescriptor: Sendable {
     public let name: String
     public let summary: String
+    /// One line of meaning per parameter key, shown by `replicate describe` (see `documented(by:)`).
+    public var parameterHelp: [String: String] = [:]
     /// Dataset ids (manifest keys) the analysis reads; their checksums enter the cache key.
     public let datasets: [String]
     public let run: @Sendable (AnalysisContext) throws -> AnalysisOutput

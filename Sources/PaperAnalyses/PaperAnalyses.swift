@@ -9,9 +9,12 @@ import CollectiveRedundancy
 /// Every analysis of the notebook (the demo analyses and the five paper modules), each with its module's code identity.
 /// A user's package adds its own: `ReplicateCLI.main(registry: AnalysisRegistry(paperAnalyses + myAnalyses))`.
 public let paperAnalyses: [AnalysisDescriptor] =
-    DemoCatalog.analyses.identified(by: DemoAnalysesSourceIdentity.hash)
-        + RetinaCatalog.analyses.identified(by: RetinaSourceIdentity.hash)
+    DemoCatalog.analyses.identified(by: DemoAnalysesSourceIdentity.hash).documented(by: DemoCatalog.parameterHelp)
+        + RetinaCatalog.analyses.identified(by: RetinaSourceIdentity.hash).documented(by: RetinaCatalog.parameterHelp)
         + InfoGeometryCatalog.analyses.identified(by: InfoGeometrySourceIdentity.hash)
+            .documented(by: InfoGeometryCatalog.parameterHelp)
         + RenormalizedMICatalog.analyses.identified(by: RenormalizedMISourceIdentity.hash)
-        + RINECatalog.analyses.identified(by: RINESourceIdentity.hash)
+            .documented(by: RenormalizedMICatalog.parameterHelp)
+        + RINECatalog.analyses.identified(by: RINESourceIdentity.hash).documented(by: RINECatalog.parameterHelp)
         + CollectiveRedundancyCatalog.analyses.identified(by: CollectiveRedundancySourceIdentity.hash)
+            .documented(by: CollectiveRedundancyCatalog.parameterHelp)

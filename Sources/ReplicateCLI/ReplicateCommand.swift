@@ -171,17 +171,20 @@ struct Describe: ParsableCommand {
         if let id = a.codeIdentity { print("code identity: \(id.prefix(16))… (sha256 of its module's sources)") }
         // Run the analysis on empty, probing parameters: it records each parameter it reads and stops at the check for
         // unknown parameters or at its first data access. A probe that has not stopped after 3 s is cut short.
-        let probe = ParameterProbe()
-        let context = AnalysisContext(parameters: Parameters(probing: probe), dataset: { _ in throw ParameterProbe.Stop() },
-                                      resolveData: { _, _ in throw ParameterProbe.Stop() })
-        let done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { _ = try? a.run(context); done.signal() }
-        let finished = done.wait(timeout: .now() + 3) == .success
-        print("parameters (name, type, default, range):")
-        for item in probe.items {
-            print("  \(item.key): \(item.type), default \(item.defaultValue ?? "required")\(item.range.map { ", range \($0)" } ?? "")")
+        let (items, finished) = a.probeParameters(timeout: 3)
+        print("parameters (name, type, default, range — meaning):")
+        for item in items {
+            let meaning = a.parameterHelp[item.key].map { " — \($0)" } ?? ""
+            print("  \(item.key): \(item.type), default \(item.defaultValue ?? "required")\(item.range.map { ", range \($0)" } ?? "")\(meaning)")
         }
         if !finished { print("  (the analysis read these before it started computing; it may read more later)") }
+        // Documented parameters the probe did not reach: read only when given (optional data files, alternative modes).
+        let seen = Set(items.map(\.key))
+        let later = a.parameterHelp.keys.filter { !seen.contains($0) }.sorted()
+        if !later.isEmpty {
+            print("read only when given:")
+            for key in later { print("  \(key) — \(a.parameterHelp[key]!)") }
+        }
     }
 }
 

@@ -57,6 +57,7 @@ enum RMIAnalyses {
                 throw ParameterError(key: "cubic_bins", line: nil, message: "bin counts must lie in 10…100000")
             }
             let seed = try p.int("seed", default: 1)
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let root = Xoshiro256(seed: UInt64(seed))
             let angles = Stats.linspace(0, Double.pi, 181)
             struct Repeat { var x1, x2: RMIEstimate; var scan: AngleScan; var gauss, curved: ReparametrisationCheck; var cubicByBins: [(Double, Double)] }
@@ -173,6 +174,7 @@ enum RMIAnalyses {
                 throw ParameterError(key: "sizes", line: nil, message: "sizes must lie in 1000…10000000")
             }
             let seed = try p.int("seed", default: 3)
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             var rng = Xoshiro256(seed: UInt64(seed))
             let c3 = Matrix<Double>([[1, 0.6, 0.2], [0.6, 1.5, -0.3], [0.2, -0.3, 1]])
             let x = try GaussianChecks.samples(c3, count: n, rng: &rng)

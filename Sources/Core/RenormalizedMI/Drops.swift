@@ -100,6 +100,7 @@ extension RMIAnalyses {
             let n = try p.int("samples", default: 4000, range: 200...200_000)
             let bins = try p.int("bins", default: 25, range: 3...400)
             let seed = try p.int("seed", default: 8)
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let root = Xoshiro256(seed: UInt64(seed))
             struct Level { var pca: RMIEstimate; var moments: RMIEstimate; var example: [Double]; var h: (Double, Double) }
             let levels = try Parallel.map(spreads.count) { li -> Level in

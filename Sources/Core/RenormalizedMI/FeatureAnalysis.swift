@@ -30,12 +30,14 @@ extension RMIAnalyses {
             var source: String
             if p.raw("data") != nil {
                 let url = try ctx.dataFile("data", default: "")
+                try p.rejectUnused() // seed and samples belong to the generated example only
                 table = try NumericTable(contentsOf: url)
                 source = url.lastPathComponent
             } else {
                 // Example: x ~ N(0, I₂), f = x₁ + 0.3x₁³, a bijection of x₁, so Ĩ = H(x₁) = ½ ln 2πe.
                 var rng = Xoshiro256(seed: UInt64(try p.int("seed", default: 7)))
                 let n = try p.int("samples", default: 100_000, range: 100...10_000_000)
+                try p.rejectUnused()
                 var v = [Double]()
                 for _ in 0..<n { let a = rng.normal(); _ = rng.normal(); v += [a + 0.3 * a * a * a, 1 + 0.9 * a * a, 0] }
                 table = NumericTable(rows: n, columns: 3, values: v)

@@ -75,8 +75,11 @@ extension RMIAnalyses {
                 throw ParameterError(key: "eval_bins", line: nil, message: "bin counts must lie in 10…100000")
             }
             let seed = try p.int("seed", default: 4)
-            let dist = SpiralDistribution(sigma1: try p.double("sigma1", default: 0.8), sigma2: try p.double("sigma2", default: 1.0),
-                                          rho: try p.double("rho", default: -0.7), alpha: try p.double("alpha", default: 0.5))
+            let dist = SpiralDistribution(sigma1: try p.double("sigma1", default: 0.8, range: 0.01...100),
+                                          sigma2: try p.double("sigma2", default: 1.0, range: 0.01...100),
+                                          rho: try p.double("rho", default: -0.7, range: -0.99...0.99),
+                                          alpha: try p.double("alpha", default: 0.5, range: -10...10))
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let (points, weights) = dist.grid(points: gridN, extent: extent)
             let root = Xoshiro256(seed: UInt64(seed))
             var heldRng = root.child(1000)

@@ -61,6 +61,7 @@ extension RMIAnalyses {
                 throw ParameterError(key: "crossing_noise", line: p.entries["crossing_noise"]?.line,
                                      message: "crossing_noise needs ≥ 4 levels in [0, 10]")
             }
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let root = Xoshiro256(seed: UInt64(seed))
             let features = WavePacketFeature.allCases
             let all = sigmas + fine
@@ -142,6 +143,7 @@ extension RMIAnalyses {
             let n = try p.int("samples", default: 100_000, range: 1000...1_000_000)
             let bins = try p.int("bins", default: 180, range: 10...10_000)
             let seed = try p.int("seed", default: 5)
+            try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let sigmas = AuthorsFigure2b.noise
             let root = Xoshiro256(seed: UInt64(seed))
             let levels = try Parallel.map(sigmas.count) { i -> WavePacketLevel in

@@ -40,5 +40,16 @@ public enum CopulaMI {
     }
 }
 
-/// Every analysis of this package, with the module's code identity for the result cache.
-public let myAnalyses = [CopulaMI.descriptor].identified(by: MyAnalysesSourceIdentity.hash)
+/// One line of meaning per parameter, printed by `my-replicate describe mine.copula_mi`.
+let parameterHelp: [String: [String: String]] = [
+    "mine.copula_mi": [
+        "data": "CSV table of numbers: a path relative to the report, or a manifest id",
+        "x": "0-based column of the first variable",
+        "y": "0-based column of the second variable",
+        "splits": "random halves for the standard error",
+        "seed": "seed of the random halves",
+    ],
+]
+
+/// Every analysis of this package, with the module's code identity for the result cache and its parameters' meanings.
+public let myAnalyses = [CopulaMI.descriptor].identified(by: MyAnalysesSourceIdentity.hash).documented(by: parameterHelp)

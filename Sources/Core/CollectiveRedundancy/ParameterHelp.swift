@@ -1,0 +1,43 @@
+extension CollectiveRedundancyCatalog {
+    /// One line of meaning per parameter of the module's analyses, for `replicate describe` (`"*"`: every analysis).
+    public static let parameterHelp: [String: [String: String]] = [
+        "*": [
+            "seed": "seed of the simulation and of the search's random starts (same seed, same bytes)",
+            "noise": "angular noise intensity η of the Romanczuk social-force model (higher: less polarised)",
+            "duration": "simulated time per run (model time units)",
+            "sample_interval": "time between recorded samples; with duration it sets the number of samples",
+            "mu_alignment": "alignment strength μ_alg of the social force",
+            "range_alignment": "alignment range r_alg (body lengths)",
+            "mu_attraction": "attraction strength μ_att of the social force",
+            "elements": "variables per animal: velocity (2 per animal) or position+velocity (4)",
+            "initialisations": "random starts of the redundancy-compression search; the best score over them is kept",
+            "max_components": "largest number of components m searched",
+            "components": "number of components m of the partition",
+            "samples": "Monte Carlo samples per Δd estimate (used where Δd is not computed exactly)",
+            "exact_up_to": "largest group for which Δd is computed exactly rather than by Monte Carlo",
+            "max_fish": "largest fish group analysed (groups above it are subsampled to this many fish)",
+            "tag": "label of this run's system (single, paired or three groups); names its figures and values",
+            "data": "trajectory file (.npy, frames × animals × 2, NaN for gaps): a path or a manifest id",
+        ],
+        "collective.fig2": [
+            "betas": "inverse temperatures β of the soft-assignment sweep (right panel)",
+            "beta_components": "number of components m in the β sweep",
+        ],
+        "collective.fig4": [
+            "snapshots": "search iterations at which the assignment matrix is drawn",
+        ],
+        "collective.fish_null": [
+            "max_gap": "longest gap (frames) filled by linear interpolation; longer gaps stay missing",
+            "null_draws": "random-lag time shifts of each fish's series for the null distribution of r",
+            "window": "sliding-window length (frames) for the per-window redundancy",
+            "window_step": "step between sliding windows (frames)",
+        ],
+        "collective.model": [
+            "noises": "the two noise intensities η compared (high, low)",
+            "sizes": "group sizes n whose polarisation and cohesion are tabulated",
+        ],
+        "collective.search": [
+            "exact_components": "numbers of components m at which exact and Monte Carlo Δd are run from the same starts",
+        ],
+    ]
+}

@@ -1,0 +1,56 @@
+extension InfoGeometryCatalog {
+    /// One line of meaning per parameter of the module's analyses, for `replicate describe` (`"*"`: every analysis).
+    public static let parameterHelp: [String: [String: String]] = [
+        "*": [
+            "seed": "seed of every random stream (sampling, initialisation, minibatches); same seed, same bytes",
+            "intervals": "intervals of the quadrature over the noise scale γ (log-spaced) in the MI identity",
+            "prior_kappa": "concentration κ of the von Mises prior over the ring angle (0: uniform)",
+            "top": "number of leading eigenvectors of G compared",
+            "images": "Fashion-MNIST training images from which patches are cut",
+            "patches": "image patches sampled to estimate the stimulus statistics",
+            "side": "patch side in pixels (the stimulus dimension is side²)",
+            "noise_variance": "variance of the isotropic Gaussian response noise Σₙ = σ² I",
+            "orientations": "orientations of the Gabor bank (neurons per wavelength)",
+            "wavelengths": "Gabor wavelengths in pixels",
+            "sigma": "Gaussian envelope width of the Gabor filters, in pixels",
+            "images_file": "image file (IDX, optionally gzip): a path or a manifest id",
+            "labels_file": "label file (IDX) matching images_file: a path or a manifest id",
+        ],
+        "geometry.gaussian": [
+            "dimension": "stimulus dimension d of the generated population (ignored with tuning_file)",
+            "neurons": "number of neurons n of the generated population (ignored with tuning_file)",
+            "tuning_file": "your population: the n × d tuning matrix W (.npy or CSV); enables the user files below",
+            "covariance_file": "your stimulus covariance Σₓ, d × d (.npy or CSV); default the identity",
+            "noise_covariance_file": "your noise covariance Σₙ, n × n (.npy or CSV); default noise_variance · I",
+            "noise_variance": "σ² of Σₙ = σ² I when no noise_covariance_file is given",
+        ],
+        "geometry.ring": [
+            "patterns": "Monte Carlo response patterns for the MI estimate",
+            "grid": "grid points on the ring for the spectral diffusion",
+            "modes": "Fourier modes kept in the spectral diffusion (odd, below grid)",
+            "gamma_min": "smallest noise scale γ of the quadrature",
+            "gamma_max": "largest noise scale γ of the quadrature",
+            "convergence_patterns": "patterns per point of the Monte Carlo convergence check",
+            "enumeration_grid": "grid of the exact enumeration used to check the Monte Carlo MI",
+        ],
+        "geometry.denoiser": [
+            "sizes": "training-set sizes of the denoisers (one curve point each)",
+            "steps": "optimiser steps of denoising score matching per network",
+            "batch": "minibatch size",
+            "hidden": "hidden units per layer of the denoiser MLP",
+            "learning_rate": "Adam learning rate",
+            "replicates": "independent trainings per size (their spread is the error)",
+            "oracle_patterns": "patterns of the exact ring oracle the learned G is compared with",
+            "mi_samples": "samples of the MI estimate from the trained denoisers",
+            "metric_samples": "samples per point of the learned metric G(x)",
+            "metric_points": "ring points where G(x) is evaluated (must divide 128)",
+            "nodes": "γ nodes at which the denoisers are evaluated",
+            "validation_fraction": "fraction of the training set held out for the validation loss",
+        ],
+        "geometry.highdim": [
+            "sizes": "training-set sizes of the denoisers",
+            "eval_samples": "samples of each learned-G and MI evaluation",
+            "draws": "independent draws per size (their spread is the error)",
+        ],
+    ]
+}
