@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 BLAS_CORETYPE = $(shell sh bench/blas-coretype.sh)
 BLAS_ENV = $(if $(BLAS_CORETYPE),OPENBLAS_CORETYPE=$(BLAS_CORETYPE))
 
-.PHONY: setup build reports check accept test example fuzz bench bench-peers clean
+.PHONY: setup build reports check accept test example fuzz bench bench-peers clean pagecheck pagecheck-selftest
 
 setup:
 	$(SUDO) apt-get update
@@ -60,6 +60,23 @@ bench: build
 bench-peers:
 	python3 -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/pip install --quiet tensorflow-cpu torch embo frites numpy
+
+# The rendered pages in headless Chromium (`apt-get install chromium`) at 1280 and 420 px: overflow, console errors,
+# broken internal links, missing alt text, gnuplot keys over data; prints the page weights (scripts/pagecheck/).
+# Reuses site/ when it exists (PAGECHECK_RENDER=1 re-renders), renders it from a warm .cache, else asks for `make reports`.
+# PAGECHECK_FLAGS: e.g. --enforce overflow,console --weights-enforce --screenshots .pagecheck/shots
+PAGECHECK = python3 scripts/pagecheck/pagecheck.py
+PAGECHECK_FLAGS ?=
+pagecheck:
+	@if [ -n "$(PAGECHECK_RENDER)" ] || { [ ! -f site/index.html ] && [ -d .cache ]; }; then \
+	  $(MAKE) --no-print-directory reports; \
+	elif [ ! -f site/index.html ]; then \
+	  echo "pagecheck: no site/index.html and no .cache: run make reports first"; exit 2; fi
+	$(PAGECHECK) $(PAGECHECK_FLAGS) site
+
+# The checker on its fixtures (scripts/pagecheck/fixtures): one good page and one page per defect, each caught.
+pagecheck-selftest:
+	$(PAGECHECK) --selftest
 
 clean:
 	rm -rf .build .cache site figures/*/ $(PEER_VENV)
