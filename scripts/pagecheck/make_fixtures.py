@@ -30,6 +30,10 @@ plot $d using 1:2 with linespoints lw 2 pt 7 ps 0.6 title 'flat data'
 set output 'unboxed.svg'
 set key bottom right noenhanced nobox noopaque
 plot $d using 1:2 with points pt 7 ps 0.6 title 'flat points'
+set output 'wide.svg'
+set key bottom left noenhanced box opaque
+set rmargin 16
+plot $d using 1:($2 + 8) with lines lw 2 title 'key wider than the frame'
 set output
 """
 
@@ -101,11 +105,13 @@ def main():
         page("alt.html", "Alt", "alt", f'''<h1>Figures without text alternatives</h1>
 <p><img src="assets/dot.svg"></p>
 <figure id="fig-nolabel">{fig("clear.svg", None, "fig-nolabel")}<figcaption>No aria-label, no title.</figcaption></figure>''')
-        page("legend.html", "Legend", "legend legend=2", f'''<h1>Keys over data</h1>
+        page("legend.html", "Legend", "legend legend=3", f'''<h1>Keys over data</h1>
 <figure id="fig-over">{fig("over.svg", "Flat data under an opaque key at the bottom right", "fig-over")}
 <figcaption>An opaque boxed key hides the line.</figcaption></figure>
 <figure id="fig-unboxed">{fig("unboxed.svg", "Flat points under an unboxed key at the bottom right", "fig-unboxed")}
-<figcaption>An unboxed, transparent key over the points.</figcaption></figure>''')
+<figcaption>An unboxed, transparent key over the points.</figcaption></figure>
+<figure id="fig-wide">{fig("wide.svg", "A line at the top; a key wider than the plot frame at the bottom left", "fig-wide")}
+<figcaption>The key covers no data but crosses the frame, over the y axis and its tick labels.</figcaption></figure>''')
         page("weight.html", "Weight", "weights", "<h1>Too heavy</h1>\n<p>Its baseline (fixtures/baseline.json) is "
              "1000 bytes, so the target is 400 bytes; the page itself is larger.</p>")
     with open(os.path.join(D, "baseline.json"), "w") as f:

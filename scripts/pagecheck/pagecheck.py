@@ -298,7 +298,7 @@ JS_LEGEND = r"""
       const xs = [...new Set(pts.map(q => q.x.toFixed(1)))], ys = [...new Set(pts.map(q => q.y.toFixed(1)))];
       if (p.tagName !== 'rect' && (xs.length !== 2 || ys.length !== 2)) continue;
       const X = pts.map(q => q.x), Y = pts.map(q => q.y);
-      const r = {x0: Math.min(...X), x1: Math.max(...X), y0: Math.min(...Y), y1: Math.max(...Y),
+      const r = {x0: Math.min(...X), x1: Math.max(...X), y0: Math.min(...Y), y1: Math.max(...Y), tag: p.tagName,
                  opaque: p.tagName === 'polygon' && /^(#fff(fff)?|white|rgb\(\s*255,\s*255,\s*255\))$/i.test((p.getAttribute('fill') || '').trim())};
       if (r.x1 - r.x0 < 2 || r.y1 - r.y0 < 2) continue;
       rects.push(r);
@@ -414,11 +414,23 @@ JS_LEGEND = r"""
         }
       }
     }
+    // The plot frame of each key: the non-key rectangle it overlaps most. A key neither inside nor outside its frame
+    // covers the axis line, its ticks and tick labels.
+    const keyish = r => regions.some(R => Math.abs(R.x0 - r.x0) < 0.6 && Math.abs(R.y0 - r.y0) < 0.6 && Math.abs(R.x1 - r.x1) < 0.6 && Math.abs(R.y1 - r.y1) < 0.6);
+    // (gnuplot draws frames as paths; a <rect> is its background)
+    const frames = rects.filter(r => r.tag === 'path' && !keyish(r) && r.y1 - r.y0 > 60 && r.x1 - r.x0 > 60);
+    const area = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
+    for (const res of results) {
+      const R = res.R; let best = null, bestA = 0;
+      for (const f of frames) { const a = area(R, f); if (a > bestA) { bestA = a; best = f; } }
+      const inner = best && R.x0 >= best.x0 - 1.5 && R.x1 <= best.x1 + 1.5 && R.y0 >= best.y0 - 1.5 && R.y1 <= best.y1 + 1.5;
+      res.crossesFrame = !!best && !inner ? [best.x0, best.y0, best.x1, best.y1].map(v => Math.round(v)) : null;
+    }
     const vb = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal : {width: svg.width.baseVal.value, height: svg.height.baseVal.value};
     figs.push({figure: figName, status: 'checked', width: vb.width, height: vb.height,
       keys: results.map(res => ({entries: res.R.texts.map(k => k.name), boxed: res.R.boxed, opaque: res.R.opaque,
         box: [res.R.x0, res.R.y0, res.R.x1, res.R.y1].map(v => Math.round(v)),
-        overlaps: res.n, series: Object.fromEntries(res.hits), example: res.example}))});
+        overlaps: res.n, series: Object.fromEntries(res.hits), example: res.example, crossesFrame: res.crossesFrame}))});
   }
   return figs;
 })()
@@ -631,6 +643,9 @@ def failures(r, checks):
                         "opaque" if k["opaque"] else ("boxed" if k["boxed"] else "unboxed (region approximated)"),
                         k["box"], fig["width"], fig["height"], series, k["example"]["x"], k["example"]["y"],
                         k["example"]["what"]))
+                if k.get("crossesFrame"):
+                    msgs.append("%s: key [%s] box %s crosses the plot frame %s (covers the axis, its ticks or labels)" % (
+                        fig["figure"], ", ".join(k["entries"]), k["box"], k["crossesFrame"]))
         if msgs:
             f["legend"] = msgs
     return f
@@ -642,9 +657,9 @@ def legend_summary(r):
     figs = r["legend"]
     checked = [f for f in figs if f["status"] == "checked"]
     keys = sum(len(f["keys"]) for f in checked)
-    bad = sum(1 for f in checked for k in f["keys"] if k["overlaps"])
+    bad = sum(1 for f in checked for k in f["keys"] if k["overlaps"] or k.get("crossesFrame"))
     nc = sum(1 for f in figs if f["status"] == "not checked")
-    s = "%d/%d keys over data" % (bad, keys) if keys else "no keys"
+    s = "%d/%d keys over data or frame" % (bad, keys) if keys else "no keys"
     return s + (", %d not checked" % nc if nc else "")
 
 
