@@ -639,13 +639,13 @@ def failures(r, checks):
                 if k["overlaps"]:
                     series = ", ".join("%s (%d)" % (s, n) for s, n in sorted(k["series"].items(), key=lambda kv: -kv[1]))
                     msgs.append("%s: key [%s] %s box %s of a %dx%d svg covers data: %s; first at (%d, %d), a %s" % (
-                        fig["figure"], ", ".join(k["entries"]),
+                        fig["figure"], " | ".join(k["entries"]),
                         "opaque" if k["opaque"] else ("boxed" if k["boxed"] else "unboxed (region approximated)"),
                         k["box"], fig["width"], fig["height"], series, k["example"]["x"], k["example"]["y"],
                         k["example"]["what"]))
                 if k.get("crossesFrame"):
                     msgs.append("%s: key [%s] box %s crosses the plot frame %s (covers the axis, its ticks or labels)" % (
-                        fig["figure"], ", ".join(k["entries"]), k["box"], k["crossesFrame"]))
+                        fig["figure"], " | ".join(k["entries"]), k["box"], k["crossesFrame"]))
         if msgs:
             f["legend"] = msgs
     return f
@@ -664,7 +664,7 @@ def legend_summary(r):
 
 
 def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, chromium, json_out, quiet=False,
-        write_baseline=False):
+        write_baseline=False, markdown=None):
     pages = list_pages(site)
     if not pages:
         print("pagecheck: no pages in %s (run `make reports` first)" % site, file=sys.stderr)
@@ -761,11 +761,43 @@ def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, ch
             if len(msgs) > 12:
                 print("    - ... %d more" % (len(msgs) - 12))
     print("\npagecheck: %s" % ("PASS" if status == 0 else "FAIL"))
+    if markdown:
+        write_markdown(markdown, site, pages, widths, table, detail, wrows, enforce, weights_enforce, elapsed, status)
     if json_out:
         with open(json_out, "w") as f:
             json.dump({"seconds": round(elapsed, 1), "results": results, "weights": wrows, "enforce": sorted(enforce)},
                       f, indent=1)
     return status, {"results": results, "weights": wrows, "table": table, "seconds": elapsed}
+
+
+def write_markdown(path, site, pages, widths, table, detail, wrows, enforce, weights_enforce, elapsed, status):
+    """The findings as Markdown: summary table, every failure (page, width, check, where) and the page weights."""
+    checks = CHECKS
+    L = ["# pagecheck findings: %s" % os.path.abspath(site), "",
+         "%s; %d pages x widths %s in %.0f s; enforced: %s%s; result %s." % (
+             time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), len(pages), "/".join(map(str, widths)), elapsed,
+             ", ".join(sorted(enforce)) or "none", ", weights" if weights_enforce else "", "PASS" if status == 0 else "FAIL"),
+         "", "| page | width | " + " | ".join(checks) + " | links on page | gnuplot keys |",
+         "|---|---|" + "---|" * len(checks) + "---|---|"]
+    for row in table:
+        L.append("| %s | %d | " % (row["page"], row["width"]) + " | ".join(row[c] for c in checks)
+                 + " | %d | %s |" % (row["anchors"], row["legend_detail"]))
+    L += ["", "## Failures", ""]
+    if not detail:
+        L.append("None.")
+    for page, width, c, msgs in detail:
+        L.append("### %s @ %d px: %s%s" % (page, width, c, "" if c in enforce else " (not enforced)"))
+        L.append("")
+        L += ["- " + m for m in msgs]
+        L.append("")
+    L += ["## Page weights (page bytes + local files it loads)", "",
+          "| page | html B | assets B | files | total B | target | met |", "|---|---|---|---|---|---|---|"]
+    for w in wrows:
+        L.append("| %s | %d | %d | %d | %d | %s | %s |" % (w["page"], w["html"], w["assets"], w["files"], w["total"],
+                                                          w["basis"], "yes" if w["ok"] else "no"))
+    L.append("| site | | | | %d | | |" % sum(w["total"] for w in wrows))
+    with open(path, "w") as f:
+        f.write("\n".join(L) + "\n")
 
 
 def selftest(args):
@@ -833,6 +865,7 @@ def main():
     ap.add_argument("--screenshots", metavar="DIR", help="save full-page PNGs <page>-<width>.png into DIR, and each "
                     "figure at twice the scale at the first width (<page>-<width>-<figure id>.png)")
     ap.add_argument("--json", metavar="FILE", help="write every measurement as JSON")
+    ap.add_argument("--markdown", metavar="FILE", help="write the findings (every failure, the weights) as Markdown")
     ap.add_argument("--chromium", help="browser executable (default: chromium, or $CHROMIUM)")
     ap.add_argument("--selftest", action="store_true", help="check the fixtures: every defect must be caught")
     args = ap.parse_args()
@@ -850,7 +883,7 @@ def main():
         print("pagecheck: no %s/ folder: run `make reports` first" % args.site, file=sys.stderr)
         return 2
     status, _ = run(args.site, args.widths, args.height, args.screenshots, enforce, args.weights_enforce,
-                    args.baseline, args.chromium, args.json, write_baseline=args.write_baseline)
+                    args.baseline, args.chromium, args.json, write_baseline=args.write_baseline, markdown=args.markdown)
     return status
 
 
