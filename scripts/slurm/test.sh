@@ -4,6 +4,15 @@
 #
 #   scripts/slurm/test.sh --trivial   prove the cluster: a 2-task array (`sbatch --array=0-1 --wrap hostname`) and a
 #                                     job that depends on it (afterok) must all complete, in order.
+#   scripts/slurm/test.sh [REPORT…]   the trivial check, then the real one (default report 00-items): render the
+#                                     report locally in one copy of the project tree; in another, `replicate slurm
+#                                     --shards 2` against a shared cache dir (a 2-task `replicate work` array and a
+#                                     dependent render job); wait for both; require each shard to have computed its
+#                                     part, then compare the two renders byte for byte: the pages (compute times
+#                                     masked), the values (as `replicate accept` stores them) and every figure file.
+#
+# Needs the release build (.build/release/replicate, or $REPLICATE). SLURM_TEST_SHARDS (2), SLURM_TEST_TIMEOUT (900 s
+# per wait), SLURM_TEST_DIR (/tmp/replicate-slurm) override the defaults.
 #
 # Prints PASS or FAIL on its last line; exits non-zero on FAIL.
 set -euo pipefail
@@ -13,9 +22,16 @@ ROOT=$PWD
 MODE=full
 case "${1:-}" in
     --trivial) MODE=trivial; shift ;;
-    "") ;;
-    *) echo "usage: $0 [--trivial]" >&2; exit 2 ;;
+    -*) echo "usage: $0 [--trivial] [REPORT…]" >&2; exit 2 ;;
 esac
+REPORTS=${*:-00-items}
+SHARDS=${SLURM_TEST_SHARDS:-2}
+REPLICATE=${REPLICATE:-$ROOT/.build/release/replicate}
+# The cache key holds the OpenBLAS kernel: the local render and the Slurm jobs (which inherit this environment) agree.
+if [ -z "${OPENBLAS_CORETYPE+set}" ]; then
+    OPENBLAS_CORETYPE=$(sh "$ROOT/bench/blas-coretype.sh"); [ -n "$OPENBLAS_CORETYPE" ] && export OPENBLAS_CORETYPE
+fi
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export SLURM_TEST_DIR=${SLURM_TEST_DIR:-/tmp/replicate-slurm}
 TIMEOUT=${SLURM_TEST_TIMEOUT:-900}        # seconds to wait for each group of jobs
 
@@ -84,7 +100,91 @@ trivial() {
     say "array tasks 0 and 1 ran on $host, the dependent job after both"
 }
 
+# copy_tree DIR: the project's files as in the work tree (tracked files only: no .build, .cache, site or figures).
+copy_tree() {
+    mkdir -p "$1"
+    git -C "$ROOT" ls-files -z | tar -C "$ROOT" --null -T - -cf - | tar -C "$1" -xf -
+}
+
+# mask FILE: a page with its measured compute times (footer and index cells `<td>0.12 s</td>`) blanked, the only
+# part of a page that differs between two renders of the same results.
+mask() { sed -E 's#<td>[0-9]+(\.[0-9]+)? s</td>#<td>T s</td>#g' "$1"; }
+
+sharded() {
+    [ -x "$REPLICATE" ] || { say "no $REPLICATE: build it first (swift build -c release, or make build)"; return 1; }
+    "$REPLICATE" slurm --help >/dev/null 2>&1 || { say "$REPLICATE has no 'slurm' command"; return 1; }
+    local L="$WORK/local" S="$WORK/slurm"
+    copy_tree "$L"; copy_tree "$S"
+
+    say "local reference: replicate render $REPORTS (cache $WORK/cache-local)"
+    "$REPLICATE" render --root "$L" --cache "$WORK/cache-local" $REPORTS
+
+    say "sharded: replicate slurm --shards $SHARDS $REPORTS (shared cache $WORK/cache-shared)"
+    "$REPLICATE" slurm --shards "$SHARDS" --root "$S" --cache "$WORK/cache-shared" $REPORTS \
+        | tee "$WORK/submit.out"
+    local array render
+    array=$(sed -n 's/^submitted work array \([0-9]*\).*/\1/p' "$WORK/submit.out")
+    render=$(sed -n 's/^submitted render \([0-9]*\) after.*/\1/p' "$WORK/submit.out")
+    [ -n "$array" ] && [ -n "$render" ] || { say "could not read the job ids from replicate slurm's output"; return 1; }
+    local jobs_ok=0
+    wait_jobs "$TIMEOUT" "$array" "$render" || jobs_ok=1
+    local f
+    for f in "$S"/.slurm/*.out; do
+        [ -e "$f" ] || continue
+        echo "--- ${f#"$S"/}"; cat "$f"
+    done
+    [ $jobs_ok = 0 ] || { say "a Slurm job did not complete"; return 1; }
+
+    # Every shard did its part of the work (a shard that computed nothing would mean the render did it all).
+    local i bad=0 line
+    for i in $(seq 0 $((SHARDS - 1))); do
+        line=$(grep -h "^shard $i/$SHARDS:" "$S"/.slurm/work-"${array}"_"$i".out 2>/dev/null | tail -1)
+        if [ -z "$line" ]; then say "no summary line from shard $i/$SHARDS"; bad=1; continue; fi
+        case "$line" in *" 0 computed"*) say "shard $i/$SHARDS computed nothing: $line"; bad=1 ;; esac
+        case "$line" in *" 0 failed"*) ;; *) say "shard $i/$SHARDS: $line"; bad=1 ;; esac
+    done
+
+    # The values at full precision: `replicate accept` (from each cache) writes them to reports/REPORT.values.json;
+    # both copies start from the same file, so equal values give equal bytes.
+    local r
+    for r in $REPORTS; do
+        "$REPLICATE" accept --root "$L" --cache "$WORK/cache-local" "$r" >/dev/null
+        "$REPLICATE" accept --root "$S" --cache "$WORK/cache-shared" "$r" >/dev/null
+    done
+
+    say "comparing the sharded render with the local one"
+    local differ="" n=0 a b
+    for r in $REPORTS; do
+        for a in "$L/site/$r.html" "$L/site/index.html"; do
+            b="$S/${a#"$L"/}"; n=$((n + 1))
+            if [ ! -f "$b" ]; then differ="$differ ${b#"$S"/}(missing)"; continue; fi
+            cmp -s <(mask "$a") <(mask "$b") || differ="$differ ${a#"$L"/}"
+        done
+        a="$L/reports/$r.values.json"; b="$S/reports/$r.values.json"; n=$((n + 1))
+        cmp -s "$a" "$b" || differ="$differ reports/$r.values.json"
+        for a in "$L/figures/$r"/*; do
+            [ -e "$a" ] || continue
+            b="$S/${a#"$L"/}"; n=$((n + 1))
+            cmp -s "$a" "$b" || differ="$differ ${a#"$L"/}"
+        done
+        for b in "$S/figures/$r"/*; do
+            [ -e "$b" ] && [ ! -e "$L/${b#"$S"/}" ] && differ="$differ ${b#"$S"/}(extra)"
+        done
+    done
+    if [ -n "$differ" ]; then
+        say "differing files:$differ"
+        for f in $differ; do
+            case "$f" in *\(*) continue ;; esac
+            echo "--- diff $f (first lines)"
+            if [[ $f == *.html ]]; then diff <(mask "$L/$f") <(mask "$S/$f") | head -20
+            else diff "$L/$f" "$S/$f" | head -20; fi
+        done
+        return 1
+    fi
+    [ $bad = 0 ] || return 1
+    say "$n files identical (pages with compute times masked, figure data and scripts, SVGs, values) for $REPORTS"
+}
+
 trivial
 [ "$MODE" = trivial ] && exit 0
-
-say "the sharded comparison needs 'replicate slurm' (not in this build yet)"; exit 1
+sharded
