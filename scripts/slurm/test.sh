@@ -135,14 +135,26 @@ sharded() {
     done
     [ $jobs_ok = 0 ] || { say "a Slurm job did not complete"; return 1; }
 
-    # Every shard did its part of the work (a shard that computed nothing would mean the render did it all).
-    local i bad=0 line
+    # Every shard did its part of the work, and the render job recomputed nothing: a shard that computed nothing, or
+    # a render that computed items or directives, would mean the work did not go through the array.
+    # Shard summary: `shard i/n: D directive(s): C computed, K cached, L left …, F failed; W work item(s) computed; …`.
+    local i bad=0 line computed items
     for i in $(seq 0 $((SHARDS - 1))); do
-        line=$(grep -h "^shard $i/$SHARDS:" "$S"/.slurm/work-"${array}"_"$i".out 2>/dev/null | tail -1)
+        line=$(grep -h "^shard $i/$SHARDS:" "$S/.slurm/work-${array}_$i.out" 2>/dev/null | tail -1)
         if [ -z "$line" ]; then say "no summary line from shard $i/$SHARDS"; bad=1; continue; fi
-        case "$line" in *" 0 computed"*) say "shard $i/$SHARDS computed nothing: $line"; bad=1 ;; esac
-        case "$line" in *" 0 failed"*) ;; *) say "shard $i/$SHARDS: $line"; bad=1 ;; esac
+        computed=$(sed -n 's/.*: \([0-9]*\) computed,.*/\1/p' <<<"$line")
+        items=$(sed -n 's/.*; \([0-9]*\) work item(s) computed.*/\1/p' <<<"$line")
+        say "shard $i/$SHARDS: ${computed:-?} directive(s) and ${items:-0} work item(s) computed"
+        [ "${computed:-0}" -gt 0 ] || [ "${items:-0}" -gt 0 ] || { say "shard $i/$SHARDS computed nothing: $line"; bad=1; }
+        case "$line" in *" 0 failed"*) ;; *) say "shard $i/$SHARDS failed: $line"; bad=1 ;; esac
     done
+    # Render progress lines end in `... cached`, `... 0.0 s (0 work item(s) computed)` (a reduce of stored items), or,
+    # when it computed, `... 1.2 s` or `(N work item(s) computed)` with N > 0.
+    local recomputed
+    recomputed=$(grep -E '^\[[0-9]+/[0-9]+\] .* \.\.\. [0-9.]+ s' "$S/.slurm/render-$render.out" \
+        | grep -v '(0 work item(s) computed)' || true)
+    if [ -n "$recomputed" ]; then say "the render job computed what the shards should have:"; echo "$recomputed"; bad=1
+    else say "the render job computed nothing (it reduced the shards' items)"; fi
 
     # The values at full precision: `replicate accept` (from each cache) writes them to reports/REPORT.values.json;
     # both copies start from the same file, so equal values give equal bytes.
