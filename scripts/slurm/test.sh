@@ -12,7 +12,8 @@
 #                                     masked), the values (as `replicate accept` stores them) and every figure file.
 #
 # Needs the release build (.build/release/replicate, or $REPLICATE). SLURM_TEST_SHARDS (2), SLURM_TEST_TIMEOUT (900 s
-# per wait), SLURM_TEST_DIR (/tmp/replicate-slurm) override the defaults.
+# per wait), SLURM_TEST_DIR (/tmp/replicate-slurm) override the defaults. SLURM_TEST_SELFTEST=1 checks the checker:
+# the Slurm render tampers with one page, and the test passes only if the comparison names exactly that page.
 #
 # Prints PASS or FAIL on its last line; exits non-zero on FAIL.
 set -euo pipefail
@@ -119,8 +120,20 @@ sharded() {
     say "local reference: replicate render $REPORTS (cache $WORK/cache-local)"
     "$REPLICATE" render --root "$L" --cache "$WORK/cache-local" $REPORTS
 
+    # Self-test of the comparison (SLURM_TEST_SELFTEST=1): the jobs run a wrapper whose render appends a comment to
+    # the first report's page; the comparison must then name that page, and only it.
+    local exe=()
+    if [ "${SLURM_TEST_SELFTEST:-0}" = 1 ]; then
+        local first=${REPORTS%% *}
+        printf '#!/bin/sh\n"%s" "$@" || exit $?\n[ "$1" = render ] && echo "<!-- tampered -->" >> "%s"\nexit 0\n' \
+            "$(readlink -f "$REPLICATE")" "$S/site/$first.html" > "$WORK/tamper.sh"
+        chmod 0755 "$WORK/tamper.sh"
+        exe=(--executable "$WORK/tamper.sh")
+        say "self-test: the render job will tamper with site/$first.html"
+    fi
+
     say "sharded: replicate slurm --shards $SHARDS $REPORTS (shared cache $WORK/cache-shared)"
-    "$REPLICATE" slurm --shards "$SHARDS" --root "$S" --cache "$WORK/cache-shared" $REPORTS \
+    "$REPLICATE" slurm --shards "$SHARDS" --root "$S" --cache "$WORK/cache-shared" "${exe[@]}" $REPORTS \
         | tee "$WORK/submit.out"
     local array render
     array=$(sed -n 's/^submitted work array \([0-9]*\).*/\1/p' "$WORK/submit.out")
@@ -183,6 +196,10 @@ sharded() {
             [ -e "$b" ] && [ ! -e "$L/${b#"$S"/}" ] && differ="$differ ${b#"$S"/}(extra)"
         done
     done
+    if [ "${SLURM_TEST_SELFTEST:-0}" = 1 ]; then
+        if [ "$differ" = " site/${REPORTS%% *}.html" ]; then say "self-test: the comparison caught the tampered page:$differ"; return 0; fi
+        say "self-test: expected only site/${REPORTS%% *}.html to differ, got:${differ:- nothing}"; return 1
+    fi
     if [ -n "$differ" ]; then
         say "differing files:$differ"
         for f in $differ; do
