@@ -25,9 +25,11 @@ extension RenormalizedMICatalog {
             "noise": "noise levels σ of the wave packet (Fig. 2b's x axis)",
             "crossing_noise": "fine σ grid on which the crossing of the two best features is located (≥ 4 levels)",
             "origin": "site numbering of the packet: 1 (sites 1…100, ours) or 0 (0…99, the authors')",
+            "splits": "random halves for the errors of Ĩ and of the feature differences",
         ],
         "rmi.wavepacket_authors": [
             "bins": "bins of the authors' plain histogram (their value: 180)",
+            "splits": "random halves for the errors of Ĩ",
         ],
         "rmi.spiral": [
             "recipe": "ours, or authors (180 units, ReLU–ReLU–tanh, N(0,1) init, SGD 0.01·0.9^(t/50), 1000 steps)",

@@ -8,8 +8,11 @@ struct WavePacketLevel {
     /// Per-feature values and ln|∇f| (kept for differences between features on the same samples).
     var values: [[Double]], logGradients: [[Double]]
     var bins: Int, rule: HistogramRule
+    /// Random halves behind every error (`HalvesErrors`).
+    var splits: Int
 
-    init(noise: Double, samples n: Int, bins: Int, rule: HistogramRule, origin: Int, pcaSamples: Int, rng: inout Xoshiro256) throws {
+    init(noise: Double, samples n: Int, bins: Int, rule: HistogramRule, origin: Int, pcaSamples: Int,
+         splits: Int = HalvesErrors.defaultSplits, rng: inout Xoshiro256) throws {
         var packet = WavePacket(noise: noise)
         packet.origin = origin
         let x = packet.samples(n, rng: &rng)
@@ -23,10 +26,10 @@ struct WavePacketLevel {
                 v.append(a); g.append(0.5 * log(b.reduce(0) { $0 + $1 * $1 }))
             }
             vals.append(v); lgs.append(g)
-            est.append(RenormalizedMI.estimate(values: v, logGradient: g, bins: bins, rule: rule))
+            est.append(RenormalizedMI.estimate(values: v, logGradient: g, bins: bins, rule: rule, splits: splits))
         }
         estimates = est; values = vals; logGradients = lgs
-        self.bins = bins; self.rule = rule
+        self.bins = bins; self.rule = rule; self.splits = splits
     }
 
     /// Ĩ_a − Ĩ_b on the same samples and its random-halves error.
@@ -35,7 +38,7 @@ struct WavePacketLevel {
             EntropyInfluence.mean(values[f], indices: idx, bins: bins, rule: rule)
                 - idx.reduce(0) { $0 + logGradients[f][$1] } / Double(idx.count)
         }
-        let e = HalvesErrors.errors(count: values[a].count) { [tilde(a, $0) - tilde(b, $0)] }
+        let e = HalvesErrors.errors(count: values[a].count, splits: splits) { [tilde(a, $0) - tilde(b, $0)] }
         return (estimates[a].value - estimates[b].value, e[0])
     }
 }
@@ -54,6 +57,7 @@ extension RMIAnalyses {
             let bins = try p.int("bins", default: 200, range: 10...10_000)
             let origin = try p.int("origin", default: 1, range: 0...1)
             let seed = try p.int("seed", default: 2)
+            let splits = try p.int("splits", default: HalvesErrors.defaultSplits, range: 2...500)
             guard sigmas.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
                 throw ParameterError(key: "noise", line: p.entries["noise"]?.line, message: "noise levels must lie in [0, 10]")
             }
@@ -68,7 +72,7 @@ extension RMIAnalyses {
             let levels = try Parallel.map(all.count) { i -> WavePacketLevel in
                 var rng = root.child(i)
                 return try WavePacketLevel(noise: all[i], samples: n, bins: bins, rule: .linear, origin: origin,
-                                           pcaSamples: min(n, 20_000), rng: &rng)
+                                           pcaSamples: min(n, 20_000), splits: splits, rng: &rng)
             }
             ctx.progress("wave packet: \(all.count) noise levels done")
             let coarse = Array(levels[0..<sigmas.count]), fineLevels = Array(levels[sigmas.count...])
@@ -143,12 +147,14 @@ extension RMIAnalyses {
             let n = try p.int("samples", default: 100_000, range: 1000...1_000_000)
             let bins = try p.int("bins", default: 180, range: 10...10_000)
             let seed = try p.int("seed", default: 5)
+            let splits = try p.int("splits", default: HalvesErrors.defaultSplits, range: 2...500)
             try p.rejectUnused() // an unknown or misspelt key fails here, before any sampling
             let sigmas = AuthorsFigure2b.noise
             let root = Xoshiro256(seed: UInt64(seed))
             let levels = try Parallel.map(sigmas.count) { i -> WavePacketLevel in
                 var rng = root.child(i)
-                return try WavePacketLevel(noise: sigmas[i], samples: n, bins: bins, rule: .hard, origin: 0, pcaSamples: n, rng: &rng)
+                return try WavePacketLevel(noise: sigmas[i], samples: n, bins: bins, rule: .hard, origin: 0, pcaSamples: n,
+                                           splits: splits, rng: &rng)
             }
             ctx.progress("authors' conventions: \(sigmas.count) noise levels done")
             // Our features in the file's order (the file's trained network and autoencoder have no counterpart here).
