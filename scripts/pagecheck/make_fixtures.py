@@ -11,7 +11,7 @@ D = os.path.join(HERE, "fixtures")
 
 GP = r"""
 set terminal svg size 360,240 enhanced font 'DejaVu Sans,12' background rgb 'white'
-set xrange [0:10]
+set xrange [-1:11]
 set yrange [0:10]
 $d << EOD
 0 0.5
@@ -34,6 +34,12 @@ set output 'wide.svg'
 set key bottom left noenhanced box opaque
 set rmargin 16
 plot $d using 1:($2 + 8) with lines lw 2 title 'key wider than the frame'
+set output 'touch.svg'
+set key bottom center noenhanced box opaque
+set rmargin 2
+set xrange [0:pi]
+set autoscale y
+plot sin(x) with lines lw 2 title 'sin x'
 set output
 """
 
@@ -79,7 +85,8 @@ def main():
         fig = lambda n, label, fid: inline(tmp, n, label, fid)
         with open(os.path.join(D, "assets", "dot.svg"), "w") as f:
             f.write('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><circle cx="4" cy="4" r="4"/></svg>\n')
-        pages = ["good.html", "overflow.html", "console.html", "links.html", "alt.html", "legend.html", "weight.html"]
+        pages = ["good.html", "overflow.html", "console.html", "links.html", "alt.html", "legend.html", "frame.html",
+                 "weight.html"]
         page("index.html", "pagecheck fixtures", "",
              "<h1>Fixtures</h1>\n<p>One good page and one page per defect (each page's pagecheck-expect meta names "
              "the checks it must fail).</p>\n<ul>\n" + "".join(f'<li><a href="{p}">{p}</a></li>\n' for p in pages)
@@ -112,6 +119,9 @@ def main():
 <figcaption>An unboxed, transparent key over the points.</figcaption></figure>
 <figure id="fig-wide">{fig("wide.svg", "A line at the top; a key wider than the plot frame at the bottom left", "fig-wide")}
 <figcaption>The key covers no data but crosses the frame, over the y axis and its tick labels.</figcaption></figure>''')
+        page("frame.html", "Frame", "frame", f'''<h1>Data on the frame</h1>
+<figure id="fig-touch">{fig("touch.svg", "sin x from 0 to pi, autoscaled: the curve runs along the frame at 0 and at its peak", "fig-touch")}
+<figcaption>Autoscaled to the data: the curve touches the bottom and top of the frame.</figcaption></figure>''')
         page("weight.html", "Weight", "weights", "<h1>Too heavy</h1>\n<p>Its baseline (fixtures/baseline.json) is "
              "1000 bytes, so the target is 400 bytes; the page itself is larger.</p>")
     with open(os.path.join(D, "baseline.json"), "w") as f:

@@ -33,7 +33,9 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CHECKS = ["overflow", "console", "links", "alt", "legend"]
+CHECKS = ["overflow", "console", "links", "alt", "legend", "frame"]
+# The checks issue 19 requires; `frame` (data on the plot frame) is reported, and enforced only when named.
+DEFAULT_ENFORCE = ["overflow", "console", "links", "alt", "legend"]
 INDEX_LIMIT = 50_000
 REPORT_FRACTION = 0.40
 
@@ -281,7 +283,6 @@ JS_LEGEND = r"""
         keyTexts.push({g, gi, el: tx, name, b, cx: (b.x0 + b.x1) / 2, cy: (b.y0 + b.y1) / 2, fs, anchor});
       }
     });
-    if (keyTexts.length === 0) { figs.push({figure: figName, status: 'no key'}); continue; }
     // Candidate key boxes: closed axis-aligned rectangles outside the plot groups.
     const rects = [];
     const nums = d => (d.match(/-?\d*\.?\d+(?:e[-+]?\d+)?/gi) || []).map(Number);
@@ -330,6 +331,27 @@ JS_LEGEND = r"""
       if (kt.anchor === 'end') R.x1 += 4.6 * kt.fs; else R.x0 -= 4.6 * kt.fs;
       regions.push(R);
     }
+    // Plot frames: closed rectangles that are not key boxes (gnuplot draws frames as paths; a <rect> is its background).
+    const keyish = r => regions.some(R => Math.abs(R.x0 - r.x0) < 0.6 && Math.abs(R.y0 - r.y0) < 0.6 && Math.abs(R.x1 - r.x1) < 0.6 && Math.abs(R.y1 - r.y1) < 0.6);
+    const frames = [];
+    for (const r of rects) if (r.tag === 'path' && !keyish(r) && r.y1 - r.y0 > 60 && r.x1 - r.x0 > 60
+                             && !frames.some(f => Math.abs(f.x0 - r.x0) < 0.6 && Math.abs(f.y0 - r.y0) < 0.6 && Math.abs(f.x1 - r.x1) < 0.6 && Math.abs(f.y1 - r.y1) < 0.6)) frames.push(r);
+    // Data on a frame: a line vertex on the top or bottom edge, a point marker centred on any edge (an autoscaled
+    // range ending at the data, or data clipped by a set range). Filled shapes (heat map cells, boxes) are exempt.
+    const onFrame = frames.map(() => new Map());
+    const FR = 0.6;
+    const frameNote = (g, x, y, isPoint) => {
+      frames.forEach((f, fi) => {
+        if (x < f.x0 - FR || x > f.x1 + FR || y < f.y0 - FR || y > f.y1 + FR) return;
+        let edge = null;
+        if (Math.abs(y - f.y0) <= FR) edge = 'top'; else if (Math.abs(y - f.y1) <= FR) edge = 'bottom';
+        else if (isPoint && Math.abs(x - f.x0) <= FR) edge = 'left'; else if (isPoint && Math.abs(x - f.x1) <= FR) edge = 'right';
+        if (!edge) return;
+        const t = g.querySelector(':scope > title'); let name = t ? t.textContent.trim() : g.id;
+        if (/^gnuplot_plot_\d+[a-z]?$/.test(name)) name = 'untitled series ' + name.replace(/\D+/g, '');
+        const m = onFrame[fi]; if (!m.has(name)) m.set(name, new Set()); m.get(name).add(edge);
+      });
+    };
     // Data geometry.
     const keyTextEls = new Set(keyTexts.map(k => k.el));
     const segHits = (R, a, b) => {   // Liang-Barsky: where segment ab enters the region shrunk by EPS, or false
@@ -394,6 +416,7 @@ JS_LEGEND = r"""
             if (!sp.length) continue;
             const xs = sp.map(q => q.x), ys = sp.map(q => q.y);
             const b = {x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys)};
+            if (!filled && !results.some(res => isSample(res.R, g, b))) for (const q of sp) frameNote(g, q.x, q.y, sp.length === 1);
             for (const res of results) {
               if (isSample(res.R, g, b)) continue;
               if (filled && boxHits(res.R, b)) {
@@ -407,6 +430,7 @@ JS_LEGEND = r"""
         } else {
           const b = bboxRoot(el); if (!b) continue;
           if (b.x1 - b.x0 === 0 && b.y1 - b.y0 === 0) continue;
+          if (el.tagName === 'use' && !results.some(res => isSample(res.R, g, b))) frameNote(g, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2, true);
           for (const res of results) {
             if (isSample(res.R, g, b)) continue;
             if (boxHits(res.R, b)) note(res, g, el.tagName === 'use' ? 'point' : el.tagName, (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
@@ -416,9 +440,6 @@ JS_LEGEND = r"""
     }
     // The plot frame of each key: the non-key rectangle it overlaps most. A key neither inside nor outside its frame
     // covers the axis line, its ticks and tick labels.
-    const keyish = r => regions.some(R => Math.abs(R.x0 - r.x0) < 0.6 && Math.abs(R.y0 - r.y0) < 0.6 && Math.abs(R.x1 - r.x1) < 0.6 && Math.abs(R.y1 - r.y1) < 0.6);
-    // (gnuplot draws frames as paths; a <rect> is its background)
-    const frames = rects.filter(r => r.tag === 'path' && !keyish(r) && r.y1 - r.y0 > 60 && r.x1 - r.x0 > 60);
     const area = (a, b) => Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
     for (const res of results) {
       const R = res.R; let best = null, bestA = 0;
@@ -430,7 +451,9 @@ JS_LEGEND = r"""
     figs.push({figure: figName, status: 'checked', width: vb.width, height: vb.height,
       keys: results.map(res => ({entries: res.R.texts.map(k => k.name), boxed: res.R.boxed, opaque: res.R.opaque,
         box: [res.R.x0, res.R.y0, res.R.x1, res.R.y1].map(v => Math.round(v)),
-        overlaps: res.n, series: Object.fromEntries(res.hits), example: res.example, crossesFrame: res.crossesFrame}))});
+        overlaps: res.n, series: Object.fromEntries(res.hits), example: res.example, crossesFrame: res.crossesFrame})),
+      frames: frames.map((f, fi) => ({box: [f.x0, f.y0, f.x1, f.y1].map(v => Math.round(v)),
+        onFrame: Object.fromEntries([...onFrame[fi]].map(([k, v]) => [k, [...v].sort()]))}))});
   }
   return figs;
 })()
@@ -648,6 +671,15 @@ def failures(r, checks):
                         fig["figure"], " | ".join(k["entries"]), k["box"], k["crossesFrame"]))
         if msgs:
             f["legend"] = msgs
+    if "frame" in checks and "legend" in r:
+        msgs = []
+        for fig in r["legend"]:
+            for i, fr in enumerate(fig.get("frames", [])):
+                if fr["onFrame"]:
+                    msgs.append("%s: panel %d (frame %s): %s" % (fig["figure"], i + 1, fr["box"], "; ".join(
+                        "%s on the %s edge" % (s, "/".join(e)) for s, e in sorted(fr["onFrame"].items()))))
+        if msgs:
+            f["frame"] = msgs
     return f
 
 
@@ -718,7 +750,7 @@ def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, ch
         f = failures(r, all_checks)
         row = {"page": r["page"], "width": r["width"]}
         for c in all_checks:
-            if c == "legend" and "legend" not in r:
+            if c in ("legend", "frame") and "legend" not in r:
                 row[c] = "-"
             else:
                 row[c] = "FAIL" if c in f else "ok"
@@ -820,13 +852,13 @@ def selftest(args):
             for r in out["results"]:
                 if r["page"] == name and (not width or str(r["width"]) == width):
                     if check != "weights":
-                        expected.add((check, r["width"] if check != "legend" else None))
+                        expected.add((check, r["width"] if check not in ("legend", "frame") else None))
         found = set()
         for r in out["results"]:
             if r["page"] != name:
                 continue
             for c in failures(r, CHECKS):
-                found.add((c, r["width"] if c != "legend" else None))
+                found.add((c, r["width"] if c not in ("legend", "frame") else None))
         # `legend=N`: the number of keys over data the page must show (each figure is reported on its own).
         for t in tokens:
             if t.startswith("legend="):
@@ -856,9 +888,9 @@ def main():
     ap.add_argument("site", nargs="?", default="site", help="rendered site folder (default: site)")
     ap.add_argument("--widths", default="1280,420", help="viewport widths in CSS px (default: 1280,420)")
     ap.add_argument("--height", type=int, default=900, help="viewport height (default: 900)")
-    ap.add_argument("--enforce", default=",".join(CHECKS),
-                    help="checks that decide the exit status (default: all of %s); the others are reported only"
-                         % ",".join(CHECKS))
+    ap.add_argument("--enforce", default=",".join(DEFAULT_ENFORCE),
+                    help="checks that decide the exit status (default: %s; known: %s); the others are reported only"
+                         % (",".join(DEFAULT_ENFORCE), ",".join(CHECKS)))
     ap.add_argument("--weights-enforce", action="store_true", help="fail when a page misses its weight target")
     ap.add_argument("--baseline", default=os.path.join(HERE, "baseline.json"), help="page weights of reference")
     ap.add_argument("--write-baseline", action="store_true", help="store this run's page weights as the baseline")
