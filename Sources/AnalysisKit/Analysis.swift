@@ -9,6 +9,10 @@ public struct AnalysisContext: @unchecked Sendable {
     public let progress: (String) -> Void
     /// Resolves a `data:` parameter (manifest id or path); use `dataFile(_:default:)` rather than calling it directly.
     public let resolveData: DataResolver
+    /// Where `workItems` keeps item results (set by the renderer for itemized analyses; nil runs every item).
+    public var itemStore: WorkItemStore? = nil
+    /// The command's thread budget (`-j`); `workItems` runs helper threads only for its free slots. Nil: every core.
+    public var budget: ThreadBudget? = nil
     public init(parameters: Parameters, dataset: @escaping (String) throws -> URL = { id in
                     throw ParameterError(key: nil, line: nil, message: "no dataset resolver for \(id)") },
                 progress: @escaping (String) -> Void = { _ in },
@@ -44,9 +48,14 @@ public struct AnalysisDescriptor: Sendable {
     /// Identity of the code behind the analysis (a hash of its module's sources and their dependencies); it enters the
     /// cache key in place of the whole executable's hash, so editing one module re-runs only that module's directives.
     public var codeIdentity: String?
-    public init(name: String, summary: String, datasets: [String] = [], codeIdentity: String? = nil,
+    /// True when the analysis splits its work with `AnalysisContext.workItems`: the renderer then caches every item
+    /// (`.cache/items/`), resumes interrupted runs and lets `replicate work --shard` split the items over processes.
+    /// It does not enter the cache key.
+    public var itemized: Bool
+    public init(name: String, summary: String, datasets: [String] = [], codeIdentity: String? = nil, itemized: Bool = false,
                 run: @escaping @Sendable (AnalysisContext) throws -> AnalysisOutput) {
-        self.name = name; self.summary = summary; self.datasets = datasets; self.codeIdentity = codeIdentity; self.run = run
+        self.name = name; self.summary = summary; self.datasets = datasets; self.codeIdentity = codeIdentity
+        self.itemized = itemized; self.run = run
     }
 }
 

@@ -16,6 +16,10 @@ public struct ReportProject {
     public let datasetsProblem: String
     public var useCache = true
     public var explain = false
+    /// The command's thread budget (`-j N`): directives and work items each hold a slot while they compute.
+    public var budget = ThreadBudget(1)
+    /// Set by `replicate work --shard i/n`: only this shard's directives and work items are computed.
+    public var shard: Shard? = nil
     /// Progress and diagnostics sink (stderr by default).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 

@@ -26,13 +26,65 @@ struct DirectiveRun {
     var seconds: Double
     var cached: Bool
     var problems: [ReportDiagnostic]
+    /// In a sharded run: the directive was left to other shards (or waits for their work items).
+    var deferred = false
+    /// Work items computed by this run (itemized analyses).
+    var itemsComputed = 0
 }
 
 /// Numbers the `[k/N]` progress lines across all reports of one command.
 public final class ProgressCounter: @unchecked Sendable {
     public var total: Int
-    public var done = 0
+    public private(set) var done = 0
+    private let lock = NSLock()
     public init(total: Int) { self.total = total }
+    func advance() { lock.lock(); done += 1; lock.unlock() }
+}
+
+/// One `{run}` directive to execute, with its cache slot, progress label and position k among the command's
+/// directives (for sharding; nil when not sharded).
+struct DirectiveTask {
+    var directive: Directive
+    var analysisName: String
+    var file: String
+    var slot: String
+    var label: String
+    var position: Int?
+}
+
+/// The result slots of concurrently running directive tasks, handed out in task order.
+final class RunSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [DirectiveRun?]
+    private var position = 0
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard position < slots.count else { return nil }
+        position += 1
+        return position - 1
+    }
+    func set(_ k: Int, _ run: DirectiveRun) { lock.lock(); slots[k] = run; lock.unlock() }
+    var all: [DirectiveRun] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+}
+
+/// Directive runs computed ahead of their pages by `ReportRenderer.prepare`, by slot (`report#ordinal`).
+final class PrecomputedRuns: @unchecked Sendable {
+    var runs = [String: DirectiveRun]()
+    func run(_ slot: String) -> DirectiveRun? { runs[slot] }
+}
+
+/// What `ReportRenderer.prepare` (and `replicate work`) did.
+public struct WorkSummary: Sendable {
+    public var directives = 0
+    public var computed = 0
+    public var cached = 0
+    /// Left to other shards (or waiting for other shards' work items).
+    public var deferred = 0
+    public var failed = 0
+    public var itemsComputed = 0
+    public var unreadable = [String]()
+    public var problems = [ReportDiagnostic]()
 }
 
 /// Renders reports: runs their directives (through the cache), writes figures, HTML pages and the index.
@@ -42,6 +94,8 @@ public struct ReportRenderer {
     public var progress: ProgressCounter?
     /// Figures as a placeholder instead of through gnuplot (the fuzz test renders thousands of pages in memory).
     var figureStub = false
+    /// Runs computed by `prepare`, used by the pages rendered next.
+    var precomputed: PrecomputedRuns? = nil
     public init(project: ReportProject) { self.project = project }
 
     /// Number of `{run}` directives in the given reports (for the `[k/N]` progress numbering).
@@ -55,6 +109,8 @@ public struct ReportRenderer {
     }
 
     /// Runs every directive of a report and returns the runs with the report's scalars (no HTML written).
+    /// Directives run concurrently under the thread budget when it has more than one slot; their order in the result
+    /// (and everything built from it) is the report's order whatever finishes first.
     func execute(_ name: String, source: String)
         -> (runs: [DirectiveRun], scalars: [String: Scalar], problems: [ReportDiagnostic], unplaced: [ReportDiagnostic]) {
         let file = project.displayPath(project.sourceURL(name))
@@ -62,20 +118,28 @@ public struct ReportRenderer {
         var runs = [DirectiveRun]()
         let runnable = directives.filter { if case .run = $0.kind { return true } else { return false } }
         var ordinal = 0
+        var tasks = [DirectiveTask](), taskSlots = [Int]()
         for d in directives {
             guard case .run(let analysisName) = d.kind else {
                 runs.append(DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])); continue
             }
             ordinal += 1
+            let slot = "\(name)#\(ordinal)"
+            if let done = precomputed?.run(slot), done.directive == d {
+                runs.append(done); continue
+            }
             let label: String
             if let progress {
-                progress.done += 1
+                progress.advance()
                 label = "[\(progress.done)/\(max(progress.total, progress.done))] \(name): \(analysisName)"
             } else {
                 label = "[\(ordinal)/\(runnable.count)] \(name): \(analysisName)"
             }
-            runs.append(run(d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)", label: label))
+            taskSlots.append(runs.count)
+            runs.append(DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: []))
+            tasks.append(DirectiveTask(directive: d, analysisName: analysisName, file: file, slot: slot, label: label, position: nil))
         }
+        for (k, r) in runConcurrently(tasks).enumerated() { runs[taskSlots[k]] = r }
         var scalars = [String: Scalar](), problems = parseProblems, unplaced = parseProblems
         for r in runs {
             problems += r.problems
@@ -90,6 +154,69 @@ public struct ReportRenderer {
         return (runs, scalars, problems, unplaced)
     }
 
+    /// Runs directive tasks, on `min(budget, tasks)` worker threads when the budget has more than one slot (each
+    /// directive takes a budget slot while it computes), else one after another. Results are in task order.
+    func runConcurrently(_ tasks: [DirectiveTask]) -> [DirectiveRun] {
+        let workers = min(project.budget.size, tasks.count)
+        guard workers > 1 else {
+            return tasks.map { run($0.directive, analysisName: $0.analysisName, file: $0.file, slot: $0.slot, label: $0.label, position: $0.position) }
+        }
+        // Log lines come from several threads: one at a time.
+        var worker = self
+        let lock = NSLock(), sink = project.log
+        worker.project.log = { line in lock.lock(); sink(line); lock.unlock() }
+        let runner = worker
+        let results = RunSlots(tasks.count)
+        let group = DispatchGroup()
+        for _ in 0..<workers {
+            group.enter()
+            Thread.detachNewThread {
+                while let k = results.next() {
+                    let t = tasks[k]
+                    results.set(k, runner.run(t.directive, analysisName: t.analysisName, file: t.file, slot: t.slot, label: t.label, position: t.position))
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+
+    /// Computes the `{run}` directives of the named reports into the cache without writing pages, concurrently under
+    /// the thread budget, and keeps the runs for the pages rendered next by this renderer (`render -j N` runs every
+    /// report's directives at once this way). With `project.shard` set (`replicate work --shard i/n`) only that
+    /// shard's directives and work items are computed: directive k (0-based, over the reports in order) belongs to
+    /// shard k mod n, item j of an itemized directive k to shard (k + j) mod n.
+    @discardableResult
+    public mutating func prepare(_ names: [String]) -> WorkSummary {
+        var tasks = [DirectiveTask]()
+        var summary = WorkSummary()
+        for name in names {
+            guard let source = try? readSource(name).text else { summary.unreadable.append(name); continue }
+            let file = project.displayPath(project.sourceURL(name))
+            var ordinal = 0
+            for d in MarkdownDocument.directives(in: source, file: file).directives {
+                guard case .run(let analysisName) = d.kind else { continue }
+                ordinal += 1
+                tasks.append(DirectiveTask(directive: d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)",
+                                           label: "[\(tasks.count + 1)/N] \(name): \(analysisName)", position: tasks.count))
+            }
+        }
+        tasks = tasks.map { var t = $0; t.label = t.label.replacingOccurrences(of: "/N]", with: "/\(tasks.count)]"); return t }
+        let runs = runConcurrently(tasks)
+        let store = PrecomputedRuns()
+        for (t, r) in zip(tasks, runs) {
+            store.runs[t.slot] = r
+            if r.deferred { summary.deferred += 1 } else if !r.problems.isEmpty { summary.failed += 1 }
+            else if r.cached { summary.cached += 1 } else { summary.computed += 1 }
+            summary.itemsComputed += r.itemsComputed
+            summary.problems += r.problems
+        }
+        summary.directives = tasks.count
+        if project.shard == nil { precomputed = store }
+        return summary
+    }
+
     /// The data files one directive run opened, in order, without repeats (filled from the analysis' threads).
     final class InputLog: @unchecked Sendable {
         private let lock = NSLock()
@@ -102,7 +229,9 @@ public struct ReportRenderer {
         var recorded: [RecordedInput] { lock.lock(); defer { lock.unlock() }; return items }
     }
 
-    private func run(_ d: Directive, analysisName: String, file: String, slot: String, label: String) -> DirectiveRun {
+    /// Runs one directive through the cache. `position` is the directive's index k among the command's directives,
+    /// which decides its shard in a sharded run (`project.shard`).
+    func run(_ d: Directive, analysisName: String, file: String, slot: String, label: String, position: Int? = nil) -> DirectiveRun {
         var result = DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])
         func fail(_ line: Int?, _ message: String) -> DirectiveRun {
             result.problems.append(ReportDiagnostic(file: file, line: line ?? d.line, message: message))
@@ -157,11 +286,15 @@ public struct ReportRenderer {
         } else if let staleInput {
             project.log("\(label): \(staleInput)")
         }
+        if let shard = project.shard, let position, !analysis.itemized, !shard.ownsDirective(position) {
+            result.deferred = true
+            return result
+        }
         project.log("\(label) ...")
         let log = project.log
         let inputs = InputLog()
         let reportFolder = project.reportsFolder
-        let context = AnalysisContext(parameters: parameters, dataset: { id in
+        let contextBase = AnalysisContext(parameters: parameters, dataset: { id in
             guard let locator else { throw AnalysisFailure(manifestProblem) }
             let url = try locator.locate(id)
             try inputs.record(DataInput(spec: id, isManifestID: true, path: url.path, sha256: try locator.checksum(id)))
@@ -185,18 +318,43 @@ public struct ReportRenderer {
             try inputs.record(input)
             return input
         })
+        var context = contextBase
+        context.budget = project.budget
+        let keyHash = key.hash
+        let items: ItemCache? = analysis.itemized
+            ? ItemCache(cacheFolder: project.cacheFolder, keyHash: keyHash, readStored: project.useCache,
+                        shard: project.shard.flatMap { s in position.map { (s, $0) } }, log: { log("\(label): \($0)") })
+            : nil
+        context.itemStore = items
+        let timings = TimingStore(cacheFolder: project.cacheFolder)
+        func recordTiming(_ seconds: Double?) {
+            timings.record(DirectiveTiming(analysis: analysisName, slot: slot, seconds: seconds, stages: items?.stageTimings ?? []),
+                           keyHash: keyHash)
+        }
         let start = Date()
         do {
-            let output = try analysis.run(context)
+            // The directive holds one slot of the thread budget while it computes; its work items add helpers only
+            // for free slots.
+            let output = try project.budget.withSlot { try analysis.run(context) }
             try parameters.rejectUnused()
             result.seconds = Date().timeIntervalSince(start)
             result.output = output
+            result.itemsComputed = items?.computed ?? 0
             try? cache.store(CacheEntry(output: output, seconds: result.seconds, inputs: inputs.recorded), for: key)
             try? cache.remember(key, slot: slot)
-            project.log("\(label) ... \(String(format: "%.1f", result.seconds)) s")
+            recordTiming(result.seconds)
+            project.log("\(label) ... \(String(format: "%.1f", result.seconds)) s"
+                        + (items.map { " (\($0.computed) work item(s) computed)" } ?? ""))
+        } catch let e as WorkItemsDeferred where project.shard != nil {
+            result.deferred = true
+            result.itemsComputed = items?.computed ?? 0
+            recordTiming(nil)
+            project.log("\(label) ... \(result.itemsComputed) work item(s) computed; the rest belong to other shards (\(e))")
         } catch let e as ParameterError {
+            if items != nil { recordTiming(nil) }
             return fail(e.line, e.description)
         } catch {
+            if items != nil { recordTiming(nil) }
             return fail(d.line, "analysis \(analysisName) failed: \(error)")
         }
         return result

@@ -118,20 +118,24 @@ struct ResultCache {
             try? store(entry, for: key)
             return .hit(entry)
         }
-        let payload = Data(bytes[(newline + 1)...])
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[..<newline])) else {
-            return .invalid("cache entry \(url.lastPathComponent) has no valid header")
-        }
-        guard header.key == key.hash else {
-            return .invalid("cache entry \(url.lastPathComponent) belongs to another key (\(header.key.prefix(12))…)")
-        }
-        guard header.sha256 == sha256Hex(payload) else {
-            return .invalid("cache entry \(url.lastPathComponent) fails its content hash (edited or truncated)")
+        let payload: Data
+        switch Self.verifiedPayload(bytes, newline: newline, key: key.hash, file: url.lastPathComponent) {
+        case .success(let p): payload = p
+        case .failure(let why): return .invalid(why.message)
         }
         guard let entry = try? Self.decoder().decode(CacheEntry.self, from: payload) else {
             return .invalid("cache entry \(url.lastPathComponent) cannot be decoded")
         }
         return .hit(entry)
+    }
+
+    /// The entry of `key` if it is valid, without rewriting entries of the old format (for `replicate plan`).
+    func peek(_ key: CacheKey) -> CacheEntry? {
+        guard let data = try? Data(contentsOf: entryURL(key)) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.contains(0x0A) else { return try? Self.decoder().decode(CacheEntry.self, from: data) }
+        guard case .success(let payload) = Self.verifiedPayload(bytes, key: key.hash, file: entryURL(key).lastPathComponent) else { return nil }
+        return try? Self.decoder().decode(CacheEntry.self, from: payload)
     }
 
     func load(_ key: CacheKey) -> CacheEntry? {
@@ -140,10 +144,35 @@ struct ResultCache {
     }
 
     func store(_ entry: CacheEntry, for key: CacheKey) throws {
-        let payload = try Self.encoder().encode(entry)
+        try AtomicFile.write(Self.framed(try Self.encoder().encode(entry), key: key.hash), to: entryURL(key))
+    }
+
+    /// Why a framed file was not served.
+    struct Rejection: Error { var message: String }
+
+    /// A payload behind its header line `{"key": key, "sha256": sha256(payload)}`: the format of every cache file.
+    static func framed(_ payload: Data, key: String) -> Data {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-        let header = try enc.encode(Header(key: key.hash, sha256: sha256Hex(payload)))
-        try AtomicFile.write(header + Data([0x0A]) + payload, to: entryURL(key))
+        let header = try! enc.encode(Header(key: key, sha256: sha256Hex(payload)))
+        return header + Data([0x0A]) + payload
+    }
+
+    /// The payload of a framed file when its header names `key` and its sha256 matches; otherwise why not.
+    static func verifiedPayload(_ bytes: [UInt8], newline: Int? = nil, key: String, file: String) -> Result<Data, Rejection> {
+        guard let newline = newline ?? bytes.firstIndex(of: 0x0A) else {
+            return .failure(Rejection(message: "cache entry \(file) has no header"))
+        }
+        let payload = Data(bytes[(newline + 1)...])
+        guard let header = try? JSONDecoder().decode(Header.self, from: Data(bytes[..<newline])) else {
+            return .failure(Rejection(message: "cache entry \(file) has no valid header"))
+        }
+        guard header.key == key else {
+            return .failure(Rejection(message: "cache entry \(file) belongs to another key (\(header.key.prefix(12))…)"))
+        }
+        guard header.sha256 == sha256Hex(payload) else {
+            return .failure(Rejection(message: "cache entry \(file) fails its content hash (edited or truncated)"))
+        }
+        return .success(payload)
     }
 
     private func slotURL(_ slot: String) -> URL {

@@ -33,7 +33,7 @@ struct Replicate: ParsableCommand {
         commandName: "replicate",
         abstract: "Render and check the paper-replication reports.",
         version: "replicate 0.11.0",
-        subcommands: [Render.self, Check.self, Accept.self, List.self, Describe.self])
+        subcommands: [Render.self, Check.self, Accept.self, List.self, Describe.self, Plan.self, Work.self, Slurm.self])
 }
 
 /// Options shared by the subcommands that run reports.
@@ -43,14 +43,26 @@ struct ProjectOptions: ParsableArguments {
     @Option(help: "Output folder for HTML pages (default: <root>/site).") var site: String?
     @Flag(help: "Ignore cached directive results.") var noCache = false
     @Flag(help: "Say why each directive re-ran.") var explain = false
+    @Option(help: "Cache folder (default: <root>/.cache); share one between `work` shards and the final `render`.")
+    var cache: String?
+    @Option(name: [.customShort("j"), .customLong("jobs")],
+            help: "Run up to N directives and work items at once (one global thread budget, 1...1024); N > 1 runs BLAS on one thread.")
+    var jobs: Int = 1
+
+    mutating func validate() throws {
+        guard (1...1024).contains(jobs) else { throw ValidationError("-j \(jobs) is outside 1...1024") }
+    }
 
     func project() -> ReportProject {
         let rootURL = URL(fileURLWithPath: root)
+        if jobs > 1 { ParallelEnvironment.singleThreadedBLAS() }
         var p = ReportProject(root: rootURL, registry: activeRegistry,
                               reportsFolder: reports.map { URL(fileURLWithPath: $0) },
-                              siteFolder: site.map { URL(fileURLWithPath: $0) })
+                              siteFolder: site.map { URL(fileURLWithPath: $0) },
+                              cacheFolder: cache.map { URL(fileURLWithPath: $0) })
         p.useCache = !noCache
         p.explain = explain
+        p.budget = ThreadBudget(jobs)
         return p
     }
 
@@ -76,6 +88,8 @@ struct Render: ParsableCommand {
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
+        // With -j N, every report's directives run first, at once, under the thread budget; the pages follow in order.
+        if options.jobs > 1 { renderer.prepare(names) }
         // Every report is rendered even when an earlier one fails; the index lists every report (reports not rendered
         // now keep the status of their last render).
         let (results, indexProblem) = renderer.renderAll(names)
@@ -107,6 +121,7 @@ struct Check: ParsableCommand {
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
+        if options.jobs > 1 { renderer.prepare(names) }
         var failures = 0
         for name in names {
             // An unreadable report is a failure of this report; the later ones are still checked.
@@ -193,5 +208,127 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the analyses reports can run.")
     func run() throws {
         for name in activeRegistry.names { print("\(name)\t\(activeRegistry[name]!.summary)") }
+    }
+}
+
+/// Process-wide settings for concurrent runs.
+enum ParallelEnvironment {
+    /// With `-j N > 1` the budget's threads are the only parallelism: OpenBLAS runs on one thread
+    /// (`openblas_set_num_threads(1)`), and OPENBLAS_NUM_THREADS is set to 1 so the cache key says so.
+    static func singleThreadedBLAS() {
+        if let given = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], given != "1" {
+            FileHandle.standardError.write(Data("note: -j > 1 runs BLAS on one thread (OPENBLAS_NUM_THREADS=\(given) ignored)\n".utf8))
+        }
+        setenv("OPENBLAS_NUM_THREADS", "1", 1)
+        BLASThreads.set(1)
+    }
+}
+
+/// Computes a deterministic share of the work (for job arrays) into the cache, without writing pages.
+struct Work: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compute shard i of n of the directives and work items into the cache (then `replicate render` reduces and renders).",
+        discussion: "Directive k (0-based over the {run} directives of the reports, in order) belongs to shard k mod n; item j of an itemized directive k to shard (k + j) mod n. Every shard must be given the same reports.")
+    @OptionGroup var options: ProjectOptions
+    @Option(help: "The shard to compute, i/n with 0 ≤ i < n (default 0/1: everything).") var shard: String = "0/1"
+    @Argument(help: "Report names (default: all).") var reports: [String] = []
+
+    mutating func validate() throws {
+        do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+    }
+
+    func run() throws {
+        let s = try Shard(parsing: shard)
+        var project = options.project()
+        project.shard = s.count == 1 ? nil : s
+        var renderer = ReportRenderer(project: project)
+        let names = try options.names(reports, in: project)
+        let summary = renderer.prepare(names)
+        for d in summary.problems { print("ERROR \(d)") }
+        for n in summary.unreadable { print("ERROR cannot read report \(n)") }
+        print("shard \(s): \(summary.directives) directive(s): \(summary.computed) computed, \(summary.cached) cached, "
+              + "\(summary.deferred) left to other shards or to the render, \(summary.failed) failed; "
+              + "\(summary.itemsComputed) work item(s) computed; cache \(project.cacheFolder.path)")
+        if summary.failed > 0 || !summary.unreadable.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Lists what a render would compute, with estimated costs from earlier run times, and the core-hours in total.
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the directives and work items not yet cached, with cost estimates from their previous run times (.cache/timings), and the core-hours.")
+    @OptionGroup var options: ProjectOptions
+    @Option(help: "Parameter profile to plan for (laptop).") var profile: String = "laptop"
+    @Argument(help: "Report names (default: all).") var reports: [String] = []
+
+    mutating func validate() throws {
+        guard Profiles.known.contains(profile) else {
+            throw ValidationError("unknown profile '\(profile)'; profiles: \(Profiles.known.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let project = options.project()
+        let renderer = ReportRenderer(project: project)
+        let names = try options.names(reports, in: project)
+        print(ReportRenderer.formatPlan(renderer.plan(names), profile: profile))
+    }
+}
+
+/// The parameter profiles reports can be rendered with.
+enum Profiles {
+    static let known = ["laptop"]
+}
+
+/// Writes (and submits) a Slurm job array of `replicate work` shards over a shared cache, and a dependent render job.
+struct Slurm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write .slurm/work.sbatch (an array of `replicate work --shard i/N`) and .slurm/render.sbatch, submit the array, then the render with --dependency=afterok.")
+    @OptionGroup var options: ProjectOptions
+    @Option(help: "Number of array tasks (shards), 1...10000.") var shards: Int
+    @Option(help: "Slurm partition (default: the cluster's default).") var partition: String?
+    @Option(help: "Time limit per task, Slurm syntax (e.g. 2:00:00).") var time: String?
+    @Option(help: "CPUs per task; each task runs `work -j` with this many threads, 1...1024.") var cpusPerTask: Int = 1
+    @Option(help: "Folder for the scripts and the jobs' logs (default: <root>/.slurm).") var scriptDir: String?
+    @Option(help: "The replicate executable the jobs run (default: this one).") var executable: String?
+    @Flag(help: "Print the scripts and the sbatch commands instead of submitting.") var dryRun = false
+    @Argument(help: "Report names (default: all).") var reports: [String] = []
+
+    mutating func validate() throws {
+        guard (1...10_000).contains(shards) else { throw ValidationError("--shards \(shards) is outside 1...10000") }
+        guard (1...1024).contains(cpusPerTask) else { throw ValidationError("--cpus-per-task \(cpusPerTask) is outside 1...1024") }
+        for (name, v) in [("partition", partition), ("time", time)] {
+            if let v, v.isEmpty || v.contains(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" }) {
+                throw ValidationError("--\(name) '\(v)' must be one word without quotes")
+            }
+        }
+    }
+
+    func run() throws {
+        let project = options.project()
+        let names = try options.names(reports, in: project)
+        let root = project.root.path
+        let exe = executable.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let dir = URL(fileURLWithPath: scriptDir ?? project.root.appendingPathComponent(".slurm").path).standardizedFileURL
+        let scripts = SlurmScripts(executable: exe, root: root, reportsFolder: project.reportsFolder.standardizedFileURL.path,
+                                   siteFolder: project.siteFolder.standardizedFileURL.path,
+                                   cache: project.cacheFolder.standardizedFileURL.path, scriptDir: dir.path,
+                                   shards: shards, cpusPerTask: cpusPerTask, partition: partition, time: time, reports: names)
+        let workURL = dir.appendingPathComponent("work.sbatch"), renderURL = dir.appendingPathComponent("render.sbatch")
+        if dryRun {
+            print("# \(workURL.path)\n\(scripts.work)\n# \(renderURL.path)\n\(scripts.render)")
+            print("sbatch --parsable \(workURL.path)")
+            print("sbatch --parsable --dependency=afterok:<array job id> \(renderURL.path)")
+            return
+        }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try AtomicFile.write(scripts.work, to: workURL)
+        try AtomicFile.write(scripts.render, to: renderURL)
+        let arrayJob = try SlurmScripts.sbatch(["--parsable", workURL.path])
+        print("submitted work array \(arrayJob) (\(shards) task(s)): \(workURL.path)")
+        let renderJob = try SlurmScripts.sbatch(["--parsable", "--dependency=afterok:\(arrayJob)", renderURL.path])
+        print("submitted render \(renderJob) after \(arrayJob): \(renderURL.path)")
+        print("logs in \(dir.path); pages in \(project.siteFolder.path) when job \(renderJob) ends")
     }
 }
