@@ -11,5 +11,8 @@ extension DemoCatalog {
                                  "batches": "batches whose spread gives the error of the total correlation"],
         "demo.data_mean": ["data": "CSV or .npy table of numbers: a path (relative to the report) or a manifest id",
                            "column": "0-based column whose mean ± standard error is reported"],
+        "demo.items": ["rho": "correlation ρ of the bivariate normal; I = −½ log₂(1 − ρ²) bits",
+                       "samples": "samples per work item (each item estimates I from its own child stream)",
+                       "items": "number of work items N (cached one by one; mean ± standard error over them)"],
     ]
 }
