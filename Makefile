@@ -23,8 +23,17 @@ setup:
 build:
 	$(SWIFT) build -c release
 
+# PROFILE=paper renders the papers' own settings (the run blocks' profile.paper.* lines) to site/paper/: as a Slurm job
+# array of SHARDS shards when `sinfo` answers, else locally with -j $(nproc). See README, "Paper-scale runs".
+PROFILE ?= laptop
+SHARDS ?= 8
 reports: build
+ifeq ($(PROFILE),laptop)
 	$(BLAS_ENV) $(REPLICATE) render
+else
+	if sinfo >/dev/null 2>&1; then $(BLAS_ENV) $(REPLICATE) slurm --profile $(PROFILE) --shards $(SHARDS); \
+	else $(BLAS_ENV) $(REPLICATE) render --profile $(PROFILE) -j $$(nproc); fi
+endif
 
 check: build
 	$(BLAS_ENV) $(REPLICATE) check

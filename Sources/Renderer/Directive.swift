@@ -31,9 +31,13 @@ public struct Directive: Equatable, Sendable {
         }
     }
 
-    /// `key: value` lines as parameters; blank lines and `#` comments are skipped.
-    func parameters() throws -> Parameters {
+    /// `key: value` lines as parameters; blank lines and `#` comments are skipped. Lines
+    /// `profile.<P>.<key>: value` give `key` its value under profile P (`--profile P`): they replace the plain line of
+    /// the same key when rendering with P, and are dropped under every other profile (so the laptop parameters, and
+    /// their cache key, are what they were without the profile lines). An unknown profile name is an error at its line.
+    func parameters(profile: String = Profiles.laptop) throws -> Parameters {
         var entries = [String: Parameters.Entry]()
+        var overrides = [String: Parameters.Entry]()
         for (text, line) in body {
             let t = text.trimmingCharacters(in: .whitespaces)
             if t.isEmpty || t.hasPrefix("#") { continue }
@@ -45,17 +49,61 @@ public struct Directive: Equatable, Sendable {
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
                 throw ParameterError(key: nil, line: line, message: "malformed parameter name '\(key)'")
             }
+            if let (p, k) = try Self.profileKey(key, line: line) {
+                if overrides["\(p).\(k)"] != nil { throw ParameterError(key: key, line: line, message: "parameter given twice") }
+                overrides["\(p).\(k)"] = Parameters.Entry(value: value, line: line)
+                continue
+            }
             if entries[key] != nil { throw ParameterError(key: key, line: line, message: "parameter given twice") }
             entries[key] = Parameters.Entry(value: value, line: line)
+        }
+        for (pk, entry) in overrides where pk.hasPrefix(profile + ".") {
+            entries[String(pk.dropFirst(profile.count + 1))] = entry
         }
         return Parameters(entries)
     }
 
-    /// Normalised text of the body for cache keys: parameter lines sorted, comments and blanks dropped.
-    var canonicalBody: String {
-        body.map { $0.text.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            .sorted().joined(separator: "\n")
+    /// For `profile.<P>.<key>`: (P, key), checking P; nil for an ordinary key.
+    static func profileKey(_ key: String, line: Int?) throws -> (String, String)? {
+        guard key.hasPrefix("profile.") else { return nil }
+        let rest = key.dropFirst("profile.".count)
+        guard let dot = rest.firstIndex(of: "."), !rest[rest.index(after: dot)...].isEmpty else {
+            throw ParameterError(key: key, line: line, message: "expected 'profile.<profile>.<parameter>: value'")
+        }
+        let p = String(rest[..<dot]), k = String(rest[rest.index(after: dot)...])
+        guard Profiles.known.contains(p), p != Profiles.laptop else {
+            throw ParameterError(key: key, line: line, message: "unknown profile '\(p)'; profiles with their own lines: "
+                                 + Profiles.known.filter { $0 != Profiles.laptop }.joined(separator: ", "))
+        }
+        return (p, k)
+    }
+
+    /// Normalised text of the body for cache keys: parameter lines sorted, comments and blanks dropped. Under a profile
+    /// its `profile.<P>.<key>` lines replace the plain lines of their keys (as `key: value`) and every profile line is
+    /// dropped, so a block's laptop key does not change when profile lines are added to it.
+    var canonicalBody: String { canonicalBody(profile: Profiles.laptop) }
+
+    func canonicalBody(profile: String) -> String {
+        var plain = [String](), overrides = [String: String]()
+        for t in body.map({ $0.text.trimmingCharacters(in: .whitespaces) }) where !t.isEmpty && !t.hasPrefix("#") {
+            let key = t.firstIndex(of: ":").map { t[..<$0].trimmingCharacters(in: .whitespaces) }
+            if let key, key.hasPrefix("profile.") {
+                let rest = key.dropFirst("profile.".count)
+                if let dot = rest.firstIndex(of: "."), rest[..<dot] == profile {
+                    let k = String(rest[rest.index(after: dot)...])
+                    overrides[k] = t[t.index(after: t.firstIndex(of: ":")!)...].trimmingCharacters(in: .whitespaces)
+                }
+                continue
+            }
+            plain.append(t)
+        }
+        if !overrides.isEmpty {
+            plain = plain.filter { t in
+                guard let c = t.firstIndex(of: ":") else { return true }
+                return overrides[t[..<c].trimmingCharacters(in: .whitespaces)] == nil
+            } + overrides.map { "\($0.key): \($0.value)" }
+        }
+        return plain.sorted().joined(separator: "\n")
     }
 }
 

@@ -34,7 +34,7 @@ extension ReportRenderer {
                 return .failure(ReportDiagnostic(file: file, line: d.line, message: "\(error)"))
             }
         }
-        return .success((CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes,
+        return .success((CacheKey(analysis: analysisName, parameters: d.canonicalBody(profile: project.profile), datasets: dataHashes,
                                   build: analysis.codeIdentity.map { "sources:" + $0 } ?? BuildIdentity.current), analysis))
     }
 
@@ -52,7 +52,7 @@ extension ReportRenderer {
             for d in MarkdownDocument.directives(in: source, file: name).directives {
                 guard case .run(let analysisName) = d.kind else { continue }
                 ordinal += 1
-                let slot = "\(name)#\(ordinal)"
+                let slot = project.slot(name, ordinal)
                 let key: CacheKey
                 switch cacheKey(d, analysisName: analysisName) {
                 case .failure(let why):

@@ -23,13 +23,20 @@ public struct ReportProject {
     /// Progress and diagnostics sink (stderr by default).
     public var log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
+    /// The parameter profile (`Profiles`); other than laptop, pages go to `site/<profile>/`, figures to
+    /// `figures/<profile>/` and values to `reports/<name>.<profile>.values.json`.
+    public let profile: String
+
     public init(root: URL, registry: AnalysisRegistry, reportsFolder: URL? = nil, siteFolder: URL? = nil,
-                figuresFolder: URL? = nil, cacheFolder: URL? = nil) {
+                figuresFolder: URL? = nil, cacheFolder: URL? = nil, profile: String = Profiles.laptop) {
         self.root = root.standardizedFileURL
         self.registry = registry
+        self.profile = profile
+        let site = siteFolder ?? root.appendingPathComponent("site")
+        let figures = figuresFolder ?? root.appendingPathComponent("figures")
         self.reportsFolder = reportsFolder ?? root.appendingPathComponent("reports")
-        self.siteFolder = siteFolder ?? root.appendingPathComponent("site")
-        self.figuresFolder = figuresFolder ?? root.appendingPathComponent("figures")
+        self.siteFolder = profile == Profiles.laptop ? site : site.appendingPathComponent(profile)
+        self.figuresFolder = profile == Profiles.laptop ? figures : figures.appendingPathComponent(profile)
         self.cacheFolder = cacheFolder ?? root.appendingPathComponent(".cache")
         let manifest = root.appendingPathComponent("datasets/manifest.json")
         do {
@@ -48,7 +55,13 @@ public struct ReportProject {
     }
 
     public func sourceURL(_ name: String) -> URL { reportsFolder.appendingPathComponent("\(name).md") }
-    public func valuesURL(_ name: String) -> URL { reportsFolder.appendingPathComponent("\(name).values.json") }
+    public func valuesURL(_ name: String) -> URL {
+        reportsFolder.appendingPathComponent(profile == Profiles.laptop ? "\(name).values.json" : "\(name).\(profile).values.json")
+    }
+    /// The cache slot of a report's k-th `{run}` directive (`report#k`, with `@profile` under another profile).
+    func slot(_ name: String, _ ordinal: Int) -> String {
+        profile == Profiles.laptop ? "\(name)#\(ordinal)" : "\(name)#\(ordinal)@\(profile)"
+    }
     /// Path shown in diagnostics, relative to the project root when possible.
     func displayPath(_ url: URL) -> String {
         let p = url.standardizedFileURL.path, r = root.path + "/"

@@ -124,7 +124,7 @@ public struct ReportRenderer {
                 runs.append(DirectiveRun(directive: d, output: nil, seconds: 0, cached: false, problems: [])); continue
             }
             ordinal += 1
-            let slot = "\(name)#\(ordinal)"
+            let slot = project.slot(name, ordinal)
             if let done = precomputed?.run(slot), done.directive == d {
                 runs.append(done); continue
             }
@@ -198,7 +198,7 @@ public struct ReportRenderer {
             for d in MarkdownDocument.directives(in: source, file: file).directives {
                 guard case .run(let analysisName) = d.kind else { continue }
                 ordinal += 1
-                tasks.append(DirectiveTask(directive: d, analysisName: analysisName, file: file, slot: "\(name)#\(ordinal)",
+                tasks.append(DirectiveTask(directive: d, analysisName: analysisName, file: file, slot: project.slot(name, ordinal),
                                            label: "[\(tasks.count + 1)/N] \(name): \(analysisName)", position: tasks.count))
             }
         }
@@ -243,14 +243,14 @@ public struct ReportRenderer {
             return fail(d.line, "unknown analysis '\(analysisName)' (\(hint)see `replicate list`)")
         }
         let parameters: Parameters
-        do { parameters = try d.parameters() } catch let e as ParameterError { return fail(e.line, e.description) }
+        do { parameters = try d.parameters(profile: project.profile) } catch let e as ParameterError { return fail(e.line, e.description) }
         catch { return fail(d.line, "\(error)") }
         var dataHashes = [String: String]()
         for id in analysis.datasets {
             guard let locator = project.datasets else { return fail(d.line, "dataset '\(id)' needed but \(project.datasetsProblem)") }
             do { dataHashes[id] = try locator.checksum(id) } catch { return fail(d.line, "\(error)") }
         }
-        let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody, datasets: dataHashes,
+        let key = CacheKey(analysis: analysisName, parameters: d.canonicalBody(profile: project.profile), datasets: dataHashes,
                            build: analysis.codeIdentity.map { "sources:" + $0 } ?? BuildIdentity.current)
         let cache = ResultCache(folder: project.cacheFolder)
         let locator = project.datasets, manifestProblem = project.datasetsProblem
@@ -398,7 +398,7 @@ public struct ReportRenderer {
                     }
                 }
                 html += r.problems.map(HTMLBlocks.error).joined()
-                let seeds = (try? r.directive.parameters().entries.filter { $0.key.lowercased().contains("seed") }
+                let seeds = (try? r.directive.parameters(profile: project.profile).entries.filter { $0.key.lowercased().contains("seed") }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.value)" }.joined(separator: ", ")) ?? ""
                 let notes = (r.output?.notes ?? []).joined(separator: "; ")
                 footerRows.append("<tr><td>\(r.directive.line)</td><td>\(HTML.escape(analysisName))</td><td>\(String(format: "%.2f", r.seconds)) s</td>"
@@ -519,13 +519,19 @@ public struct ReportRenderer {
         var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
         result.diagnostics = source.problems + result.diagnostics
         body = source.problems.map(HTMLBlocks.error).joined() + body
+        if project.profile != Profiles.laptop {
+            body = "<p class=\"profile-banner\"><strong>Profile: \(HTML.escape(project.profile))</strong> — rendered with "
+                + "<code>--profile \(HTML.escape(project.profile))</code>: every run block's <code>profile.\(HTML.escape(project.profile)).*</code> "
+                + "lines replace its laptop-scale parameters (the paper's own settings); values are checked against "
+                + "<code>\(HTML.escape(project.valuesURL(name).lastPathComponent))</code>.</p>\n" + body
+        }
         return (result, body, Provenance.footer(rows: footerRows, result: result, root: project.root))
     }
 
     /// Writes `site/index.html` listing every report in the reports folder with its check status at its last render
     /// (statuses of reports not rendered by this command are kept in `.cache/index-status.json`).
     public func writeIndex(_ results: [ReportResult]) throws {
-        let statusURL = project.cacheFolder.appendingPathComponent("index-status.json")
+        let statusURL = project.cacheFolder.appendingPathComponent(project.profile == Profiles.laptop ? "index-status.json" : "index-status.\(project.profile).json")
         var entries = (try? JSONDecoder().decode([String: IndexEntry].self, from: Data(contentsOf: statusURL))) ?? [:]
         for r in results { entries[r.name] = IndexEntry(r) }
         let names = (try? project.reportNames()) ?? results.map(\.name)

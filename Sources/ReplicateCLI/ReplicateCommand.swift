@@ -48,9 +48,14 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: [.customShort("j"), .customLong("jobs")],
             help: "Run up to N directives and work items at once (one global thread budget, 1...1024); N > 1 runs BLAS on one thread.")
     var jobs: Int = 1
+    @Option(help: "Parameter profile: laptop (default) or paper (the run blocks' profile.paper.* lines; pages in site/paper/, values in reports/<name>.paper.values.json).")
+    var profile: String = Profiles.laptop
 
     mutating func validate() throws {
         guard (1...1024).contains(jobs) else { throw ValidationError("-j \(jobs) is outside 1...1024") }
+        guard Profiles.known.contains(profile) else {
+            throw ValidationError("unknown profile '\(profile)'; profiles: \(Profiles.known.joined(separator: ", "))")
+        }
     }
 
     func project() -> ReportProject {
@@ -59,7 +64,7 @@ struct ProjectOptions: ParsableArguments {
         var p = ReportProject(root: rootURL, registry: activeRegistry,
                               reportsFolder: reports.map { URL(fileURLWithPath: $0) },
                               siteFolder: site.map { URL(fileURLWithPath: $0) },
-                              cacheFolder: cache.map { URL(fileURLWithPath: $0) })
+                              cacheFolder: cache.map { URL(fileURLWithPath: $0) }, profile: profile)
         p.useCache = !noCache
         p.explain = explain
         p.budget = ThreadBudget(jobs)
@@ -256,28 +261,22 @@ struct Work: ParsableCommand {
 /// Lists what a render would compute, with estimated costs from earlier run times, and the core-hours in total.
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the directives and work items not yet cached, with cost estimates from their previous run times (.cache/timings), and the core-hours.")
+        abstract: "List the directives and work items not yet cached, with cost estimates from their previous run times (.cache/timings), and the core-hours of each profile (of --profile only, when given).")
     @OptionGroup var options: ProjectOptions
-    @Option(help: "Parameter profile to plan for (laptop).") var profile: String = "laptop"
+    @Flag(help: "Plan only the profile given by --profile (default: every profile).") var onlyProfile = false
     @Argument(help: "Report names (default: all).") var reports: [String] = []
 
-    mutating func validate() throws {
-        guard Profiles.known.contains(profile) else {
-            throw ValidationError("unknown profile '\(profile)'; profiles: \(Profiles.known.joined(separator: ", "))")
+    func run() throws {
+        let profiles = onlyProfile || options.profile != Profiles.laptop ? [options.profile] : Profiles.known
+        for p in profiles {
+            var o = options
+            o.profile = p
+            let project = o.project()
+            let renderer = ReportRenderer(project: project)
+            let names = try o.names(reports, in: project)
+            print(ReportRenderer.formatPlan(renderer.plan(names), profile: p))
         }
     }
-
-    func run() throws {
-        let project = options.project()
-        let renderer = ReportRenderer(project: project)
-        let names = try options.names(reports, in: project)
-        print(ReportRenderer.formatPlan(renderer.plan(names), profile: profile))
-    }
-}
-
-/// The parameter profiles reports can be rendered with.
-enum Profiles {
-    static let known = ["laptop"]
 }
 
 /// Writes (and submits) a Slurm job array of `replicate work` shards over a shared cache, and a dependent render job.
@@ -312,9 +311,10 @@ struct Slurm: ParsableCommand {
             ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let dir = URL(fileURLWithPath: scriptDir ?? project.root.appendingPathComponent(".slurm").path).standardizedFileURL
         let scripts = SlurmScripts(executable: exe, root: root, reportsFolder: project.reportsFolder.standardizedFileURL.path,
-                                   siteFolder: project.siteFolder.standardizedFileURL.path,
+                                   siteFolder: (options.site.map { URL(fileURLWithPath: $0) } ?? project.root.appendingPathComponent("site")).standardizedFileURL.path,
                                    cache: project.cacheFolder.standardizedFileURL.path, scriptDir: dir.path,
-                                   shards: shards, cpusPerTask: cpusPerTask, partition: partition, time: time, reports: names)
+                                   shards: shards, cpusPerTask: cpusPerTask, partition: partition, time: time, reports: names,
+                                   profile: options.profile)
         let workURL = dir.appendingPathComponent("work.sbatch"), renderURL = dir.appendingPathComponent("render.sbatch")
         if dryRun {
             print("# \(workURL.path)\n\(scripts.work)\n# \(renderURL.path)\n\(scripts.render)")

@@ -14,6 +14,7 @@ struct SlurmScripts {
     var partition: String?
     var time: String?
     var reports: [String]
+    var profile: String = "laptop"
 
     /// Single-quoted for the shell.
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -32,7 +33,7 @@ struct SlurmScripts {
     }
 
     private var common: String {
-        "--root \(Self.quote(root)) --reports \(Self.quote(reportsFolder)) --cache \(Self.quote(cache)) -j \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\""
+        "--root \(Self.quote(root)) --reports \(Self.quote(reportsFolder)) --cache \(Self.quote(cache)) -j \"${SLURM_CPUS_PER_TASK:-\(cpusPerTask)}\"" + (profile == "laptop" ? "" : " --profile \(profile)")
     }
     private var reportArgs: String { reports.map(Self.quote).joined(separator: " ") }
 

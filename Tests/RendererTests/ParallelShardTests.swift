@@ -128,3 +128,53 @@ final class ParallelShardTests: XCTestCase {
         XCTAssertTrue(ReportRenderer.formatPlan(renderer.plan(["items"]), profile: "laptop").contains("0 of 1 directive(s) to compute"))
     }
 }
+
+/// `--profile paper`: profile lines replace the laptop parameters, pages go to site/paper/ with a banner, values to
+/// <name>.paper.values.json, and the laptop cache key is unchanged by adding profile lines.
+final class ProfileTests: XCTestCase {
+    static let plain = """
+    # Profiles
+
+    ```{run demo.items}
+    items: 6
+    samples: 200
+    seed: 2
+    ```
+
+    Mean {{demo.items_mean}}.
+    """
+    static let withPaper = plain.replacingOccurrences(of: "seed: 2\n", with: "seed: 2\nprofile.paper.items: 9\n")
+
+    func directive(_ text: String) -> Directive {
+        MarkdownDocument.directives(in: text, file: "x").directives[0]
+    }
+
+    func testLaptopKeyUnchangedAndPaperOverrides() throws {
+        let a = directive(Self.plain), b = directive(Self.withPaper)
+        XCTAssertEqual(a.canonicalBody, b.canonicalBody, "adding profile lines keeps the laptop key")
+        XCTAssertEqual(b.canonicalBody(profile: "paper"), "items: 9\nsamples: 200\nseed: 2")
+        XCTAssertEqual(try b.parameters(profile: "paper").entries["items"]?.value, "9")
+        XCTAssertEqual(try b.parameters().entries["items"]?.value, "6")
+        XCTAssertNil(try b.parameters().entries["profile.paper.items"])
+        let bad = directive(Self.plain.replacingOccurrences(of: "seed: 2\n", with: "seed: 2\nprofile.huge.items: 9\n"))
+        XCTAssertThrowsError(try bad.parameters()) { XCTAssertTrue("\($0)".contains("unknown profile 'huge'"), "\($0)") }
+    }
+
+    func testPaperProfileRendersToItsOwnFolderWithBanner() throws {
+        let (laptopProject, dir, logs) = try makeProject(["p": Self.withPaper])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paper = ReportProject(root: dir, registry: laptopProject.registry, profile: "paper")
+        paper.log = laptopProject.log
+        let laptop = try ReportRenderer(project: laptopProject).render("p")
+        let paperResult = try ReportRenderer(project: paper).render("p")
+        XCTAssertEqual(laptop.diagnostics, [], "\(logs())"); XCTAssertEqual(paperResult.diagnostics, [], "\(logs())")
+        let page = try String(contentsOf: dir.appendingPathComponent("site/paper/p.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<p class=\"profile-banner\"><strong>Profile: paper</strong>"))
+        XCTAssertTrue(page.contains("9 work items"))
+        let laptopPage = try String(contentsOf: dir.appendingPathComponent("site/p.html"), encoding: .utf8)
+        XCTAssertFalse(laptopPage.contains("profile-banner"))
+        XCTAssertTrue(laptopPage.contains("6 work items"))
+        XCTAssertEqual(paper.valuesURL("p").lastPathComponent, "p.paper.values.json")
+        XCTAssertNotEqual(laptop.scalars, paperResult.scalars)
+    }
+}
