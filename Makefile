@@ -72,7 +72,8 @@ bench-peers:
 
 # The rendered pages in headless Chromium (`apt-get install chromium`) at 1280 and 420 px: overflow, console errors,
 # broken internal links, missing alt text, gnuplot keys over data; prints the page weights (scripts/pagecheck/).
-# Reuses site/ when it exists (PAGECHECK_RENDER=1 re-renders), renders it from a warm .cache, else asks for `make reports`.
+# Reuses site/ when it exists (PAGECHECK_RENDER=1 re-renders), renders it from a warm .cache, else asks for
+# `make reports`.
 # PAGECHECK_FLAGS: e.g. --enforce overflow,console --weights-enforce --screenshots .pagecheck/shots
 PAGECHECK = python3 scripts/pagecheck/pagecheck.py
 PAGECHECK_FLAGS ?=
