@@ -340,11 +340,13 @@ JS_LEGEND = r"""
     // range ending at the data, or data clipped by a set range). Filled shapes (heat map cells, boxes) are exempt.
     const onFrame = frames.map(() => new Map());
     const FR = 0.6;
-    const frameNote = (g, x, y, isPoint) => {
+    // tol: a line is on the frame when its stroke reaches the frame line (half its width + half the frame's 1 px).
+    const frameNote = (g, x, y, isPoint, tol) => {
+      const T = Math.max(FR, tol || 0);
       frames.forEach((f, fi) => {
-        if (x < f.x0 - FR || x > f.x1 + FR || y < f.y0 - FR || y > f.y1 + FR) return;
+        if (x < f.x0 - T || x > f.x1 + T || y < f.y0 - T || y > f.y1 + T) return;
         let edge = null;
-        if (Math.abs(y - f.y0) <= FR) edge = 'top'; else if (Math.abs(y - f.y1) <= FR) edge = 'bottom';
+        if (Math.abs(y - f.y0) <= T) edge = 'top'; else if (Math.abs(y - f.y1) <= T) edge = 'bottom';
         else if (isPoint && Math.abs(x - f.x0) <= FR) edge = 'left'; else if (isPoint && Math.abs(x - f.x1) <= FR) edge = 'right';
         if (!edge) return;
         const t = g.querySelector(':scope > title'); let name = t ? t.textContent.trim() : g.id;
@@ -416,7 +418,10 @@ JS_LEGEND = r"""
             if (!sp.length) continue;
             const xs = sp.map(q => q.x), ys = sp.map(q => q.y);
             const b = {x0: Math.min(...xs), x1: Math.max(...xs), y0: Math.min(...ys), y1: Math.max(...ys)};
-            if (!filled && !results.some(res => isSample(res.R, g, b))) for (const q of sp) frameNote(g, q.x, q.y, sp.length === 1);
+            if (!filled && !results.some(res => isSample(res.R, g, b))) {
+              const tol = (parseFloat(getComputedStyle(el).strokeWidth) || 1) / 2 + 0.5;
+              for (const q of sp) frameNote(g, q.x, q.y, sp.length === 1, sp.length === 1 ? 0 : tol);
+            }
             for (const res of results) {
               if (isSample(res.R, g, b)) continue;
               if (filled && boxHits(res.R, b)) {
