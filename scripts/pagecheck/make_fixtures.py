@@ -40,6 +40,13 @@ set rmargin 2
 set xrange [0:pi]
 set autoscale y
 plot sin(x) with lines lw 2 title 'sin x'
+set output 'crowded.svg'
+set key top left noenhanced box opaque
+set rmargin 2
+set xrange [-1:11]
+set yrange [0:10]
+set xtics 1 format '%.4f'
+plot $d using 1:($2 + 5) with lines lw 2 title 'flat line'
 set output
 """
 
@@ -86,7 +93,7 @@ def main():
         with open(os.path.join(D, "assets", "dot.svg"), "w") as f:
             f.write('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><circle cx="4" cy="4" r="4"/></svg>\n')
         pages = ["good.html", "overflow.html", "console.html", "links.html", "alt.html", "legend.html", "frame.html",
-                 "weight.html"]
+                 "labels.html", "weight.html"]
         page("index.html", "pagecheck fixtures", "",
              "<h1>Fixtures</h1>\n<p>One good page and one page per defect (each page's pagecheck-expect meta names "
              "the checks it must fail).</p>\n<ul>\n" + "".join(f'<li><a href="{p}">{p}</a></li>\n' for p in pages)
@@ -122,6 +129,9 @@ def main():
         page("frame.html", "Frame", "frame", f'''<h1>Data on the frame</h1>
 <figure id="fig-touch">{fig("touch.svg", "sin x from 0 to pi, autoscaled: the curve runs along the frame at 0 and at its peak", "fig-touch")}
 <figcaption>Autoscaled to the data: the curve touches the bottom and top of the frame.</figcaption></figure>''')
+        page("labels.html", "Labels", "labels", f'''<h1>Overlapping tick labels</h1>
+<figure id="fig-crowded">{fig("crowded.svg", "A flat line; x tick labels with four decimals run into each other", "fig-crowded")}
+<figcaption>Every x tick label overlaps its neighbours.</figcaption></figure>''')
         page("weight.html", "Weight", "weights", "<h1>Too heavy</h1>\n<p>Its baseline (fixtures/baseline.json) is "
              "1000 bytes, so the target is 400 bytes; the page itself is larger.</p>")
     with open(os.path.join(D, "baseline.json"), "w") as f:

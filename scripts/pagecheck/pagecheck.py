@@ -33,8 +33,9 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CHECKS = ["overflow", "console", "links", "alt", "legend", "frame"]
-# The checks issue 19 requires; `frame` (data on the plot frame) is reported, and enforced only when named.
+CHECKS = ["overflow", "console", "links", "alt", "legend", "frame", "labels"]
+# The checks issue 19 requires; `frame` (data on the plot frame) and `labels` (overlapping tick labels) are reported,
+# and enforced only when named.
 DEFAULT_ENFORCE = ["overflow", "console", "links", "alt", "legend"]
 INDEX_LIMIT = 50_000
 REPORT_FRACTION = 0.40
@@ -452,8 +453,22 @@ JS_LEGEND = r"""
       const inner = best && R.x0 >= best.x0 - 1.5 && R.x1 <= best.x1 + 1.5 && R.y0 >= best.y0 - 1.5 && R.y1 <= best.y1 + 1.5;
       res.crossesFrame = !!best && !inner ? [best.x0, best.y0, best.x1, best.y1].map(v => Math.round(v)) : null;
     }
+    // Overlapping labels (tick labels, titles): <text>s outside the plot groups whose boxes intersect by more than 1 px
+    // each way; rotated texts are skipped (their axis-aligned box is not their outline).
+    const labels = [];
+    for (const tx of svg.querySelectorAll('text')) {
+      if (inGroup(tx) || !tx.textContent.trim()) continue;
+      const m = toRoot(tx); if (!m || Math.abs(m.b) > 1e-6 || Math.abs(m.c) > 1e-6) continue;
+      const b = bboxRoot(tx); if (b) labels.push({t: tx.textContent.trim(), b});
+    }
+    const clashes = [];
+    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+      const a = labels[i].b, c = labels[j].b;
+      const ox = Math.min(a.x1, c.x1) - Math.max(a.x0, c.x0), oy = Math.min(a.y1, c.y1) - Math.max(a.y0, c.y0);
+      if (ox > 1 && oy > 1) clashes.push([labels[i].t, labels[j].t, Math.round((a.x0 + a.x1) / 2), Math.round((a.y0 + a.y1) / 2)]);
+    }
     const vb = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal : {width: svg.width.baseVal.value, height: svg.height.baseVal.value};
-    figs.push({figure: figName, status: 'checked', width: vb.width, height: vb.height,
+    figs.push({figure: figName, status: 'checked', width: vb.width, height: vb.height, labelClashes: clashes,
       keys: results.map(res => ({entries: res.R.texts.map(k => k.name), boxed: res.R.boxed, opaque: res.R.opaque,
         box: [res.R.x0, res.R.y0, res.R.x1, res.R.y1].map(v => Math.round(v)),
         overlaps: res.n, series: Object.fromEntries(res.hits), example: res.example, crossesFrame: res.crossesFrame})),
@@ -685,6 +700,15 @@ def failures(r, checks):
                         "%s on the %s edge" % (s, "/".join(e)) for s, e in sorted(fr["onFrame"].items()))))
         if msgs:
             f["frame"] = msgs
+    if "labels" in checks and "legend" in r:
+        msgs = []
+        for fig in r["legend"]:
+            cl = fig.get("labelClashes") or []
+            if cl:
+                msgs.append("%s: %d overlapping label pair(s): %s" % (fig["figure"], len(cl), "; ".join(
+                    "'%s' / '%s' at (%d, %d)" % tuple(c) for c in cl[:4])))
+        if msgs:
+            f["labels"] = msgs
     return f
 
 
@@ -755,7 +779,7 @@ def run(site, widths, height, shots, enforce, weights_enforce, baseline_path, ch
         f = failures(r, all_checks)
         row = {"page": r["page"], "width": r["width"]}
         for c in all_checks:
-            if c in ("legend", "frame") and "legend" not in r:
+            if c in ("legend", "frame", "labels") and "legend" not in r:
                 row[c] = "-"
             else:
                 row[c] = "FAIL" if c in f else "ok"
@@ -857,13 +881,13 @@ def selftest(args):
             for r in out["results"]:
                 if r["page"] == name and (not width or str(r["width"]) == width):
                     if check != "weights":
-                        expected.add((check, r["width"] if check not in ("legend", "frame") else None))
+                        expected.add((check, r["width"] if check not in ("legend", "frame", "labels") else None))
         found = set()
         for r in out["results"]:
             if r["page"] != name:
                 continue
             for c in failures(r, CHECKS):
-                found.add((c, r["width"] if c not in ("legend", "frame") else None))
+                found.add((c, r["width"] if c not in ("legend", "frame", "labels") else None))
         # `legend=N`: the number of keys over data the page must show (each figure is reported on its own).
         for t in tokens:
             if t.startswith("legend="):
