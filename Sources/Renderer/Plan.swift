@@ -16,6 +16,8 @@ public struct PlanEntry: Sendable {
     public var estimate: Double?
     /// Where the estimate comes from.
     public var basis: String
+    /// The estimate is only a lower bound (a laptop run time standing in for larger settings).
+    public var lowerBound = false
 }
 
 extension ReportRenderer {
@@ -90,11 +92,25 @@ extension ReportRenderer {
                     // Caches written before timings existed: the run time stored with the slot's last result.
                     entry.estimate = hit.seconds
                     entry.basis = "last cached run of this directive with other parameters or code"
+                } else if project.profile != Profiles.laptop, let seconds = Self.laptopSeconds(timings: timings, cache: cache, slot: "\(name)#\(ordinal)") {
+                    // Another profile: the laptop run of the same directive, exact when the block has no lines for
+                    // this profile, otherwise a lower bound (the paper's settings are larger).
+                    entry.estimate = seconds
+                    let same = d.canonicalBody(profile: project.profile) == d.canonicalBody
+                    entry.basis = same ? "no \(project.profile) lines: the laptop run's time" : "laptop run's time (a lower bound for the \(project.profile) settings)"
+                    if !same { entry.lowerBound = true }
                 }
                 entries.append(entry)
             }
         }
         return entries
+    }
+
+    /// The last known run time of a laptop slot (timings, else the cached result of its last key).
+    static func laptopSeconds(timings: TimingStore, cache: ResultCache, slot: String) -> Double? {
+        if let t = timings.lastForSlot(slot), let s = t.seconds { return s }
+        if let old = cache.previousKey(slot: slot), let hit = cache.peek(old) { return hit.seconds }
+        return nil
     }
 
     /// The plan as text: one line per directive to compute, then the total in core-hours (each directive and each
@@ -117,10 +133,12 @@ extension ReportRenderer {
         let todo = entries.filter { $0.status == .toCompute }
         let known = todo.compactMap(\.estimate).reduce(0, +)
         let unknown = todo.filter { $0.estimate == nil }.count
+        let bounds = todo.filter(\.lowerBound).count
         let cached = entries.filter { $0.status == .cached }.count
         let items = todo.flatMap(\.missingItems).map(\.missing).reduce(0, +)
         lines.append("profile \(profile): \(todo.count) of \(entries.count) directive(s) to compute (\(cached) cached), \(items) work item(s) missing; "
                      + String(format: "%.3f core-hours", known / 3600)
+                     + (bounds > 0 ? " (at least: \(bounds) estimate(s) are laptop times standing in for larger settings)" : "")
                      + (unknown > 0 ? " + \(unknown) directive(s) of unknown cost" : ""))
         return lines.joined(separator: "\n")
     }

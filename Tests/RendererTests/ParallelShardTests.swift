@@ -178,3 +178,19 @@ final class ProfileTests: XCTestCase {
         XCTAssertNotEqual(laptop.scalars, paperResult.scalars)
     }
 }
+
+extension ProfileTests {
+    /// `plan --profile paper` estimates from the laptop run: exact without paper lines, a lower bound with them.
+    func testPaperPlanFallsBackToLaptopTimes() throws {
+        let (project, dir, _) = try makeProject(["p": Self.withPaper, "q": Self.plain.replacingOccurrences(of: "items: 6", with: "items: 7")])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try ReportRenderer(project: project).compute("p")
+        _ = try ReportRenderer(project: project).compute("q")
+        let paper = ReportProject(root: dir, registry: project.registry, profile: "paper")
+        let plan = ReportRenderer(project: paper).plan(["p", "q"])
+        XCTAssertEqual(plan.map(\.status), [.toCompute, .cached], "q has no paper lines: the same key as laptop")
+        XCTAssertNotNil(plan[0].estimate)
+        XCTAssertTrue(plan[0].lowerBound)
+        XCTAssertTrue(ReportRenderer.formatPlan(plan, profile: "paper").contains("(at least: 1 estimate(s)"))
+    }
+}
