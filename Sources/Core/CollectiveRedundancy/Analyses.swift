@@ -4,14 +4,27 @@ import AnalysisKit
 
 /// Shared parameter reading and dataset simulation for the collective.* analyses.
 enum Shared {
-    static func flocking(_ p: Parameters) throws -> FlockingParameters {
-        var q = FlockingParameters()
+    /// The flocking parameters of a directive, starting from `base`; `forces: false` leaves the force rule to the
+    /// caller (no `social_forces` / `force_reference` parameters).
+    static func flocking(_ p: Parameters, base: FlockingParameters = FlockingParameters(), forces: Bool = true) throws -> FlockingParameters {
+        var q = base
         q.noise = try p.double("noise", default: q.noise, range: 0...5)
         q.duration = try p.double("duration", default: q.duration, range: 100...1e6)
         q.sampleInterval = try p.double("sample_interval", default: q.sampleInterval, range: 0.1...1000)
         q.muAlignment = try p.double("mu_alignment", default: q.muAlignment, range: 0...100)
         q.rangeAlignment = try p.double("range_alignment", default: q.rangeAlignment, range: 0...1000)
         q.muAttraction = try p.double("mu_attraction", default: q.muAttraction, range: 0...100)
+        if !forces { return q }
+        let forces = try p.string("social_forces", default: "averaged")
+        let reference = try p.int("force_reference", default: 10, range: 2...1000)
+        switch forces {
+        case "averaged":
+            if p.entries["force_reference"] != nil {
+                throw ParameterError(key: "force_reference", line: p.entries["force_reference"]?.line, message: "only used with social_forces: summed")
+            }
+        case "summed": q.summedForcesReference = reference
+        default: throw ParameterError(key: "social_forces", line: p.entries["social_forces"]?.line, message: "expected averaged or summed, got '\(forces)'")
+        }
         return q
     }
     static func elementDimension(_ p: Parameters) throws -> Bool {
@@ -43,6 +56,27 @@ enum Shared {
         let (data, trajs) = FlockingSimulation.dataMatrix(groups: groups, parameters: q, positions: positions, seed: seed)
         return (try GaussianRedundancy(samples: data, elementDimension: positions ? 4 : 2), trajs)
     }
+    /// The fish recordings of `collective.fig5` and `collective.fish_null`, each opened through `ctx.dataFile` so its
+    /// sha256 enters the cache key. Without `data:` they are the paper module's three manifest files (value keys n8,
+    /// n15, n100); with `data:` (a path relative to the report or a manifest id of a (frames, animals, 2) .npy array
+    /// of positions, NaN where untracked) it is that one file, its values named by `tag:` (default `data`). Call it
+    /// after every other parameter is read and before `rejectUnused()`.
+    static func fishRecordings(_ ctx: AnalysisContext) throws -> [(key: String, spec: String, url: URL)] {
+        let p = ctx.parameters
+        let given = p.raw("data")
+        let tag = try p.string("tag", default: "data")
+        guard let given else {
+            if p.entries["tag"] != nil {
+                throw ParameterError(key: "tag", line: p.entries["tag"]?.line, message: "tag names the values of a data: file; set data: too")
+            }
+            return try Fig5Analysis.files.enumerated().map { (k, id) in (Fig5Analysis.keys[k], id, try ctx.dataFile("data", default: id)) }
+        }
+        guard !tag.isEmpty, tag.unicodeScalars.allSatisfy({ CharacterSet.lowercaseLetters.contains($0) || CharacterSet.decimalDigits.contains($0) || $0 == "_" }),
+              tag.unicodeScalars.allSatisfy(\.isASCII) else {
+            throw ParameterError(key: "tag", line: p.entries["tag"]?.line, message: "expected lower-case letters, digits and _, got '\(tag)'")
+        }
+        return [(tag, given.trimmingCharacters(in: .whitespaces), try ctx.dataFile("data", default: ""))]
+    }
     static func fmt(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
     static func curveSeries(_ label: String, _ c: ComponentCurve) -> Series {
         Series(label: label, style: .linesPoints, x: c.components.map(Double.init), y: c.best)
@@ -58,13 +92,20 @@ enum ModelAnalysis {
         let noises = try p.doubles("noises", default: [0.2, 0.15])
         var q = try Shared.flocking(p)
         let sizes = try p.ints("sizes", default: [5, 10, 20])
+        let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
+        for n in sizes where !(2...200).contains(n) {
+            throw ParameterError(key: "sizes", line: p.entries["sizes"]?.line, message: "each group size must be in 2...200, got \(n)")
+        }
         var out = AnalysisOutput()
         out.tables.append(Table(id: "params", caption: "Simulation parameters (chosen for this replication; the paper's Table 1 is not in the seed text)",
                                 columns: ["quantity", "symbol", "value"], rows: q.tableRows.map { r in r[0] == "noise intensity" ? [r[0], r[1], noises.map { "\($0)" }.joined(separator: " / ")] : r }))
         var rows: [[String]] = []
         for (a, eta) in noises.enumerated() {
             q.noise = eta
+            // errors of one run: replicates of single groups (the Fig. 3 single systems 5, 10, 20; others after them)
+            let index = sizes.enumerated().map { b, n in [5: 0, 10: 1, 20: 2][n] ?? 7 + min(b, 2) }
+            let others = ReplicateRuns.data(systems: zip(index, sizes).map { ($0, [$1]) }, replicates: reps, seed: seed, parameters: q)
             for (b, n) in sizes.enumerated() {
                 var rng = Xoshiro256(seed: seed).child(a * 100 + b)
                 let t = FlockingSimulation.simulate(agents: n, parameters: q, rng: &rng)
@@ -75,12 +116,13 @@ enum ModelAnalysis {
                     pol += (sx * sx + sy * sy).squareRoot() / (Double(n) * q.speed)
                 }
                 pol /= Double(t.samples)
-                rows.append(["\(eta)", "\(n)", "\(t.samples)", Shared.fmt(pol, 3)])
+                let polErr = ReplicateSpread.single(others: others.map { Shared.polarisation($0[b], speed: q.speed) })
+                rows.append(["\(eta)", "\(n)", "\(t.samples)", String(format: "%.4f ± %.4f", pol, polErr)])
                 let tag = eta == 0.2 ? "high" : eta == 0.15 ? "low" : "eta\(a)"
-                out.values.append(Scalar("collective.polarisation_\(tag)_n\(n)", pol, significantFigures: 3, tolerance: .absolute(0.02)))
+                out.values.append(Scalar("collective.polarisation_\(tag)_n\(n)", pol, error: polErr, significantFigures: 3, tolerance: .absolute(0.02)))
             }
         }
-        out.tables.append(Table(id: "polarisation", caption: "Mean polarisation |Σ vᵢ|/(n s₀) after the transient",
+        out.tables.append(Table(id: "polarisation", caption: "Mean polarisation |Σ vᵢ|/(n s₀) after the transient, ± the error of one run (spread over \(reps - 1) further independent runs, t-corrected)",
                                 columns: ["η", "n", "samples", "polarisation"], rows: rows))
         out.notes.append("seed \(seed); Euler–Maruyama with Δt = \(q.dt)")
         return out

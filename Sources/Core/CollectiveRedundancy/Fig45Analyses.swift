@@ -13,6 +13,7 @@ enum Fig4Analysis {
         let samples = try p.int("samples", default: 20, range: 1...10000)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let snapshots = try p.ints("snapshots", default: [0, 5, 20, 200])
+        let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
         let groups = [5, 10, 20]
         let (model, trajs) = try Shared.model(groups: groups, q: q, positions: false, seed: seed * 1000 + 6)
@@ -32,7 +33,10 @@ enum Fig4Analysis {
         let agree = labelAgreement(labels: run.labels, groups: groupOf)
         // which local optimum wins is a discrete outcome of the random starts: wide tolerance
         out.values.append(Scalar("collective.fig4_agreement", agree, significantFigures: 2, tolerance: .absolute(0.3)))
-        out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, significantFigures: 3, tolerance: .absolute(0.03)))
+        // error of one run: the winning partition scored on replicates of the three-group system (Fig. 3 system 6)
+        let others = ReplicateRuns.data(systems: [(6, groups)], replicates: reps, seed: seed, parameters: q)
+        let rbarErr = ReplicateSpread.single(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[0], elementDimension: 2), labels: run.labels, m: m) })
+        out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, error: rbarErr, significantFigures: 3, tolerance: .absolute(0.03)))
         // first iteration after which the hard labels never change
         let labelsAt: ([Double]) -> [Int] = { a in (0..<model.n).map { i in (0..<m).max { a[i * m + $0] < a[i * m + $1] }! } }
         var stable = run.history.count - 1
@@ -85,6 +89,8 @@ enum Fig4Analysis {
 /// collective.fig5: real zebrafish trajectories (Savitzky–Golay velocities, gaps removed) — best r̄ vs m.
 enum Fig5Analysis {
     static let files = ["fish/zebrafish_8_trajectories.npy", "fish/zebrafish_15_trajectories.npy", "fish/zebrafish_100_test_trajectories.npy"]
+    /// Value-name keys of the three paper recordings.
+    static let keys = ["n8", "n15", "n100"]
     static let descriptor = AnalysisDescriptor(name: "collective.fig5",
         summary: "Zebrafish groups (8, 15, 100 tracked): best r̄ vs number of components, and a 15-fish snapshot", datasets: files) { ctx in
         let p = ctx.parameters
@@ -94,23 +100,42 @@ enum Fig5Analysis {
         let maxFish = try p.int("max_fish", default: 40, range: 3...64)
         let exactLimit = try p.int("exact_up_to", default: 10, range: 0...15)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
+        let recordings = try Shared.fishRecordings(ctx)
         try p.rejectUnused()
         let sg = try SavitzkyGolay(window: 7, order: 3)
         var out = AnalysisOutput()
         var series: [Series] = [], rows: [[String]] = []
         var snapshot: Figure?
-        for (k, id) in files.enumerated() {
-            let fish = try FishVelocities(url: try ctx.dataset(id), filter: sg, minimumSamples: 150, maxAnimals: maxFish)
+        for (k, (key, id, url)) in recordings.enumerated() {
+            let fish = try FishVelocities(url: url, filter: sg, minimumSamples: 150, maxAnimals: maxFish)
             let model = try GaussianRedundancy(samples: fish.data, elementDimension: 2)
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits,
                                                exact: model.n <= exactLimit, samples: samples, seed: seed + UInt64(k), progress: ctx.progress)
-            let key = ["n8", "n15", "n100"][k]
             series.append(Shared.curveSeries("\(fish.totalAnimals) tracked (\(fish.animals.count) used)", curve))
             out.values.append(Scalar("collective.fig5_\(key)_samples", Double(fish.frames.count), significantFigures: 4, tolerance: .absolute(0)))
             out.values.append(Scalar("collective.fig5_\(key)_fish", Double(fish.animals.count), significantFigures: 3, tolerance: .absolute(0)))
             out.values.append(Scalar("collective.fig5_\(key)_peak", Double(curve.peak), significantFigures: 2, tolerance: .absolute(1)))
-            out.values.append(Scalar("collective.fig5_\(key)_r1", curve.best[0], significantFigures: 3, tolerance: .absolute(0.03)))
-            out.values.append(Scalar("collective.fig5_\(key)_rmax", curve.best.max()!, significantFigures: 3, tolerance: .absolute(0.03)))
+            // errors: delete-one-block jackknife over time, blocks ≥ 5 τ_int (velocity autocorrelation) long
+            let T = fish.data.rows
+            let tau = BlockJackknife.tau(fish.data)
+            var r1Err: Double?, rmaxErr: Double?, blocks = 0
+            if let K = BlockJackknife.blocks(samples: T, tau: tau.tau) {
+                blocks = K
+                let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
+                let bestLabels = curve.results[bestIndex].labels
+                var both: [[Double]] = []
+                _ = try BlockJackknife.error(count: T, blocks: K) { idx -> Double in
+                    let g = try GaussianRedundancy(samples: BlockJackknife.rows(fish.data, idx), elementDimension: 2)
+                    both.append([g.relativeRedundancy(Array(0..<g.n)), Shared.score(g, labels: bestLabels, m: bestIndex + 1)])
+                    return 0
+                }
+                r1Err = BlockJackknife.errorFrom(leaveOut: both.dropFirst().map { $0[0] })
+                rmaxErr = BlockJackknife.errorFrom(leaveOut: both.dropFirst().map { $0[1] })
+            }
+            out.values.append(Scalar("collective.fig5_\(key)_tau", tau.tau, significantFigures: 2, tolerance: .relative(0.1)))
+            out.values.append(Scalar("collective.fig5_\(key)_blocks", Double(blocks), significantFigures: 2, tolerance: .absolute(0)))
+            out.values.append(Scalar("collective.fig5_\(key)_r1", curve.best[0], error: r1Err, significantFigures: 3, tolerance: .absolute(0.03)))
+            out.values.append(Scalar("collective.fig5_\(key)_rmax", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: .absolute(0.03)))
             rows.append([id, "\(fish.totalFrames)", String(format: "%.1f%%", 100 * fish.missingFraction), "\(fish.animals.count)/\(fish.totalAnimals)",
                          "\(fish.frames.count)", model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
             if key == "n15" {

@@ -15,8 +15,13 @@ enum Fig2Analysis {
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let betas = try p.doubles("betas", default: [0.1, 0.3, 1, 2, 3, 5, 10, 20, 50, 100, 200, 500])
         let betaComponents = try p.int("beta_components", default: 2, range: 1...20)
+        let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
         var out = AnalysisOutput()
+        // errors of one run: the same quantity on replicates 1..<reps of the Fig. 3 systems 5, 10 and 5+5 (same
+        // parameters, independent runs; shared with collective.fig3 through the simulation memo)
+        let others = ReplicateRuns.data(systems: [(0, [5]), (1, [10]), (3, [5, 5])], replicates: reps, seed: seed, parameters: q, positions: positions)
+        let d = positions ? 4 : 2
         var left: [Series] = []
         var rows: [[String]] = []
         for (k, n) in [5, 10].enumerated() {
@@ -30,7 +35,8 @@ enum Fig2Analysis {
             let diffs = zip(mc.best, ex.best).map { $0 - $1 }
             let maxAbs = diffs.map(abs).max()!
             out.values.append(Scalar("collective.fig2_maxdiff_n\(n)", maxAbs, significantFigures: 2, tolerance: .absolute(0.02)))
-            out.values.append(Scalar("collective.fig2_exact_r1_n\(n)", ex.best[0], significantFigures: 3, tolerance: .absolute(0.03)))
+            let r1Err = ReplicateSpread.single(others: try others.map { try GaussianRedundancy(samples: $0[k], elementDimension: d).relativeRedundancy(Array(0..<n)) })
+            out.values.append(Scalar("collective.fig2_exact_r1_n\(n)", ex.best[0], error: r1Err, significantFigures: 3, tolerance: .absolute(0.03)))
             out.values.append(Scalar("collective.fig2_mc_wins_n\(n)", Double(diffs.filter { $0 > 1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
             out.values.append(Scalar("collective.fig2_exact_wins_n\(n)", Double(diffs.filter { $0 < -1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
             for i in 0..<maxM { rows.append(["\(n)", "\(i + 1)", Shared.fmt(ex.best[i]), Shared.fmt(mc.best[i])]) }
@@ -38,7 +44,7 @@ enum Fig2Analysis {
         // β sweep: two non-interacting groups of 5, exact Δd, soft r̄ of the best of the initialisations at each β.
         let (model2, _) = try Shared.model(groups: [5, 5], q: q, positions: positions, seed: seed + 5)
         let comp = RedundancyCompressor(model: model2, tabulate: true)
-        var soft: [Double] = [], hardness: [Double] = []
+        var soft: [Double] = [], hardness: [Double] = [], bestLabels: [[Int]] = []
         for (b, beta) in betas.enumerated() {
             var s = CompressionSettings(components: betaComponents)
             s.beta = beta
@@ -49,14 +55,18 @@ enum Fig2Analysis {
                 let r = comp.run(s, initial: RedundancyCompressor.randomAssignment(n: model2.n, m: betaComponents, rng: &rng), rng: &rng)
                 if best == nil || r.averageRedundancy > best!.averageRedundancy { best = r }
             }
-            soft.append(best!.averageRedundancy)
+            soft.append(best!.averageRedundancy); bestLabels.append(best!.labels)
             let n = model2.n, m = betaComponents
             hardness.append((0..<n).map { i in (0..<m).map { best!.assignment[i * m + $0] }.max()! }.reduce(0, +) / Double(n))
         }
-        let ref = soft[betas.firstIndex(where: { $0 >= 200 }) ?? (betas.count - 1)]
+        let refIndex = betas.firstIndex(where: { $0 >= 200 }) ?? (betas.count - 1)
+        let ref = soft[refIndex]
+        // its error: the hard labels of that solution scored on the replicate runs of 5+5 (at β = 200 the assignment is
+        // hard, so the soft and hard r̄ agree to the hardness shown)
+        let refErr = ReplicateSpread.single(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[2], elementDimension: d), labels: bestLabels[refIndex], m: betaComponents) })
         let stableAt = betas[soft.firstIndex(where: { $0 >= 0.95 * ref }) ?? (betas.count - 1)]
         out.values.append(Scalar("collective.fig2_beta_stable", stableAt, significantFigures: 2, tolerance: .relative(0.5)))
-        out.values.append(Scalar("collective.fig2_rbar_beta200", ref, significantFigures: 3, tolerance: .absolute(0.03)))
+        out.values.append(Scalar("collective.fig2_rbar_beta200", ref, error: refErr, significantFigures: 3, tolerance: .absolute(0.03)))
         out.values.append(Scalar("collective.fig2_hardness_beta200",
                                  hardness[betas.firstIndex(where: { $0 >= 200 }) ?? (betas.count - 1)], significantFigures: 4, tolerance: .absolute(0.01)))
         out.figures.append(Figure(id: "fig2", caption: "Left: best average component redundancy over \(inits) initialisations with exact and Monte Carlo (\(samples) samples) Δd for single simulated groups of 5 and 10. Right: average component redundancy (soft assignment, exact) versus β for two non-interacting groups of 5 with m = \(betaComponents), and the mean largest assignment probability.",
@@ -73,9 +83,11 @@ enum Fig2Analysis {
 }
 
 /// collective.fig3: best r̄ versus m for single groups, pairs of non-interacting groups and three groups 5/10/20.
+/// Every continuous value carries the error of one run, from the same quantity on `replicates` − 1 further independent
+/// runs of each system (`ReplicateSpread.single`); r per group size is the mean over all runs and groups of that size.
 enum Fig3Analysis {
     static let descriptor = AnalysisDescriptor(name: "collective.fig3",
-        summary: "Best average component redundancy vs number of components for single, paired and three groups") { ctx in
+        summary: "Best average component redundancy vs number of components for single, paired and three groups, with errors over independent replicate runs and r per group size") { ctx in
         let p = ctx.parameters
         let q = try Shared.flocking(p)
         let positions = try Shared.elementDimension(p)
@@ -86,20 +98,26 @@ enum Fig3Analysis {
         let exactLimit = try p.int("exact_up_to", default: 10, range: 0...15)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let authors = try Shared.authorsNormalisation(p)
+        let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
         var out = AnalysisOutput()
         var offsets: [String] = []
-        let systems: [(String, String, [Int])] = [
-            ("single", "5", [5]), ("single", "10", [10]), ("single", "20", [20]),
-            ("pair", "5+5", [5, 5]), ("pair", "10+10", [10, 10]), ("pair", "20+20", [20, 20]),
-            ("three", "5+10+20", [5, 10, 20])]
+        let systems = ReplicateRuns.systems
+        let d = positions ? 4 : 2
         var panels: [String: [Series]] = [:]
         var rows: [[String]] = []
         // all groups of all seven systems simulated in one parallel loop (same data as system by system)
         let simulated = FlockingSimulation.dataMatrices(systems: systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
                                                         parameters: q, positions: positions)
+        let others = ReplicateRuns.data(systems: systems.enumerated().map { ($0.offset, $0.element.groups) }, replicates: reps,
+                                        seed: seed, parameters: q, positions: positions)
+        let pm: (Double, Double) -> String = { String(format: "%.4f ± %.4f", $0, $1) }
+        var erows: [[String]] = []
+        // r(G) and polarisation of every group, by size, over all runs (the figure's own and the replicates)
+        var rBySize: [Int: [Double]] = [:], polBySize: [Int: [Double]] = [:]
         for (k, (kind, name, groups)) in systems.enumerated() {
-            let (model, offset) = try Shared.redundancy(simulated[k].data, elementDimension: positions ? 4 : 2, authors: authors)
+            let (model, offset) = try Shared.redundancy(simulated[k].data, elementDimension: d, authors: authors)
+            let repModels = try Parallel.map(reps - 1) { r in try Shared.redundancy(others[r][k], elementDimension: d, authors: authors).0 }
             if authors { offsets.append("\(name): q = \(Shared.fmt(offset, 3))") }
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits,
                                                exact: model.n <= exactLimit, samples: samples, seed: seed + UInt64(k),
@@ -107,21 +125,39 @@ enum Fig3Analysis {
             panels[kind, default: []].append(Shared.curveSeries(name, curve))
             let key = name.replacingOccurrences(of: "+", with: "_")
             out.values.append(Scalar("collective.fig3_\(tag)_peak_\(key)", Double(curve.peak), significantFigures: 2, tolerance: .absolute(0)))
-            out.values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, significantFigures: 3, tolerance: .absolute(0.03)))
+            // best r̄: the winning partition (at the best m) scored on every replicate run
+            let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
+            let bestLabels = curve.results[bestIndex].labels
+            let rmaxErr = ReplicateSpread.single(others: repModels.map { Shared.score($0, labels: bestLabels, m: bestIndex + 1) })
+            out.values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: .absolute(0.03)))
             var groupOf: [Int] = []
             for (g, s) in groups.enumerated() { groupOf += Array(repeating: g, count: s) }
+            var erow = [name, pm(curve.best.max()!, rmaxErr)]
+            let allModels = [model] + repModels
+            let allData = [simulated[k].data] + others.map { $0[k] }
+            var start = 0
+            for s in groups {
+                let members = Array(start..<(start + s))
+                for (mdl, dat) in zip(allModels, allData) {
+                    rBySize[s, default: []].append(mdl.relativeRedundancy(members))
+                    if !positions { polBySize[s, default: []].append(Shared.polarisation(Shared.elements(dat, start, s), speed: q.speed)) }
+                }
+                start += s
+            }
             if groups.count > 1 && groups.count <= maxM {
                 // labels at m = number of true groups, and r(S) minus the unweighted mean r of the true groups
                 let res = curve.results[groups.count - 1]
                 let agree = labelAgreement(labels: res.labels, groups: groupOf)
                 out.values.append(Scalar("collective.fig3_\(tag)_agree_\(key)", agree, significantFigures: 3, tolerance: .absolute(0.1)))
-                var truth = 0.0
-                for g in groups.indices { truth += model.relativeRedundancy(groupOf.indices.filter { groupOf[$0] == g }) }
-                truth /= Double(groups.count)
-                out.values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", truth, significantFigures: 3, tolerance: .absolute(0.03)))
-                out.values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", model.relativeRedundancy(Array(0..<model.n)) - truth,
+                let gaps = allModels.map { PartitionGap(model: $0, groups: groups) }
+                let truthErr = ReplicateSpread.single(others: gaps.dropFirst().map(\.trueMean))
+                let gapErr = ReplicateSpread.single(others: gaps.dropFirst().map { -$0.difference })
+                out.values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3, tolerance: .absolute(0.03)))
+                out.values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", -gaps[0].difference, error: gapErr,
                                          significantFigures: 2, tolerance: .absolute(0.02)))
-            }
+                erow += [pm(gaps[0].trueMean, truthErr), pm(-gaps[0].difference, gapErr)]
+            } else { erow += ["—", "—"] }
+            erows.append(erow)
             rows.append([name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
         }
         let titles = [("single", "single groups"), ("pair", "two non-interacting groups"), ("three", "three groups 5/10/20")]
@@ -131,7 +167,23 @@ enum Fig3Analysis {
             columns: 3, panelWidth: 420, panelHeight: 340))
         out.tables.append(Table(id: "fig3-\(tag)-table", caption: "Best r̄ for m = 1 … \(maxM) (η = \(q.noise))",
                                 columns: ["system", "Δd", "peak m"] + (1...maxM).map { "m=\($0)" }, rows: rows))
-        out.notes.append("η = \(q.noise), \(inits) initialisations per m, Monte Carlo samples \(samples) for n > \(exactLimit), seed \(seed)"
+        out.tables.append(Table(id: "fig3-\(tag)-errors", caption: "η = \(q.noise): the values of this run ± the error of one run, from the same quantity on \(reps - 1) further independent runs of each system (sd × √((K − 1)/(K − 3)), K = \(reps - 1); the best r̄ is the winning partition scored on each run). The whole system minus the true partition is r(S) − r̄_true.",
+                                columns: ["system", "best r̄", "true partition r̄", "r(S) − r̄_true"], rows: erows))
+        var srows: [[String]] = []
+        for size in rBySize.keys.sorted() {
+            let r = ReplicateSpread.mean(rBySize[size]!)
+            out.values.append(Scalar("collective.fig3_\(tag)_rgroup_\(size)", r.mean, error: r.error, significantFigures: 3, tolerance: .absolute(3 * r.error)))
+            var row = ["\(size)", "\(rBySize[size]!.count)", pm(r.mean, r.error), Shared.fmt(Stats.standardDeviation(rBySize[size]!))]
+            if let pol = polBySize[size] {
+                let pr = ReplicateSpread.mean(pol)
+                out.values.append(Scalar("collective.fig3_\(tag)_pol_\(size)", pr.mean, error: pr.error, significantFigures: 4, tolerance: .absolute(3 * pr.error)))
+                row.append(String(format: "%.5f ± %.5f", pr.mean, pr.error))
+            }
+            srows.append(row)
+        }
+        out.tables.append(Table(id: "fig3-\(tag)-rsize", caption: "r(G) of a single group by group size, η = \(q.noise): every group of that size in the seven systems and all \(reps) runs (independent simulations), mean ± error of the mean; sd is the spread of one group's r; polarisation |Σv|/(n s₀) likewise.",
+                                columns: ["group size", "groups", "r(G)", "sd of one group", "polarisation"], rows: srows))
+        out.notes.append("η = \(q.noise), \(inits) initialisations per m, Monte Carlo samples \(samples) for n > \(exactLimit), \(reps) runs per system for the errors, seed \(seed)"
                          + (authors ? "; authors' normalisation (raw-data Gaussian entropies + offset: \(offsets.joined(separator: ", ")))" : ""))
         return out
     }

@@ -48,15 +48,15 @@ enum FishNullAnalysis {
         let samples = try p.int("samples", default: 10, range: 1...10000)
         let maxFish = try p.int("max_fish", default: 40, range: 3...64)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
+        let recordings = try Shared.fishRecordings(ctx)
         try p.rejectUnused()
         let sg = try SavitzkyGolay(window: 7, order: 3)
         var out = AnalysisOutput()
         var rows: [[String]] = [], wrows: [[String]] = []
         var excessSeries: [Series] = []
         let root = Xoshiro256(seed: seed + 500)
-        for (k, id) in Fig5Analysis.files.enumerated() {
-            let key = ["n8", "n15", "n100"][k]
-            let fish = try FishVelocities(url: try ctx.dataset(id), filter: sg, minimumSamples: 150, maxAnimals: maxFish, maxGap: maxGap)
+        for (k, (key, id, url)) in recordings.enumerated() {
+            let fish = try FishVelocities(url: url, filter: sg, minimumSamples: 150, maxAnimals: maxFish, maxGap: maxGap)
             let T = fish.data.rows, nf = fish.animals.count
             var rng = root.child(k)
             let whole = try ShiftNull(data: fish.data, elementDimension: 2, draws: draws, rng: &rng)
@@ -64,7 +64,15 @@ enum FishNullAnalysis {
             out.values.append(Scalar(name + "samples", Double(T), significantFigures: 4, tolerance: .absolute(0)))
             out.values.append(Scalar(name + "fish", Double(nf), significantFigures: 3, tolerance: .absolute(0)))
             out.values.append(Scalar(name + "per_variable", Double(T) / Double(2 * nf), significantFigures: 3, tolerance: .absolute(0)))
-            out.values.append(Scalar(name + "r", whole.observed, significantFigures: 3, tolerance: .absolute(1e-6)))
+            // error of the observed r(S): delete-one-block jackknife over time, blocks ≥ 5 τ_int long
+            let tau = BlockJackknife.tau(fish.data)
+            let rErr = try BlockJackknife.blocks(samples: T, tau: tau.tau).map { K in
+                try BlockJackknife.error(count: T, blocks: K) { idx in
+                    let g = try GaussianRedundancy(samples: BlockJackknife.rows(fish.data, idx), elementDimension: 2)
+                    return g.relativeRedundancy(Array(0..<g.n))
+                }.error
+            }
+            out.values.append(Scalar(name + "r", whole.observed, error: rErr, significantFigures: 3, tolerance: .absolute(1e-6)))
             out.values.append(Scalar(name + "null", whole.nullMean, significantFigures: 3, tolerance: .absolute(3 * whole.nullSD / Double(draws).squareRoot())))
             out.values.append(Scalar(name + "excess", whole.excess, error: whole.nullSD, significantFigures: 2, tolerance: .absolute(3 * whole.nullSD / Double(draws).squareRoot())))
             out.values.append(Scalar(name + "p", whole.p, significantFigures: 2, tolerance: .absolute(0.02)))

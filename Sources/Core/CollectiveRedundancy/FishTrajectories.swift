@@ -46,7 +46,9 @@ public struct FishVelocities: Sendable {
     /// most `maxGap` frames (both neighbours tracked) are first filled by linear interpolation of the position.
     public init(url: URL, filter: SavitzkyGolay, minimumSamples: Int, maxAnimals: Int, maxGap: Int = 0) throws {
         let a = try NPYArray(contentsOf: url)
-        guard a.shape.count == 3, a.shape[2] == 2 else { throw AnalysisFailure("expected a (frames, animals, 2) array, got \(a.shape)") }
+        guard a.shape.count == 3, a.shape[2] == 2 else {
+            throw AnalysisFailure("\(url.path): expected a (frames, animals, 2) array of positions, found shape (\(a.shape.map(String.init).joined(separator: ", ")))")
+        }
         guard maxGap >= 0 else { throw AnalysisFailure("maxGap must be ≥ 0, got \(maxGap)") }
         let T = a.shape[0], N = a.shape[1], h = filter.window / 2
         guard N >= 1, T >= filter.window else {

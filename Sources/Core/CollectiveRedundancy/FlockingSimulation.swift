@@ -23,6 +23,10 @@ public struct FlockingParameters: Sendable {
     /// Recorded duration after the transient and the sampling interval.
     public var duration = 6000.0
     public var sampleInterval = 6.0
+    /// How alignment and attraction scale with group size: 0 (default) averages them over the n − 1 others; k ≥ 2 sums
+    /// them over the others with μ_alg and μ_att divided by k − 1, so a group of k feels the averaged model's forces,
+    /// larger groups stronger and smaller groups weaker ones. Repulsion is always summed.
+    public var summedForcesReference = 0
     public init() {}
 
     /// Rows (name, symbol, value) for the report's parameter table.
@@ -30,10 +34,13 @@ public struct FlockingParameters: Sendable {
         [["speed", "s₀", "\(speed)"], ["time step", "Δt", "\(dt)"], ["box size (periodic)", "L", "\(boxSize)"],
          ["noise intensity", "η", "\(noise)"],
          ["repulsion strength (summed) / range / steepness", "μ_rep, r_rep, a_rep", "\(muRepulsion), \(rangeRepulsion), \(steepnessRepulsion)"],
-         ["alignment strength (averaged) / range / steepness", "μ_alg, r_alg, a_alg", "\(muAlignment), \(rangeAlignment), \(steepnessAlignment)"],
-         ["attraction strength (averaged) / range / steepness", "μ_att, r_att, a_att", "\(muAttraction), \(rangeAttraction), \(steepnessAttraction)"],
+         ["alignment strength (\(forceRule)) / range / steepness", "μ_alg, r_alg, a_alg", "\(muAlignment), \(rangeAlignment), \(steepnessAlignment)"],
+         ["attraction strength (\(forceRule)) / range / steepness", "μ_att, r_att, a_att", "\(muAttraction), \(rangeAttraction), \(steepnessAttraction)"],
          ["discarded transient", "t <", "\(transient)"], ["recorded duration / sampling interval", "T, Δt_s", "\(duration), \(sampleInterval)"]]
     }
+
+    /// "averaged" or "summed, ÷ (k − 1)".
+    public var forceRule: String { summedForcesReference >= 2 ? "summed, ÷ \(summedForcesReference - 1)" : "averaged" }
 }
 
 /// Trajectories of one simulated group: samples × agents of position (unwrapped) and velocity.
@@ -80,7 +87,8 @@ public enum FlockingSimulation {
         var out = FlockTrajectory(agents: n, samples: samples, x: [], y: [], vx: [], vy: [])
         out.x.reserveCapacity(samples * n); out.y.reserveCapacity(samples * n)
         out.vx.reserveCapacity(samples * n); out.vy.reserveCapacity(samples * n)
-        let L = q.boxSize, sq = q.dt.squareRoot(), inv = 1.0 / Double(max(n - 1, 1))
+        let L = q.boxSize, sq = q.dt.squareRoot()
+        let inv = q.summedForcesReference >= 2 ? 1.0 / Double(q.summedForcesReference - 1) : 1.0 / Double(max(n - 1, 1))
         let saturated = attractionSaturated(q)
         let muAtt = q.muAttraction * inv, muAlg = q.muAlignment * inv, speed = q.speed
         let rRep = q.rangeRepulsion, aRep = q.steepnessRepulsion, rAlg = q.rangeAlignment, aAlg = q.steepnessAlignment

@@ -18,6 +18,18 @@ extension CollectiveRedundancyCatalog {
             "max_fish": "largest fish group analysed (groups above it are subsampled to this many fish)",
             "tag": "label of this run's system (single, paired or three groups); names its figures and values",
             "data": "trajectory file (.npy, frames × animals × 2, NaN for gaps): a path or a manifest id",
+            "replicates": "independent simulation runs per system: the figure's own plus the further runs whose spread gives each one-run value its error (at least 5)",
+            "social_forces": "averaged (alignment and attraction over the n − 1 others) or summed (over the others, strengths ÷ (force_reference − 1))",
+            "force_reference": "group size at which summed social forces equal the averaged ones (with social_forces: summed)",
+            "normalisation": "copula (Gaussian-copula entropies) or authors (raw-data Gaussian entropies plus the system-wide offset of crtwomey/sscs)",
+        ],
+        "collective.replicates": [
+            "replicates": "independent replicate runs per multi-group system (errors over runs, and the concatenated data)",
+        ],
+        "collective.cohesion": [
+            "noises": "noise intensities η of the scan",
+            "replicates": "independent runs per noise level and force rule",
+            "force_reference": "group size at which the summed social forces equal the averaged ones",
         ],
         "collective.fig2": [
             "betas": "inverse temperatures β of the soft-assignment sweep (right panel)",
