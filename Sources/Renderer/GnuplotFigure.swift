@@ -169,9 +169,31 @@ enum GnuplotFigure {
         return name.isEmpty ? "figure" : name
     }
 
-    /// First line of every SVG the renderer keeps: the sha256 of the script and data that drew it. An SVG whose key
-    /// does not match the current script and data is never used (it is redrawn, or the figure is an error).
+    /// The line after the XML prolog of every SVG the renderer keeps: the sha256 of the script and data that drew it.
+    /// An SVG whose key does not match the current script and data is never used (it is redrawn, or the figure is an
+    /// error). It follows the prolog because an XML document may have nothing before `<?xml …?>`: with the key first,
+    /// the kept `.svg` files were not well-formed XML on their own.
     static func keyLine(_ key: String) -> String { "<!-- replicate figure key \(key) -->\n" }
+
+    /// `svg` with the key line inserted after its XML prolog (or first, when it has none).
+    static func keyed(_ svg: String, key: String) -> String {
+        guard svg.hasPrefix("<?xml"), let end = svg.range(of: "?>") else { return keyLine(key) + svg }
+        var rest = svg[end.upperBound...]
+        if rest.hasPrefix("\n") { rest = rest.dropFirst() }
+        return String(svg[..<end.upperBound]) + "\n" + keyLine(key) + rest
+    }
+
+    /// Whether a kept SVG carries `key` in its key line (an SVG of the old layout, key before the prolog, does not:
+    /// it is redrawn once).
+    static func carriesKey(_ svg: Data, key: String) -> Bool {
+        let head = String(decoding: svg.prefix(1024), as: UTF8.self), line = keyLine(key)
+        if head.hasPrefix("<?xml") {
+            guard let end = head.range(of: "?>\n") else { return false }
+            return head[end.upperBound...].hasPrefix(line)
+        }
+        // No prolog: the key comes first, and no prolog may follow it.
+        return head.hasPrefix(line) && !head.dropFirst(line.count).hasPrefix("<?xml")
+    }
 
     private static let tempCounter = NSLock()
     nonisolated(unsafe) private static var tempSerial = 0
@@ -194,7 +216,7 @@ enum GnuplotFigure {
         let key = sha256Hex(Data((scriptText + "\u{0}" + dataText).utf8))
         try AtomicFile.writeIfChanged(Data(dataText.utf8), to: dat)
         try AtomicFile.writeIfChanged(Data(scriptText.utf8), to: gp)
-        if let old = try? Data(contentsOf: svg), old.starts(with: Data(keyLine(key).utf8)) { return old }
+        if let old = try? Data(contentsOf: svg), carriesKey(old, key: key) { return old }
 
         let stem = uniqueStem(base)
         let tmpSVG = folder.appendingPathComponent("\(stem).svg.tmp"), tmpGP = folder.appendingPathComponent("\(stem).gp")
@@ -215,8 +237,8 @@ enum GnuplotFigure {
             throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
-        let drawn = keyLine(key) + String(decoding: drawnData, as: UTF8.self)
-            .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x=")
+        let drawn = keyed(String(decoding: drawnData, as: UTF8.self)
+            .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x="), key: key)
         let bytes = Data(drawn.utf8)
         try AtomicFile.write(bytes, to: svg)
         return bytes

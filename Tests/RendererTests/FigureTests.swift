@@ -81,3 +81,30 @@ final class FigureTests: XCTestCase {
         XCTAssertTrue(out.hasSuffix("</svg>"))
     }
 }
+
+/// The kept `.svg` files start with their XML prolog, as XML requires (the figure key used to precede the XML prolog, so a browser
+/// refused the file when it was opened directly), and a kept SVG with the right key is reused without gnuplot.
+final class FigureFileTests: XCTestCase {
+    func testKeptSVGIsWellFormedXMLAndItsKeyIsHonoured() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replicate-svgxml-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fig = Figure(id: "f", caption: "c", altText: "a",
+                         panels: [Panel(title: "p", xLabel: "x", yLabel: "y",
+                                        series: [Series(label: "s", style: .lines, x: [0, 1], y: [0, 1])])])
+        let first = try GnuplotFigure.render(fig, in: dir)
+        let text = String(decoding: first, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("<?xml"), "nothing may precede the XML prolog")
+        XCTAssertTrue(text.split(separator: "\n", maxSplits: 2)[1].hasPrefix("<!-- replicate figure key "))
+        XCTAssertEqual(text.components(separatedBy: "<?xml").count, 2, "one prolog, at the start")
+        // Reused as kept (same bytes); an SVG in the old layout (key before the prolog) is redrawn.
+        XCTAssertEqual(try GnuplotFigure.render(fig, in: dir), first)
+        let svgURL = dir.appendingPathComponent("f.svg")
+        let keyLine = String(text.split(separator: "\n", maxSplits: 2)[1]) + "\n"
+        let prolog = String(text.split(separator: "\n", maxSplits: 1)[0]) + "\n"
+        let oldLayout = keyLine + prolog + text.dropFirst(prolog.count + keyLine.count)
+        try Data(oldLayout.utf8).write(to: svgURL)
+        XCTAssertFalse(GnuplotFigure.carriesKey(Data(oldLayout.utf8), key: String(keyLine.dropFirst(26).prefix(64))))
+        XCTAssertEqual(try GnuplotFigure.render(fig, in: dir), first, "redrawn in the new layout")
+    }
+}
