@@ -38,9 +38,15 @@ public enum ValueFormatting {
         return "\(fixed(value)) ± \(fixed(e))"
     }
 
-    /// A scalar as text; `unit` appends its unit (tables), prose writes units itself.
+    /// A scalar as text; `unit` appends its unit (tables), prose writes units itself. A value without an error that is
+    /// a whole number (a count: cells, states, components) prints as an integer ("457", not "457.0").
     public static func format(_ s: Scalar, withError: Bool, unit: Bool = false) -> String {
-        let text = withError ? format(s.value, error: s.error, figures: s.significantFigures) : format(s.value, figures: s.significantFigures)
+        let text: String
+        if s.error == nil, s.value.isFinite, s.value == s.value.rounded(), abs(s.value) < 1e7 {
+            text = String(Int(s.value)).replacingOccurrences(of: "-", with: "−")
+        } else {
+            text = withError ? format(s.value, error: s.error, figures: s.significantFigures) : format(s.value, figures: s.significantFigures)
+        }
         if unit, let u = s.unit, !u.isEmpty { return "\(text) \(u)" }
         return text
     }

@@ -160,6 +160,15 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(ValueFormatting.format(-0.0153, error: 0.0052, figures: 3), "−0.015 ± 0.005")
         XCTAssertEqual(ValueFormatting.format(0.9738, error: 0.0008, figures: 3), "0.9738 ± 0.0008")
     }
+
+    /// Issue 19 §5: a whole number without an error (a count) prints as an integer; measured values keep their digits.
+    func testCountsPrintAsIntegers() {
+        XCTAssertEqual(ValueFormatting.format(Scalar("n", 457, significantFigures: 4), withError: false), "457")
+        XCTAssertEqual(ValueFormatting.format(Scalar("n", -3, significantFigures: 3), withError: true), "−3")
+        XCTAssertEqual(ValueFormatting.format(Scalar("x", 12, error: 0.05, significantFigures: 2), withError: true), "12.00 ± 0.05")
+        XCTAssertEqual(ValueFormatting.format(Scalar("x", 12, error: 0.05, significantFigures: 3), withError: false), "12.0")
+        XCTAssertEqual(ValueFormatting.format(Scalar("x", 0.5, significantFigures: 2), withError: false), "0.50")
+    }
 }
 
 final class AcceptTests: XCTestCase {
