@@ -5,8 +5,10 @@ import AnalysisKit
 final class CatalogTests: XCTestCase {
     func testAnalysesAreRegisteredWithTheirDataset() {
         let names = RetinaCatalog.analyses.map(\.name)
-        XCTAssertEqual(Set(names), ["retina.fig1", "retina.fig2", "retina.coarse"])
-        XCTAssertTrue(RetinaCatalog.analyses.allSatisfy { $0.datasets == ["retina/bint_fishmovie32_100.mat"] })
+        XCTAssertEqual(Set(names), ["retina.fig1", "retina.fig2", "retina.coarse", "retina.mstar_calibration"])
+        XCTAssertTrue(RetinaCatalog.analyses.filter { $0.name != "retina.mstar_calibration" }
+            .allSatisfy { $0.datasets == ["retina/bint_fishmovie32_100.mat"] })
+        XCTAssertEqual(RetinaCatalog.analyses.first { $0.name == "retina.mstar_calibration" }?.datasets, [])
     }
 
     func testBadParametersAreReportedBeforeAnyDataIsRead() {

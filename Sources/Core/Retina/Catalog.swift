@@ -2,5 +2,6 @@ import AnalysisKit
 
 /// The report analyses this paper module registers with the renderer.
 public enum RetinaCatalog {
-    public static let analyses: [AnalysisDescriptor] = [Fig1Analysis.descriptor, Fig2Analysis.descriptor, CoarseAnalysis.descriptor]
+    public static let analyses: [AnalysisDescriptor] = [Fig1Analysis.descriptor, Fig2Analysis.descriptor, CoarseAnalysis.descriptor,
+                                                        MStarCalibrationAnalysis.descriptor]
 }

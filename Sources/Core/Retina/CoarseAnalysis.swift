@@ -2,12 +2,12 @@ import Foundation
 import AnalysisKit
 import Numerics
 
-/// Figs 3 and 4: iterated compression over three coarse-graining steps, M* with the 90% criterion, and the shared
-/// information I(σ0;σ̃) compared with the stimulus information I(σ0;s).
+/// Figs 3 and 4: iterated compression over one to four coarse-graining steps (`steps`), M* with the 90% criterion and
+/// its calibrated error, and the shared information I(σ0;σ̃) compared with the stimulus information I(σ0;s).
 enum CoarseAnalysis {
     static let descriptor = AnalysisDescriptor(
         name: "retina.coarse",
-        summary: "Coarse-graining steps 1–3: D_FI(M), M* per step with linear fit, and I(σ0;σ̃) vs I(σ0;s)",
+        summary: "Coarse-graining steps 1–4: D_FI(M), M* per step with calibrated errors and scaling fits, and I(σ0;σ̃) vs I(σ0;s)",
         datasets: [RetinaData.datasetID]) { ctx in try run(ctx) }
 
     static let defaultGrid = Array(1...16) + Array(stride(from: 18, through: 48, by: 2))
@@ -33,6 +33,8 @@ enum CoarseAnalysis {
         let resamples = try p.int("resamples", default: 0, range: 0...100)
         let infoGroups = try p.int("info_groups", default: 0, range: 0...19)
         let infoSplits = try p.int("info_splits", default: 10, range: 2...1000)
+        let calibrationReplicates = try p.int("calibration_replicates", default: 0, range: 0...100_000)
+        let calibrationBootstrap = try p.int("calibration_bootstrap", default: 100, range: 2...10_000)
         guard restartStudy.allSatisfy({ (1...1000).contains($0) }) else {
             throw ParameterError(key: "restart_study", line: p.entries["restart_study"]?.line, message: "restarts must lie in 1...1000")
         }
@@ -104,15 +106,18 @@ enum CoarseAnalysis {
                                        y: cg.steps[s].withinErrors.map { 100 * $0 })
                             } + [Series(label: "\(Int(criterion * 100))% criterion", style: .lines,
                                         x: [Double(grid.first!), Double(grid.last!)], y: [100 * criterion, 100 * criterion])])
-        var mstars = [Double](), mstarErr = [Double]()
+        var mstars = [Double](), mstarErr = [Double](), bootSD = [Double]()
         for s in 0..<stepsCount {
             let st = cg.steps[s]
             let ms = Double(cg.mStar(s))
             let boots = st.mStarBootstrap.map { Double($0 ?? grid.last!) }
-            let err = Stats.standardDeviation(boots)
-            mstars.append(ms); mstarErr.append(err)
             let k = st.mStarIndex ?? grid.count - 1
             let spacing = k + 1 < grid.count ? Double(grid[k + 1] - grid[k]) : 1
+            // Calibrated error of the discrete M* (68 % bootstrap percentile half-width plus half a grid step; see
+            // `MStarCalibration.calibratedError`); the bootstrap sd alone undercovers.
+            let err = MStarCalibration.calibratedError(bootstrap: boots, spacing: spacing)
+            mstars.append(ms); mstarErr.append(err); bootSD.append(Stats.standardDeviation(boots))
+            values.append(Scalar("\(prefix).mstar_boot_sd_step\(s + 1)", bootSD[s], significantFigures: 2, tolerance: .absolute(max(bootSD[s], 0.5))))
             values.append(Scalar("\(prefix).mstar_step\(s + 1)", ms, error: err, significantFigures: Fmt.intFigures(ms),
                                  tolerance: .absolute(max(3 * err, spacing))))
             let cases = st.cases.flatMap { $0 }
@@ -132,7 +137,7 @@ enum CoarseAnalysis {
         }
         // Fig 3b and the linear fit
         let stepsX = (1...stepsCount).map(Double.init)
-        var series3b = [Series(label: "M* (± bootstrap over σ0)", style: .errorBars, x: stepsX, y: mstars, yError: mstarErr)]
+        var series3b = [Series(label: "M* (± calibrated error over σ0)", style: .errorBars, x: stepsX, y: mstars, yError: mstarErr)]
         if stepsCount >= 2 {
             let fit = Stats.linearFit(stepsX, mstars)
             var bs = root.child(4242)
@@ -150,25 +155,18 @@ enum CoarseAnalysis {
             values.append(Scalar("\(prefix).mstar_intercept", fit.intercept, significantFigures: 2, tolerance: .absolute(max(3 * slopeErr, 1))))
             series3b.append(Series(label: String(format: "linear fit: M* = %.1f + %.1f·step", fit.intercept, fit.slope), style: .lines,
                                    x: [0.8, Double(stepsCount) + 0.2], y: [fit.intercept + 0.8 * fit.slope, fit.intercept + (Double(stepsCount) + 0.2) * fit.slope]))
-            if stepsCount == 3 {
-                // Exponential growth would multiply M* by a constant factor per step; compare the ratios.
-                values.append(Scalar("\(prefix).mstar_ratio_32", mstars[2] / mstars[1], significantFigures: 2, tolerance: .absolute(0.3)))
-            }
         }
         // Grey curves: the whole chain on bootstrap resamples of the repeats.
         for (r, ms) in resampleMStars.enumerated() {
             series3b.append(Series(label: r == 0 ? "chain on resampled repeats" : "", style: .lines, x: stepsX, y: ms, color: "#aaaaaa"))
         }
         var tables = [Table]()
-        // Error of M* per step for the fits: bootstrap over σ0, spread over resampled repeats and the grid quantisation.
+        // Total error of M* per step (fits, compare table): the calibrated error over σ0 (which contains the grid
+        // resolution) and the spread over resampled repeats, in quadrature.
         let resampleSD = (0..<stepsCount).map { s in resampleMStars.count >= 2 ? Stats.standardDeviation(resampleMStars.map { $0[s] }) : 0 }
-        let quant = (0..<stepsCount).map { s -> Double in
-            let k = cg.steps[s].mStarIndex ?? grid.count - 1
-            return (k + 1 < grid.count ? Double(grid[k + 1] - grid[k]) : 1) / 12.0.squareRoot()
-        }
         let sigmaFit: [Double] = (0..<stepsCount).map { (s: Int) -> Double in
-            let b: Double = mstarErr[s], r: Double = resampleSD[s], q: Double = quant[s]
-            return (b * b + r * r + q * q).squareRoot()
+            let b: Double = mstarErr[s], r: Double = resampleSD[s]
+            return (b * b + r * r).squareRoot()
         }
         for s in 0..<stepsCount where resamples >= 2 {
             values.append(Scalar("\(prefix).mstar_resample_mean_step\(s + 1)", Stats.mean(resampleMStars.map { $0[s] }), significantFigures: 3, tolerance: .absolute(max(3 * resampleSD[s], 2))))
@@ -193,7 +191,7 @@ enum CoarseAnalysis {
                        Scalar("\(prefix).fit_dof", dof, significantFigures: 1, tolerance: .absolute(0)),
                        Scalar("\(prefix).params_total_exponent", 1 + pow.b, error: pow.sb, significantFigures: 2),
                        Scalar("\(prefix).params_total_exponent_pull", (1 + pow.b - 2) / pow.sb, significantFigures: 2, tolerance: .absolute(1))]
-            tables.append(Table(id: "\(figPrefix)-scaling", caption: "M* against the number of partners K (σ: bootstrap over σ0, spread over resampled repeats and grid quantisation, in quadrature); weighted least-squares fits with χ² on \(Int(dof)) degree(s) of freedom",
+            tables.append(Table(id: "\(figPrefix)-scaling", caption: "M* against the number of partners K (σ: calibrated error over σ0 and spread over resampled repeats, in quadrature); weighted least-squares fits with χ² on \(Int(dof)) degree(s) of freedom",
                                 columns: ["law", "parameters", "χ²"],
                                 rows: [["M* = a + b·K", String(format: "a = %.1f ± %.1f, b = %.2f ± %.2f", lin.a, lin.sa, lin.b, lin.sb), Fmt.f(lin.chi2, 2)],
                                        ["M* = A·K^α", String(format: "A = %.2f, α = %.2f ± %.2f", exp(pow.a), pow.b, pow.sb), Fmt.f(pow.chi2, 2)],
@@ -239,6 +237,33 @@ enum CoarseAnalysis {
             values.append(Scalar("\(prefix).sys_literal_count", Double(literal.count), significantFigures: 2, tolerance: .absolute(0)))
             values.append(Scalar("\(prefix).sys_combinations", Double(sys.count), significantFigures: 2, tolerance: .absolute(0)))
         }
+        // Parametric bootstrap of the measured steps (issue 12 for M*): each step's cases as the population of a
+        // synthetic world with a known M*, the coverage of that M* by each error rule.
+        if calibrationReplicates > 0 {
+            var rowsC = [[String]]()
+            let se1 = (0.683 * 0.317 / Double(calibrationReplicates)).squareRoot(), se2 = (0.954 * 0.046 / Double(calibrationReplicates)).squareRoot()
+            for s in 0..<stepsCount {
+                let pop = MStarCalibration.population(of: cg.steps[s].cases)
+                let r = MStarCalibration.run(pop, grid: grid, cells: raster.neurons, criterion: criterion,
+                                             measurement: .init(degrees: max(1, 2 * splits - 1), withinCell: 0.5),
+                                             replicates: calibrationReplicates, bootstrap: calibrationBootstrap, seed: UInt64(seed) &+ UInt64(7000 + s))
+                ctx.progress("M* calibration, step \(s + 1): \(r)")
+                for c in r.rules {
+                    rowsC.append(["\(s + 1)", Fmt.f(r.truth, 0), Fmt.f(r.dfiBelow, 3) + " / " + Fmt.f(r.dfiAtTruth, 3), Fmt.f(r.sd, 2),
+                                  Fmt.f(100 * r.exact, 1), c.rule, Fmt.f(c.meanError, 2), Fmt.f(100 * c.within1, 1), Fmt.f(100 * c.within2, 1)])
+                }
+                let cal = r.coverage("calibrated"), boot = r.coverage("bootstrap sd")
+                let tag = "\(prefix).mstar_cal_real.step\(s + 1)"
+                values += [Scalar("\(tag).truth", r.truth, significantFigures: 2, tolerance: .absolute(2)),
+                           Scalar("\(tag).sd", r.sd, significantFigures: 2, tolerance: .absolute(max(0.3, 0.5 * r.sd))),
+                           Scalar("\(tag).boot_cover1", boot.within1, error: se1, significantFigures: 2),
+                           Scalar("\(tag).boot_cover2", boot.within2, error: se2, significantFigures: 2),
+                           Scalar("\(tag).cal_cover1", cal.within1, error: se1, significantFigures: 2),
+                           Scalar("\(tag).cal_cover2", cal.within2, error: se2, significantFigures: 2)]
+            }
+            tables.append(Table(id: "\(figPrefix)-mstar-calibration", caption: "Parametric bootstrap of each measured step: its (σ0, group) cases as the population (FI curves as truth, their random-halves FI errors as noise with within-cell correlation 0.5, r̂ = r√(χ²_ν/ν) with ν = \(max(1, 2 * splits - 1))), \(calibrationReplicates) experiments of \(raster.neurons) cells with \(calibrationBootstrap) bootstrap resamples each: the population's M*, D_FI one step below and at it, the sd of M̂*, how often M̂* equals it, and per error rule the mean σ and the coverage of the truth at ±1σ and ±2σ (nominal 68.3 % and 95.4 %, binomial error \(Fmt.f(100 * se1, 1)) and \(Fmt.f(100 * se2, 1)) points)",
+                                columns: ["step", "true M*", "D_FI below / at", "sd of M̂*", "M̂* = M* (%)", "error rule", "mean σ", "±1σ (%)", "±2σ (%)"], rows: rowsC))
+        }
         // I(σ0;S_l) for groups beyond l = 8.
         if infoGroups > 0 {
             let gi = CoarseStudies.groupInformation(raster, ranking: ranking, groups: infoGroups, splits: infoSplits, rng: root.child(31337))
@@ -266,8 +291,8 @@ enum CoarseAnalysis {
         }
         let panel3b = Panel(title: "(b) M* per coarse-graining step", xLabel: "coarse-graining step", yLabel: "M*",
                             xRange: [0.5, Double(stepsCount) + 0.5], series: series3b)
-        let fig3 = Figure(id: "\(figPrefix)-fig3", caption: "(a) Fraction D_FI of (σ0, group) cases whose compression into M states captures the available information within errors (FI ≥ 1 − ΔFI, ΔFI the median error), for each coarse-graining step; all \(raster.neurons) cells, \(cg.groups), \(cg.groups / 2), \(cg.groups / 4) groups per cell. (b) M*, the smallest M with D_FI ≥ \(Int(criterion * 100))%, with a linear fit; error bars: bootstrap over the choice of σ0.",
-                          altText: "D_FI curves rising with M for three steps; M* growing roughly linearly with step",
+        let fig3 = Figure(id: "\(figPrefix)-fig3", caption: "(a) Fraction D_FI of (σ0, group) cases whose compression into M states captures the available information within errors (FI ≥ 1 − ΔFI, ΔFI the median relative error of the available information), for each of the \(stepsCount) coarse-graining steps; all \(raster.neurons) cells, \((0..<stepsCount).map { "\(cg.groups >> $0)" }.joined(separator: ", ")) groups per cell. (b) M*, the smallest M with D_FI ≥ \(Int(criterion * 100))%, with a linear fit in the step; error bars: calibrated error over the choice of σ0 (68 % bootstrap interval plus half a grid step)\(resamples > 0 ? "; grey: the whole chain on \(resamples) resamples of the repeats" : "").",
+                          altText: "D_FI curves rising with M for each step; M* per step with a linear fit",
                           panels: [panel3a, panel3b], columns: 2, panelWidth: 520, panelHeight: 380)
         // Fig 4: I(σ0;σ̃) of the first group chain at M* vs I(σ0;s)
         var series4 = [Series]()
@@ -288,11 +313,11 @@ enum CoarseAnalysis {
         series4.append(Series(label: "I(σ0;σ̃) = I(σ0;s)", style: .lines, x: [0, maxX], y: [0, maxX]))
         let stimErr = Stats.median(stim.map(\.error))
         values.append(Scalar("\(prefix).istim_median", Stats.median(sx), error: stimErr, significantFigures: 3))
-        let fig4 = Figure(id: "\(figPrefix)-fig4", caption: "Information each cell σ0 shares with the compressed network variable σ̃ at M* (first group chain: 8, 16, 32 partners) against the information it carries about the movie, I(σ0;s), by the direct method extrapolated in the number of repeats (median error \(Fmt.f(stimErr, 4)) bits).",
-                          altText: "Scatter of shared information against stimulus information for three coarse-graining steps, with the diagonal",
+        let fig4 = Figure(id: "\(figPrefix)-fig4", caption: "Information each cell σ0 shares with the compressed network variable σ̃ at M* (first group chain: \((0..<stepsCount).map { "\(8 << $0)" }.joined(separator: ", ")) partners) against the information it carries about the movie, I(σ0;s), by the direct method extrapolated in the number of repeats (median error \(Fmt.f(stimErr, 4)) bits).",
+                          altText: "Scatter of shared information against stimulus information for each coarse-graining step, with the diagonal",
                           panels: [Panel(title: "", xLabel: "I(σ0; s) (bits)", yLabel: "I(σ0; σ̃) (bits)", series: series4)],
                           panelWidth: 560, panelHeight: 480)
-        let table = Table(id: "\(figPrefix)-coarse-steps", caption: "Coarse-graining steps: cases (σ0 × groups), input alphabet, median available information I(σ0;{σj}) (bits), groups whose available information exceeds twice its error, M* and its bootstrap error, D_FI at M*, and ΔFI at M*",
+        let table = Table(id: "\(figPrefix)-coarse-steps", caption: "Coarse-graining steps: cases (σ0 × groups), input alphabet, median available information I(σ0;{σj}) (bits), groups whose available information exceeds twice its error, M* and its calibrated error over σ0, D_FI at M*, and ΔFI at M*",
                           columns: ["step", "neurons", "cases", "input states", "median I (bits)", "I > 2σ", "M*", "± M*", "D_FI(M*) %", "ΔFI"],
                           rows: rows)
         return AnalysisOutput(tables: [table] + tables, figures: [fig3, fig4], values: values,

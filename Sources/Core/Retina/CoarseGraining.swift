@@ -133,10 +133,11 @@ public struct CoarseGraining: Sendable {
         (st.deltaFI, st.withinErrors) = Self.criterionCurve(cases, sigma0s: Array(0..<n), gridCount: settings.mGrid.count)
         st.mStarIndex = st.withinErrors.firstIndex { $0 >= criterion }
         var b = rng.child(1_000_000 + step)
+        // The same M* as `criterionCurve` on each resample (tested), without rebuilding the curve over every M.
+        let fast = MStarCriterion(cases: cases, criterion: criterion)
         for _ in 0..<bootstrap {
             let pick = (0..<n).map { _ in b.int(below: n) }
-            let (_, w) = Self.criterionCurve(cases, sigma0s: pick, gridCount: settings.mGrid.count)
-            st.mStarBootstrap.append(w.firstIndex { $0 >= criterion }.map { settings.mGrid[$0] })
+            st.mStarBootstrap.append(fast.mStarIndex(cells: pick).map { settings.mGrid[$0] })
         }
         // Keep this step's compressed variables at its M* for the next step (inputs rebuilt once, from the
         // previous outputs, rather than from the raw groups through every earlier step).
