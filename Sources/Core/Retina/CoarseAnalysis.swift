@@ -34,6 +34,11 @@ enum CoarseAnalysis {
         let infoGroups = try p.int("info_groups", default: 0, range: 0...19)
         let infoSplits = try p.int("info_splits", default: 10, range: 2...1000)
         let calibrationReplicates = try p.int("calibration_replicates", default: 0, range: 0...100_000)
+        let decomposition = try p.bool("decomposition", default: false)
+        let wordMax = try p.int("word_max", default: 0, range: 0...8)
+        if wordMax != 0 && wordMax < 3 {
+            throw ParameterError(key: "word_max", line: p.entries["word_max"]?.line, message: "0 (off) or 3...8")
+        }
         let calibrationBootstrap = try p.int("calibration_bootstrap", default: 100, range: 2...10_000)
         guard restartStudy.allSatisfy({ (1...1000).contains($0) }) else {
             throw ParameterError(key: "restart_study", line: p.entries["restart_study"]?.line, message: "restarts must lie in 1...1000")
@@ -53,6 +58,7 @@ enum CoarseAnalysis {
                                                             compareExact: compareExact, biasVariants: biasVariants), criterion: criterion)
         let root = Xoshiro256(seed: UInt64(seed))
         var restartRows = [[String]](), restartValues = [Scalar]()
+        var decomp = [[[(value: Double, error: Double)]]]()
         for s in 0..<stepsCount {
             if !restartStudy.isEmpty {
                 // Iterative vs exact on the inputs of this step, random restarts only (no warm start), all data.
@@ -68,6 +74,15 @@ enum CoarseAnalysis {
             }
             cg.runStep(rng: root.child(s), bootstrap: bootstrap, progress: ctx.progress)
             ctx.progress("step \(s + 1): M* = \(cg.mStar(s))")
+            if decomposition {
+                // Eqs (13)–(15) for the first group chain's σ̃ at M*, per σ0 (extrapolated in the number of repeats).
+                let m = cg.mStar(s), me = cg, droot = root.child(8800 + s)
+                decomp.append(try Parallel.map(raster.neurons) { i -> [(value: Double, error: Double)] in
+                    var r = droot.child(i)
+                    return try StimulusDecomposition.extrapolated(codes: me.outputs[i][0], alphabet: m, target: raster.spikes[i],
+                                                                  repeats: raster.repeats, bins: raster.bins, rng: &r)
+                })
+            }
         }
         // The whole chain again on bootstrap resamples of the repeats (in place of the grey curves of Fig 3b).
         var resampleMStars = [[Double]]()
@@ -95,6 +110,13 @@ enum CoarseAnalysis {
             }
         }
         if let stimFailure { throw stimFailure }
+        // The Strong et al. information rate from words of L bins (second reading of I(σ0;s)).
+        let wroot = root.child(778)
+        let wordRates = wordMax >= 3 ? try Parallel.map(raster.neurons) { i -> (value: Double, error: Double) in
+            var r = wroot.child(i)
+            let w = try StimulusDecomposition.wordRate(raster, neuron: i, maxWord: wordMax, rng: &r)
+            return (w.value, w.error)
+        } : []
 
         var values = [Scalar]()
         var rows = [[String]]()
@@ -296,6 +318,7 @@ enum CoarseAnalysis {
                           panels: [panel3a, panel3b], columns: 2, panelWidth: 520, panelHeight: 380)
         // Fig 4: I(σ0;σ̃) of the first group chain at M* vs I(σ0;s)
         var series4 = [Series]()
+        var ratioRows = [[String]]()
         let sx = stim.map(\.value)
         for s in 0..<stepsCount {
             let k = cg.steps[s].mStarIndex ?? grid.count - 1
@@ -305,6 +328,13 @@ enum CoarseAnalysis {
             var bs = root.child(5000 + s)
             let boots = (0..<bootstrap).map { _ in Stats.median((0..<ratio.count).map { _ in ratio[bs.int(below: ratio.count)] }) }
             values.append(Scalar("\(prefix).info_ratio_step\(s + 1)", Stats.median(ratio), error: Stats.standardDeviation(boots), significantFigures: 3))
+            // Per-cell spread of the ratio.
+            values += [Scalar("\(prefix).info_ratio_q10_step\(s + 1)", Stats.quantile(ratio, 0.1), significantFigures: 2, tolerance: .absolute(0.03)),
+                       Scalar("\(prefix).info_ratio_q90_step\(s + 1)", Stats.quantile(ratio, 0.9), significantFigures: 2, tolerance: .absolute(0.03)),
+                       Scalar("\(prefix).info_ratio_above1_step\(s + 1)", Double(ratio.filter { $0 >= 1 }.count), significantFigures: 2, tolerance: .absolute(3))]
+            ratioRows.append(["\(s + 1)", "\(8 << s)", Fmt.f(Stats.quantile(ratio, 0.1), 3), Fmt.f(Stats.quantile(ratio, 0.25), 3),
+                              Fmt.f(Stats.median(ratio), 3), Fmt.f(Stats.quantile(ratio, 0.75), 3), Fmt.f(Stats.quantile(ratio, 0.9), 3),
+                              "\(ratio.filter { $0 >= 1 }.count) / \(ratio.count)"])
             let avail = cg.steps[s].cases.map { $0[0].available }
             let ar = zip(avail, sx).filter { $0.1 > 0 }.map { $0.0 / $0.1 }
             values.append(Scalar("\(prefix).avail_ratio_step\(s + 1)", Stats.median(ar), significantFigures: 3, tolerance: .relative(0.05)))
@@ -313,6 +343,48 @@ enum CoarseAnalysis {
         series4.append(Series(label: "I(σ0;σ̃) = I(σ0;s)", style: .lines, x: [0, maxX], y: [0, maxX]))
         let stimErr = Stats.median(stim.map(\.error))
         values.append(Scalar("\(prefix).istim_median", Stats.median(sx), error: stimErr, significantFigures: 3))
+        tables.append(Table(id: "\(figPrefix)-fig4-spread", caption: "Per-cell spread of I(σ0;σ̃)/I(σ0;s) over the \(raster.neurons) cells (first group chain at M*; I(σ0;s) single-bin direct method): quantiles and the cells at or above equality",
+                            columns: ["step", "partners", "10 %", "25 %", "median", "75 %", "90 %", "ratio ≥ 1"], rows: ratioRows))
+        var bsd = root.child(8900)
+        func bootMedian(_ x: [Double]) -> Double {
+            Resampling.bootstrapError(count: x.count, replicates: bootstrap, rng: &bsd) { idx in Stats.median(idx.map { x[$0] }) }.error
+        }
+        if !wordRates.isEmpty {
+            let wr = wordRates.map(\.value), diff = zip(wr, sx).map { $0 - $1 }
+            values += [Scalar("\(prefix).istim_word_median", Stats.median(wr), error: bootMedian(wr), significantFigures: 3),
+                       Scalar("\(prefix).istim_word_error_median", Stats.median(wordRates.map(\.error)), significantFigures: 2, tolerance: .relative(0.3)),
+                       Scalar("\(prefix).istim_word_minus_single_median", Stats.median(diff), error: bootMedian(diff), significantFigures: 2),
+                       Scalar("\(prefix).istim_word_over_single_median", Stats.median(zip(wr, sx).filter { $0.1 > 0 }.map { $0.0 / $0.1 }), significantFigures: 3)]
+        }
+        if !decomp.isEmpty {
+            var rowsD = [[String]]()
+            var identity = 0.0
+            for (s, cells) in decomp.enumerated() {
+                let iS = cells.map { $0[0].value }, iX = cells.map { $0[1].value }, cond = cells.map { $0[2].value }
+                let dI = cells.map { $0[3].value }, res = cells.map { $0[4].value }
+                for c in cells { identity = max(identity, abs(c[3].value - (c[0].value + c[2].value - c[1].value))) }
+                let sig = cells.filter { abs($0[4].value) > 2 * $0[4].error }.count
+                let tag = "\(prefix).eq15"
+                values += [Scalar("\(tag).delta_i_median_step\(s + 1)", Stats.median(dI), error: bootMedian(dI), significantFigures: 2),
+                           Scalar("\(tag).cond_info_median_step\(s + 1)", Stats.median(cond), error: bootMedian(cond), significantFigures: 2),
+                           Scalar("\(tag).shared_median_step\(s + 1)", Stats.median(iX), error: bootMedian(iX), significantFigures: 3),
+                           Scalar("\(tag).residual_median_step\(s + 1)", Stats.median(res), error: bootMedian(res), significantFigures: 2),
+                           Scalar("\(tag).residual_error_median_step\(s + 1)", Stats.median(cells.map { $0[4].error }), significantFigures: 2, tolerance: .relative(0.3)),
+                           Scalar("\(tag).residual_significant_step\(s + 1)", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.1 * Double(sig))))]
+                var row = ["\(s + 1)", "\(8 << s)", Fmt.f(Stats.median(iS), 4), Fmt.f(Stats.median(iX), 4), Fmt.f(Stats.median(cond), 4),
+                           Fmt.f(Stats.median(dI), 4), String(format: "%.4f ± %.4f", Stats.median(res), bootMedian(res)), "\(sig) / \(cells.count)"]
+                if !wordRates.isEmpty {
+                    // Eq (14) with the word rate in place of the single-bin I(σ0;s): its right side minus ΔI.
+                    let mismatch = (0..<cells.count).map { wordRates[$0].value - iS[$0] }
+                    row.append(String(format: "%.4f ± %.4f", Stats.median(mismatch), bootMedian(mismatch)))
+                }
+                rowsD.append(row)
+            }
+            values.append(Scalar("\(prefix).eq14_identity_max", identity, significantFigures: 1, tolerance: .absolute(1e-9)))
+            tables.append(Table(id: "\(figPrefix)-eq15", caption: "Eqs (13)–(15) per step for the first group chain's σ̃ at M*, s the time bin of the movie, every information extrapolated to infinitely many repeats on the same subsets (medians over the \(raster.neurons) cells, bits): I(σ0;s), I(σ0;σ̃), I(σ0;σ̃|s), ΔI(σ0;s) = I(σ̃,σ0;s) − I(σ̃;s), the Eq (15) residual ΔI − I(σ0;σ̃|s) = I(σ0;s) − I(σ0;σ̃) (± bootstrap over cells) and the cells whose residual exceeds twice its extrapolation error\(wordRates.isEmpty ? "" : "; last column: Eq (14) with the Strong et al. word rate as I(σ0;s), right side minus ΔI"). Eq (14) holds for the single-bin reading to \(String(format: "%.0e", max(identity, 1e-300))) bits (an identity of these entropies)",
+                                columns: ["step", "partners", "I(σ0;s)", "I(σ0;σ̃)", "I(σ0;σ̃|s)", "ΔI(σ0;s)", "Eq 15 residual", "cells > 2σ"] + (wordRates.isEmpty ? [] : ["Eq 14, word reading"]),
+                                rows: rowsD))
+        }
         let fig4 = Figure(id: "\(figPrefix)-fig4", caption: "Information each cell σ0 shares with the compressed network variable σ̃ at M* (first group chain: \((0..<stepsCount).map { "\(8 << $0)" }.joined(separator: ", ")) partners) against the information it carries about the movie, I(σ0;s), by the direct method extrapolated in the number of repeats (median error \(Fmt.f(stimErr, 4)) bits).",
                           altText: "Scatter of shared information against stimulus information for each coarse-graining step, with the diagonal",
                           panels: [Panel(title: "", xLabel: "I(σ0; s) (bits)", yLabel: "I(σ0; σ̃) (bits)", series: series4)],

@@ -64,8 +64,9 @@ public struct CoarseGraining: Sendable {
     public let settings: SweepSettings
     public let criterion: Double
     public private(set) var steps: [CoarseGrainingStep] = []
-    /// The compressed variables σ̃ of the last completed step, per σ0 and group, one code per sample (< M* ≤ 255).
-    private var outputs: [[[UInt8]]] = []
+    /// The compressed variables σ̃ of the last completed step at its M*, per σ0 and group, one code per sample
+    /// (< M* ≤ 255); `outputs[σ0][0]` is the first group chain of Fig 4.
+    public private(set) var outputs: [[[UInt8]]] = []
 
     public init(raster: SpikeRaster, ranking: [[Int]], groupSize: Int = 8, groups: Int = 8,
                 settings: SweepSettings, criterion: Double = 0.9) throws {
@@ -143,7 +144,7 @@ public struct CoarseGraining: Sendable {
         // previous outputs, rather than from the raw groups through every earlier step).
         let k = st.mStarIndex ?? settings.mGrid.count - 1
         var next = [[[UInt8]]](repeating: [], count: n)
-        if variables(step: step) >= 2 {
+        do {
             next.withUnsafeMutableBufferPointer { out in
                 let slots = out
                 DispatchQueue.concurrentPerform(iterations: n) { s0 in
