@@ -34,6 +34,16 @@ extension RetinaCatalog {
             "resamples": "runs of the whole chain on bootstrap resamples of the repeats (the paper's grey curves; 0: none)",
             "info_groups": "largest group index l for I(σ0;S_l) beyond the first eight (0: skip)",
             "info_splits": "random halves for the errors of I(σ0;S_l)",
+            "calibration_replicates": "experiments of the parametric bootstrap that checks the error of M* on each measured step (0: none)",
+            "calibration_bootstrap": "bootstrap resamples over σ0 inside each calibration experiment",
+            "decomposition": "also estimate the terms of Eqs (13)–(15) for the first group chain's σ̃ at M*",
+            "word_max": "longest word (bins) of the Strong et al. word-based I(σ0;s) (0: off, else 3–8)",
+        ],
+        "retina.mstar_calibration": [
+            "replicates": "synthetic experiments per scenario (coverage of the known M*)",
+            "bootstrap": "bootstrap resamples over cells in each experiment",
+            "cells": "cells drawn from the population in each experiment",
+            "population_cells": "cells of each synthetic population",
         ],
     ]
 }
