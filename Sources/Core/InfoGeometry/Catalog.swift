@@ -21,5 +21,9 @@ public enum InfoGeometryCatalog {
                            summary: "64-D linear-Gaussian population on Fashion-MNIST patch statistics: G learned from denoisers vs the closed form (eigenvalues, eigenvectors, MI)",
                            datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
                            run: HighDimAnalysis.run),
+        AnalysisDescriptor(name: "geometry.lnp",
+                           summary: "Nonlinear Poisson (LNP) Gabor bank on Fashion-MNIST patch statistics: G learned from denoisers (no closed form), its exact linear-denoiser limit, eigenvectors beside Fisher and PCA",
+                           datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
+                           run: LNPAnalysis.run),
     ]
 }

@@ -50,7 +50,18 @@ extension InfoGeometryCatalog {
         "geometry.highdim": [
             "sizes": "training-set sizes of the denoisers",
             "eval_samples": "samples of each learned-G and MI evaluation",
-            "draws": "independent draws per size (their spread is the error)",
+            "draws": "fresh noise draws per training pair at each γ node",
+        ],
+        "geometry.lnp": [
+            "sizes": "training-set sizes of the linear denoisers",
+            "eval_samples": "fresh evaluation pairs per γ node",
+            "draws": "fresh noise draws per training pair at each γ node",
+            "replicates": "independent training sets per size (their spread is the error)",
+            "nonlinearity": "rate nonlinearity f: softplus or exp (rate = rate_scale · f(gain · z + bias))",
+            "features": "response features the denoisers see: counts (r) or anscombe (2√(r + 3/8))",
+            "gain": "gain a on the unit-variance filter drive z",
+            "bias": "offset b of the nonlinearity's argument",
+            "rate_scale": "ν, expected count per window where f = 1",
         ],
     ]
 }
