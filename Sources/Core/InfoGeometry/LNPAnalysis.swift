@@ -58,8 +58,6 @@ enum LNPAnalysis {
         est.intervals = intervals; est.drawsPerPair = draws
         let nodes = est.quadrature.gammas.count
         let root = Xoshiro256(seed: UInt64(seed) &+ 11)
-        var evalRng = root.child(1000)
-        let evalPairs = try pop.sample(nodes * evalSamples, features: feat, rng: &evalRng)
         let limitPredictors = try est.quadrature.gammas.map { try lim.exactNoisePredictors(gamma: $0) }
         // The surrogate's exact predictors take zero-mean responses: φ − E φ.
         let limitPredictor: LinearDenoiserEstimator.Predictor = { node, _, y, r in
@@ -70,12 +68,14 @@ enum LNPAnalysis {
         let norm = HighDimAnalysis.frobenius(gLimit)
         struct Run: Sendable { let learned: LinearDenoiserEstimator.Evaluation; let limit: LinearDenoiserEstimator.Evaluation }
         let tasks = sizes.count * replicates
-        let evalBase = evalRng
+        // Every (size, replicate) task draws its own training and evaluation pairs, so the spread over replicates contains
+        // every source of randomness (training set, fitting noise, evaluation) and sd/√n is the error of their mean.
         let runs = try Parallel.map(tasks) { t -> Run in
             var rng = root.child(t)
             let train = try pop.sample(sizes[t / replicates], features: feat, rng: &rng)
             let fit = try est.fit(stimuli: train.stimuli, responses: train.responses, rng: &rng)
-            var er = evalBase.child(t)
+            var er = root.child(1000 + t)
+            let evalPairs = try pop.sample(nodes * evalSamples, features: feat, rng: &er)
             let res = try est.evaluate([LinearDenoiserEstimator.predictor(fit), limitPredictor],
                                        stimuli: evalPairs.stimuli, responses: evalPairs.responses, rng: &er)
             return Run(learned: res[0], limit: res[1])
@@ -101,6 +101,7 @@ enum LNPAnalysis {
             let gErr = g.map { HighDimAnalysis.frobenius($0.learned.metric - gLimit) / norm }
             let gFloor = g.map { HighDimAnalysis.frobenius($0.limit.metric - gLimit) / norm }
             let angles = try g.map { HighDimAnalysis.degrees(try SubspaceComparison.largestAngle($0.learned.eigenvectors, lV, k: k)) }
+            let angleFloor = try g.map { HighDimAnalysis.degrees(try SubspaceComparison.largestAngle($0.limit.eigenvectors, lV, k: k)) }
             let between = try (1..<g.count).map { HighDimAnalysis.degrees(try SubspaceComparison.largestAngle(g[$0].learned.eigenvectors, g[0].learned.eigenvectors, k: k)) }
             values += [
                 Scalar("geometry.lnp_mi_\(size)", mean(mi), error: spreadError(mi), significantFigures: 4, unit: "nats"),
@@ -110,6 +111,7 @@ enum LNPAnalysis {
                 Scalar("geometry.lnp_Gerr_\(size)", 100 * mean(gErr), error: 100 * spreadError(gErr), significantFigures: 2, unit: "%"),
                 Scalar("geometry.lnp_Gfloor_\(size)", 100 * mean(gFloor), significantFigures: 2, unit: "%", tolerance: .absolute(max(0.5, 30 * mean(gFloor)))),
                 Scalar("geometry.lnp_angle_\(size)", mean(angles), error: spreadError(angles), significantFigures: 2, unit: "°"),
+                Scalar("geometry.lnp_anglefloor_\(size)", mean(angleFloor), significantFigures: 2, unit: "°", tolerance: .absolute(max(1, 0.3 * mean(angleFloor)))),
                 Scalar("geometry.lnp_angle_between_\(size)", mean(between), significantFigures: 2, unit: "°", tolerance: .absolute(max(1, 0.3 * mean(between)))),
             ]
             rows.append([String(size),
@@ -117,7 +119,7 @@ enum LNPAnalysis {
                          String(format: "%.4f ± %.4f", mean(ld), spreadError(ld)),
                          String(format: "%.4f", limitTrace),
                          String(format: "%.2f ± %.2f %% (floor %.2f %%)", 100 * mean(gErr), 100 * spreadError(gErr), 100 * mean(gFloor)),
-                         String(format: "%.1f ± %.1f°", mean(angles), spreadError(angles)),
+                         String(format: "%.1f ± %.1f° (floor %.1f°)", mean(angles), spreadError(angles), mean(angleFloor)),
                          String(format: "%.1f°", mean(between))])
         }
         let last = runs[(sizes.count - 1) * replicates].learned
@@ -130,7 +132,7 @@ enum LNPAnalysis {
                    Scalar("geometry.lnp_overlap_GP", overlap(last.eigenvectors, pV), significantFigures: 2, tolerance: .absolute(0.05)),
                    Scalar("geometry.lnp_overlap_limitF", overlap(lV, fV), significantFigures: 3, tolerance: .absolute(1e-4)),
                    Scalar("geometry.lnp_overlap_limitP", overlap(lV, pV), significantFigures: 3, tolerance: .absolute(1e-4))]
-        let table = Table(id: "lnp-vs-size", caption: "Learned G for the LNP Gabor bank (\(n) neurons, rate \(rateScale)·\(nl.rawValue)(\(gain) z + \(bias)), z the unit-variance filter drive; x ~ N(0, Σ_patch), d = \(d)) versus the number of training pairs: linear denoisers in (y, φ(r)), φ = \(feat.rawValue), at \(nodes) ln γ nodes, evaluated on \(evalSamples) fresh pairs per node; \(replicates) independent training sets per size. ± is the spread over the training sets (sd/√\(replicates)); MC is the mean Monte Carlo error of a single evaluation. Limit: the closed-form G of the Gaussian surrogate with the same second moments of (x, φ(r)), which is what the estimator converges to; its trace is a lower bound on I(R;X). G error: ‖Ĝ − G_lim‖_F/‖G_lim‖_F, with the limit's own denoisers through the same evaluation as floor. Angle: largest principal angle between the top-\(k) subspaces of Ĝ and G_lim, and between training sets.",
+        let table = Table(id: "lnp-vs-size", caption: "Learned G for the LNP Gabor bank (\(n) neurons, rate \(rateScale)·\(nl.rawValue)(\(gain) z + \(bias)), z the unit-variance filter drive; x ~ N(0, Σ_patch), d = \(d)) versus the number of training pairs: linear denoisers in (y, φ(r)), φ = \(feat.rawValue), at \(nodes) ln γ nodes, evaluated on \(evalSamples) fresh pairs per node; \(replicates) independent replicates per size, each with its own training and evaluation pairs. ± is the spread over the replicates (sd/√\(replicates)); MC is the mean Monte Carlo error of a single evaluation. Limit: the closed-form G of the Gaussian surrogate with the same second moments of (x, φ(r)), which is what the estimator converges to; its trace is a lower bound on I(R;X). G error: ‖Ĝ − G_lim‖_F/‖G_lim‖_F, with the limit's own denoisers through the same evaluation as floor. Angle: largest principal angle between the top-\(k) subspaces of Ĝ and G_lim (floor: the limit's denoisers through the same evaluation), and between the first replicate and the others.",
                           columns: ["pairs", "MI direct tr Ĝ (nats)", "MI loss difference", "limit tr G_lim", "G error vs limit", "top-\(k) angle to limit", "angle between training sets"], rows: rows)
         let boundRows = [
             ["linear-denoiser limit, φ(r) = r", String(format: "%.4f", limitMI[0]), "lower bound (x Gaussian)"],
