@@ -170,60 +170,114 @@ enum RINEAnalyses {
 
     static let synthetic = AnalysisDescriptor(
         name: "rine.synthetic",
-        summary: "Fig. 5: redundancy and cosine similarity on the 8-class task versus appended noise inputs",
+        summary: "Fig. 5: redundancy on the 8-class task versus appended noise inputs, and the cosine similarity of the inputs with noise or shared task-unrelated inputs, with the settings of the authors' code",
         run: { ctx in
             let p = ctx.parameters
             let ns = try p.ints("classes", default: [4, 5, 6, 7, 8])
-            let ks = try p.ints("noise_inputs", default: [0, 1, 2, 9, 19])
+            guard ns.allSatisfy({ (1...8).contains($0) }) else { throw ParameterError(key: "classes", line: nil, message: "n must lie in 1…8") }
+            // The authors' num_inputs 2, 3, 4, 11, 21 (scripts/generate_redundant_commands.py) less the task input.
+            let ks = try p.ints("noise_inputs", default: [1, 2, 3, 10, 20])
+            guard ks.allSatisfy({ (0...1000).contains($0) }), ks.count >= 2 else { throw ParameterError(key: "noise_inputs", line: nil, message: "at least two counts in 0…1000") }
+            // 0.01: the figure's runs (plot_redundant_demonstration.py); 0.005: the paper's text (Appendix C.5). Both were run.
+            let lrs = try p.doubles("learning_rates", default: [0.01, 0.005])
+            guard lrs.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw ParameterError(key: "learning_rates", line: nil, message: "every learning rate must lie in (0, 1]") }
             let samples = try p.int("samples", default: 10_000, range: 100...1_000_000)
+            let trainFraction = try p.double("train_fraction", default: 0.7, range: 0.1...0.95)
             let seed = try p.int("seed", default: 3)
+            let commonNs = try p.ints("common_classes", default: [4, 0])
+            guard commonNs.allSatisfy({ (0...8).contains($0) }) else { throw ParameterError(key: "common_classes", line: nil, message: "n must lie in 0…8") }
+            let commonKs = try p.ints("common_inputs", default: [0, 1, 2, 3, 10, 20])
+            guard commonKs.allSatisfy({ (0...1000).contains($0) }) else { throw ParameterError(key: "common_inputs", line: nil, message: "counts must lie in 0…1000") }
+            let cosineSamples = try p.int("cosine_samples", default: 2000, range: 10...1_000_000)
             var config = RINEConfig()
-            config.batchNorm = false; config.useAdam = true
-            config.learningRate = Float(try p.double("learning_rate", default: 0.005))
-            config.learningRateDecay = 1; config.weightDecay = 0
-            config.epochs = try p.int("epochs", default: 50, range: 1...1000)
-            config.beta = try p.double("beta", default: 50)
-            let jobs = ns.flatMap { n in ks.map { (n, $0) } }
+            config.batchNorm = try p.bool("batch_norm", default: true)
+            config.useAdam = true
+            config.learningRateDecay = 1 // the synthetic runs do not pass --slow: constant learning rate
+            config.weightDecay = Float(try p.double("weight_decay", default: 0.0005, range: 0...1))
+            config.batchSize = try p.int("batch", default: 128, range: 2...100_000)
+            config.epochs = try p.int("epochs", default: 50, range: 5...1000)
+            config.beta = try p.double("beta", default: 50, range: 0...1e5)
+            let jobs = lrs.indices.flatMap { l in ns.flatMap { n in ks.map { (l, n, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
-            let pairs = Parallel.map(jobs.count) { j -> (Double, Double) in
-                let (n, k) = jobs[j]
-                var rng = root.child(j)
-                let data = EightClassTask.sample(samples, n: n, noise: k, rng: &rng)
-                let c = EightClassTask.cosineSimilarity(data.x)
-                let split = trainTestSplit(data.x, data.y, trainFraction: 0.8, rng: &rng)
-                return (RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: 3, rng: &rng).redundancy, c)
+            let done = Counter()
+            // Per job: ours (final epoch − H of the test labels), the authors' readout (last 5 epochs, 1.44, H = 3), D.
+            let results = Parallel.map(jobs.count) { j -> [Double] in
+                let (l, n, k) = jobs[j]
+                var rng = root.child(n * 1000 + k) // the same data and initialisation for every learning rate
+                let data = EightClassTask.sample(samples, n: n, noise: k, balancedLabels: true, rng: &rng)
+                let split = trainTestSplit(data.x, data.y, trainFraction: trainFraction, rng: &rng)
+                var c = config
+                c.learningRate = Float(lrs[l])
+                let hTest = RINEReadout.labelEntropy(split.test.y)
+                let r = RINETrainer(config: c).run(train: split.train, test: split.test, classes: 8, entropyY: hTest, rng: &rng)
+                let m = done.increment()
+                if m % 10 == 0 { ctx.progress("\(m)/\(jobs.count) trainings") }
+                return [RINEReadout.finalEpoch(r, entropyY: hTest), RINEReadout.authors(r, hardCodedEntropy: 3), r.distance]
             }
-            let red = pairs.map(\.0), cos = pairs.map(\.1)
+            func run(_ l: Int, _ n: Int, _ k: Int) -> [Double] { results[jobs.firstIndex { $0 == (l, n, k) }!] }
+            func lrTag(_ lr: Double) -> String { String(format: "%g", lr).replacingOccurrences(of: ".", with: "p") }
+            // Cosine similarity of the two sources' inputs (the authors' similarity.py): appended noise at n = 8, and appended
+            // shared constant inputs (−2 on every trial, as in data_toy.py 'append_common') at each n of common_classes.
+            let cosKs = Array(Set([0] + ks)).sorted()
+            let cosNoise = cosKs.map { k -> Double in
+                var rng = root.child(500_000 + k)
+                return EightClassTask.cosineSimilarity(EightClassTask.sample(cosineSamples, n: 8, noise: k, balancedLabels: true, rng: &rng).x)
+            }
+            let cosCommon = commonNs.map { n in commonKs.map { k -> Double in
+                var rng = root.child(600_000 + n * 1000 + k)
+                return EightClassTask.cosineSimilarity(EightClassTask.sample(cosineSamples, n: n, common: k, balancedLabels: true, rng: &rng).x)
+            } }
             let kx = ks.map(Double.init)
-            func series(_ v: [Double]) -> [Series] {
-                ns.map { n in Series(label: "n = \(n)", style: .linesPoints, x: kx, y: ks.map { k in v[jobs.firstIndex { $0 == (n, k) }!] }) }
+            let redSeries = ns.map { n in Series(label: "n = \(n)", style: .linesPoints, x: kx, y: ks.map { run(0, n, $0)[0] }) }
+            var cosSeries = [Series(label: "noise inputs, n = 8", style: .linesPoints, x: cosKs.map(Double.init), y: cosNoise, color: "black")]
+            for (i, n) in commonNs.enumerated() {
+                cosSeries.append(Series(label: "shared inputs, n = \(n)", style: .linesPoints, x: commonKs.map(Double.init), y: cosCommon[i]))
             }
-            let fig = Figure(id: "synthetic", caption: "Fig. 5 analogue: (left) RINE redundancy on the 8-class task where each source encodes n classes, versus the number k of appended N(0, 2²) noise inputs; (right) mean cosine similarity of the two sources' inputs. Adam lr \(config.learningRate), \(config.epochs) epochs, β = \(Int(config.beta)) (scheduled).",
-                             altText: "Redundancy stays flat with added noise inputs while cosine similarity falls.",
-                             panels: [Panel(title: "redundant information", xLabel: "noise inputs k", yLabel: "I∩ (bits)", series: series(red)),
-                                      Panel(title: "cosine similarity of inputs", xLabel: "noise inputs k", yLabel: "cosine similarity", series: series(cos))],
+            let setup = "Decoders \(config.hidden)\(config.batchNorm ? " + batch norm" : "") + ReLU, Adam (β₁ = 0.9) with weight decay \(config.weightDecay), constant learning rate, batch \(config.batchSize), \(config.epochs) epochs, β = \(Int(config.beta)) scheduled as β(1 − 0.97^e); \(samples) samples with balanced labels, \(Int((trainFraction * 100).rounded())) % for training — the settings of the authors' scripts/generate_redundant_commands.py and data_toy.py."
+            let fig = Figure(id: "synthetic", caption: "Fig. 5: (left) RINE redundancy (our readout, learning rate \(lrs[0])) on the 8-class task where each source encodes n classes, against the number k of appended N(0, 2²) noise inputs; (right) mean cosine similarity of the two sources' inputs (\(cosineSamples) samples) with k appended noise inputs (n = 8) or k appended shared inputs unrelated to the task (the constant −2 on both sources, as in the authors' code). " + setup,
+                             altText: "Redundancy stays flat with added noise inputs; cosine similarity falls with noise inputs and rises with shared inputs.",
+                             panels: [Panel(title: "redundant information", xLabel: "noise inputs k", yLabel: "I∩ (bits)", series: redSeries),
+                                      Panel(title: "cosine similarity of inputs", xLabel: "appended inputs k", yLabel: "cosine similarity", series: cosSeries)],
                              columns: 2, panelWidth: 460, panelHeight: 340)
             var rows = [[String]](), values = [Scalar]()
             for n in ns {
-                let v = ks.map { k in red[jobs.firstIndex { $0 == (n, k) }!] }
                 let task = EightClassTask.distribution(n)
                 let wedge = ExactRedundancy.iWedge(task).value, broja = PartialInformation.broja(task)
                 let mmi = PartialInformation.mmi(task), ccs = PartialInformation.ccs(task)
-                let s = SeedSpread.summary(v)
-                rows.append(["\(n)", String(format: "%.3f", wedge), String(format: "%.3f", broja.redundancy), String(format: "%.3f", mmi),
-                             String(format: "%.3f", ccs)] + v.map { String(format: "%.3f", $0) } + [String(format: "%.3f ± %.3f", s.mean, s.error)])
-                values.append(Scalar("rine.synthetic_n\(n)_mean", s.mean, error: s.error, significantFigures: 3, unit: "bits",
-                                     tolerance: .absolute(max(0.05, 3 * s.error))))
+                // Mean over k (the k runs differ in data and initialisation; redundancy should not depend on k), t-corrected.
+                let per = lrs.indices.map { l in (ours: SeedSpread.summary(ks.map { run(l, n, $0)[0] }), authors: SeedSpread.summary(ks.map { run(l, n, $0)[1] })) }
+                let all = per.flatMap { [$0.ours.mean, $0.authors.mean] }
+                let spread = SystematicSpread(low: all.min()!, high: all.max()!, over: "readout (final epoch vs last-5 mean × 1.44) × learning rate \(lrs.map { String(format: "%g", $0) }.joined(separator: " / "))")
+                for (l, lr) in lrs.enumerated() {
+                    rows.append(["\(n)", String(format: "%g", lr), String(format: "%.3f", wedge), String(format: "%.3f", broja.redundancy), String(format: "%.3f", mmi),
+                                 String(format: "%.3f", ccs)] + ks.map { String(format: "%.3f", run(l, n, $0)[0]) }
+                                + [String(format: "%.3f ± %.3f", per[l].ours.mean, per[l].ours.error), String(format: "%.3f ± %.3f", per[l].authors.mean, per[l].authors.error)])
+                    let suffix = l == 0 ? "" : "_lr\(lrTag(lr))"
+                    values.append(Scalar("rine.synthetic_n\(n)_mean\(suffix)", per[l].ours.mean, error: per[l].ours.error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.05, 3 * per[l].ours.error))))
+                    values.append(Scalar("rine.synthetic_n\(n)_authors\(suffix)", per[l].authors.mean, error: per[l].authors.error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.05, 3 * per[l].authors.error)), systematic: l == 0 ? spread : nil))
+                }
                 values.append(Scalar("rine.synthetic_n\(n)_iwedge", wedge, significantFigures: 3, unit: "bits"))
                 values.append(Scalar("rine.synthetic_n\(n)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
                 values.append(Scalar("rine.synthetic_n\(n)_mmi", mmi, significantFigures: 3, unit: "bits"))
                 values.append(Scalar("rine.synthetic_n\(n)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
             }
-            let c0 = cos[jobs.firstIndex { $0 == (ns.last!, ks.first!) }!], c1 = cos[jobs.firstIndex { $0 == (ns.last!, ks.last!) }!]
-            values.append(Scalar("rine.synthetic_cos_drop", c0 - c1, significantFigures: 2, tolerance: .absolute(0.05)))
-            let table = Table(id: "synthetic-table", caption: "Redundancy (bits) per n: the exact measures of the distribution of (X₁, X₂, Y) (noise inputs are independent and change none of them) — I∧, I_BROJA, I_MMI, I_ccs — beside RINE for each number of noise inputs k and its mean over k (± t-corrected error over the k values, which differ in data and initialisation).",
-                              columns: ["n", "I∧", "I_BROJA", "I_MMI", "I_ccs"] + ks.map { "RINE k = \($0)" } + ["RINE mean"], rows: rows)
-            return AnalysisOutput(tables: [table], figures: [fig], values: values)
+            for (k, c) in zip(cosKs, cosNoise) { values.append(Scalar("rine.synthetic_cos_noise_k\(k)", c, significantFigures: 3, tolerance: .absolute(0.05))) }
+            for (i, n) in commonNs.enumerated() {
+                for (k, c) in zip(commonKs, cosCommon[i]) { values.append(Scalar("rine.synthetic_cos_common_n\(n)_k\(k)", c, significantFigures: 3, tolerance: .absolute(0.05))) }
+            }
+            values.append(Scalar("rine.synthetic_cos_drop", cosNoise.first! - cosNoise.last!, significantFigures: 2, tolerance: .absolute(0.05)))
+            if let i = commonNs.firstIndex(of: 4) {
+                values.append(Scalar("rine.synthetic_cos_rise", cosCommon[i].last! - cosCommon[i].first!, significantFigures: 2, tolerance: .absolute(0.05)))
+            }
+            let table = Table(id: "synthetic-table", caption: "Redundancy (bits) per n and learning rate: the exact measures of the distribution of (X₁, X₂, Y) (noise inputs are independent and change none of them) — I∧, I_BROJA, I_MMI, I_ccs — beside RINE (our readout: final epoch against the entropy of the test labels) for each number of noise inputs k, its mean over k, and the mean over k of the authors' readout (last 5 epochs × 1.44 against H = 3 bits); ± t-corrected over the k values. " + setup,
+                              columns: ["n", "lr", "I∧", "I_BROJA", "I_MMI", "I_ccs"] + ks.map { "RINE k = \($0)" } + ["RINE mean", "authors' readout, mean"], rows: rows)
+            let cosTable = Table(id: "synthetic-cosine", caption: "Mean cosine similarity of the two sources' input vectors (\(cosineSamples) samples; samples with a zero vector are left out, as numpy's nanmean does in the authors' similarity.py) against the number k of appended inputs: independent N(0, 2²) noise per source (n = 8), or the same constant −2 on both sources (n = \(commonNs.map(String.init).joined(separator: ", ")); the paper's text uses n = 4, the authors' similarity.py n = 0).",
+                                 columns: ["appended inputs"] + cosKs.map { "k = \($0)" }, rows:
+                                    [["noise, n = 8"] + cosNoise.map { String(format: "%.3f", $0) }]
+                                    + commonNs.indices.map { i in ["shared, n = \(commonNs[i])"] + cosKs.map { k in commonKs.firstIndex(of: k).map { String(format: "%.3f", cosCommon[i][$0]) } ?? "–" } })
+            return AnalysisOutput(tables: [table, cosTable], figures: [fig], values: values, notes: ["\(jobs.count) trainings"])
         })
 
     /// Pairwise redundancy matrix between sources (diagonal: a source with itself = its usable information). Split s is
@@ -272,57 +326,6 @@ enum RINEAnalyses {
         c.hidden = try p.ints("hidden", default: [25, 15])
         return c
     }
-
-    static let reach = AnalysisDescriptor(
-        name: "rine.reach",
-        summary: "Pairwise redundancy about reach direction between sub-populations of motor-cortex neurons (real data)",
-        datasets: ["reach/ReachData.mat"],
-        run: { ctx in
-            let p = ctx.parameters
-            let groups = try p.int("groups", default: 4, range: 2...20)
-            let splits = try p.int("splits", default: 4, range: 1...100)
-            let seed = try p.int("seed", default: 5)
-            let config = try smallDataConfig(p)
-            let data = try ReachData(contentsOf: try ctx.dataFile("data", default: "reach/ReachData.mat"))
-            let nNeurons = data.rates.cols
-            let blocks = (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) }
-            let sources = blocks.map { data.standardized($0) }
-            let (mean, sd, dist, ce) = pairwiseMatrix(sources, data.direction, config: config, splits: splits, trainFraction: 0.8,
-                                                      root: Xoshiro256(seed: UInt64(seed)), progress: ctx.progress)
-            // Redundancy cannot exceed either source's usable information: check I∩(a, b) ≤ min(I∩(a, a), I∩(b, b)) within
-            // 2σ, σ from the split-to-split spread of both cells (t-corrected standard errors).
-            let tf = StudentT.oneSigmaQuantile(dof: max(splits - 1, 1)) / Double(max(splits, 1)).squareRoot()
-            var cellRows = [[String]](), violations = 0
-            for a in 0..<groups { for b in a..<groups {
-                var check = "–"
-                if a != b {
-                    let lower = mean[a][a] <= mean[b][b] ? a : b
-                    let delta = mean[a][b] - mean[lower][lower]
-                    let sigma = tf * (sd[a][b] * sd[a][b] + sd[lower][lower] * sd[lower][lower]).squareRoot()
-                    let ok = delta <= 2 * sigma
-                    if !ok { violations += 1 }
-                    check = String(format: "%+.2f (%.1fσ) %@", delta, sigma > 0 ? delta / sigma : 0, ok ? "ok" : "exceeds")
-                }
-                cellRows.append(["\(a + 1) × \(b + 1)", String(format: "%.2f ± %.2f", mean[a][b], tf * sd[a][b]), String(format: "%.3f", dist[a][b]),
-                                 String(format: "%.2f", ce[a][b]), String(format: "%.2f", ce[b][a]), check])
-            } }
-            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (mean over \(splits) splits, the same train/test partitions for every cell): I∩ ± t-corrected error, decoder distance D, each decoder's test cross-entropy (bits), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) against 2σ.",
-                              columns: ["blocks", "I∩ (bits)", "D", "CE first", "CE second", "off-diagonal − smaller diagonal"], rows: cellRows)
-            let labels = blocks.map { "\($0.first! + 1)–\($0.last! + 1)" }
-            let fig = Figure(id: "reach", caption: "Redundant information (bits) about the 8 reach directions between blocks of motor-cortex neurons (by index); diagonal: each block's own usable information. \(data.direction.count) trials, mean over \(splits) random 80/20 splits.",
-                             altText: "Heat map of pairwise redundant information between neuron groups, numbers in the cells.",
-                             panels: [Panel(xLabel: "neurons", yLabel: "neurons", heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))],
-                             panelWidth: 560, panelHeight: 480)
-            var off = [Double](), diag = [Double]()
-            for a in 0..<groups { diag.append(mean[a][a]); for b in (a + 1)..<groups { off.append(mean[a][b]) } }
-            let sdOff = Stats.mean((0..<groups).flatMap { a in ((a + 1)..<groups).map { sd[a][$0] } })
-            return AnalysisOutput(tables: [cells], figures: [fig], values: [
-                Scalar("rine.reach_violations", Double(violations), significantFigures: 2, tolerance: .absolute(0.5)),
-                Scalar("rine.reach_offdiag_mean", Stats.mean(off), error: sdOff / Double(max(splits, 1)).squareRoot(), significantFigures: 2, unit: "bits",
-                       tolerance: .absolute(max(0.15, 3 * sdOff / Double(max(splits, 1)).squareRoot()))),
-                Scalar("rine.reach_diag_mean", Stats.mean(diag), significantFigures: 2, unit: "bits", tolerance: .absolute(0.15)),
-            ], notes: ["\(groups) groups, \(splits) splits, seed \(seed)"])
-        })
 
     static let premotor = AnalysisDescriptor(
         name: "rine.premotor",

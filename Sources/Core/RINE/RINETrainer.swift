@@ -38,6 +38,30 @@ public struct RINEResult: Sendable {
     public let testCrossEntropyNats: [Double]
     /// Per test sample: H(Y) − mean cross-entropy (bits), for per-class breakdowns.
     public let perSampleRedundancy: [Double]
+    /// Per epoch: each source's test cross-entropy (bits).
+    public var testCrossEntropiesPerEpoch: [[Double]] = []
+    /// Per epoch, with a validation split: the RINE objective at the final β on the validation data,
+    /// (1/n) Σ CEᵢ + β D (nats). Empty without one.
+    public var validationObjective: [Double] = []
+    /// With a validation split: the epoch (index into `history`) of the lowest validation objective.
+    public var bestEpoch: Int? = nil
+
+    /// The test readout at epoch `e` (index into `history`): I∩ (bits), each decoder's cross-entropy (bits) and D.
+    public func readout(atEpoch e: Int) -> (redundancy: Double, crossEntropies: [Double], distance: Double) {
+        (history[e].0, testCrossEntropiesPerEpoch[e], history[e].1)
+    }
+}
+
+/// Early stopping on a validation split: after every epoch the RINE objective at the final β,
+/// (1/n) Σ CEᵢ + β D, is evaluated on held-out training trials; training stops once it has not improved for `patience`
+/// epochs, and the test readout of the best epoch is the estimate (`RINEResult.bestEpoch`). The objective at the final
+/// β, not the scheduled one, so that epochs are compared on the same loss.
+public struct EarlyStopping: Sendable {
+    public var patience: Int
+    public init(patience: Int) {
+        precondition(patience >= 1, "patience must be ≥ 1 epoch")
+        self.patience = patience
+    }
 }
 
 /// Trains one decoder network per source with the RINE loss (1/n) Σ CEᵢ + β D(f₁, …, fₙ), where D sums over pairs of
@@ -48,8 +72,12 @@ public struct RINETrainer {
     public init(config: RINEConfig) { self.config = config }
 
     /// `train`/`test`: one input matrix per source (samples in rows) and labels; `entropyY` in bits.
+    /// With `validation` and `stopping`, training stops early on the validation objective (see `EarlyStopping`); the
+    /// random stream is used exactly as without them.
     public func run(train: (x: [Matrix<Float>], y: [Int]), test: (x: [Matrix<Float>], y: [Int]), classes: Int,
-                    entropyY: Double, rng: inout Xoshiro256) -> RINEResult {
+                    entropyY: Double, validation: (x: [Matrix<Float>], y: [Int])? = nil, stopping: EarlyStopping? = nil,
+                    rng: inout Xoshiro256) -> RINEResult {
+        precondition((validation == nil) == (stopping == nil), "early stopping needs both a validation split and a patience")
         let n = train.x.count
         precondition(n >= 1 && test.x.count == n)
         let nets = (0..<n).map { i in
@@ -60,7 +88,8 @@ public struct RINETrainer {
             config.useAdam ? Adam(learningRate: config.learningRate, weightDecay: config.weightDecay) as Optimizer
                            : SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay) as Optimizer
         }
-        var history = [(Double, Double)](), ceNats = [Double]()
+        var history = [(Double, Double)](), ceNats = [Double](), cePerEpoch = [[Double]](), valObjective = [Double]()
+        var best: (epoch: Int, objective: Double)? = nil
         let count = train.y.count
         for epoch in 0..<config.epochs {
             let beta = Float(config.beta(atEpoch: epoch))
@@ -89,10 +118,22 @@ public struct RINETrainer {
             let eval = evaluate(nets, test, classes: classes, entropyY: entropyY)
             history.append((eval.redundancy, eval.distance))
             ceNats.append(eval.ces.reduce(0, +) / Double(n) * M_LN2)
+            cePerEpoch.append(eval.ces)
+            if let validation, let stopping {
+                let v = evaluate(nets, validation, classes: classes, entropyY: 0)
+                let objective = v.ces.reduce(0, +) / Double(n) * M_LN2 + config.beta * v.distance
+                valObjective.append(objective)
+                if best == nil || objective < best!.objective { best = (epoch, objective) }
+                if epoch - best!.epoch >= stopping.patience { break }
+            }
         }
         let e = evaluate(nets, test, classes: classes, entropyY: entropyY)
-        return RINEResult(redundancy: e.redundancy, crossEntropies: e.ces, distance: e.distance, history: history,
-                          testCrossEntropyNats: ceNats, perSampleRedundancy: e.perSample)
+        var r = RINEResult(redundancy: e.redundancy, crossEntropies: e.ces, distance: e.distance, history: history,
+                           testCrossEntropyNats: ceNats, perSampleRedundancy: e.perSample)
+        r.testCrossEntropiesPerEpoch = cePerEpoch
+        r.validationObjective = valObjective
+        r.bestEpoch = best?.epoch
+        return r
     }
 
     func evaluate(_ nets: [Sequential], _ test: (x: [Matrix<Float>], y: [Int]), classes: Int, entropyY: Double)

@@ -9,16 +9,32 @@ public enum EightClassTask {
     /// Classes source 1 and source 2 encode: the first `n` and the last `n` of 8 (overlap 2n − 8).
     public static func classSets(_ n: Int) -> (Set<Int>, Set<Int>) { (Set(0..<n), Set((8 - n)..<8)) }
 
-    public static func sample(_ count: Int, n: Int, noise k: Int, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+    /// `count` samples with `k` independent N(0, 2²) noise inputs appended to each source. With `balancedLabels` the
+    /// label of sample i is i mod 8 (the authors' `data_toy.py`) instead of a uniform draw.
+    public static func sample(_ count: Int, n: Int, noise k: Int, balancedLabels: Bool = false, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        sample(count, n: n, noise: k, common: 0, balancedLabels: balancedLabels, rng: &rng)
+    }
+
+    /// `count` samples with `k` shared inputs unrelated to the task appended to both sources: the constant −2 on every
+    /// sample, as the authors' `append_common` (they raise the inputs' cosine similarity and carry nothing about Y).
+    /// n = 0 is allowed here: both scalars are then random.
+    public static func sample(_ count: Int, n: Int, common k: Int, balancedLabels: Bool = false, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        sample(count, n: n, noise: 0, common: k, balancedLabels: balancedLabels, rng: &rng)
+    }
+
+    private static func sample(_ count: Int, n: Int, noise k: Int, common: Int, balancedLabels: Bool, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        precondition((0...8).contains(n) && k >= 0 && common >= 0, "n must be in 0…8, appended counts ≥ 0")
         let (s1, s2) = classSets(n)
-        var a = Matrix<Float>(rows: count, cols: 1 + k), b = Matrix<Float>(rows: count, cols: 1 + k)
+        let width = 1 + k + common
+        var a = Matrix<Float>(rows: count, cols: width), b = Matrix<Float>(rows: count, cols: width)
         var y = [Int](repeating: 0, count: count)
         for i in 0..<count {
-            let c = rng.int(below: 8)
+            let c = balancedLabels ? i % 8 : rng.int(below: 8)
             y[i] = c
             a[i, 0] = Float(s1.contains(c) ? c : rng.int(below: 8) - 4)
             b[i, 0] = Float(s2.contains(c) ? c : rng.int(below: 8) - 4)
             for j in 0..<k { a[i, 1 + j] = Float(2 * rng.normal()); b[i, 1 + j] = Float(2 * rng.normal()) }
+            for j in 0..<common { a[i, 1 + k + j] = -2; b[i, 1 + k + j] = -2 }
         }
         return ([a, b], y)
     }
@@ -37,16 +53,17 @@ public enum EightClassTask {
         return DiscreteTask(name: "EIGHT\(n)", rows)
     }
 
-    /// Mean cosine similarity between the two sources' input vectors.
+    /// Mean cosine similarity between the two sources' input vectors. A sample where either vector is zero has no
+    /// cosine and is left out (numpy's nanmean in the authors' `similarity.py`); NaN when every sample is left out.
     public static func cosineSimilarity(_ x: [Matrix<Float>]) -> Double {
         let a = x[0], b = x[1]
-        var s = 0.0
+        var s = 0.0, used = 0
         for i in 0..<a.rows {
             var ab = 0.0, aa = 0.0, bb = 0.0
             for j in 0..<a.cols { let u = Double(a[i, j]), v = Double(b[i, j]); ab += u * v; aa += u * u; bb += v * v }
-            s += ab / max((aa * bb).squareRoot(), 1e-12)
+            if aa > 0 && bb > 0 { s += ab / (aa * bb).squareRoot(); used += 1 }
         }
-        return s / Double(a.rows)
+        return used > 0 ? s / Double(used) : .nan
     }
 }
 

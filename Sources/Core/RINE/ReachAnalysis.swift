@@ -1,0 +1,283 @@
+import AnalysisKit
+import DataFiles
+import Foundation
+import Numerics
+
+/// Preferred directions of reach-tuned neurons and groups of neurons built from them (issue 22 §4).
+///
+/// Direction k of the teaching data set (0..<8) is the angle k·45°. A neuron's preferred direction is the angle of the
+/// first circular harmonic of its tuning curve, the direction-wise mean rates r_k: PD = atan2(Σ r_k sin θ_k,
+/// Σ r_k cos θ_k), which is the least-squares cosine fit r_k ≈ b₀ + b cos(θ_k − PD) on the balanced 8-direction design.
+public enum PreferredDirection {
+    public static func angle(ofDirection k: Int) -> Double { Double(k) * Double.pi / 4 }
+
+    /// Tuning curve of every neuron over the trials `trials`: mean rate per direction (rows: neurons, 8 columns).
+    /// A direction without trials gets the neuron's mean rate over the others, so it adds nothing to the harmonic.
+    public static func tuningCurves(rates: Matrix<Double>, directions: [Int], trials: [Int]) -> [[Double]] {
+        precondition(directions.count == rates.rows, "one direction per trial")
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: 8), count: rates.cols)
+        var counts = [Int](repeating: 0, count: 8)
+        for t in trials {
+            counts[directions[t]] += 1
+            for i in 0..<rates.cols { sums[i][directions[t]] += rates[t, i] }
+        }
+        return sums.map { s in
+            let seen = (0..<8).filter { counts[$0] > 0 }
+            let m = seen.map { s[$0] / Double(counts[$0]) }
+            let fill = Stats.mean(m)
+            return (0..<8).map { counts[$0] > 0 ? s[$0] / Double(counts[$0]) : fill }
+        }
+    }
+
+    /// Preferred direction (radians in [0, 2π)) and the fraction of the tuning curve's variance over directions that the
+    /// cosine explains (1 for a pure cosine, 0 for a flat or purely higher-harmonic curve).
+    public static func fit(_ curve: [Double]) -> (angle: Double, cosineR2: Double) {
+        precondition(curve.count == 8, "a tuning curve has 8 directions")
+        var c = 0.0, s = 0.0
+        for k in 0..<8 { c += curve[k] * cos(angle(ofDirection: k)); s += curve[k] * sin(angle(ofDirection: k)) }
+        let mean = Stats.mean(curve)
+        let total = curve.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) }
+        // The fitted cosine's sum of squares over the 8 directions: 8 · (b/√2)² with b = (2/8)·√(c² + s²).
+        let explained = 8 * 0.5 * pow(2.0 / 8 * (c * c + s * s).squareRoot(), 2)
+        var a = atan2(s, c)
+        if a < 0 { a += 2 * Double.pi }
+        return (a, total > 0 ? min(1, explained / total) : 0)
+    }
+
+    /// Neurons sorted by preferred direction, cut into `groups` contiguous groups of (nearly) equal size; group g holds
+    /// the neurons of the g-th sector in angle order starting at 0°. Ties are broken by neuron index.
+    public static func groups(_ angles: [Double], count groups: Int) -> [[Int]] {
+        precondition(groups >= 1 && groups <= angles.count, "need 1 ≤ groups ≤ neurons")
+        let order = angles.indices.sorted { angles[$0] != angles[$1] ? angles[$0] < angles[$1] : $0 < $1 }
+        let n = angles.count
+        return (0..<groups).map { g in Array(order[(g * n / groups)..<((g + 1) * n / groups)]).sorted() }
+    }
+}
+
+/// The pseudo-session surrogate of the paper's cross-session analysis (§3.3; `align_data` in the authors'
+/// `data_neural.py`): within each target the trials are shuffled and cut into two halves, and the k-th trial of the first
+/// half is paired with the k-th trial of the second. The two members of a pair share the target and nothing else, so
+/// the sources are conditionally independent given the target, as recordings from different sessions are.
+public enum PseudoSession {
+    /// Pairs (first-half trial, second-half trial) with equal direction; an odd trial of a direction stays unpaired.
+    public static func pairs(directions: [Int], rng: inout Xoshiro256) -> [(Int, Int)] {
+        var out = [(Int, Int)]()
+        for d in 0..<8 {
+            var idx = directions.indices.filter { directions[$0] == d }
+            rng.shuffle(&idx)
+            let h = idx.count / 2
+            for k in 0..<h { out.append((idx[k], idx[h + k])) }
+        }
+        return out
+    }
+}
+
+/// Which trials of one split train, validate and test.
+struct TrialPartition {
+    let train: [Int], validation: [Int], test: [Int]
+
+    /// A seeded permutation of `count` items: the first `testFraction` test, the next `validationFraction` of the rest
+    /// validate, the remainder trains.
+    init(count: Int, testFraction: Double, validationFraction: Double, rng: inout Xoshiro256) {
+        let perm = rng.permutation(count)
+        let nTest = Int((Double(count) * testFraction).rounded())
+        let nVal = Int((Double(count - nTest) * validationFraction).rounded())
+        test = Array(perm[0..<nTest]); validation = Array(perm[nTest..<(nTest + nVal)]); train = Array(perm[(nTest + nVal)...])
+    }
+}
+
+extension RINEAnalyses {
+    /// How the two sources of a reach cell are built from the trials.
+    enum ReachPairing: Int, CaseIterable {
+        /// Both sources from the same trial (all trials).
+        case simultaneous
+        /// Pseudo-session pairs: source 1 from a first-half trial, source 2 from a second-half trial of the same target.
+        case pseudo
+        /// The control at the surrogate's trial count: both sources from the first-half trial of each pair.
+        case simultaneousHalf
+    }
+
+    static let reach = AnalysisDescriptor(
+        name: "rine.reach",
+        summary: "Pairwise redundancy about reach direction between groups of motor-cortex neurons (real data): groups by cross-validated preferred direction, early stopping, pseudo-session surrogate",
+        datasets: ["reach/ReachData.mat"],
+        run: { ctx in
+            let p = ctx.parameters
+            let groups = try p.int("groups", default: 4, range: 2...20)
+            let splits = try p.int("splits", default: 6, range: 2...100)
+            let grouping = try p.string("grouping", default: "direction")
+            guard ["direction", "index"].contains(grouping) else {
+                throw ParameterError(key: "grouping", line: nil, message: "must be 'direction' (cross-validated preferred direction) or 'index' (file order)")
+            }
+            let validationFraction = try p.double("validation_fraction", default: 0.2, range: 0.05...0.5)
+            let patience = try p.int("patience", default: 30, range: 1...10_000)
+            let surrogate = try p.bool("surrogate", default: true)
+            let seed = try p.int("seed", default: 5)
+            let config = try smallDataConfig(p)
+            let data = try ReachData(contentsOf: try ctx.dataFile("data", default: "reach/ReachData.mat"))
+            let nTrials = data.direction.count, nNeurons = data.rates.cols
+            guard groups <= nNeurons else { throw ParameterError(key: "groups", line: nil, message: "more groups than the \(nNeurons) neurons") }
+            let z = data.standardized(Array(0..<nNeurons))
+            let root = Xoshiro256(seed: UInt64(seed))
+            let pairings: [ReachPairing] = surrogate ? ReachPairing.allCases : [.simultaneous]
+
+            // Per split: the trial pairs of each pairing, the partition of those pairs, and the groups of neurons from the
+            // preferred directions on the non-test trials of the simultaneous partition (the grouping never sees a test trial).
+            struct SplitPlan { let pairs: [[(Int, Int)]]; let parts: [TrialPartition]; let groups: [[[Int]]]; let r2: [Double] }
+            let plans: [SplitPlan] = (0..<splits).map { s in
+                var rng = root.child(s)
+                let simPairs = (0..<nTrials).map { ($0, $0) }
+                var pseudoRng = root.child(10_000 + s)
+                let pseudo = PseudoSession.pairs(directions: data.direction, rng: &pseudoRng)
+                let allPairs: [[(Int, Int)]] = [simPairs, pseudo, pseudo.map { ($0.0, $0.0) }]
+                let parts = allPairs.map { TrialPartition(count: $0.count, testFraction: 0.2, validationFraction: validationFraction, rng: &rng) }
+                var groupsPer = [[[Int]]](), r2 = [Double]()
+                for (k, pr) in allPairs.enumerated() {
+                    let nonTest = Array(Set(parts[k].train.flatMap { [pr[$0].0, pr[$0].1] } + parts[k].validation.flatMap { [pr[$0].0, pr[$0].1] })).sorted()
+                    let fits = PreferredDirection.tuningCurves(rates: data.rates, directions: data.direction, trials: nonTest).map(PreferredDirection.fit)
+                    if k == 0 { r2 = fits.map(\.cosineR2) }
+                    groupsPer.append(grouping == "direction" ? PreferredDirection.groups(fits.map(\.angle), count: groups)
+                                                            : (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) })
+                }
+                return SplitPlan(pairs: allPairs, parts: parts, groups: groupsPer, r2: r2)
+            }
+
+            let cellsList = (0..<groups).flatMap { a in (a..<groups).map { (a, $0) } }
+            struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
+            let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
+            let done = Counter()
+            // Per job: I∩ at the best validation epoch, D, CE of decoder a, CE of decoder b, I∩ at the last epoch, best epoch.
+            let out = Parallel.map(jobs.count) { j -> [Double] in
+                let job = jobs[j], plan = plans[job.split], k = job.pairing.rawValue
+                let pr = plan.pairs[k], part = plan.parts[k], g = plan.groups[k]
+                func sources(_ idx: [Int]) -> [Matrix<Float>] {
+                    [z.selectingRows(idx.map { pr[$0].0 }).selectingColumns(g[job.a]), z.selectingRows(idx.map { pr[$0].1 }).selectingColumns(g[job.b])]
+                }
+                func labels(_ idx: [Int]) -> [Int] { idx.map { data.direction[pr[$0].0] } }
+                let test = (sources(part.test), labels(part.test))
+                var rng = root.child(1_000_000 + k * 100_000 + job.split * 1_000 + job.a * 30 + job.b)
+                let r = RINETrainer(config: config).run(train: (sources(part.train), labels(part.train)), test: test, classes: 8,
+                                                        entropyY: RINEReadout.labelEntropy(test.1),
+                                                        validation: (sources(part.validation), labels(part.validation)),
+                                                        stopping: EarlyStopping(patience: patience), rng: &rng)
+                let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
+                let n = done.increment()
+                if n % 20 == 0 { ctx.progress("\(n)/\(jobs.count) trainings") }
+                return [sel.redundancy, sel.distance, sel.crossEntropies[0], sel.crossEntropies[1], r.history.last!.0, Double(best + 1)]
+            }
+            func values(_ m: ReachPairing, _ a: Int, _ b: Int, _ k: Int) -> [Double] {
+                jobs.indices.filter { jobs[$0].pairing == m && jobs[$0].a == min(a, b) && jobs[$0].b == max(a, b) }
+                    .sorted { jobs[$0].split < jobs[$1].split }.map { out[$0][k] }
+            }
+            func matrix(_ m: ReachPairing, _ k: Int = 0) -> [[Double]] {
+                (0..<groups).map { a in (0..<groups).map { b in Stats.mean(values(m, a, b, k)) } }
+            }
+            func fmt(_ s: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.2f ± %.2f", s.mean, s.error) }
+            // Per split, the mean over the off-diagonal (or diagonal) cells; the error is t-corrected over splits.
+            func perSplitMean(_ m: ReachPairing, diagonal: Bool, _ k: Int = 0) -> [Double] {
+                let cs = cellsList.filter { ($0.0 == $0.1) == diagonal }
+                return (0..<splits).map { s in Stats.mean(cs.map { values(m, $0.0, $0.1, k)[s] }) }
+            }
+
+            // The main matrix (simultaneous trials): per cell I∩, final-epoch I∩, best epoch, D, both CEs and the check
+            // I∩(a, b) ≤ min(I∩(a, a), I∩(b, b)) on the per-split differences (the same partitions in every cell).
+            let mean = matrix(.simultaneous)
+            var rows = [[String]](), violations = 0, maxPull = -Double.infinity
+            for (a, b) in cellsList {
+                let v = values(.simultaneous, a, b, 0)
+                var check = "–"
+                if a != b {
+                    let lower = mean[a][a] <= mean[b][b] ? a : b
+                    let diffs = zip(v, values(.simultaneous, lower, lower, 0)).map { $0 - $1 }
+                    let d = SeedSpread.summary(diffs)
+                    let pull = d.error > 0 ? d.mean / d.error : (d.mean > 0 ? .infinity : 0)
+                    maxPull = max(maxPull, pull)
+                    let ok = pull <= 2
+                    if !ok { violations += 1 }
+                    check = String(format: "%+.2f ± %.2f (%+.1fσ) %@", d.mean, d.error, pull, ok ? "ok" : "exceeds")
+                }
+                rows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(v)), fmt(SeedSpread.summary(values(.simultaneous, a, b, 4))),
+                             String(format: "%.0f", Stats.median(values(.simultaneous, a, b, 5))),
+                             String(format: "%.3f", Stats.mean(values(.simultaneous, a, b, 1))),
+                             String(format: "%.2f", Stats.mean(values(.simultaneous, a, b, 2))),
+                             String(format: "%.2f", Stats.mean(values(.simultaneous, a, b, 3))), check])
+            }
+            let groupWord = grouping == "direction" ? "neurons sorted by preferred direction (fitted on the non-test trials of each split) and cut into \(groups) groups of equal size, group 1 starting at 0°"
+                                                    : "\(groups) blocks of neurons in file order"
+            let nPart = plans[0].parts[0]
+            let setup = "\(nTrials) trials; per split \(nPart.train.count) train, \(nPart.validation.count) validation, \(nPart.test.count) test trials, the same partitions in every cell; decoders \(config.hidden) + batch norm, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β = \(Int(config.beta)) (scheduled, γ = \(config.gamma)); at most \(config.epochs) epochs, stopped when the validation objective at the final β has not improved for \(patience) epochs; the readout is the test I∩ of the best validation epoch, against the entropy of the test labels."
+            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits): I∩ at the best validation epoch ± t-corrected error over splits, I∩ at the last epoch trained (no early stopping), median best epoch, decoder distance D and each decoder's test cross-entropy (bits) at the best epoch, and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (t-corrected error; 'exceeds' above 2σ). " + setup,
+                              columns: ["groups", "I∩ (bits)", "I∩, last epoch", "best epoch", "D", "CE first", "CE second", "off-diagonal − smaller diagonal"], rows: rows)
+            let labels: [String] = (0..<groups).map { g in
+                grouping == "direction" ? "PD group \(g + 1)" : "\(g * nNeurons / groups + 1)–\((g + 1) * nNeurons / groups)"
+            }
+            var panels = [Panel(title: "simultaneous trials", xLabel: "neurons", yLabel: "neurons",
+                                heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))]
+            var tables = [cells]
+            let offS = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false))
+            let diagS = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true))
+            let offLast = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false, 4))
+            let diagLast = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true, 4))
+            let bestEpochs = jobs.indices.filter { jobs[$0].pairing == .simultaneous }.map { out[$0][5] }
+            let r2 = plans[0].r2
+            // Group stability: the fraction of neurons whose group in split s equals their group in split 0.
+            func groupOf(_ g: [[Int]]) -> [Int] { var o = [Int](repeating: 0, count: nNeurons); for (k, m) in g.enumerated() { for i in m { o[i] = k } }; return o }
+            let g0 = groupOf(plans[0].groups[0])
+            let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups[0]); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
+            let tolOff = max(0.15, 3 * offS.error), tolDiag = max(0.15, 3 * diagS.error)
+            var vals: [Scalar] = [
+                Scalar("rine.reach_violations", Double(violations), significantFigures: 2, tolerance: .absolute(0.5)),
+                Scalar("rine.reach_check_max_pull", maxPull, significantFigures: 2, tolerance: .absolute(1.5)),
+                Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolOff)),
+                Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolDiag)),
+                Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * offLast.error))),
+                Scalar("rine.reach_diag_mean_last", diagLast.mean, error: diagLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * diagLast.error))),
+                Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: .absolute(15)),
+                Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: .absolute(0.02)),
+                Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: .absolute(0.05)),
+            ]
+            if grouping == "direction" && groups == 4 {
+                // Groups one sector apart (circularly) against groups two sectors apart (opposite preferred directions).
+                let adjacent = [(0, 1), (1, 2), (2, 3), (0, 3)], opposite = [(0, 2), (1, 3)]
+                func perSplit(_ cs: [(Int, Int)]) -> [Double] { (0..<splits).map { s in Stats.mean(cs.map { values(.simultaneous, $0.0, $0.1, 0)[s] }) } }
+                let adj = perSplit(adjacent), opp = perSplit(opposite)
+                let d = SeedSpread.summary(zip(opp, adj).map { $0 - $1 })
+                let sa = SeedSpread.summary(adj), so = SeedSpread.summary(opp)
+                vals += [Scalar("rine.reach_adjacent_mean", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
+                         Scalar("rine.reach_opposite_mean", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
+                         Scalar("rine.reach_opposite_minus_adjacent", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
+            }
+            if surrogate {
+                let pseudo = matrix(.pseudo), half = matrix(.simultaneousHalf)
+                var sRows = [[String]]()
+                for (a, b) in cellsList {
+                    let pv = values(.pseudo, a, b, 0), hv = values(.simultaneousHalf, a, b, 0)
+                    sRows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(hv)), fmt(SeedSpread.summary(pv)),
+                                  fmt(SeedSpread.summary(zip(pv, hv).map { $0 - $1 })),
+                                  String(format: "%.3f / %.3f", Stats.mean(values(.simultaneousHalf, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1)))])
+                }
+                let np = plans[0].pairs[1].count
+                tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each target the trials are cut into two random halves and paired, source 1 from the first-half trial and source 2 from the second-half trial (\(np) pairs; a new pairing per split). The control uses the same \(np) first-half trials for both sources (simultaneous, half the trials). I∩ ± t-corrected error over \(splits) splits, the per-split difference, and D (control / surrogate). Same training and early stopping as the main matrix.",
+                                    columns: ["groups", "simultaneous, half", "pseudo-session", "pseudo − simultaneous", "D"], rows: sRows))
+                panels.append(Panel(title: "pseudo-session pairs", xLabel: "neurons", yLabel: "neurons",
+                                    heatmap: Heatmap(values: pseudo, rowLabels: labels, columnLabels: labels, showNumbers: true)))
+                panels.append(Panel(title: "simultaneous, same \(np) trials", xLabel: "neurons", yLabel: "neurons",
+                                    heatmap: Heatmap(values: half, rowLabels: labels, columnLabels: labels, showNumbers: true)))
+                for (m, tag) in [(ReachPairing.pseudo, "pseudo"), (.simultaneousHalf, "simhalf")] {
+                    let o = SeedSpread.summary(perSplitMean(m, diagonal: false)), d = SeedSpread.summary(perSplitMean(m, diagonal: true))
+                    vals.append(Scalar("rine.reach_\(tag)_offdiag_mean", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
+                    vals.append(Scalar("rine.reach_\(tag)_diag_mean", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
+                }
+                for diagonal in [false, true] {
+                    let d = SeedSpread.summary(zip(perSplitMean(.pseudo, diagonal: diagonal), perSplitMean(.simultaneousHalf, diagonal: diagonal)).map { $0 - $1 })
+                    vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")", d.mean, error: d.error, significantFigures: 2, unit: "bits",
+                                       tolerance: .absolute(max(0.15, 3 * d.error))))
+                }
+            }
+            let fig = Figure(id: "reach", caption: "Redundant information (bits) about the 8 reach directions between groups of motor-cortex neurons (\(groupWord)); diagonal: a group with itself, its usable information. Mean over \(splits) splits of the test I∩ at the best validation epoch." + (surrogate ? " Middle: the pseudo-session surrogate (sources from different trials of the same target); right: its control on the same trials, both sources simultaneous." : ""),
+                             altText: "Heat maps of pairwise redundant information between neuron groups, numbers in the cells.",
+                             panels: panels, columns: panels.count, panelWidth: 440, panelHeight: 400)
+            return AnalysisOutput(tables: tables, figures: [fig], values: vals,
+                                  notes: ["\(groups) groups by \(grouping), \(splits) splits, \(jobs.count) trainings, seed \(seed)"])
+        })
+}
