@@ -59,11 +59,13 @@ public enum PreferredDirection {
 /// half is paired with the k-th trial of the second. The two members of a pair share the target and nothing else, so
 /// the sources are conditionally independent given the target, as recordings from different sessions are.
 public enum PseudoSession {
-    /// Pairs (first-half trial, second-half trial) with equal direction; an odd trial of a direction stays unpaired.
-    public static func pairs(directions: [Int], rng: inout Xoshiro256) -> [(Int, Int)] {
+    /// Pairs (first-half trial, second-half trial) with equal direction among `trials` (default: all); an odd trial of a
+    /// direction stays unpaired.
+    public static func pairs(directions: [Int], among trials: [Int]? = nil, rng: inout Xoshiro256) -> [(Int, Int)] {
         var out = [(Int, Int)]()
+        let pool = trials ?? Array(directions.indices)
         for d in 0..<8 {
-            var idx = directions.indices.filter { directions[$0] == d }
+            var idx = pool.filter { directions[$0] == d }
             rng.shuffle(&idx)
             let h = idx.count / 2
             for k in 0..<h { out.append((idx[k], idx[h + k])) }
@@ -87,14 +89,13 @@ struct TrialPartition {
 }
 
 extension RINEAnalyses {
-    /// How the two sources of a reach cell are built from the trials.
+    /// How the two sources of a reach cell are built from the trials of a split.
     enum ReachPairing: Int, CaseIterable {
-        /// Both sources from the same trial (all trials).
+        /// Both sources from the same trial.
         case simultaneous
-        /// Pseudo-session pairs: source 1 from a first-half trial, source 2 from a second-half trial of the same target.
+        /// Pseudo-session pairs: source 1 from one trial and source 2 from its partner of the same target in the other
+        /// half, both ways round (each trial once per source).
         case pseudo
-        /// The control at the surrogate's trial count: both sources from the first-half trial of each pair.
-        case simultaneousHalf
     }
 
     static let reach = AnalysisDescriptor(
@@ -121,25 +122,22 @@ extension RINEAnalyses {
             let root = Xoshiro256(seed: UInt64(seed))
             let pairings: [ReachPairing] = surrogate ? ReachPairing.allCases : [.simultaneous]
 
-            // Per split: the trial pairs of each pairing, the partition of those pairs, and the groups of neurons from the
-            // preferred directions on the non-test trials of the simultaneous partition (the grouping never sees a test trial).
-            struct SplitPlan { let pairs: [[(Int, Int)]]; let parts: [TrialPartition]; let groups: [[[Int]]]; let r2: [Double] }
+            // Per split: a partition of the trials into train / validation / test (the same in every cell), the groups of
+            // neurons from the preferred directions on the non-test trials (the grouping never sees a test trial), and within
+            // each part the pseudo-session pairs (random halves within each target), used both ways round.
+            struct SplitPlan { let samples: [[[(Int, Int)]]]; let groups: [[Int]]; let r2: [Double] }
             let plans: [SplitPlan] = (0..<splits).map { s in
                 var rng = root.child(s)
-                let simPairs = (0..<nTrials).map { ($0, $0) }
+                let part = TrialPartition(count: nTrials, testFraction: 0.2, validationFraction: validationFraction, rng: &rng)
                 var pseudoRng = root.child(10_000 + s)
-                let pseudo = PseudoSession.pairs(directions: data.direction, rng: &pseudoRng)
-                let allPairs: [[(Int, Int)]] = [simPairs, pseudo, pseudo.map { ($0.0, $0.0) }]
-                let parts = allPairs.map { TrialPartition(count: $0.count, testFraction: 0.2, validationFraction: validationFraction, rng: &rng) }
-                var groupsPer = [[[Int]]](), r2 = [Double]()
-                for (k, pr) in allPairs.enumerated() {
-                    let nonTest = Array(Set(parts[k].train.flatMap { [pr[$0].0, pr[$0].1] } + parts[k].validation.flatMap { [pr[$0].0, pr[$0].1] })).sorted()
-                    let fits = PreferredDirection.tuningCurves(rates: data.rates, directions: data.direction, trials: nonTest).map(PreferredDirection.fit)
-                    if k == 0 { r2 = fits.map(\.cosineR2) }
-                    groupsPer.append(grouping == "direction" ? PreferredDirection.groups(fits.map(\.angle), count: groups)
-                                                            : (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) })
-                }
-                return SplitPlan(pairs: allPairs, parts: parts, groups: groupsPer, r2: r2)
+                let parts = [part.train, part.validation, part.test]
+                let pseudo = parts.map { idx in PseudoSession.pairs(directions: data.direction, among: idx, rng: &pseudoRng).flatMap { [($0.0, $0.1), ($0.1, $0.0)] } }
+                let byPairing = [parts.map { $0.map { ($0, $0) } }, pseudo]
+                let fits = PreferredDirection.tuningCurves(rates: data.rates, directions: data.direction, trials: (part.train + part.validation).sorted())
+                    .map(PreferredDirection.fit)
+                let g = grouping == "direction" ? PreferredDirection.groups(fits.map(\.angle), count: groups)
+                                                : (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) }
+                return SplitPlan(samples: byPairing, groups: g, r2: fits.map(\.cosineR2))
             }
 
             let cellsList = (0..<groups).flatMap { a in (a..<groups).map { (a, $0) } }
@@ -148,22 +146,22 @@ extension RINEAnalyses {
             let done = Counter()
             // Per job: I∩ at the best validation epoch, D, CE of decoder a, CE of decoder b, I∩ at the last epoch, best epoch.
             let out = Parallel.map(jobs.count) { j -> [Double] in
-                let job = jobs[j], plan = plans[job.split], k = job.pairing.rawValue
-                let pr = plan.pairs[k], part = plan.parts[k], g = plan.groups[k]
-                func sources(_ idx: [Int]) -> [Matrix<Float>] {
-                    [z.selectingRows(idx.map { pr[$0].0 }).selectingColumns(g[job.a]), z.selectingRows(idx.map { pr[$0].1 }).selectingColumns(g[job.b])]
+                let job = jobs[j], plan = plans[job.split], k = job.pairing.rawValue, g = plan.groups
+                func set(_ part: Int) -> (x: [Matrix<Float>], y: [Int]) {
+                    let smp = plan.samples[k][part]
+                    return ([z.selectingRows(smp.map(\.0)).selectingColumns(g[job.a]), z.selectingRows(smp.map(\.1)).selectingColumns(g[job.b])],
+                            smp.map { data.direction[$0.0] })
                 }
-                func labels(_ idx: [Int]) -> [Int] { idx.map { data.direction[pr[$0].0] } }
-                let test = (sources(part.test), labels(part.test))
-                var rng = root.child(1_000_000 + k * 100_000 + job.split * 1_000 + job.a * 30 + job.b)
-                let r = RINETrainer(config: config).run(train: (sources(part.train), labels(part.train)), test: test, classes: 8,
-                                                        entropyY: RINEReadout.labelEntropy(test.1),
-                                                        validation: (sources(part.validation), labels(part.validation)),
-                                                        stopping: EarlyStopping(patience: patience), rng: &rng)
+                let test = set(2)
+                // The same initialisation for both pairings of a cell and split.
+                var rng = root.child(1_000_000 + job.split * 1_000 + job.a * 30 + job.b)
+                let r = RINETrainer(config: config).run(train: set(0), test: test, classes: 8, entropyY: RINEReadout.labelEntropy(test.y),
+                                                        validation: set(1), stopping: EarlyStopping(patience: patience), rng: &rng)
                 let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
                 let n = done.increment()
                 if n % 20 == 0 { ctx.progress("\(n)/\(jobs.count) trainings") }
-                return [sel.redundancy, sel.distance, sel.crossEntropies[0], sel.crossEntropies[1], r.history.last!.0, Double(best + 1)]
+                return [sel.redundancy, sel.distance, sel.crossEntropies[0], sel.crossEntropies[1], r.history.last!.0, Double(best + 1),
+                        r.validationObjective[best], r.validationObjective.last!, r.history.last!.1]
             }
             func values(_ m: ReachPairing, _ a: Int, _ b: Int, _ k: Int) -> [Double] {
                 jobs.indices.filter { jobs[$0].pairing == m && jobs[$0].a == min(a, b) && jobs[$0].b == max(a, b) }
@@ -181,33 +179,31 @@ extension RINEAnalyses {
 
             // The main matrix (simultaneous trials): per cell I∩, final-epoch I∩, best epoch, D, both CEs and the check
             // I∩(a, b) ≤ min(I∩(a, a), I∩(b, b)) on the per-split differences (the same partitions in every cell).
-            let mean = matrix(.simultaneous)
-            var rows = [[String]](), violations = 0, maxPull = -Double.infinity
+            let mean = matrix(.simultaneous), meanLast = matrix(.simultaneous, 4)
+            var rows = [[String]](), violations = [0, 0], maxPull = [-Double.infinity, -Double.infinity]
+            func check(_ a: Int, _ b: Int, _ k: Int, _ slot: Int) -> String {
+                let m = k == 0 ? mean : meanLast
+                let lower = m[a][a] <= m[b][b] ? a : b
+                let d = SeedSpread.summary(zip(values(.simultaneous, a, b, k), values(.simultaneous, lower, lower, k)).map { $0 - $1 })
+                let pull = d.error > 0 ? d.mean / d.error : (d.mean > 0 ? .infinity : 0)
+                maxPull[slot] = max(maxPull[slot], pull)
+                if pull > 2 { violations[slot] += 1 }
+                return String(format: "%+.2f ± %.2f (%+.1fσ) %@", d.mean, d.error, pull, pull <= 2 ? "ok" : "exceeds")
+            }
             for (a, b) in cellsList {
-                let v = values(.simultaneous, a, b, 0)
-                var check = "–"
-                if a != b {
-                    let lower = mean[a][a] <= mean[b][b] ? a : b
-                    let diffs = zip(v, values(.simultaneous, lower, lower, 0)).map { $0 - $1 }
-                    let d = SeedSpread.summary(diffs)
-                    let pull = d.error > 0 ? d.mean / d.error : (d.mean > 0 ? .infinity : 0)
-                    maxPull = max(maxPull, pull)
-                    let ok = pull <= 2
-                    if !ok { violations += 1 }
-                    check = String(format: "%+.2f ± %.2f (%+.1fσ) %@", d.mean, d.error, pull, ok ? "ok" : "exceeds")
-                }
-                rows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(v)), fmt(SeedSpread.summary(values(.simultaneous, a, b, 4))),
-                             String(format: "%.0f", Stats.median(values(.simultaneous, a, b, 5))),
-                             String(format: "%.3f", Stats.mean(values(.simultaneous, a, b, 1))),
-                             String(format: "%.2f", Stats.mean(values(.simultaneous, a, b, 2))),
-                             String(format: "%.2f", Stats.mean(values(.simultaneous, a, b, 3))), check])
+                func avg(_ k: Int, _ f: String) -> String { String(format: f, Stats.mean(values(.simultaneous, a, b, k))) }
+                rows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(values(.simultaneous, a, b, 0))),
+                             String(format: "%.0f", Stats.median(values(.simultaneous, a, b, 5))), avg(1, "%.3f"), avg(2, "%.2f"), avg(3, "%.2f"),
+                             avg(6, "%.2f"), a == b ? "–" : check(a, b, 0, 0),
+                             fmt(SeedSpread.summary(values(.simultaneous, a, b, 4))), avg(8, "%.3f"), avg(7, "%.2f"), a == b ? "–" : check(a, b, 4, 1)])
             }
             let groupWord = grouping == "direction" ? "neurons sorted by preferred direction (fitted on the non-test trials of each split) and cut into \(groups) groups of equal size, group 1 starting at 0°"
                                                     : "\(groups) blocks of neurons in file order"
-            let nPart = plans[0].parts[0]
-            let setup = "\(nTrials) trials; per split \(nPart.train.count) train, \(nPart.validation.count) validation, \(nPart.test.count) test trials, the same partitions in every cell; decoders \(config.hidden) + batch norm, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β = \(Int(config.beta)) (scheduled, γ = \(config.gamma)); at most \(config.epochs) epochs, stopped when the validation objective at the final β has not improved for \(patience) epochs; the readout is the test I∩ of the best validation epoch, against the entropy of the test labels."
-            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits): I∩ at the best validation epoch ± t-corrected error over splits, I∩ at the last epoch trained (no early stopping), median best epoch, decoder distance D and each decoder's test cross-entropy (bits) at the best epoch, and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (t-corrected error; 'exceeds' above 2σ). " + setup,
-                              columns: ["groups", "I∩ (bits)", "I∩, last epoch", "best epoch", "D", "CE first", "CE second", "off-diagonal − smaller diagonal"], rows: rows)
+            let nPart = plans[0].samples[0].map(\.count)
+            let setup = "\(nTrials) trials ; per split \(nPart[0]) train, \(nPart[1]) validation, \(nPart[2]) test trials, the same partitions in every cell; decoders \(config.hidden) + batch norm, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β = \(Int(config.beta)) (scheduled, γ = \(config.gamma)); at most \(config.epochs) epochs, stopped when the validation objective at the final β has not improved for \(patience) epochs; the readout is the test I∩ of the best validation epoch, against the entropy of the test labels."
+            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits). At the best validation epoch: test I∩ ± t-corrected error over splits, the median best epoch, the test decoder distance D, each decoder's test cross-entropy (bits), the validation objective (1/2)(CE₁ + CE₂) + βD (nats), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (t-corrected error; 'exceeds' above 2σ). The same at the last epoch trained (no early stopping). " + setup,
+                              columns: ["groups", "I∩ (bits)", "best epoch", "D", "CE first", "CE second", "val. objective", "off-diag. − smaller diag.",
+                                        "I∩, last epoch", "D, last", "val. objective, last", "check, last epoch"], rows: rows)
             let labels: [String] = (0..<groups).map { g in
                 grouping == "direction" ? "PD group \(g + 1)" : "\(g * nNeurons / groups + 1)–\((g + 1) * nNeurons / groups)"
             }
@@ -222,12 +218,14 @@ extension RINEAnalyses {
             let r2 = plans[0].r2
             // Group stability: the fraction of neurons whose group in split s equals their group in split 0.
             func groupOf(_ g: [[Int]]) -> [Int] { var o = [Int](repeating: 0, count: nNeurons); for (k, m) in g.enumerated() { for i in m { o[i] = k } }; return o }
-            let g0 = groupOf(plans[0].groups[0])
-            let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups[0]); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
+            let g0 = groupOf(plans[0].groups)
+            let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
             let tolOff = max(0.15, 3 * offS.error), tolDiag = max(0.15, 3 * diagS.error)
             var vals: [Scalar] = [
-                Scalar("rine.reach_violations", Double(violations), significantFigures: 2, tolerance: .absolute(0.5)),
-                Scalar("rine.reach_check_max_pull", maxPull, significantFigures: 2, tolerance: .absolute(1.5)),
+                Scalar("rine.reach_violations", Double(violations[0]), significantFigures: 2, tolerance: .absolute(0.5)),
+                Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
+                Scalar("rine.reach_check_max_pull", maxPull[0], significantFigures: 2, tolerance: .absolute(1.5)),
+                Scalar("rine.reach_check_max_pull_last", maxPull[1], significantFigures: 2, tolerance: .absolute(1.5)),
                 Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolOff)),
                 Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolDiag)),
                 Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * offLast.error))),
@@ -239,42 +237,42 @@ extension RINEAnalyses {
             if grouping == "direction" && groups == 4 {
                 // Groups one sector apart (circularly) against groups two sectors apart (opposite preferred directions).
                 let adjacent = [(0, 1), (1, 2), (2, 3), (0, 3)], opposite = [(0, 2), (1, 3)]
-                func perSplit(_ cs: [(Int, Int)]) -> [Double] { (0..<splits).map { s in Stats.mean(cs.map { values(.simultaneous, $0.0, $0.1, 0)[s] }) } }
-                let adj = perSplit(adjacent), opp = perSplit(opposite)
-                let d = SeedSpread.summary(zip(opp, adj).map { $0 - $1 })
-                let sa = SeedSpread.summary(adj), so = SeedSpread.summary(opp)
-                vals += [Scalar("rine.reach_adjacent_mean", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
-                         Scalar("rine.reach_opposite_mean", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
-                         Scalar("rine.reach_opposite_minus_adjacent", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
+                for (k, tag) in [(0, ""), (4, "_last")] {
+                    func perSplit(_ cs: [(Int, Int)]) -> [Double] { (0..<splits).map { s in Stats.mean(cs.map { values(.simultaneous, $0.0, $0.1, k)[s] }) } }
+                    let adj = perSplit(adjacent), opp = perSplit(opposite)
+                    let d = SeedSpread.summary(zip(opp, adj).map { $0 - $1 })
+                    let sa = SeedSpread.summary(adj), so = SeedSpread.summary(opp)
+                    vals += [Scalar("rine.reach_adjacent_mean\(tag)", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
+                             Scalar("rine.reach_opposite_mean\(tag)", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
+                             Scalar("rine.reach_opposite_minus_adjacent\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
+                }
             }
             if surrogate {
-                let pseudo = matrix(.pseudo), half = matrix(.simultaneousHalf)
+                let pseudo = matrix(.pseudo)
                 var sRows = [[String]]()
                 for (a, b) in cellsList {
-                    let pv = values(.pseudo, a, b, 0), hv = values(.simultaneousHalf, a, b, 0)
-                    sRows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(hv)), fmt(SeedSpread.summary(pv)),
-                                  fmt(SeedSpread.summary(zip(pv, hv).map { $0 - $1 })),
-                                  String(format: "%.3f / %.3f", Stats.mean(values(.simultaneousHalf, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1)))])
+                    let pv = values(.pseudo, a, b, 0), sv = values(.simultaneous, a, b, 0)
+                    sRows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(sv)), fmt(SeedSpread.summary(pv)),
+                                  fmt(SeedSpread.summary(zip(pv, sv).map { $0 - $1 })),
+                                  String(format: "%.3f / %.3f", Stats.mean(values(.simultaneous, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1))),
+                                  fmt(SeedSpread.summary(values(.pseudo, a, b, 4)))])
                 }
-                let np = plans[0].pairs[1].count
-                tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each target the trials are cut into two random halves and paired, source 1 from the first-half trial and source 2 from the second-half trial (\(np) pairs; a new pairing per split). The control uses the same \(np) first-half trials for both sources (simultaneous, half the trials). I∩ ± t-corrected error over \(splits) splits, the per-split difference, and D (control / surrogate). Same training and early stopping as the main matrix.",
-                                    columns: ["groups", "simultaneous, half", "pseudo-session", "pseudo − simultaneous", "D"], rows: sRows))
+                tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each part of a split (train, validation, test) and each target, the trials are cut into two random halves and paired; a pseudo-trial takes source 1 from one trial of a pair and source 2 from the other, both ways round, so the sources share the target and no trial (an odd trial of a target in a part is left out). Simultaneous: the main matrix, both sources from the same trial, on the same partitions. I∩ at the best validation epoch ± t-corrected error over \(splits) splits, the per-split difference, D (simultaneous / pseudo), and the pseudo-session I∩ at the last epoch. Same training and early stopping as the main matrix.",
+                                    columns: ["groups", "simultaneous", "pseudo-session", "pseudo − simultaneous", "D", "pseudo, last epoch"], rows: sRows))
                 panels.append(Panel(title: "pseudo-session pairs", xLabel: "neurons", yLabel: "neurons",
                                     heatmap: Heatmap(values: pseudo, rowLabels: labels, columnLabels: labels, showNumbers: true)))
-                panels.append(Panel(title: "simultaneous, same \(np) trials", xLabel: "neurons", yLabel: "neurons",
-                                    heatmap: Heatmap(values: half, rowLabels: labels, columnLabels: labels, showNumbers: true)))
-                for (m, tag) in [(ReachPairing.pseudo, "pseudo"), (.simultaneousHalf, "simhalf")] {
-                    let o = SeedSpread.summary(perSplitMean(m, diagonal: false)), d = SeedSpread.summary(perSplitMean(m, diagonal: true))
-                    vals.append(Scalar("rine.reach_\(tag)_offdiag_mean", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
-                    vals.append(Scalar("rine.reach_\(tag)_diag_mean", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
-                }
-                for diagonal in [false, true] {
-                    let d = SeedSpread.summary(zip(perSplitMean(.pseudo, diagonal: diagonal), perSplitMean(.simultaneousHalf, diagonal: diagonal)).map { $0 - $1 })
-                    vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")", d.mean, error: d.error, significantFigures: 2, unit: "bits",
-                                       tolerance: .absolute(max(0.15, 3 * d.error))))
+                for (k, tag) in [(0, ""), (4, "_last")] {
+                    let o = SeedSpread.summary(perSplitMean(.pseudo, diagonal: false, k)), d = SeedSpread.summary(perSplitMean(.pseudo, diagonal: true, k))
+                    vals.append(Scalar("rine.reach_pseudo_offdiag_mean\(tag)", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
+                    vals.append(Scalar("rine.reach_pseudo_diag_mean\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
+                    for diagonal in [false, true] {
+                        let x = SeedSpread.summary(zip(perSplitMean(.pseudo, diagonal: diagonal, k), perSplitMean(.simultaneous, diagonal: diagonal, k)).map { $0 - $1 })
+                        vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")\(tag)", x.mean, error: x.error, significantFigures: 2, unit: "bits",
+                                           tolerance: .absolute(max(0.15, 3 * x.error))))
+                    }
                 }
             }
-            let fig = Figure(id: "reach", caption: "Redundant information (bits) about the 8 reach directions between groups of motor-cortex neurons (\(groupWord)); diagonal: a group with itself, its usable information. Mean over \(splits) splits of the test I∩ at the best validation epoch." + (surrogate ? " Middle: the pseudo-session surrogate (sources from different trials of the same target); right: its control on the same trials, both sources simultaneous." : ""),
+            let fig = Figure(id: "reach", caption: "Redundant information (bits) about the 8 reach directions between groups of motor-cortex neurons (\(groupWord)); diagonal: a group with itself, its usable information. Mean over \(splits) splits of the test I∩ at the best validation epoch." + (surrogate ? " Right: the pseudo-session surrogate on the same trials (the two sources from different trials of the same target)." : ""),
                              altText: "Heat maps of pairwise redundant information between neuron groups, numbers in the cells.",
                              panels: panels, columns: panels.count, panelWidth: 440, panelHeight: 400)
             return AnalysisOutput(tables: tables, figures: [fig], values: vals,
