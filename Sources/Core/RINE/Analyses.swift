@@ -389,6 +389,10 @@ enum RINEAnalyses {
             config.epochs = try p.int("epochs", default: 12, range: 1...500)
             config.hidden = try p.ints("hidden", default: [64, 32])
             config.gamma = try p.double("gamma", default: 0.97, range: 0...0.9999)
+            // Fig. A2 on the images: the crops again at the largest β, held fixed from the first epoch (the authors' '-nosched'
+            // runs in scripts/generate_redundant_commands.py), on the same data and initialisations as the scheduled runs.
+            let fixedBeta = try p.bool("fixed_beta", default: false)
+            guard !fixedBeta || betas.max()! > 0 else { throw ParameterError(key: "fixed_beta", line: nil, message: "needs a β > 0 in betas") }
             let train = try FashionMNIST(images: try ctx.dataset("fashion-mnist/train-images-idx3-ubyte.gz"),
                                          labels: try ctx.dataset("fashion-mnist/train-labels-idx1-ubyte.gz"), limit: nTrain)
             let test = try FashionMNIST(images: try ctx.dataset("fashion-mnist/t10k-images-idx3-ubyte.gz"),
@@ -402,14 +406,17 @@ enum RINEAnalyses {
                 if v < widths.count { return [ImageViews.crop(imgs, width: widths[v], left: true), ImageViews.crop(imgs, width: widths[v], left: false)] }
                 return v == widths.count ? [g.low, g.high] : [f.low, f.high]
             }
+            // b = betas.count marks the fixed-β runs (crops only).
+            let bFixed = betas.count, betaFixed = betas.max()!
             let jobs = (0..<seeds).flatMap { s in betas.indices.flatMap { b in (0..<nViews).map { (s, b, $0) } } }
+                + (fixedBeta ? (0..<seeds).flatMap { s in widths.indices.map { (s, bFixed, $0) } } : [])
             let root = Xoshiro256(seed: UInt64(seed))
             let done = Counter()
-            let runs = Parallel.map(jobs.count) { j -> (Double, [Double]) in
+            let runs = Parallel.map(jobs.count) { j -> (Double, [Double], Double) in
                 let (s, b, v) = jobs[j]
                 var rng = root.child(s * 1000 + v)
                 var c = config
-                c.beta = betas[b]
+                if b == bFixed { c.beta = betaFixed; c.scheduleBeta = false } else { c.beta = betas[b] }
                 let r = RINETrainer(config: c).run(train: (views(v, train.images, gTrain, fTrain), train.labels),
                                                    test: (views(v, test.images, gTest, fTest), test.labels), classes: 10, entropyY: hY, rng: &rng)
                 let perClass = (0..<10).map { cl -> Double in
@@ -417,9 +424,9 @@ enum RINEAnalyses {
                 }
                 let k = done.increment()
                 ctx.progress("\(k)/\(jobs.count) trainings")
-                return (r.redundancy, perClass)
+                return (r.redundancy, perClass, r.distance)
             }
-            func cell(_ b: Int, _ v: Int) -> [(Double, [Double])] { (0..<seeds).map { s in runs[jobs.firstIndex { $0 == (s, b, v) }!] } }
+            func cell(_ b: Int, _ v: Int) -> [(Double, [Double], Double)] { (0..<seeds).map { s in runs[jobs.firstIndex { $0 == (s, b, v) }!] } }
             func summary(_ x: [Double]) -> (mean: Double, error: Double?) {
                 x.count >= 2 ? { let s = SeedSpread.summary(x); return (s.mean, s.error) }() : (x[0], nil)
             }
@@ -441,6 +448,31 @@ enum RINEAnalyses {
             // Per class at the largest β: the half crops (w = 14 if run) and the FFT split.
             let bLast = betas.count - 1
             let wHalf = widths.firstIndex(of: 14) ?? widths.count / 2
+            // Crops against frequencies at the last β, paired by seed (same seed stream per view index).
+            let cropMinusFFT = summary(zip(cell(bLast, wHalf).map(\.0), cell(bLast, widths.count + 1).map(\.0)).map { $0 - $1 })
+            values.append(Scalar("rine.fashion_crop_minus_fft_beta\(Int(betas[bLast]))", cropMinusFFT.mean, error: cropMinusFFT.error, significantFigures: 2, unit: "bits",
+                                 tolerance: .absolute(max(0.1, 3 * (cropMinusFFT.error ?? 0)))))
+            var tables = [Table]()
+            func fmtE(_ x: (mean: Double, error: Double?)) -> String { String(format: "%.3f", x.mean) + (x.error.map { String(format: " ± %.3f", $0) } ?? "") }
+            if fixedBeta {
+                let fixedSums = widths.indices.map { summary(cell(bFixed, $0).map(\.0)) }
+                series.append(Series(label: "crops, β = \(Int(betaFixed)) fixed", style: seeds >= 2 ? .errorLines : .linesPoints, x: widths.map(Double.init),
+                                     y: fixedSums.map(\.mean), yError: seeds >= 2 ? fixedSums.map { $0.error! } : nil))
+                let bSched = betas.firstIndex(of: betaFixed)!
+                func meanD(_ b: Int, _ v: Int) -> Double { Stats.mean(cell(b, v).map(\.2)) }
+                var rowsA = [[String]]()
+                for (v, w) in widths.enumerated() {
+                    let sc = summary(cell(bSched, v).map(\.0)), fx = fixedSums[v]
+                    let d = summary(zip(cell(bSched, v).map(\.0), cell(bFixed, v).map(\.0)).map { $0 - $1 })
+                    values.append(Scalar("rine.fashion_crop_w\(w)_beta\(Int(betaFixed))_fixed", fx.mean, error: fx.error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.1, 3 * (fx.error ?? 0)))))
+                    values.append(Scalar("rine.fashion_crop_w\(w)_schedule_minus_fixed", d.mean, error: d.error, significantFigures: 2, unit: "bits",
+                                         tolerance: .absolute(max(0.1, 3 * (d.error ?? 0)))))
+                    rowsA.append(["\(w)", fmtE(sc), fmtE(fx), fmtE(d), String(format: "%.3f / %.3f", meanD(bSched, v), meanD(bFixed, v))])
+                }
+                tables.append(Table(id: "fashion-ablation", caption: "Fig. A2 on the images: redundancy (bits) between left/right crops of width w at β = \(Int(betaFixed)), with the β schedule β(1 − \(config.gamma)^e) or β fixed from the first epoch, on the same data and initialisations; the per-seed difference; the final test decoder distance D (schedule / fixed).",
+                                    columns: ["w", "schedule", "fixed β", "schedule − fixed", "D"], rows: rowsA))
+            }
             let pcCrop = (0..<10).map { cl in summary(cell(bLast, wHalf).map { $0.1[cl] }) }
             let pcBlur = (0..<10).map { cl in summary(cell(bLast, widths.count).map { $0.1[cl] }) }
             let pcFFT = (0..<10).map { cl in summary(cell(bLast, widths.count + 1).map { $0.1[cl] }) }
@@ -456,10 +488,18 @@ enum RINEAnalyses {
                              columns: 2, panelWidth: 480, panelHeight: 360)
             let totals = Table(id: "fashion-totals", caption: "Redundancy (bits) between left/right crops of width w, and between low- and high-pass images (Gaussian blur σ = \(sigma) px; FFT box |k| ≤ \(cutoff)), for each final β\(seeds > 1 ? ", mean ± t-corrected error over \(seeds) seeds" : ", one seed"). H(Y) of the test labels = \(String(format: "%.3f", hY)) bits.",
                                columns: ["β"] + widths.map { "w = \($0)" } + ["blur split", "FFT split"], rows: tableRows)
-            let table = Table(id: "fashion-classes", caption: "Per-class redundancy at β = \(Int(betas[bLast])): mean over the test images of the class of H(Y) − ½(CE₁ + CE₂), bits.",
+            let table = Table(id: "fashion-classes", caption: "Per-class redundancy at β = \(Int(betas[bLast])): mean over the test images of the class of H(Y) − ½(CE₁ + CE₂), bits\(seeds > 1 ? ", mean ± t-corrected error over \(seeds) seeds" : ", one seed").",
                               columns: ["class", "crops w = \(widths[wHalf])", "FFT split", "blur split"],
                               rows: (0..<10).map { [FashionMNIST.classNames[$0], f(pcCrop[$0]), f(pcFFT[$0]), f(pcBlur[$0])] })
-            return AnalysisOutput(tables: [totals, table], figures: [fig], values: values, notes: ["\(jobs.count) trainings"])
+            if seeds >= 2 {
+                for cl in 0..<10 {
+                    values.append(Scalar("rine.fashion_class\(cl)_crop_w\(widths[wHalf])", pcCrop[cl].mean, error: pcCrop[cl].error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.1, 3 * (pcCrop[cl].error ?? 0)))))
+                    values.append(Scalar("rine.fashion_class\(cl)_fft", pcFFT[cl].mean, error: pcFFT[cl].error, significantFigures: 3, unit: "bits",
+                                         tolerance: .absolute(max(0.1, 3 * (pcFFT[cl].error ?? 0)))))
+                }
+            }
+            return AnalysisOutput(tables: [totals, table] + tables, figures: [fig], values: values, notes: ["\(jobs.count) trainings"])
         })
 }
 
