@@ -24,9 +24,19 @@ extension RINECatalog {
         "rine.synthetic": [
             "classes": "numbers of classes n of the synthetic task",
             "noise_inputs": "numbers of pure-noise inputs appended to each source",
+            "learning_rates": "Adam learning rates trained (the first gives the main values; the authors' figure used 0.01, the paper's text 0.005)",
+            "train_fraction": "fraction of the samples used for training (the authors' 0.7)",
+            "batch_norm": "batch normalisation after each hidden layer (the authors' TOYFCnet has it)",
+            "common_classes": "numbers of classes n of the task for the shared-input cosine curve (paper's text 4, authors' similarity.py 0)",
+            "common_inputs": "numbers of shared constant inputs (−2) appended to both sources for the cosine curve",
+            "cosine_samples": "samples over which the mean cosine similarity is taken",
         ],
         "rine.reach": [
             "groups": "sub-populations of neurons; redundancy is computed for every pair",
+            "grouping": "direction (neurons sorted by preferred direction on the non-test trials, equal groups) or index (file order)",
+            "validation_fraction": "fraction of the non-test trials held out for early stopping",
+            "patience": "epochs without improvement of the validation objective before training stops",
+            "surrogate": "also compute the pseudo-session surrogate (trials paired by target across two halves)",
         ],
         "rine.premotor": [
             "windows": "time windows of the simulated premotor population",
@@ -40,6 +50,7 @@ extension RINECatalog {
             "blur_sigma": "Gaussian blur σ (pixels) of the low-pass image",
             "fft_cutoff": "FFT box half-width (in frequency index) separating low from high frequencies",
             "learning_rate": "Adam learning rate",
+            "fixed_beta": "also train the crops with the largest β fixed from the first epoch (Fig. A2)",
         ],
     ]
 }
