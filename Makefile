@@ -92,8 +92,9 @@ clean:
 	rm -rf .build .cache site figures/*/ $(PEER_VENV)
 
 # Slurm for real (issue 18 §4): starts a single-node Slurm on localhost (scripts/slurm/start.sh, installs slurm-wlm
-# and munge when missing), proves it with a 2-task array and a dependent job, renders 00-items locally and with
-# `replicate slurm --shards 2`, compares the bytes, and stops what it started, also on failure (scripts/slurm/test.sh).
+# and munge when missing), proves it with a 2-task array and a dependent job, renders 00-smoke (figures) and the
+# itemized 00-items locally and with `replicate slurm --shards 2`, compares the bytes, and stops what it started, also
+# on failure (scripts/slurm/test.sh).
 .PHONY: slurm-test
 slurm-test: build
-	$(BLAS_ENV) bash scripts/slurm/test.sh
+	$(BLAS_ENV) bash scripts/slurm/test.sh 00-smoke 00-items
