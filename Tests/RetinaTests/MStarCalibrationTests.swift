@@ -50,18 +50,19 @@ final class MStarCalibrationTests: XCTestCase {
         let m = MStarCalibration.Measurement(degrees: 3, withinCell: 0.5)
         let t = MStarCalibration.truth(pop, criterion: 0.9, measurement: m)
         var rng = Xoshiro256(seed: 8)
-        let big = MStarCalibration.experiment(pop, cells: 20_000, measurement: m, criterion: 0.9, rng: &rng)
+        let big = MStarCalibration.experiment(pop, cells: 6000, measurement: m, criterion: 0.9, rng: &rng)
         let d = Stats.median(big.relativeError)
-        XCTAssertEqual(d, t.deltaFI, accuracy: 0.01 * t.deltaFI)
+        XCTAssertEqual(d, t.deltaFI, accuracy: 0.02 * t.deltaFI)
         for k in [5, 9, 10, 11, 12, 13, 15] {
             var pass = 0
             for i in 0..<big.relativeError.count where big.fi[i * big.gridCount + k] >= 1 - t.deltaFI { pass += 1 }
             let dHat = Double(pass) / Double(big.relativeError.count)
-            XCTAssertEqual(dHat, t.dfi[k], accuracy: 0.006, "D_FI at grid index \(k)")
+            // Binomial sd of D̂ over 48 000 cases (correlated within cells) ≤ 0.004; tolerance 0.012.
+            XCTAssertEqual(dHat, t.dfi[k], accuracy: 0.012, "D_FI at grid index \(k)")
         }
     }
 
-    /// 500 experiments of 80 cells from a population whose D_FI crosses 90 % between two grid points: the old error
+    /// 500 experiments of 60 cells (20 bootstrap resamples each) from a population whose D_FI crosses 90 % between two grid points: the old error
     /// (bootstrap sd over σ0) covers the truth at ±2σ far less often than 95.4 %; the calibrated error covers it at
     /// least at the nominal rate at ±1σ and ±2σ (tolerance: three binomial errors, 2.1 and 0.94 points).
     /// RETINA_CALIBRATION=1 runs four scenarios at the real size (160 cells, 200 bootstrap resamples; ~1 min release).
@@ -70,9 +71,9 @@ final class MStarCalibrationTests: XCTestCase {
         let scenarios = full ? MStarCalibrationAnalysis.scenarios : [MStarCalibrationAnalysis.scenarios[1]]
         for (i, sc) in scenarios.enumerated() {
             let pop = MStarCalibration.syntheticPopulation(cells: 1000, grid: Self.grid, tauMedian: sc.tau, tauSpread: sc.spread, seed: UInt64(40 + i))
-            let r = MStarCalibration.run(pop, grid: Self.grid, cells: full ? 160 : 80,
+            let r = MStarCalibration.run(pop, grid: Self.grid, cells: full ? 160 : 60,
                                          measurement: .init(degrees: 3, withinCell: sc.rho),
-                                         replicates: 500, bootstrap: full ? 200 : 40, seed: UInt64(60 + i))
+                                         replicates: 500, bootstrap: full ? 200 : 20, seed: UInt64(60 + i))
             print("M* calibration, \(sc.name): \(r)")
             let se1 = (0.683 * 0.317 / 500).squareRoot(), se2 = (0.954 * 0.046 / 500).squareRoot()
             let cal = r.coverage("calibrated"), old = r.coverage("bootstrap sd")
