@@ -135,18 +135,22 @@ struct WorkItemRecord<T: Codable>: Codable {
     var seconds: Double
 }
 
-extension AnalysisContext {
-    /// JSON coding of item records: sorted keys (stable bytes), non-finite numbers as "nan", "+inf", "-inf".
-    static func itemEncoder() -> JSONEncoder {
+/// The JSON coding of everything the result cache stores (directive entries and work-item records): sorted keys, so
+/// the bytes are stable, and non-finite numbers as the strings "nan", "+inf" and "-inf", so a NaN result can be cached.
+public enum CacheJSON {
+    public static func encoder() -> JSONEncoder {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
         return enc
     }
-    static func itemDecoder() -> JSONDecoder {
+    public static func decoder() -> JSONDecoder {
         let dec = JSONDecoder()
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
         return dec
     }
+}
+
+extension AnalysisContext {
 
     /// Runs `count` independent work items of one stage and returns their results in index order.
     ///
@@ -174,7 +178,7 @@ extension AnalysisContext {
         }
         let store = itemStore
         store?.begin(stage: stage, count: count)
-        let decoder = Self.itemDecoder()
+        let decoder = CacheJSON.decoder()
         var slots = [T?](repeating: nil, count: count)
         var pending = [Int]()
         for i in 0..<count {
@@ -202,7 +206,7 @@ extension AnalysisContext {
         let progress = self.progress
         try withoutActuallyEscaping(body) { body in
             let work: @Sendable () -> Void = {
-                let encoder = AnalysisContext.itemEncoder(), decoder = AnalysisContext.itemDecoder()
+                let encoder = CacheJSON.encoder(), decoder = CacheJSON.decoder()
                 while let i = shared.next() {
                     let start = Date()
                     do {

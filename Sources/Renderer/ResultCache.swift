@@ -92,16 +92,6 @@ struct ResultCache {
 
     enum Lookup { case hit(CacheEntry), miss, invalid(String) }
 
-    static func encoder() -> JSONEncoder {
-        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
-        return enc
-    }
-    static func decoder() -> JSONDecoder {
-        let dec = JSONDecoder()
-        dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+inf", negativeInfinity: "-inf", nan: "nan")
-        return dec
-    }
     struct Header: Codable, Equatable { var key: String; var sha256: String }
 
     func entryURL(_ key: CacheKey) -> URL { folder.appendingPathComponent("results/\(key.hash).json") }
@@ -112,7 +102,7 @@ struct ResultCache {
         let bytes = [UInt8](data)
         guard let newline = bytes.firstIndex(of: 0x0A) else {
             // The format before entries carried a header: served once, then rewritten with one.
-            guard let entry = try? Self.decoder().decode(CacheEntry.self, from: data) else {
+            guard let entry = try? CacheJSON.decoder().decode(CacheEntry.self, from: data) else {
                 return .invalid("cache entry \(url.lastPathComponent) cannot be decoded")
             }
             try? store(entry, for: key)
@@ -123,7 +113,7 @@ struct ResultCache {
         case .success(let p): payload = p
         case .failure(let why): return .invalid(why.message)
         }
-        guard let entry = try? Self.decoder().decode(CacheEntry.self, from: payload) else {
+        guard let entry = try? CacheJSON.decoder().decode(CacheEntry.self, from: payload) else {
             return .invalid("cache entry \(url.lastPathComponent) cannot be decoded")
         }
         return .hit(entry)
@@ -133,9 +123,9 @@ struct ResultCache {
     func peek(_ key: CacheKey) -> CacheEntry? {
         guard let data = try? Data(contentsOf: entryURL(key)) else { return nil }
         let bytes = [UInt8](data)
-        guard bytes.contains(0x0A) else { return try? Self.decoder().decode(CacheEntry.self, from: data) }
+        guard bytes.contains(0x0A) else { return try? CacheJSON.decoder().decode(CacheEntry.self, from: data) }
         guard case .success(let payload) = Self.verifiedPayload(bytes, key: key.hash, file: entryURL(key).lastPathComponent) else { return nil }
-        return try? Self.decoder().decode(CacheEntry.self, from: payload)
+        return try? CacheJSON.decoder().decode(CacheEntry.self, from: payload)
     }
 
     func load(_ key: CacheKey) -> CacheEntry? {
@@ -144,7 +134,7 @@ struct ResultCache {
     }
 
     func store(_ entry: CacheEntry, for key: CacheKey) throws {
-        try AtomicFile.write(Self.framed(try Self.encoder().encode(entry), key: key.hash), to: entryURL(key))
+        try AtomicFile.write(Self.framed(try CacheJSON.encoder().encode(entry), key: key.hash), to: entryURL(key))
     }
 
     /// Why a framed file was not served.

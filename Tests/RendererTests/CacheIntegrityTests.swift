@@ -24,10 +24,10 @@ final class CacheIntegrityTests: XCTestCase {
         // Hand-edited payload under its old header: not served.
         let bytes = try Data(contentsOf: cEntry)
         let newline = try XCTUnwrap(bytes.firstIndex(of: 0x0A))
-        var entry = try ResultCache.decoder().decode(CacheEntry.self, from: bytes[(newline + 1)...])
+        var entry = try CacheJSON.decoder().decode(CacheEntry.self, from: bytes[(newline + 1)...])
         let k = try XCTUnwrap(entry.output.values.firstIndex { $0.name == "demo.mi_exact" })
         entry.output.values[k].value = 42
-        try (bytes[...newline] + (try ResultCache.encoder().encode(entry))).write(to: cEntry)
+        try (bytes[...newline] + (try CacheJSON.encoder().encode(entry))).write(to: cEntry)
         XCTAssertEqual(exact(try renderer.render("c")), truth)
         XCTAssertTrue(logs().contains { $0.contains("fails its content hash") && $0.contains("recomputing") }, "\(logs())")
         _ = try renderer.render("c")
