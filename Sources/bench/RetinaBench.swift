@@ -2,83 +2,91 @@ import Foundation
 import Numerics
 import Retina
 
-/// A fixed joint distribution of 8 binary partners and a binary target: independent partners with rates 0.05…0.4 and
-/// an effective field with pairwise and three-body terms, enumerated exactly over the 256 states (counts × 10⁶).
-private func benchmarkJoint() -> BinaryJoint {
+/// A fixed joint distribution of `partners` binary partners (K; 2^K states) and a binary target: independent partners
+/// with rates 0.05…0.4 and an effective field with single and pairwise terms, enumerated exactly over the states
+/// (counts × 10⁶). K = 8 is the 256-state joint of the earlier benchmark tables (same seed, same draws).
+private func benchmarkJoint(partners k: Int = 8) -> BinaryJoint {
     var rng = Xoshiro256(seed: 2024)
-    let rates = (0..<8).map { _ in rng.uniform(0.05, 0.4) }
-    let j2 = (0..<8).map { _ in rng.normal() }
-    let j3 = (0..<28).map { _ in 0.7 * rng.normal() }
+    let rates = (0..<k).map { _ in rng.uniform(0.05, 0.4) }
+    let j2 = (0..<k).map { _ in rng.normal() }
+    let j3 = (0..<(k * (k - 1) / 2)).map { _ in 0.7 * rng.normal() }
     var n0 = [Double](), n1 = [Double]()
-    for x in 0..<256 {
+    for x in 0..<(1 << k) {
         var px = 1.0, h = -2.0, pair = 0
-        for j in 0..<8 { let s = (x >> j) & 1; px *= s == 1 ? rates[j] : 1 - rates[j]; h += Double(s) * j2[j] }
-        for a in 0..<8 { for b in (a + 1)..<8 { if (x >> a) & 1 == 1 && (x >> b) & 1 == 1 { h += j3[pair] }; pair += 1 } }
+        for j in 0..<k { let s = (x >> j) & 1; px *= s == 1 ? rates[j] : 1 - rates[j]; h += Double(s) * j2[j] }
+        for a in 0..<k { for b in (a + 1)..<k { if (x >> a) & 1 == 1 && (x >> b) & 1 == 1 { h += j3[pair] }; pair += 1 } }
         let q = 1 / (1 + exp(-h))
         n0.append((1e6 * px * (1 - q)).rounded()); n1.append((1e6 * px * q).rounded())
     }
     return BinaryJoint(n0: n0, n1: n1)
 }
 
-/// Benchmarks for the Retina module: the hard information bottleneck over M = 1…45 on a fixed joint distribution,
-/// against the deterministic IB curve of the Python package embo on the same distribution.
-func runRetinaBenchmarks() throws {
-    let joint = benchmarkJoint()
-    let ms = Array(1...45), restarts = 3
-    var best = Double.infinity, curve = [Double]()
-    for rep in 0..<5 {
-        var rng = Xoshiro256(seed: UInt64(rep))
+/// Seconds of the fastest of `repeats` calls of `body`, and its last result.
+private func fastest<T>(_ repeats: Int, _ body: () -> T) -> (seconds: Double, value: T) {
+    var best = Double.infinity, value: T? = nil
+    for _ in 0..<repeats {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        var previous: [Int]? = nil
-        curve = ms.map { m in
-            let c = HardBottleneck.cluster(joint, states: m, restarts: restarts, rng: &rng, warmStart: previous)
-            previous = c.assignment
-            return c.information
-        }
+        value = body()
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
-    let available = joint.mutualInformation
-    print(String(format: "hard IB curve, 256 states, M = 1…45, %d restarts + warm start from M−1: %.4f s (I(σ0;x) = %.4f bits, I at M=11: %.4f, M=45: %.4f)",
-                 restarts, best, available, curve[10], curve[44]))
-    let exact11 = HardBottleneck.exactOptimum(joint, states: 11)
-    var exactTime = Double.infinity, exactCurve = [Double]()
-    for _ in 0..<5 {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        exactCurve = HardBottleneck.exactCurve(joint, ms: ms).map(\.information)
-        exactTime = min(exactTime, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-    }
-    print(String(format: "exact optimum, interval DP for M = 1…45: %.4f s (M=11: %.4f bits, single-M DP %.4f; M=45: %.4f)",
-                 exactTime, exactCurve[10], exact11, exactCurve[44]))
+    return (best, value!)
+}
 
-    // Peer: embo (deterministic IB, alpha = 0, 30 β values, 3 restarts).
+/// The hard-IB curve I(σ0; σ̃) for M = `ms`: `restarts` starts per M plus a warm start from the M−1 solution, as the
+/// retina analyses run it.
+private func hardCurve(_ joint: BinaryJoint, ms: [Int], restarts: Int, seed: UInt64) -> [Double] {
+    var rng = Xoshiro256(seed: seed)
+    var previous: [Int]? = nil
+    return ms.map { m in
+        let c = HardBottleneck.cluster(joint, states: m, restarts: restarts, rng: &rng, warmStart: previous)
+        previous = c.assignment
+        return c.information
+    }
+}
+
+/// Benchmarks for the Retina module:
+/// - the hard information bottleneck (iterative, Eqs 4–7) against the exact optimum (interval DP with SMAWK, O(nM)) for
+///   M = 1…45 at K = 8…12 partners (256…4096 states), time and the information kept at M = 11;
+/// - at equal M = 1…15 on the K = 8 joint, ours against embo's deterministic IB with its bottleneck size fixed to M
+///   (best over a β grid) and against a numpy port of our own algorithm, which separates implementation from algorithm.
+func runRetinaBenchmarks() throws {
+    let ms = Array(1...45), restarts = 3
+    print("hard IB (iterative) vs exact optimum (SMAWK interval DP), M = 1…45, \(restarts) restarts + warm start, best of 5:")
+    print("   K  states   iterative s   exact s   exact/iterative   I(M=11) iterative   exact (bits)")
+    for k in 8...12 {
+        let joint = benchmarkJoint(partners: k)
+        let hard = fastest(5) { hardCurve(joint, ms: ms, restarts: restarts, seed: 0) }
+        let exact = fastest(5) { HardBottleneck.exactCurve(joint, ms: ms).map(\.information) }
+        print(String(format: "  %2d  %6d   %11.4f   %7.4f   %15.2f   %17.5f   %.5f", k, 1 << k, hard.seconds, exact.seconds,
+                     exact.seconds / hard.seconds, hard.value[10], exact.value[10]))
+    }
+    let joint = benchmarkJoint()
+    let exact11 = HardBottleneck.exactOptimum(joint, states: 11)
+    print(String(format: "K = 8: I(σ0;x) = %.4f bits; single-M O(M n²) DP at M = 11: %.5f bits (SMAWK curve agrees: see table)",
+                 joint.mutualInformation, exact11))
+
+    // Equal M against the peers.
+    let mEqual = Array(1...15)
+    let ours = fastest(5) { hardCurve(joint, ms: mEqual, restarts: restarts, seed: 0) }
+    let exact = fastest(5) { HardBottleneck.exactCurve(joint, ms: mEqual).map(\.information) }
     let fm = FileManager.default
-    let script = URL(fileURLWithPath: fm.currentDirectoryPath).appendingPathComponent("bench/peers/retina_embo.py")
-    guard fm.fileExists(atPath: script.path) else { print("embo peer: \(script.path) not found (run from the project root)"); return }
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = [peerPython(), "-c", "import embo"]
-    check.standardError = FileHandle.nullDevice
-    do { try check.run(); check.waitUntilExit() } catch { print("embo peer: \(peerPython()) not available (\(error))"); return }
-    guard check.terminationStatus == 0 else { print("embo peer: `import embo` failed; install it with `pip install embo` to compare"); return }
     let total = joint.total
     // embo needs every row to have mass: drop the states that never occur.
-    let pxy = (0..<256).filter { joint.n0[$0] + joint.n1[$0] > 0 }.map { String(format: "%.12e %.12e", joint.n0[$0] / total, joint.n1[$0] / total) }.joined(separator: "\n")
+    let pxy = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
+        .map { String(format: "%.12e %.12e", joint.n0[$0] / total, joint.n1[$0] / total) }.joined(separator: "\n")
     let tmp = fm.temporaryDirectory.appendingPathComponent("retina_bench_pxy_\(ProcessInfo.processInfo.processIdentifier).txt")
     try pxy.write(to: tmp, atomically: true, encoding: .utf8)
     defer { try? fm.removeItem(at: tmp) }
-    let p = Process(), pipe = Pipe()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [peerPython(), script.path, tmp.path, "3"]
-    p.standardOutput = pipe
-    try p.run()
-    let out = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0,
-          let line = String(data: out, encoding: .utf8)?.split(separator: "\n").last,
-          case let fields = line.split(separator: " ").compactMap({ Double($0) }), fields.count == 3 else {
-        print("embo peer: failed (status \(p.terminationStatus))"); return
+    let peer = runPeer("retina_ib_equal_m.py", [tmp.path, String(mEqual.count), "3"])
+    let emboBits = peer?["embo_bits"] as? [Double], numpyBits = peer?["numpy_bits"] as? [Double]
+    print("equal M on the K = 8 joint (I(σ0;σ̃) in bits; embo: DIB with its size fixed to M, best of \((peer?["betas"] as? Int).map(String.init) ?? "?") β values 1…1e5, 3 restarts):")
+    print("   M   exact     ours (hard IB)   numpy port of ours   embo \((peer?["embo"] as? String) ?? "")")
+    for (i, m) in mEqual.enumerated() {
+        func cell(_ v: [Double]?) -> String { v.map { String(format: "%.5f", $0[i]) } ?? "   –   " }
+        print(String(format: "  %2d   %.5f   %.5f          ", m, exact.value[i], ours.value[i]) + cell(numpyBits) + "              " + cell(emboBits))
     }
-    let secs = fields[0], iy = fields[1]
-    print(String(format: "embo DIB curve (30 β, 3 restarts): %.4f s, max I(T;Y) = %.4f bits", secs, iy))
-    print(String(format: "ratio embo / hard IB: %.0f× (embo traces the soft/deterministic IB curve over β; ours runs the hard IB at fixed M — same joint, same kind of curve)", secs / best))
+    print(String(format: "  time for M = 1…15: ours %.5f s, exact %.5f s", ours.seconds, exact.seconds)
+          + (peer.flatMap { p in (p["numpy_s"] as? Double).flatMap { ns in (p["embo_s"] as? Double).map { es in
+              String(format: ", numpy port %.4f s, embo %.3f s (best of 3)\n  ratios: numpy port / ours %.0f× (implementation), embo / numpy port %.0f× (algorithm: a β sweep of soft-start DIB runs per M), embo / ours %.0f×",
+                     ns, es, ns / ours.seconds, es / ns, es / ours.seconds) } } } ?? ""))
 }
