@@ -16,7 +16,7 @@ enum RINEAnalyses {
         c.learningRate = Float(try p.double("learning_rate", default: 0.01, range: 1e-6...10))
         c.weightDecay = Float(try p.double("weight_decay", default: 0.005, range: 0...1))
         c.momentum = Float(try p.double("momentum", default: 0.9, range: 0...0.999))
-        c.hidden = try p.ints("hidden", default: [25, 15])
+        c.hidden = try RINEParameterChecks.hidden(p, default: [25, 15])
         return c
     }
 
@@ -39,13 +39,13 @@ enum RINEAnalyses {
         summary: "Table 1 / A5: RINE on UNQ, AND, RDNXOR, IMPERFECTRDN for several β, two readouts, beside exact PID measures",
         run: { ctx in
             let p = ctx.parameters
-            let betas = try p.doubles("betas", default: [0, 5, 15, 50, 200, 1000])
-            guard betas.allSatisfy({ $0 >= 0 && $0 <= 1e5 }) else { throw ParameterError(key: "betas", line: nil, message: "every β must lie in 0…1e5") }
+            let betas = try RINEParameterChecks.doubles(p, "betas", default: [0, 5, 15, 50, 200, 1000], each: 0...1e5, maxCount: 20, what: "β")
             let seeds = try p.int("seeds", default: 5, range: 2...100)
             let samples = try p.int("samples", default: 10_000, range: 100...10_000_000)
             let seed = try p.int("seed", default: 1)
             var config = try canonicalConfig(p)
-            guard config.epochs >= 5 else { throw ParameterError(key: "epochs", line: nil, message: "must be ≥ 5 for the authors' last-5 readout") }
+            guard config.epochs >= 5 else { throw RINEParameterChecks.error(p, "epochs", "must be ≥ 5 for the authors' last-5 readout, got \(config.epochs)") }
+            try p.rejectUnused()
             let tasks = DiscreteTask.canonical
             let jobs = tasks.indices.flatMap { t in betas.indices.flatMap { b in (0..<seeds).map { (t, b, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
@@ -132,6 +132,7 @@ enum RINEAnalyses {
             let samples = try p.int("samples", default: 10_000, range: 100...1_000_000)
             let seed = try p.int("seed", default: 2)
             let config = try canonicalConfig(p)
+            try p.rejectUnused()
             let tasks = DiscreteTask.canonical
             let jobs = tasks.indices.flatMap { t in [true, false].flatMap { sch in (0..<seeds).map { (t, sch, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
@@ -173,21 +174,16 @@ enum RINEAnalyses {
         summary: "Fig. 5: redundancy on the 8-class task versus appended noise inputs, and the cosine similarity of the inputs with noise or shared task-unrelated inputs, with the settings of the authors' code",
         run: { ctx in
             let p = ctx.parameters
-            let ns = try p.ints("classes", default: [4, 5, 6, 7, 8])
-            guard ns.allSatisfy({ (1...8).contains($0) }) else { throw ParameterError(key: "classes", line: nil, message: "n must lie in 1…8") }
+            let ns = try RINEParameterChecks.ints(p, "classes", default: [4, 5, 6, 7, 8], each: 1...8, what: "n")
             // The authors' num_inputs 2, 3, 4, 11, 21 (scripts/generate_redundant_commands.py) less the task input.
-            let ks = try p.ints("noise_inputs", default: [1, 2, 3, 10, 20])
-            guard ks.allSatisfy({ (0...1000).contains($0) }), ks.count >= 2 else { throw ParameterError(key: "noise_inputs", line: nil, message: "at least two counts in 0…1000") }
+            let ks = try RINEParameterChecks.ints(p, "noise_inputs", default: [1, 2, 3, 10, 20], each: 0...1000, count: 2...50, what: "count")
             // 0.01: the figure's runs (plot_redundant_demonstration.py); 0.005: the paper's text (Appendix C.5). Both were run.
-            let lrs = try p.doubles("learning_rates", default: [0.01, 0.005])
-            guard lrs.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw ParameterError(key: "learning_rates", line: nil, message: "every learning rate must lie in (0, 1]") }
+            let lrs = try RINEParameterChecks.doubles(p, "learning_rates", default: [0.01, 0.005], each: 1e-6...1, maxCount: 10, what: "learning rate")
             let samples = try p.int("samples", default: 10_000, range: 100...1_000_000)
             let trainFraction = try p.double("train_fraction", default: 0.7, range: 0.1...0.95)
             let seed = try p.int("seed", default: 3)
-            let commonNs = try p.ints("common_classes", default: [4, 0])
-            guard commonNs.allSatisfy({ (0...8).contains($0) }) else { throw ParameterError(key: "common_classes", line: nil, message: "n must lie in 0…8") }
-            let commonKs = try p.ints("common_inputs", default: [0, 1, 2, 3, 10, 20])
-            guard commonKs.allSatisfy({ (0...1000).contains($0) }) else { throw ParameterError(key: "common_inputs", line: nil, message: "counts must lie in 0…1000") }
+            let commonNs = try RINEParameterChecks.ints(p, "common_classes", default: [4, 0], each: 0...8, what: "n")
+            let commonKs = try RINEParameterChecks.ints(p, "common_inputs", default: [0, 1, 2, 3, 10, 20], each: 0...1000, what: "count")
             let cosineSamples = try p.int("cosine_samples", default: 2000, range: 10...1_000_000)
             var config = RINEConfig()
             config.batchNorm = try p.bool("batch_norm", default: true)
@@ -197,6 +193,11 @@ enum RINEAnalyses {
             config.batchSize = try p.int("batch", default: 128, range: 2...100_000)
             config.epochs = try p.int("epochs", default: 50, range: 5...1000)
             config.beta = try p.double("beta", default: 50, range: 0...1e5)
+            // Each source holds 1 + k (noise or shared) inputs per sample; the ranges alone allow 10⁹ numbers.
+            try RINEParameterChecks.checkSize(p, "samples", entries: 2 * samples * (1 + ks.max()!), what: "the data with \(ks.max()!) noise inputs")
+            try RINEParameterChecks.checkSize(p, "cosine_samples", entries: 2 * cosineSamples * (1 + max(ks.max()!, commonKs.max()!)),
+                                              what: "the cosine-similarity sample")
+            try p.rejectUnused()
             let jobs = lrs.indices.flatMap { l in ns.flatMap { n in ks.map { (l, n, $0) } } }
             let root = Xoshiro256(seed: UInt64(seed))
             let done = Counter()
@@ -316,14 +317,14 @@ enum RINEAnalyses {
     static func smallDataConfig(_ p: Parameters) throws -> RINEConfig {
         var c = RINEConfig()
         c.useAdam = true; c.batchNorm = true
-        c.learningRate = Float(try p.double("learning_rate", default: 0.005))
-        c.learningRateDecay = Float(try p.double("lr_decay", default: 0.99))
-        c.weightDecay = Float(try p.double("weight_decay", default: 0.005))
+        c.learningRate = Float(try p.double("learning_rate", default: 0.005, range: 1e-6...10))
+        c.learningRateDecay = Float(try p.double("lr_decay", default: 0.99, range: 0.01...1))
+        c.weightDecay = Float(try p.double("weight_decay", default: 0.005, range: 0...1))
         c.epochs = try p.int("epochs", default: 150, range: 1...10_000)
         c.batchSize = try p.int("batch", default: 32, range: 2...10_000)
-        c.beta = try p.double("beta", default: 50)
-        c.gamma = try p.double("gamma", default: 0.97)
-        c.hidden = try p.ints("hidden", default: [25, 15])
+        c.beta = try p.double("beta", default: 50, range: 0...1e5)
+        c.gamma = try p.double("gamma", default: 0.97, range: 0...0.9999)
+        c.hidden = try RINEParameterChecks.hidden(p, default: [25, 15])
         return c
     }
 
@@ -339,6 +340,9 @@ enum RINEAnalyses {
             let splits = try p.int("splits", default: 2, range: 1...100)
             let seed = try p.int("seed", default: 6)
             let config = try smallDataConfig(p)
+            try RINEParameterChecks.checkSize(p, "trials_per_target", entries: sim.windows * sim.neurons * 8 * sim.trialsPerTarget,
+                                              what: "the simulated counts (windows × neurons × 8 targets × trials per target)")
+            try p.rejectUnused()
             var rng = Xoshiro256(seed: UInt64(seed))
             let (x, y) = sim.simulate(rng: &rng)
             let sources = x.map { m -> Matrix<Float> in
@@ -372,10 +376,8 @@ enum RINEAnalyses {
                    "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz"],
         run: { ctx in
             let p = ctx.parameters
-            let widths = try p.ints("widths", default: [4, 8, 14, 20, 28])
-            guard widths.allSatisfy({ (1...28).contains($0) }) else { throw ParameterError(key: "widths", line: nil, message: "crop widths must lie in 1…28") }
-            let betas = try p.doubles("betas", default: [0, 50])
-            guard betas.allSatisfy({ $0 >= 0 && $0 <= 1e4 }), !betas.isEmpty else { throw ParameterError(key: "betas", line: nil, message: "every β must lie in 0…1e4") }
+            let widths = try RINEParameterChecks.ints(p, "widths", default: [4, 8, 14, 20, 28], each: 1...28, count: 1...28, what: "crop width")
+            let betas = try RINEParameterChecks.doubles(p, "betas", default: [0, 50], each: 0...1e4, maxCount: 20, what: "β")
             let seeds = try p.int("seeds", default: 1, range: 1...20)
             let nTrain = try p.int("train", default: 10_000, range: 100...60_000)
             let nTest = try p.int("test", default: 2_000, range: 100...10_000)
@@ -384,15 +386,16 @@ enum RINEAnalyses {
             let seed = try p.int("seed", default: 7)
             var config = RINEConfig()
             config.useAdam = true
-            config.learningRate = Float(try p.double("learning_rate", default: 0.002))
+            config.learningRate = Float(try p.double("learning_rate", default: 0.002, range: 1e-6...10))
             config.learningRateDecay = 0.97; config.weightDecay = 0
             config.epochs = try p.int("epochs", default: 12, range: 1...500)
-            config.hidden = try p.ints("hidden", default: [64, 32])
+            config.hidden = try RINEParameterChecks.hidden(p, default: [64, 32])
             config.gamma = try p.double("gamma", default: 0.97, range: 0...0.9999)
             // Fig. A2 on the images: the crops again at the largest β, held fixed from the first epoch (the authors' '-nosched'
             // runs in scripts/generate_redundant_commands.py), on the same data and initialisations as the scheduled runs.
             let fixedBeta = try p.bool("fixed_beta", default: false)
-            guard !fixedBeta || betas.max()! > 0 else { throw ParameterError(key: "fixed_beta", line: nil, message: "needs a β > 0 in betas") }
+            guard !fixedBeta || betas.max()! > 0 else { throw RINEParameterChecks.error(p, "fixed_beta", "needs a β > 0 in betas") }
+            try p.rejectUnused()
             let train = try FashionMNIST(images: try ctx.dataset("fashion-mnist/train-images-idx3-ubyte.gz"),
                                          labels: try ctx.dataset("fashion-mnist/train-labels-idx1-ubyte.gz"), limit: nTrain)
             let test = try FashionMNIST(images: try ctx.dataset("fashion-mnist/t10k-images-idx3-ubyte.gz"),

@@ -7,7 +7,7 @@ extension RINECatalog {
             "samples": "samples drawn from the task's distribution for training and testing",
             "epochs": "training epochs",
             "batch": "minibatch size",
-            "learning_rate": "SGD learning rate",
+            "learning_rate": "SGD learning rate (multiplied by 0.97 after every epoch)",
             "lr_decay": "learning-rate factor per epoch",
             "weight_decay": "L2 weight decay",
             "momentum": "SGD momentum",
@@ -32,6 +32,7 @@ extension RINECatalog {
             "cosine_samples": "samples over which the mean cosine similarity is taken",
         ],
         "rine.reach": [
+            "learning_rate": "Adam learning rate (multiplied by lr_decay after every epoch)",
             "groups": "sub-populations of neurons; redundancy is computed for every pair",
             "grouping": "direction (neurons sorted by preferred direction on the non-test trials, equal groups) or index (file order)",
             "validation_fraction": "fraction of the non-test trials held out for early stopping",
@@ -39,6 +40,7 @@ extension RINECatalog {
             "surrogate": "also compute the pseudo-session surrogate (trials paired by target across two halves)",
         ],
         "rine.premotor": [
+            "learning_rate": "Adam learning rate (multiplied by lr_decay after every epoch)",
             "windows": "time windows of the simulated premotor population",
             "neurons": "simulated neurons",
             "trials_per_target": "simulated trials per reach target",

@@ -108,16 +108,18 @@ extension RINEAnalyses {
             let splits = try p.int("splits", default: 6, range: 2...100)
             let grouping = try p.string("grouping", default: "direction")
             guard ["direction", "index"].contains(grouping) else {
-                throw ParameterError(key: "grouping", line: nil, message: "must be 'direction' (cross-validated preferred direction) or 'index' (file order)")
+                throw RINEParameterChecks.error(p, "grouping", "must be 'direction' (cross-validated preferred direction) or 'index' (file order)")
             }
             let validationFraction = try p.double("validation_fraction", default: 0.2, range: 0.05...0.5)
             let patience = try p.int("patience", default: 30, range: 1...10_000)
             let surrogate = try p.bool("surrogate", default: true)
             let seed = try p.int("seed", default: 5)
             let config = try smallDataConfig(p)
-            let data = try ReachData(contentsOf: try ctx.dataFile("data", default: "reach/ReachData.mat"))
+            let dataURL = try ctx.dataFile("data", default: "reach/ReachData.mat")
+            try p.rejectUnused()
+            let data = try ReachData(contentsOf: dataURL)
             let nTrials = data.direction.count, nNeurons = data.rates.cols
-            guard groups <= nNeurons else { throw ParameterError(key: "groups", line: nil, message: "more groups than the \(nNeurons) neurons") }
+            guard groups <= nNeurons else { throw RINEParameterChecks.error(p, "groups", "more groups than the \(nNeurons) neurons") }
             let z = data.standardized(Array(0..<nNeurons))
             let root = Xoshiro256(seed: UInt64(seed))
             let pairings: [ReachPairing] = surrogate ? ReachPairing.allCases : [.simultaneous]
