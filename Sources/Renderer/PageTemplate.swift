@@ -5,19 +5,61 @@ enum PageTemplate {
     static let katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
     static let style = """
-    body { font-family: 'DejaVu Serif', Georgia, serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
-    h1, h2, h3 { font-family: 'DejaVu Sans', Helvetica, sans-serif; }
+    :root { color-scheme: light dark; }
+    body { font-family: 'DejaVu Serif', Georgia, serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; background: #fff; overflow-wrap: break-word; }
+    h1, h2, h3, h4 { font-family: 'DejaVu Sans', Helvetica, sans-serif; }
+    a { color: #1a5fb4; }
+    .heading-anchor { margin-left: 0.4rem; font-size: 0.8em; color: #999; text-decoration: none; opacity: 0; }
+    h1:hover .heading-anchor, h2:hover .heading-anchor, h3:hover .heading-anchor, h4:hover .heading-anchor, .heading-anchor:focus { opacity: 1; }
+    .site-nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; padding: 0.4rem 0; border-bottom: 1px solid #ddd; }
+    .site-nav.bottom { border-bottom: 0; border-top: 1px solid #ddd; margin-top: 2rem; }
+    .toc { border: 1px solid #ddd; background: #fafafa; padding: 0.4rem 1rem; margin: 1rem 0; font-size: 0.92rem; }
+    .toc-title { font-weight: bold; margin: 0.3rem 0; font-family: 'DejaVu Sans', Helvetica, sans-serif; }
+    .toc ul { margin: 0.2rem 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }
+    .table-wrap { max-width: 100%; overflow-x: auto; margin: 1rem 0; }
+    .table-wrap > table { margin: 0; }
     table { border-collapse: collapse; margin: 1rem 0; font-size: 0.92rem; }
     caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3rem; }
     th, td { border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; }
     th { background: #f0f0f0; }
     td.agrees { background: #e6f4e6; } td.agrees-tol { background: #fff6d5; } td.differs { background: #fbe9e7; }
-    figure { margin: 1.5rem 0; } figure .svg svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+    .table-number, .figure-number { font-style: normal; font-weight: bold; }
+    figure { margin: 1.5rem 0; max-width: 100%; } figure .svg svg { display: block; max-width: 100%; height: auto; border: 1px solid #eee; background: #fff; }
+    img { max-width: 100%; height: auto; }
     figcaption { font-size: 0.92rem; color: #444; }
-    .error { border: 2px solid #c62828; background: #ffebee; padding: 0.6rem 0.8rem; margin: 1rem 0; font-family: monospace; white-space: pre-wrap; }
+    .figure-files { font-size: 0.85rem; margin: 0.2rem 0 0; font-family: 'DejaVu Sans', Helvetica, sans-serif; }
+    details.parameters { font-size: 0.85rem; margin: 0.5rem 0 1rem; } details.parameters summary { cursor: pointer; color: #555; }
+    .math.display { display: block; max-width: 100%; overflow-x: auto; overflow-y: hidden; }
+    .katex-display { overflow-x: auto; overflow-y: hidden; }
+    .error { border: 2px solid #c62828; background: #ffebee; padding: 0.6rem 0.8rem; margin: 1rem 0; font-family: monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
     .status-pass { color: #2e7d32; } .status-fail { color: #c62828; } .status-none { color: #777; }
     footer { margin-top: 3rem; border-top: 1px solid #ccc; font-size: 0.8rem; color: #555; }
-    pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; }
+    pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; max-width: 100%; box-sizing: border-box; }
+    code { overflow-wrap: anywhere; } pre code { overflow-wrap: normal; }
+    @media (prefers-color-scheme: dark) {
+      body { color: #ddd; background: #161616; }
+      a { color: #8ab4f8; } .heading-anchor { color: #777; }
+      .site-nav { border-color: #444; } .toc { background: #1f1f1f; border-color: #444; }
+      th, td { border-color: #555; } th { background: #2a2a2a; }
+      td.agrees { background: #1d3b1f; } td.agrees-tol { background: #3d3514; } td.differs { background: #4a1f1b; }
+      figure .svg svg { border-color: #444; }
+      figcaption { color: #bbb; } details.parameters summary { color: #aaa; }
+      .error { background: #3a1416; border-color: #ef5350; color: #f5d0d0; }
+      .status-pass { color: #81c784; } .status-fail { color: #ef9a9a; } .status-none { color: #999; }
+      footer { border-color: #444; color: #aaa; }
+      pre { background: #222; }
+    }
+    @media print {
+      :root { color-scheme: light; }
+      body { max-width: none; margin: 0; padding: 0; color: #000; background: #fff; font-size: 10.5pt; }
+      .site-nav, .toc, .heading-anchor, .figure-files { display: none; }
+      a { color: inherit; text-decoration: none; }
+      h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+      figure, .table-wrap, table, pre, .math.display, .error { break-inside: avoid; page-break-inside: avoid; }
+      p { orphans: 3; widows: 3; }
+      .table-wrap, .math.display, pre { overflow: visible; }
+      pre { white-space: pre-wrap; }
+    }
     """
 
     /// KaTeX stylesheet with its woff2 fonts inlined as data URIs, plus the KaTeX and auto-render scripts;
@@ -56,8 +98,11 @@ enum PageTemplate {
     })();
     """
 
-    static func page(title: String, body: String, footer: String) -> String {
+    /// A page: `nav` (the site links) goes above the body and again below it.
+    static func page(title: String, body: String, footer: String, nav: String = "") -> String {
         let k = katexAssets
+        let bottomNav = nav.replacingOccurrences(of: "<nav class=\"site-nav\" aria-label=\"Reports\">",
+                                                 with: "<nav class=\"site-nav bottom\" aria-label=\"Reports (end of page)\">")
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -69,8 +114,8 @@ enum PageTemplate {
         <style>\(k.css)</style>
         </head>
         <body>
-        \(body)
-        <footer>\(footer)</footer>
+        \(nav)\(body)
+        \(bottomNav)<footer>\(footer)</footer>
         <script>\(k.js)</script>
         <script>\(mathScript)</script>
         </body>

@@ -52,8 +52,8 @@ enum Provenance {
     static func footer(rows: [String], result: ReportResult, root: URL) -> String {
         var s = common(root: root)
         if !rows.isEmpty {
-            s += "<table><caption>Directives: report line, analysis, compute time (from the run that produced the cached result), seeds, notes.</caption>"
-            s += "<tr><th>Line</th><th>Analysis</th><th>Time</th><th>Seeds</th><th>Notes</th></tr>" + rows.joined() + "</table>"
+            s += "<div class=\"table-wrap\"><table><caption>Directives: report line, analysis, compute time (from the run that produced the cached result), seeds, notes.</caption>"
+            s += "<tr><th>Line</th><th>Analysis</th><th>Time</th><th>Seeds</th><th>Notes</th></tr>" + rows.joined() + "</table></div>"
         }
         let failing = result.checks.filter { $0.status != .ok }
         if !result.hasStoredValues { s += "<p>No stored values yet: run <code>replicate accept \(HTML.escape(result.name))</code> after review.</p>" }

@@ -372,6 +372,8 @@ public struct ReportRenderer {
         var footerRows = [String]()
         var tally = VerdictTally()
         var seconds = 0.0
+        var tableNumber = 0, figureNumber = 0
+        let figureHref = Self.relativePath(from: project.siteFolder, to: figureFolder)
         for r in runs {
             var html = ""
             seconds += r.seconds
@@ -381,16 +383,20 @@ public struct ReportRenderer {
                 let (table, tableProblems, rowTally) = CompareTable.table(rows, values: scalars, file: file)
                 tally.agrees += rowTally.agrees; tally.withinTolerance += rowTally.withinTolerance; tally.differs += rowTally.differs
                 problems += parseProblems + tableProblems
-                html += HTMLBlocks.table(table, verdictColumn: table.columns.count - 1)
+                tableNumber += 1
+                html += HTMLBlocks.table(table, verdictColumn: table.columns.count - 1, number: tableNumber)
                 html += (parseProblems + tableProblems).map(HTMLBlocks.error).joined()
             case .run(let analysisName):
                 if let out = r.output {
-                    for t in out.tables { html += HTMLBlocks.table(t, verdictColumn: nil) }
+                    for t in out.tables { tableNumber += 1; html += HTMLBlocks.table(t, verdictColumn: nil, number: tableNumber) }
                     for f in out.figures where drawFigures {
                         if figureStub { html += "<figure id=\"fig-\(HTML.escape(f.id))\">\(HTML.escape(f.caption))</figure>"; continue }
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
-                            html += HTMLBlocks.figure(f, svg: svg)
+                            figureNumber += 1
+                            let base = figureHref + "/" + GnuplotFigure.fileName(f.id)
+                            html += HTMLBlocks.figure(f, svg: svg, number: figureNumber,
+                                                      files: [("data (.dat)", base + ".dat"), ("gnuplot script (.gp)", base + ".gp"), ("SVG", base + ".svg")])
                         } catch {
                             let d = ReportDiagnostic(file: file, line: r.directive.line, message: "\(error)")
                             problems.append(d); html += HTMLBlocks.error(d)
@@ -398,6 +404,7 @@ public struct ReportRenderer {
                     }
                 }
                 html += r.problems.map(HTMLBlocks.error).joined()
+                html += HTMLBlocks.parameters(analysis: analysisName, body: r.directive.body.map(\.text))
                 let seeds = (try? r.directive.parameters(profile: project.profile).entries.filter { $0.key.lowercased().contains("seed") }
                     .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.value)" }.joined(separator: ", ")) ?? ""
                 let notes = (r.output?.notes ?? []).joined(separator: "; ")
@@ -417,6 +424,8 @@ public struct ReportRenderer {
         if drawFigures {
             // Directive lines are unchanged by the transform (it never adds or removes lines).
             body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
+            let anchored = PageNavigation.anchorHeadings(body)
+            body = PageNavigation.insertingTOC(PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
             let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }
         }
@@ -497,7 +506,7 @@ public struct ReportRenderer {
             // An unreadable report still gets a page that says so.
             let d = (error as? ReportDiagnostic) ?? ReportDiagnostic(file: project.displayPath(project.sourceURL(name)), line: 1, message: "\(error)")
             let result = Self.failed(name, d)
-            let page = PageTemplate.page(title: name, body: HTMLBlocks.error(d), footer: Provenance.common(root: project.root))
+            let page = PageTemplate.page(title: name, body: HTMLBlocks.error(d), footer: Provenance.common(root: project.root), nav: siteLinks(name))
             try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
             project.log(d.description)
             return result
@@ -511,7 +520,26 @@ public struct ReportRenderer {
     /// The page of a report from its decoded source (no HTML written; figures drawn unless `figureStub`).
     func page(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String) {
         let (result, body, footer) = pageParts(name, source: source)
-        return (result, PageTemplate.page(title: result.title, body: body, footer: footer))
+        return (result, PageTemplate.page(title: result.title, body: body, footer: footer, nav: siteLinks(name)))
+    }
+
+    /// The index, previous and next links of a report's page (reports in name order, as the index lists them).
+    func siteLinks(_ name: String) -> String {
+        let names = (try? project.reportNames()) ?? [name]
+        let reports = names.map { n -> (name: String, title: String) in
+            let source = (try? String(contentsOf: project.sourceURL(n), encoding: .utf8)) ?? ""
+            return (n, Self.title(of: source, fallback: n))
+        }
+        return PageNavigation.siteLinks(current: name, reports: reports)
+    }
+
+    /// `target` relative to the folder `base` (both file URLs), with `/` separators, e.g. `../figures/000-retina`.
+    static func relativePath(from base: URL, to target: URL) -> String {
+        let b = base.standardizedFileURL.pathComponents, t = target.standardizedFileURL.pathComponents
+        var k = 0
+        while k < b.count && k < t.count && b[k] == t[k] { k += 1 }
+        let parts = Array(repeating: "..", count: b.count - k) + t[k...]
+        return parts.isEmpty ? "." : parts.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0 }.joined(separator: "/")
     }
 
     /// The report-specific parts of its page: body and footer (the template around them is fixed).
@@ -539,7 +567,7 @@ public struct ReportRenderer {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         try AtomicFile.writeIfChanged(try enc.encode(entries), to: statusURL)
 
-        var body = "<h1>Paper replications</h1>\n<table><caption>Reports at their last render: how many compare rows agree with the paper "
+        var body = "<h1>Paper replications</h1>\n<div class=\"table-wrap\"><table><caption>Reports at their last render: how many compare rows agree with the paper "
             + "(|Δ| ≤ 2σ), agree only within a tolerance justified by the paper's precision, or differ; the status of the "
             + "stored-value regression check (which guards our numbers, not the paper's claims); and the compute time of the "
             + "directives.</caption>\n"
@@ -554,7 +582,7 @@ public struct ReportRenderer {
                 + "<td>\(n(e.values))</td><td><span class=\"\(e.css)\">\(HTML.escape(e.status))</span></td>"
                 + "<td>\(e.seconds.map { String(format: "%.1f s", $0) } ?? "—")</td></tr>\n"
         }
-        body += "</table>\n"
+        body += "</table></div>\n"
         let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common(root: project.root))
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("index.html"))
     }

@@ -35,7 +35,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("<svg role=\"img\" aria-label=\"Two panels: estimated mutual information"), "inline SVG with alt text")
         XCTAssertTrue(html.contains("id=\"fig-correlation-map-gnuplot_canvas\""), "SVG ids are prefixed per figure")
         XCTAssertFalse(html.contains("<?xml"), "XML prolog removed from inlined SVG")
-        XCTAssertTrue(html.contains("<figcaption>Left: sample correlation matrix"))
+        XCTAssertTrue(html.contains("<figcaption><span class=\"figure-number\">Figure 2.</span> Left: sample correlation matrix"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.svg").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/00-smoke/gaussian-mi.gp").path))
         XCTAssertTrue(html.contains("The closed form gives 0.736966 bits;"), "value substitution")
