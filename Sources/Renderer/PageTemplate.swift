@@ -18,6 +18,7 @@ enum PageTemplate {
     .toc ul { margin: 0.2rem 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }
     .table-wrap { max-width: 100%; overflow-x: auto; margin: 1rem 0; }
     .table-wrap > table { margin: 0; }
+    .table-wrap > table > caption { position: sticky; left: 0; max-width: min(calc(100vw - 2rem), 60rem); box-sizing: border-box; }
     table { border-collapse: collapse; margin: 1rem 0; font-size: 0.92rem; }
     caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.3rem; }
     th, td { border: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; }
