@@ -100,6 +100,55 @@ enum PageNavigation {
         return String(html[..<after]) + toc + String(html[after...])
     }
 
+    /// Replaces the cross-references `@fig:ID` and `@tbl:ID` in prose with links to the figure or table, labelled
+    /// with its number (`labels["fig:ID"]` = "Figure 2"); a reference to no figure or table stays visible, marked as
+    /// missing. Code, `pre` blocks, inline SVGs, links and tags are left alone. Linear in the page.
+    static func crossReferences(_ html: String, labels: [String: String]) -> String {
+        let bytes = Array(html.utf8)
+        guard html.contains("@fig:") || html.contains("@tbl:") else { return html }
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        let skipped: [(open: [UInt8], close: [UInt8])] = [("<code", "</code>"), ("<pre", "</pre>"), ("<svg", "</svg>"), ("<a ", "</a>")]
+            .map { (Array($0.0.utf8), Array($0.1.utf8)) }
+        func starts(_ p: [UInt8], at i: Int) -> Bool {
+            i + p.count <= bytes.count && zip(p.indices, p).allSatisfy { bytes[i + $0] == $1 }
+        }
+        func isIDByte(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
+        }
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "<") {
+                if let s = skipped.first(where: { starts($0.open, at: i) }) {
+                    let end = find(s.close, in: bytes, from: i).map { $0 + s.close.count } ?? bytes.count
+                    out += bytes[i..<end]; i = end; continue
+                }
+                var j = i
+                while j < bytes.count && bytes[j] != UInt8(ascii: ">") { j += 1 }
+                let end = min(j + 1, bytes.count)
+                out += bytes[i..<end]; i = end; continue
+            }
+            if b == UInt8(ascii: "@"), starts(Array("@fig:".utf8), at: i) || starts(Array("@tbl:".utf8), at: i) {
+                var j = i + 5
+                while j < bytes.count && isIDByte(bytes[j]) { j += 1 }
+                while j > i + 5 && bytes[j - 1] == UInt8(ascii: ".") { j -= 1 }   // a sentence's full stop
+                if j > i + 5 {
+                    let key = String(decoding: bytes[(i + 1)..<j], as: UTF8.self)
+                    let id = String(key.dropFirst(4))
+                    if let label = labels[key] {
+                        out += Array("<a class=\"xref\" href=\"#\(HTML.escape(id))\">\(HTML.escape(label))</a>".utf8)
+                    } else {
+                        out += Array("<span class=\"xref-missing\">\(HTML.escape("@" + key)) (no such \(key.hasPrefix("fig") ? "figure" : "table"))</span>".utf8)
+                    }
+                    i = j; continue
+                }
+            }
+            out.append(b); i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// A slug of a heading's text: lowercase letters and digits, other runs as one `-`; `section` when nothing is left.
     static func slug(_ text: String) -> String {
         var s = "", dash = false

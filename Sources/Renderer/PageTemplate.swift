@@ -25,6 +25,7 @@ enum PageTemplate {
     th { background: #f0f0f0; }
     td.agrees { background: #e6f4e6; } td.agrees-tol { background: #fff6d5; } td.differs { background: #fbe9e7; }
     .table-number, .figure-number { font-style: normal; font-weight: bold; }
+    .xref-missing { color: #c62828; font-weight: bold; }
     figure { margin: 1.5rem 0; max-width: 100%; } figure .svg svg { display: block; max-width: 100%; height: auto; border: 1px solid #eee; background: #fff; }
     img { max-width: 100%; height: auto; }
     figcaption { font-size: 0.92rem; color: #444; }
@@ -100,8 +101,11 @@ enum PageTemplate {
     """
 
     /// A page: `nav` (the site links) goes above the body and again below it.
+    /// KaTeX (stylesheet, fonts, scripts: about 640 kB) is inlined only when the page has math: a prose math span, or a
+    /// `$` that the auto-render script may find in a table or caption.
     static func page(title: String, body: String, footer: String, nav: String = "") -> String {
-        let k = katexAssets
+        let hasMath = body.contains("<span class=\"math ") || body.contains("$") || footer.contains("$")
+        let k = hasMath ? katexAssets : (css: "", js: "")
         let bottomNav = nav.replacingOccurrences(of: "<nav class=\"site-nav\" aria-label=\"Reports\">",
                                                  with: "<nav class=\"site-nav bottom\" aria-label=\"Reports (end of page)\">")
         return """
@@ -112,14 +116,11 @@ enum PageTemplate {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(HTML.escape(title))</title>
         <style>\(style)</style>
-        <style>\(k.css)</style>
-        </head>
+        \(k.css.isEmpty ? "" : "<style>\(k.css)</style>\n")</head>
         <body>
         \(nav)\(body)
         \(bottomNav)<footer>\(footer)</footer>
-        <script>\(k.js)</script>
-        <script>\(mathScript)</script>
-        </body>
+        \(k.js.isEmpty ? "" : "<script>\(k.js)</script>\n<script>\(mathScript)</script>\n")</body>
         </html>
 
         """

@@ -373,6 +373,7 @@ public struct ReportRenderer {
         var tally = VerdictTally()
         var seconds = 0.0
         var tableNumber = 0, figureNumber = 0
+        var labels = [String: String]()   // cross-reference targets: "fig:<id>" → "Figure N", "tbl:<id>" → "Table N"
         let figureHref = Self.relativePath(from: project.siteFolder, to: figureFolder)
         for r in runs {
             var html = ""
@@ -384,16 +385,22 @@ public struct ReportRenderer {
                 tally.agrees += rowTally.agrees; tally.withinTolerance += rowTally.withinTolerance; tally.differs += rowTally.differs
                 problems += parseProblems + tableProblems
                 tableNumber += 1
+                labels["tbl:" + table.id] = labels["tbl:" + table.id] ?? "Table \(tableNumber)"
                 html += HTMLBlocks.table(table, verdictColumn: table.columns.count - 1, number: tableNumber)
                 html += (parseProblems + tableProblems).map(HTMLBlocks.error).joined()
             case .run(let analysisName):
                 if let out = r.output {
-                    for t in out.tables { tableNumber += 1; html += HTMLBlocks.table(t, verdictColumn: nil, number: tableNumber) }
+                    for t in out.tables {
+                        tableNumber += 1
+                        labels["tbl:" + t.id] = labels["tbl:" + t.id] ?? "Table \(tableNumber)"
+                        html += HTMLBlocks.table(t, verdictColumn: nil, number: tableNumber)
+                    }
                     for f in out.figures where drawFigures {
                         if figureStub { html += "<figure id=\"fig-\(HTML.escape(f.id))\">\(HTML.escape(f.caption))</figure>"; continue }
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
                             figureNumber += 1
+                            labels["fig:" + f.id] = labels["fig:" + f.id] ?? "Figure \(figureNumber)"
                             let base = figureHref + "/" + GnuplotFigure.fileName(f.id)
                             html += HTMLBlocks.figure(f, svg: svg, number: figureNumber,
                                                       files: [("data (.dat)", base + ".dat"), ("gnuplot script (.gp)", base + ".gp"), ("SVG", base + ".svg")])
@@ -424,7 +431,7 @@ public struct ReportRenderer {
         if drawFigures {
             // Directive lines are unchanged by the transform (it never adds or removes lines).
             body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
-            let anchored = PageNavigation.anchorHeadings(body)
+            let anchored = PageNavigation.anchorHeadings(PageNavigation.crossReferences(body, labels: labels))
             body = PageNavigation.insertingTOC(PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
             let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }

@@ -11,7 +11,7 @@ final class PageLayoutTests: XCTestCase {
     let directive = "```{run demo.gaussian_mi}\nrho: 0.3\nsamples: [200]\nrepeats: 2\nseed: 1\n```\n"
 
     func testTablesScrollInTheirOwnBoxAndThePageHasAViewport() throws {
-        let (project, dir, _) = try makeProject(["r": "# T\n\nSome text.\n\n" + directive])
+        let (project, dir, _) = try makeProject(["r": "# T\n\nSome text with $x$.\n\n" + directive])
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try ReportRenderer(project: project).render("r")
         let html = try String(contentsOf: dir.appendingPathComponent("site/r.html"), encoding: .utf8)
@@ -27,6 +27,7 @@ final class PageLayoutTests: XCTestCase {
         XCTAssertTrue(style.contains("@media (prefers-color-scheme: dark)"))
         XCTAssertTrue(style.contains("@media print"))
         XCTAssertTrue(style.contains("break-after: avoid"), "print keeps a heading with what follows it")
+        if !PageTemplate.katexAssets.js.isEmpty { XCTAssertTrue(html.contains("<script>"), "a page with math carries KaTeX") }
     }
 
     func testIndexTableIsWrapped() throws {
@@ -36,6 +37,8 @@ final class PageLayoutTests: XCTestCase {
         let index = try String(contentsOf: dir.appendingPathComponent("site/index.html"), encoding: .utf8)
         XCTAssertTrue(index.contains("<div class=\"table-wrap\"><table><caption>Reports"))
         XCTAssertTrue(index.contains("<a href=\"a.html\">A</a>") && index.contains("<a href=\"b.html\">B</a>"), "the index links every report")
+        XCTAssertFalse(index.contains("<script>"), "a page without math carries no KaTeX")
+        XCTAssertLessThan(index.utf8.count, 50_000)
     }
 
     func testNavigationLinksHeadingsAndContents() throws {
@@ -104,5 +107,22 @@ final class PageLayoutTests: XCTestCase {
         XCTAssertEqual(PageNavigation.slug("Fig. 2 — über ρ & σ!"), "fig-2-über-ρ-σ")
         XCTAssertEqual(ReportRenderer.relativePath(from: URL(fileURLWithPath: "/p/site/paper"), to: URL(fileURLWithPath: "/p/figures/paper/r")),
                        "../../figures/paper/r")
+    }
+
+    func testCrossReferencesLinkNumberedFiguresAndTables() throws {
+        let text = "# T\n\nSee @fig:gaussian-mi and @tbl:gaussian-mi-table. Not `@fig:gaussian-mi` in code; @fig:nope.\n\n" + directive
+        let (project, dir, _) = try makeProject(["r": text])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try ReportRenderer(project: project).render("r")
+        let html = try String(contentsOf: dir.appendingPathComponent("site/r.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("See <a class=\"xref\" href=\"#gaussian-mi\">Figure 1</a> and <a class=\"xref\" href=\"#gaussian-mi-table\">Table 1</a>. "))
+        XCTAssertTrue(html.contains("<code>@fig:gaussian-mi</code>"), "code is left alone")
+        XCTAssertTrue(html.contains("<span class=\"xref-missing\">@fig:nope (no such figure)</span>."))
+        XCTAssertEqual(PageNavigation.crossReferences("<a href=\"@fig:x\">@fig:x</a> <pre>@tbl:y</pre>", labels: ["fig:x": "Figure 3"]),
+                       "<a href=\"@fig:x\">@fig:x</a> <pre>@tbl:y</pre>", "no link inside a link")
+        let long = String(repeating: "<b @fig:", count: 20_000)
+        let began = Date()
+        _ = PageNavigation.crossReferences(long, labels: [:])
+        XCTAssertLessThan(Date().timeIntervalSince(began), 2, "linear on unclosed tags")
     }
 }
