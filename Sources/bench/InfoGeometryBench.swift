@@ -1,6 +1,7 @@
 import Foundation
 import InfoGeometry
 import Numerics
+import NeuralNet
 
 /// Benchmarks for the InfoGeometry module: the exact ring oracle (G(x) on a grid, report settings) and the training
 /// throughput of the denoising-score-matching networks, and the 64-D linear-denoiser estimator. `GEOMETRY_SWEEP=1` adds the oracle's resolution sweep and
@@ -10,6 +11,7 @@ func runInfoGeometryBenchmarks() throws {
     if env["GEOMETRY_SWEEP"] != nil { try oracleSweep() }
     if env["GEOMETRY_INTEGRAND"] != nil { try denoiserIntegrandDiagnostic() }
     try highDimensionalEstimator()
+    denoiserTrainingAgainstPyTorch()
 
     // Oracle G(x) grid at the report's settings.
     var o = RingOracle()
@@ -70,4 +72,40 @@ private func denoiserIntegrandDiagnostic() throws {
     for (i, g) in r.gammas.enumerated() {
         print(String(format: "γ %.2e  denoisers %.4f  oracle %.4f", g, r.integrand[i], or.lossRate[i] * or.gammas[i]))
     }
+}
+
+/// The ring denoisers' training loop alone, ours against PyTorch (bench/peers/geometry_torch.py) on 1 thread, in
+/// alternating rounds: two tanh MLPs (3 + N)-64-64-1 and 3-64-64-1 with Glorot weights, Adam at 5e-3 with cosine decay,
+/// MSE, batch 256, 2000 steps, on a fixed pool of 16 random batches (as `RingDenoiserEstimator.run` trains, without its
+/// data generation and validation).
+private func denoiserTrainingAgainstPyTorch() {
+    let steps = 2000, batch = 256, hidden = 64, neurons = RingPopulation().neurons, lr0: Float = 5e-3
+    var version = "?"
+    let (ours, peer) = alternate(rounds: 3, ours: {
+        var rng = Xoshiro256(seed: 1)
+        let cond = Sequential.mlp(widths: [3 + neurons, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &rng)
+        let uncond = Sequential.mlp(widths: [3, hidden, hidden, 1], activation: .tanh, initialization: .glorot, rng: &rng)
+        let optC = Adam(learningRate: lr0), optU = Adam(learningRate: lr0)
+        let poolC = (0..<16).map { _ in Matrix<Float>(rows: batch, cols: 3 + neurons, data: (0..<(batch * (3 + neurons))).map { _ in Float(rng.normal()) }) }
+        let poolU = poolC.map { c in Matrix<Float>(rows: batch, cols: 3, data: (0..<batch).flatMap { r in (0..<3).map { c.data[r * (3 + neurons) + $0] } }) }
+        let targets = (0..<16).map { _ in Matrix<Float>(rows: batch, cols: 1, data: (0..<batch).map { _ in Float(rng.normal()) }) }
+        let start = Date()
+        for step in 0..<steps {
+            let lr = lr0 * Float(0.05 + 0.95 * 0.5 * (1 + cos(Double.pi * Double(step) / Double(steps))))
+            optC.learningRate = lr; optU.learningRate = lr
+            let k = step % 16
+            let (_, gc) = Loss.meanSquaredError(cond.forward(poolC[k], training: true), targets[k])
+            cond.backward(gc); optC.step(cond.parameters)
+            let (_, gu) = Loss.meanSquaredError(uncond.forward(poolU[k], training: true), targets[k])
+            uncond.backward(gu); optU.step(uncond.parameters)
+        }
+        return [Date().timeIntervalSince(start)]
+    }, peer: {
+        guard let p = runPeer("geometry_torch.py", ["\(steps)", "\(neurons)"]), let t = p["seconds"] as? Double else { return nil }
+        version = p["torch"] as? String ?? "?"
+        return [t]
+    })
+    var line = String(format: "denoiser training loop alone (2 MLPs, %d steps × %d, 1 thread): ours %.3f s", steps, batch, ours.min()!)
+    if !peer.isEmpty { line += "; " + ratioLine(ours: ours, peer: peer, peerName: "PyTorch \(version)") }
+    print(line)
 }
