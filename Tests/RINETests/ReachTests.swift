@@ -91,6 +91,26 @@ final class EarlyStoppingTests: XCTestCase {
         let best = r.bestEpoch!
         XCTAssertEqual(r.history.count, min(40, best + 4))
         XCTAssertTrue(r.validationObjective[(best + 1)...].allSatisfy { $0 >= r.validationObjective[best] })
+        XCTAssertEqual(EarlyStopping(patience: 3).stoppingEpoch(r.validationObjective), best)
+    }
+
+    /// A shorter patience read from the history of a run with a longer one picks the epoch a run with the shorter
+    /// patience picks: training is the same up to the earlier stop (the reach analysis' spread over stopping rules).
+    func testShorterPatienceIsReadFromTheLongerRunsHistory() {
+        var c = RINEConfig()
+        c.epochs = 40; c.learningRate = 0.2
+        let d = split(6)
+        var r1 = Xoshiro256(seed: 2), r2 = Xoshiro256(seed: 2)
+        let long = RINETrainer(config: c).run(train: d.train, test: d.test, classes: 4, entropyY: 2,
+                                              validation: d.val, stopping: EarlyStopping(patience: 8), rng: &r1)
+        let short = RINETrainer(config: c).run(train: d.train, test: d.test, classes: 4, entropyY: 2,
+                                               validation: d.val, stopping: EarlyStopping(patience: 3), rng: &r2)
+        XCTAssertEqual(EarlyStopping(patience: 3).stoppingEpoch(long.validationObjective), short.bestEpoch)
+        XCTAssertEqual(Array(long.validationObjective.prefix(short.validationObjective.count)), short.validationObjective)
+        XCTAssertEqual(long.validationCrossEntropiesPerEpoch.count, long.history.count)
+        XCTAssertEqual(EarlyStopping(patience: 2).stoppingEpoch([3, 2, 2.5, 2.5, 1]), 1, "stops at epoch 3, before the later minimum")
+        XCTAssertEqual(EarlyStopping(patience: 5).stoppingEpoch([3, 2, 2.5, 2.5, 1]), 4)
+        XCTAssertNil(EarlyStopping(patience: 5).stoppingEpoch([]))
     }
 }
 

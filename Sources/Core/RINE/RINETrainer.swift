@@ -43,6 +43,8 @@ public struct RINEResult: Sendable {
     /// Per epoch, with a validation split: the RINE objective at the final β on the validation data,
     /// (1/n) Σ CEᵢ + β D (nats). Empty without one.
     public var validationObjective: [Double] = []
+    /// Per epoch, with a validation split: each source's validation cross-entropy (bits). Empty without one.
+    public var validationCrossEntropiesPerEpoch: [[Double]] = []
     /// With a validation split: the epoch (index into `history`) of the lowest validation objective.
     public var bestEpoch: Int? = nil
 
@@ -61,6 +63,20 @@ public struct EarlyStopping: Sendable {
     public init(patience: Int) {
         precondition(patience >= 1, "patience must be ≥ 1 epoch")
         self.patience = patience
+    }
+
+    /// The epoch this rule picks on a validation history `objective` (one value per epoch): the best epoch when training
+    /// stops, i.e. once `patience` epochs have passed without a strictly lower value (ties keep the earlier epoch), as
+    /// `RINETrainer.run` does. Training is identical up to its stop, so on the history of a run stopped with a longer
+    /// patience this is the epoch a run with this patience would have picked.
+    public func stoppingEpoch(_ objective: [Double]) -> Int? {
+        guard !objective.isEmpty else { return nil }
+        var best = 0
+        for e in objective.indices {
+            if objective[e] < objective[best] { best = e }
+            if e - best >= patience { break }
+        }
+        return best
     }
 }
 
@@ -88,7 +104,7 @@ public struct RINETrainer {
             config.useAdam ? Adam(learningRate: config.learningRate, weightDecay: config.weightDecay) as Optimizer
                            : SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay) as Optimizer
         }
-        var history = [(Double, Double)](), ceNats = [Double](), cePerEpoch = [[Double]](), valObjective = [Double]()
+        var history = [(Double, Double)](), ceNats = [Double](), cePerEpoch = [[Double]](), valObjective = [Double](), valCE = [[Double]]()
         var best: (epoch: Int, objective: Double)? = nil
         let count = train.y.count
         for epoch in 0..<config.epochs {
@@ -123,6 +139,7 @@ public struct RINETrainer {
                 let v = evaluate(nets, validation, classes: classes, entropyY: 0)
                 let objective = v.ces.reduce(0, +) / Double(n) * M_LN2 + config.beta * v.distance
                 valObjective.append(objective)
+                valCE.append(v.ces)
                 if best == nil || objective < best!.objective { best = (epoch, objective) }
                 if epoch - best!.epoch >= stopping.patience { break }
             }
@@ -132,6 +149,7 @@ public struct RINETrainer {
                            testCrossEntropyNats: ceNats, perSampleRedundancy: e.perSample)
         r.testCrossEntropiesPerEpoch = cePerEpoch
         r.validationObjective = valObjective
+        r.validationCrossEntropiesPerEpoch = valCE
         r.bestEpoch = best?.epoch
         return r
     }

@@ -146,7 +146,12 @@ extension RINEAnalyses {
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
             let done = Counter()
-            // Per job: I∩ at the best validation epoch, D, CE of decoder a, CE of decoder b, I∩ at the last epoch, best epoch.
+            // Other stopping rules read from the same histories (issue 22 §4): the objective with a shorter patience (training
+            // is identical up to the stop, so the shorter rule's pick lies in the history), and the validation cross-entropy alone.
+            let shortStopping = EarlyStopping(patience: min(10, patience))
+            // Per job: I∩ at the best validation epoch, D, CE of decoder a, CE of decoder b, I∩ at the last epoch, best epoch,
+            // validation objective at the best and last epochs, D at the last epoch; I∩ and epoch (1-based) with the short
+            // patience, I∩ and epoch at the lowest validation cross-entropy; epochs trained.
             let out = Parallel.map(jobs.count) { j -> [Double] in
                 let job = jobs[j], plan = plans[job.split], k = job.pairing.rawValue, g = plan.groups
                 func set(_ part: Int) -> (x: [Matrix<Float>], y: [Int]) {
@@ -162,8 +167,12 @@ extension RINEAnalyses {
                 let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
                 let n = done.increment()
                 if n % 20 == 0 { ctx.progress("\(n)/\(jobs.count) trainings") }
+                let short = shortStopping.stoppingEpoch(r.validationObjective)!
+                let valCE = r.validationCrossEntropiesPerEpoch.map { $0.reduce(0, +) / Double($0.count) }
+                let lowestCE = valCE.indices.min { valCE[$0] < valCE[$1] || (valCE[$0] == valCE[$1] && $0 < $1) }!
                 return [sel.redundancy, sel.distance, sel.crossEntropies[0], sel.crossEntropies[1], r.history.last!.0, Double(best + 1),
-                        r.validationObjective[best], r.validationObjective.last!, r.history.last!.1]
+                        r.validationObjective[best], r.validationObjective.last!, r.history.last!.1,
+                        r.history[short].0, Double(short + 1), r.history[lowestCE].0, Double(lowestCE + 1), Double(r.history.count)]
             }
             func values(_ m: ReachPairing, _ a: Int, _ b: Int, _ k: Int) -> [Double] {
                 jobs.indices.filter { jobs[$0].pairing == m && jobs[$0].a == min(a, b) && jobs[$0].b == max(a, b) }
@@ -223,19 +232,44 @@ extension RINEAnalyses {
             let g0 = groupOf(plans[0].groups)
             let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
             let tolOff = max(0.15, 3 * offS.error), tolDiag = max(0.15, 3 * diagS.error)
+            // The estimate under each stopping rule: (label, value tag, output index of I∩, of the epoch).
+            let rules: [(label: String, tag: String, k: Int, epoch: Int)] = [
+                ("validation objective at the final β, patience \(patience) (the estimate)", "", 0, 5),
+                ("validation objective at the final β, patience \(shortStopping.patience)", "_p\(shortStopping.patience)", 9, 10),
+                ("validation cross-entropy ½(CE₁ + CE₂) alone, lowest over the epochs trained", "_valce", 11, 12),
+                ("last epoch trained", "_last", 4, 13),
+            ]
+            let ruleOff = rules.map { SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false, $0.k)) }
+            let ruleDiag = rules.map { SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true, $0.k)) }
+            let ruleWord = "stopping rule (" + rules.map(\.label).joined(separator: "; ") + ")"
+            let offSpread = SystematicSpread(low: ruleOff.map(\.mean).min()!, high: ruleOff.map(\.mean).max()!, over: ruleWord)
+            let diagSpread = SystematicSpread(low: ruleDiag.map(\.mean).min()!, high: ruleDiag.map(\.mean).max()!, over: ruleWord)
+            func medianEpoch(_ k: Int, diagonal: Bool) -> Double {
+                Stats.median(jobs.indices.filter { jobs[$0].pairing == .simultaneous && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
+            }
+            tables.append(Table(id: "reach-stopping", caption: "The same trainings read at the epoch each stopping rule picks: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits), ± t-corrected error over \(splits) splits, and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the validation cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained. The spread over the rules is the systematic range of the estimate.",
+                                columns: ["stopping rule", "off-diagonal I∩", "median epoch, off-diag.", "diagonal I∩", "median epoch, diag."],
+                                rows: rules.indices.map { i in [rules[i].label, fmt(ruleOff[i]), String(format: "%.0f", medianEpoch(rules[i].epoch, diagonal: false)),
+                                                                fmt(ruleDiag[i]), String(format: "%.0f", medianEpoch(rules[i].epoch, diagonal: true))] }))
             var vals: [Scalar] = [
                 Scalar("rine.reach_violations", Double(violations[0]), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_check_max_pull", maxPull[0], significantFigures: 2, tolerance: .absolute(1.5)),
                 Scalar("rine.reach_check_max_pull_last", maxPull[1], significantFigures: 2, tolerance: .absolute(1.5)),
-                Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolOff)),
-                Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolDiag)),
+                Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolOff), systematic: offSpread),
+                Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolDiag), systematic: diagSpread),
                 Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * offLast.error))),
                 Scalar("rine.reach_diag_mean_last", diagLast.mean, error: diagLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * diagLast.error))),
                 Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: .absolute(15)),
                 Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: .absolute(0.02)),
                 Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: .absolute(0.05)),
             ]
+            for i in 1...2 {
+                vals.append(Scalar("rine.reach_offdiag_mean\(rules[i].tag)", ruleOff[i].mean, error: ruleOff[i].error, significantFigures: 2, unit: "bits",
+                                   tolerance: .absolute(max(0.15, 3 * ruleOff[i].error))))
+                vals.append(Scalar("rine.reach_diag_mean\(rules[i].tag)", ruleDiag[i].mean, error: ruleDiag[i].error, significantFigures: 2, unit: "bits",
+                                   tolerance: .absolute(max(0.15, 3 * ruleDiag[i].error))))
+            }
             if grouping == "direction" && groups == 4 {
                 // Groups one sector apart (circularly) against groups two sectors apart (opposite preferred directions).
                 let adjacent = [(0, 1), (1, 2), (2, 3), (0, 3)], opposite = [(0, 2), (1, 3)]
