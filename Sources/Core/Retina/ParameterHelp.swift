@@ -7,6 +7,10 @@ extension RetinaCatalog {
             "neuron": "target cell σ0 (0-based); −1: the paper's example cell",
             "restarts": "random restarts of the iterative hard bottleneck (Eqs 4–7); the best is kept",
         ],
+        "retina.bottleneck": [
+            "partners": "K: number of σ0's best partners (ranked by pairwise I(σ0;σj)) whose 2^K states are compressed",
+            "states": "ascending list of the numbers of compressed states M",
+        ],
         "retina.fig1": [
             "splits": "random halves of the repeats for the error of h_eff (sd over halves = standard error)",
         ],
