@@ -70,6 +70,14 @@ final class GaussianRedundancyTests: XCTestCase {
         XCTAssertEqual(exact.hardAverageRedundancy, (r4 + r3) / 2, accuracy: 1e-12)
         // deterministic regardless of scheduling
         XCTAssertEqual(comp.best(s, initialisations: 8, seed: 1).scores, comp.best(s, initialisations: 8, seed: 1).scores)
+        // and identical to a serial loop over the same child generators, in initialisation order
+        let root = Xoshiro256(seed: 1)
+        let serial = (0..<8).map { k -> Double in
+            var rng = root.child(k)
+            let init0 = RedundancyCompressor.randomAssignment(n: g.n, m: s.components, rng: &rng)
+            return comp.run(s, initial: init0, rng: &rng).hardAverageRedundancy
+        }
+        XCTAssertEqual(comp.best(s, initialisations: 8, seed: 1).scores, serial)
     }
 
     func testSavitzkyGolayDerivativeIsExactForCubics() throws {

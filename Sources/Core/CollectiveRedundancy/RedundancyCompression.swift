@@ -214,17 +214,12 @@ public struct RedundancyCompressor: Sendable {
     /// Best result over `initialisations` random starts (run in parallel, each with its own child RNG); ties keep the first.
     public func best(_ settings: CompressionSettings, initialisations: Int, seed: UInt64) -> (best: CompressionResult, scores: [Double]) {
         let root = Xoshiro256(seed: seed)
-        var results = [CompressionResult?](repeating: nil, count: initialisations)
         let n = model.n
-        results.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: initialisations) { k in
-                var rng = root.child(k)
-                let init0 = Self.randomAssignment(n: n, m: settings.components, rng: &rng)
-                base[k] = run(settings, initial: init0, rng: &rng)
-            }
+        let all = Parallel.map(initialisations) { k -> CompressionResult in
+            var rng = root.child(k)
+            let init0 = Self.randomAssignment(n: n, m: settings.components, rng: &rng)
+            return run(settings, initial: init0, rng: &rng)
         }
-        let all = results.map { $0! }
         var bestIndex = 0
         for k in 1..<all.count where all[k].hardAverageRedundancy > all[bestIndex].hardAverageRedundancy { bestIndex = k }
         return (all[bestIndex], all.map(\.hardAverageRedundancy))

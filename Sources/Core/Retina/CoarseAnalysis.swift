@@ -97,19 +97,11 @@ enum CoarseAnalysis {
             ctx.progress("resample \(r + 1)/\(resamples): M* = \(resampleMStars.last!.map { Int($0) })")
         }
         // Stimulus information per cell, direct method with extrapolation in the number of repeats.
-        var stim = [(value: Double, error: Double)](repeating: (0, 0), count: raster.neurons)
-        var stimFailure: Error?
-        let lock = NSLock()
         let sroot = root.child(777)
-        stim.withUnsafeMutableBufferPointer { out in
-            let o = out
-            DispatchQueue.concurrentPerform(iterations: raster.neurons) { i in
-                var r = sroot.child(i)
-                do { o[i] = try StimulusInformation.extrapolated(raster, neuron: i, rng: &r) }
-                catch { lock.lock(); stimFailure = error; lock.unlock() }
-            }
+        let stim = try Parallel.map(raster.neurons) { i -> (value: Double, error: Double) in
+            var r = sroot.child(i)
+            return try StimulusInformation.extrapolated(raster, neuron: i, rng: &r)
         }
-        if let stimFailure { throw stimFailure }
         // The Strong et al. information rate from words of L bins (second reading of I(σ0;s)).
         let wroot = root.child(778)
         let wordRates = wordMax >= 3 ? try Parallel.map(raster.neurons) { i -> (value: Double, error: Double) in

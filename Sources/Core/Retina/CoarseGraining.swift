@@ -112,24 +112,19 @@ public struct CoarseGraining: Sendable {
         let step = steps.count
         precondition(variables(step: step) >= 1, "step \(step + 1) needs \(1 << step) groups")
         let n = raster.neurons
-        var results = [[CompressionCase]?](repeating: nil, count: n)
-        let lock = NSLock()
-        var done = 0
+        let done = ProgressTally()
         let me = self
-        results.withUnsafeMutableBufferPointer { out in
-            let slots = out
-            DispatchQueue.concurrentPerform(iterations: n) { s0 in
-                var r = rng.child(s0)
-                let target = me.raster.spikes[s0]
-                slots[s0] = me.inputs(step: step, sigma0: s0).map { input in
-                    CompressionSweep.run(codes: input.codes, alphabet: input.alphabet, target: target, raster: me.raster,
-                                         settings: me.settings, rng: &r)
-                }
-                lock.lock(); done += 1; let d = done; lock.unlock()
-                if d % 40 == 0 { progress("coarse-graining step \(step + 1): \(d)/\(n) cells") }
+        let cases = Parallel.map(n) { s0 -> [CompressionCase] in
+            var r = rng.child(s0)
+            let target = me.raster.spikes[s0]
+            let out = me.inputs(step: step, sigma0: s0).map { input in
+                CompressionSweep.run(codes: input.codes, alphabet: input.alphabet, target: target, raster: me.raster,
+                                     settings: me.settings, rng: &r)
             }
+            let d = done.increment()
+            if d % 40 == 0 { progress("coarse-graining step \(step + 1): \(d)/\(n) cells") }
+            return out
         }
-        let cases = results.map { $0! }
         var st = CoarseGrainingStep(cases: cases, deltaFI: [], withinErrors: [], mStarIndex: nil, mStarBootstrap: [])
         (st.deltaFI, st.withinErrors) = Self.criterionCurve(cases, sigma0s: Array(0..<n), gridCount: settings.mGrid.count)
         st.mStarIndex = st.withinErrors.firstIndex { $0 >= criterion }
@@ -143,16 +138,10 @@ public struct CoarseGraining: Sendable {
         // Keep this step's compressed variables at its M* for the next step (inputs rebuilt once, from the
         // previous outputs, rather than from the raw groups through every earlier step).
         let k = st.mStarIndex ?? settings.mGrid.count - 1
-        var next = [[[UInt8]]](repeating: [], count: n)
-        do {
-            next.withUnsafeMutableBufferPointer { out in
-                let slots = out
-                DispatchQueue.concurrentPerform(iterations: n) { s0 in
-                    slots[s0] = zip(me.inputs(step: step, sigma0: s0), cases[s0]).map { input, c in
-                        let map = c.assignments[k]
-                        return input.codes.map { map[Int($0)] }
-                    }
-                }
+        let next = Parallel.map(n) { s0 -> [[UInt8]] in
+            zip(me.inputs(step: step, sigma0: s0), cases[s0]).map { input, c in
+                let map = c.assignments[k]
+                return input.codes.map { map[Int($0)] }
             }
         }
         steps.append(st)
@@ -165,21 +154,17 @@ public struct CoarseGraining: Sendable {
     public func restartShortfalls(m: Int, restarts: [Int], rng: Xoshiro256) -> [[Double]] {
         precondition(m >= 1 && m <= 255 && restarts.allSatisfy { $0 >= 1 }, "M in 1...255 and restarts ≥ 1")
         let step = steps.count, n = raster.neurons
-        var results = [[[Double]]](repeating: [], count: n)
         let me = self
-        results.withUnsafeMutableBufferPointer { out in
-            let slots = out
-            DispatchQueue.concurrentPerform(iterations: n) { s0 in
-                var r = rng.child(s0)
-                let target = me.raster.spikes[s0]
-                slots[s0] = me.inputs(step: step, sigma0: s0).map { input -> [Double] in
-                    let j = RepeatCounts(codes: input.codes, size: input.alphabet, target: target,
-                                         repeats: me.raster.repeats, bins: me.raster.bins).joint()
-                    let exact = HardBottleneck.exactOptimum(j, states: m)
-                    return restarts.map { k in
-                        let ib = HardBottleneck.cluster(j, states: m, restarts: k, rng: &r).information
-                        return exact > 0 ? max(0, 1 - ib / exact) : 0
-                    }
+        let results = Parallel.map(n) { s0 -> [[Double]] in
+            var r = rng.child(s0)
+            let target = me.raster.spikes[s0]
+            return me.inputs(step: step, sigma0: s0).map { input -> [Double] in
+                let j = RepeatCounts(codes: input.codes, size: input.alphabet, target: target,
+                                     repeats: me.raster.repeats, bins: me.raster.bins).joint()
+                let exact = HardBottleneck.exactOptimum(j, states: m)
+                return restarts.map { k in
+                    let ib = HardBottleneck.cluster(j, states: m, restarts: k, rng: &r).information
+                    return exact > 0 ? max(0, 1 - ib / exact) : 0
                 }
             }
         }

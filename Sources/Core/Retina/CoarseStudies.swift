@@ -94,19 +94,15 @@ enum CoarseStudies {
     static func groupInformation(_ raster: SpikeRaster, ranking: [[Int]], groups: Int, splits: Int, rng: Xoshiro256)
         -> [[(plugIn: Double, mm: Double, error: Double)]] {
         let n = raster.neurons
-        var out = [[(plugIn: Double, mm: Double, error: Double)]](repeating: [], count: n)
-        out.withUnsafeMutableBufferPointer { buf in
-            let slots = buf
-            DispatchQueue.concurrentPerform(iterations: n) { s0 in
-                var r = rng.child(s0)
-                slots[s0] = (0..<groups).map { l in
-                    let g = Array(ranking[s0][(8 * l)..<(8 * l + 8)])
-                    let rc = RepeatCounts(codes: raster.codes(g), size: 256, target: raster.spikes[s0], repeats: raster.repeats, bins: raster.bins)
-                    let full = rc.joint()
-                    let h = HalvesErrors.run(count: raster.repeats, splits: splits, rng: &r) { [rc.joint(repeats: $0).mutualInformation] }
-                    return (full.mutualInformation, BiasCorrection.millerMadow(full),
-                            BiasCorrection.halvesErrorOfInformation(halfValues: h.perHalf.map { $0[0] }, full: full))
-                }
+        let out = Parallel.map(n) { s0 -> [(plugIn: Double, mm: Double, error: Double)] in
+            var r = rng.child(s0)
+            return (0..<groups).map { l in
+                let g = Array(ranking[s0][(8 * l)..<(8 * l + 8)])
+                let rc = RepeatCounts(codes: raster.codes(g), size: 256, target: raster.spikes[s0], repeats: raster.repeats, bins: raster.bins)
+                let full = rc.joint()
+                let h = HalvesErrors.run(count: raster.repeats, splits: splits, rng: &r) { [rc.joint(repeats: $0).mutualInformation] }
+                return (full.mutualInformation, BiasCorrection.millerMadow(full),
+                        BiasCorrection.halvesErrorOfInformation(halfValues: h.perHalf.map { $0[0] }, full: full))
             }
         }
         return (0..<groups).map { l in out.map { $0[l] } }

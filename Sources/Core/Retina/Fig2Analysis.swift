@@ -31,39 +31,31 @@ enum Fig2Analysis {
         }
         let settings = SweepSettings(mGrid: grid, restarts: restarts, splits: fiSplits)
         let n = cells < 0 ? raster.neurons : min(cells, raster.neurons)
+        let root = Xoshiro256(seed: UInt64(seed))
+        let targets = Array(Set(Array(0..<n) + [s0Example])).sorted()
+        let done = ProgressTally()
+        let m11 = min(11, mMax)
+        // One task per target cell, each with the child generator of its σ0; results come back in the order of `targets`.
+        let perTarget = try Parallel.map(targets.count) { i -> (cost: CodingCostResult, exact: Double, comp: CompressionCase) in
+            let s0 = targets[i]
+            var rng = root.child(s0)
+            let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
+            let codes = raster.codes(partners)
+            let rc = RepeatCounts(codes: codes, size: 256, target: raster.spikes[s0], repeats: raster.repeats, bins: raster.bins)
+            let cost = try CodingCostSweep.run(rc, partners: 8, orders: orders, splits: splits, trainFraction: trainFraction,
+                                               ridge: ridge, rng: &rng)
+            let exact = HardBottleneck.exactOptimum(rc.joint(), states: m11)
+            let comp = CompressionSweep.run(codes: codes, alphabet: 256, target: raster.spikes[s0], raster: raster,
+                                            settings: settings, rng: &rng)
+            let d = done.increment()
+            if d % 40 == 0 { ctx.progress("retina.fig2: \(d)/\(targets.count) cells") }
+            return (cost, exact, comp)
+        }
+        // Indexed by σ0 (nil / NaN for cells that were not targets).
         var costs = [CodingCostResult?](repeating: nil, count: raster.neurons)
         var comps = [CompressionCase?](repeating: nil, count: raster.neurons)
         var exact11 = [Double](repeating: .nan, count: raster.neurons)
-        var failure: Error?
-        let lock = NSLock()
-        let root = Xoshiro256(seed: UInt64(seed))
-        let targets = Array(Set(Array(0..<n) + [s0Example])).sorted()
-        var done = 0
-        let m11 = min(11, mMax)
-        exact11.withUnsafeMutableBufferPointer { eslot in
-        costs.withUnsafeMutableBufferPointer { cslot in
-            comps.withUnsafeMutableBufferPointer { fslot in
-                let cs = cslot, fs = fslot, es = eslot
-                DispatchQueue.concurrentPerform(iterations: targets.count) { i in
-                    let s0 = targets[i]
-                    var rng = root.child(s0)
-                    let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
-                    let codes = raster.codes(partners)
-                    let rc = RepeatCounts(codes: codes, size: 256, target: raster.spikes[s0], repeats: raster.repeats, bins: raster.bins)
-                    do {
-                        cs[s0] = try CodingCostSweep.run(rc, partners: 8, orders: orders, splits: splits, trainFraction: trainFraction,
-                                                         ridge: ridge, rng: &rng)
-                    } catch { lock.lock(); failure = error; lock.unlock() }
-                    es[s0] = HardBottleneck.exactOptimum(rc.joint(), states: m11)
-                    fs[s0] = CompressionSweep.run(codes: codes, alphabet: 256, target: raster.spikes[s0], raster: raster,
-                                                  settings: settings, rng: &rng)
-                    lock.lock(); done += 1; let d = done; lock.unlock()
-                    if d % 40 == 0 { ctx.progress("retina.fig2: \(d)/\(targets.count) cells") }
-                }
-            }
-        }
-        }
-        if let failure { throw failure }
+        for (s0, r) in zip(targets, perTarget) { costs[s0] = r.cost; exact11[s0] = r.exact; comps[s0] = r.comp }
         let cellList = Array(0..<n)
         let ex = costs[s0Example]!, exF = comps[s0Example]!
         // (a) example coding cost vs parameters, (b) example FI vs M

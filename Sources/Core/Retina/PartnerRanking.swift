@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// Pairwise mutual information between single neurons, computed with bit-packed spike trains and popcounts.
 public enum PartnerRanking {
@@ -14,12 +15,10 @@ public enum PartnerRanking {
             }
         }
         let ones = packed.map { $0.reduce(0) { $0 + $1.nonzeroBitCount } }
-        var mi = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
         let total = Double(s)
-        let rows = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * n)
-        defer { rows.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: n) { i in
-            for j in 0..<n {
+        // One row of the matrix per task.
+        return Parallel.map(n) { i -> [Double] in
+            (0..<n).map { j in
                 var n11 = 0
                 packed[i].withUnsafeBufferPointer { a in
                     packed[j].withUnsafeBufferPointer { b in for w in 0..<words { n11 += (a[w] & b[w]).nonzeroBitCount } }
@@ -28,11 +27,9 @@ public enum PartnerRanking {
                 let c10 = ni - c11, c01 = nj - c11, c00 = total - ni - nj + c11
                 // I = H(σi) − H(σi|σj)
                 let cond = BinaryInfo.nH(c11, nj) + BinaryInfo.nH(c10, c10 + c00)
-                rows[i * n + j] = max(0, BinaryInfo.nH(ni, total) - (i == j ? 0 : cond)) / total / log(2)
+                return max(0, BinaryInfo.nH(ni, total) - (i == j ? 0 : cond)) / total / log(2)
             }
         }
-        for i in 0..<n { for j in 0..<n { mi[i][j] = rows[i * n + j] } }
-        return mi
     }
 
     /// The other neurons ordered by decreasing I(σ0; σ_j) (ties by index).

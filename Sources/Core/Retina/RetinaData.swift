@@ -1,5 +1,6 @@
 import Foundation
 import AnalysisKit
+import Numerics
 
 /// The dataset of the paper and a per-process cache of its decoded raster and pairwise informations.
 enum RetinaData {
@@ -38,23 +39,13 @@ enum RetinaData {
     /// For every σ0: I(σ0; S1) (bits), the number of the 256 states of its 8 best partners seen in the data, and the
     /// number of those seen with both values of σ0 (a finite empirical h_eff).
     static func firstGroupSummary(raster: SpikeRaster, mi: [[Double]]) -> (information: [Double], statesSeen: [Int], statesFinite: [Int]) {
-        var info = [Double](repeating: 0, count: raster.neurons), seen = [Int](repeating: 0, count: raster.neurons)
-        var finite = seen
-        info.withUnsafeMutableBufferPointer { ib in
-            seen.withUnsafeMutableBufferPointer { sb in
-              finite.withUnsafeMutableBufferPointer { fb in
-                let (io, so, fo) = (ib, sb, fb)
-                DispatchQueue.concurrentPerform(iterations: raster.neurons) { s0 in
-                    let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
-                    let j = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
-                                         repeats: raster.repeats, bins: raster.bins).joint()
-                    io[s0] = j.mutualInformation; so[s0] = j.statesSeen
-                    fo[s0] = (0..<256).filter { j.n0[$0] > 0 && j.n1[$0] > 0 }.count
-                }
-              }
-            }
+        let perCell = Parallel.map(raster.neurons) { s0 -> (information: Double, seen: Int, finite: Int) in
+            let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
+            let j = RepeatCounts(codes: raster.codes(partners), size: 256, target: raster.spikes[s0],
+                                 repeats: raster.repeats, bins: raster.bins).joint()
+            return (j.mutualInformation, j.statesSeen, (0..<256).filter { j.n0[$0] > 0 && j.n1[$0] > 0 }.count)
         }
-        return (info, seen, finite)
+        return (perCell.map(\.information), perCell.map(\.seen), perCell.map(\.finite))
     }
 }
 
@@ -82,4 +73,14 @@ enum Fmt {
         let m = x.reduce(0, +) / Double(x.count)
         return (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1)).squareRoot()
     }
+}
+
+/// A thread-safe count of finished tasks, for the progress messages of `Parallel.map` bodies. `Parallel.map` keeps
+/// results in index order but has no notion of "how many are done", so this counter (and its lock) is the only shared
+/// state of those loops; it never touches a result.
+final class ProgressTally: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    /// Counts one more finished task and returns the new total.
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
 }
