@@ -58,3 +58,50 @@ final class CalibrationTests: XCTestCase {
         assertCalibrated(p, "Monte Carlo quadrature")
     }
 }
+
+/// The floor of the learned ring G (issue 20 §2): a pair of predictors and the exact denoisers are evaluated on common
+/// samples (`RingDenoiserEstimator.compareMetric`) and the paired difference D(x) carries the standard error of the
+/// per-sample differences. Checked by replicate measurement: 40 independent evaluations of a fixed, deliberately wrong
+/// predictor pair (the exact denoisers of a population with gain 17 instead of 20 and κ = 0.7 instead of 1), pulls of each
+/// evaluation about the mean of the other 39. The paired error must also be well below the exact denoisers' own error.
+final class PairedFloorCalibrationTests: XCTestCase {
+    func testPairedMetricFloorIsCalibrated() throws {
+        var pop = RingPopulation(); pop.priorConcentration = 1
+        let exact = try RingExactDenoiser(population: pop)
+        var wrong = pop; wrong.gain = 17; wrong.priorConcentration = 0.7
+        let other = try RingExactDenoiser(population: wrong)
+        let learned: RingDenoiserEstimator.MetricPredictor = { y, g, c in
+            let p = other.predict(y: y, gamma: g, counts: c); return (p.conditional, p.unconditional)
+        }
+        let q = LogGammaQuadrature(lowest: 1e-3, highest: 30, intervals: 8)
+        let grid = [-2.0, 0.5, 2.5], root = Xoshiro256(seed: 5), reps = 40
+        let runs = (0..<reps).map { i -> MetricComparison in
+            var r = root.child(i)
+            return RingDenoiserEstimator.compareMetric(population: pop, exact: exact, learned: learned, grid: grid,
+                                                       quadrature: q, samples: 48, rng: &r)
+        }
+        func pulls(_ value: (MetricComparison) -> [Double], _ error: (MetricComparison) -> [Double]) -> [Double] {
+            var out = [Double]()
+            for (i, r) in runs.enumerated() { for j in grid.indices {
+                let others = runs.indices.filter { $0 != i }
+                let m = others.reduce(0) { $0 + value(runs[$1])[j] } / Double(others.count)
+                let em = (others.reduce(0) { $0 + pow(error(runs[$1])[j], 2) }).squareRoot() / Double(others.count)
+                out.append((value(r)[j] - m) / (error(r)[j] * error(r)[j] + em * em).squareRoot())
+            } }
+            return out
+        }
+        let pd = pulls(\.difference, \.differenceError), pe = pulls(\.exactMetric, \.exactError)
+        let rp = (0..<(reps / 2)).flatMap { MetricComparison.repeatPulls(runs[2 * $0], runs[2 * $0 + 1]) }
+        func sd(_ v: [Double]) -> Double { (v.reduce(0) { $0 + $1 * $1 } / Double(v.count)).squareRoot() }
+        func cover(_ v: [Double]) -> Double { Double(v.filter { abs($0) <= 1 }.count) / Double(v.count) }
+        let ratio = Stats.mean(runs.flatMap(\.differenceError)) / Stats.mean(runs.flatMap(\.exactError))
+        let rel = Stats.mean(runs.flatMap { r in zip(r.difference, r.exactMetric).map { abs($0 / $1) } })
+        print("paired floor: pull sd \(sd(pd)) coverage \(cover(pd)); exact: pull sd \(sd(pe)) coverage \(cover(pe)); repeat pulls sd \(sd(rp)); paired/exact error \(ratio); |D|/G \(rel)")
+        XCTAssert((0.8...1.2).contains(sd(pd)), "paired pull sd \(sd(pd))")
+        XCTAssert((0.8...1.2).contains(sd(pe)), "exact pull sd \(sd(pe))")
+        XCTAssert((0.7...1.3).contains(sd(rp)), "repeat pull sd \(sd(rp))")
+        XCTAssert((0.58...0.78).contains(cover(pd)), "paired coverage \(cover(pd))")
+        XCTAssertGreaterThan(rel, 0.03)          // the wrong pair is visibly wrong …
+        XCTAssertLessThan(ratio, 0.7)            // … and still measured more precisely than the exact G itself
+    }
+}

@@ -22,6 +22,15 @@ enum LNPAnalysis {
         let gain = try p.double("gain", default: 1.5, range: 1e-3...20)
         let bias = try p.double("bias", default: 0, range: -20...20)
         let rateScale = try p.double("rate_scale", default: 5, range: 1e-3...1e4)
+        let exactSamples = try p.int("exact_samples", default: 0, range: 0...1_000_000)
+        let exactDraws = try p.int("exact_draws", default: 16, range: 4...4096)
+        let exactRepeats = try p.int("exact_repeats", default: 2, range: 2...16)
+        guard exactSamples == 0 || exactSamples >= 8 else {
+            throw ParameterError(key: "exact_samples", line: p.entries["exact_samples"]?.line, message: "must be 0 (no exact denoisers) or ≥ 8")
+        }
+        guard exactDraws % 4 == 0 else {
+            throw ParameterError(key: "exact_draws", line: p.entries["exact_draws"]?.line, message: "must be a multiple of 4 (two halves of antithetic pairs)")
+        }
         guard let nl = PoissonGaborPopulation.Nonlinearity(rawValue: nlName), nl != .linear else {
             throw ParameterError(key: "nonlinearity", line: p.entries["nonlinearity"]?.line, message: "must be softplus or exp")
         }
@@ -81,10 +90,9 @@ enum LNPAnalysis {
             return Run(learned: res[0], limit: res[1])
         }
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
-        func spreadError(_ v: [Double]) -> Double {
-            let m = mean(v)
-            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1) / Double(v.count)).squareRoot()
-        }
+        // t-corrected error of a mean over the replicates (calibrated in LNPTests).
+        func spreadError(_ v: [Double]) -> Double { ReplicateError.tCorrected(v) }
+        let tFactor = ReplicateError.oneSigmaQuantile(dof: replicates - 1)
         let limitTrace = SymmetricMatrix.trace(gLimit)
         var values = [Scalar("geometry.lnp_neurons", Double(n), significantFigures: 2, tolerance: .absolute(0)),
                       Scalar("geometry.lnp_replicates", Double(replicates), significantFigures: 2, tolerance: .absolute(0)),
@@ -123,6 +131,60 @@ enum LNPAnalysis {
                          String(format: "%.1f°", mean(between))])
         }
         let last = runs[(sizes.count - 1) * replicates].learned
+        var exactRows = [[String]](), trueVectors: (Matrix<Double>, [Double])? = nil
+        if exactSamples > 0 {
+            // The true G of the LNP population from its exact denoisers (importance sampling in the n-dimensional drive
+            // space), evaluated on the same samples as the linear limit's exact predictors: G_true = G_lim + (Ĝ_exact − Ĝ_lim),
+            // a control variate whose error is that of the paired difference. `exactRepeats` independent evaluations.
+            let exactDen = try LNPExactDenoiser(population: pop, draws: exactDraws)
+            struct ExactRun: Sendable { let diff: PairedMetricDifference; var ess: Double { diff.meanEffectiveFraction } }
+            let exactRuns = try Parallel.map(exactRepeats) { e -> ExactRun in
+                var er = root.child(5000 + e)
+                let pairs = try pop.sample(nodes * exactSamples, features: feat, rng: &er)
+                return ExactRun(diff: try exactDen.pairedMetric(estimator: est, reference: limitPredictor, stimuli: pairs.stimuli,
+                                                                 responses: pairs.responses, features: feat, rng: &er))
+            }
+            let r = Double(exactRepeats)
+            var dG = Matrix<Double>(rows: d, cols: d)
+            for e in exactRuns { dG = dG + (1 / r) * e.diff.metric }
+            let dTr = exactRuns.reduce(0) { $0 + $1.diff.trace.value } / r
+            let dTrErr = (exactRuns.reduce(0) { $0 + $1.diff.trace.error * $1.diff.trace.error }).squareRoot() / r
+            let noise = (exactRuns.reduce(0) { $0 + $1.diff.frobeniusNoise * $1.diff.frobeniusNoise }).squareRoot() / r
+            let gTrue = SymmetricMatrix.symmetrized(gLimit + dG)
+            let (tv, tV) = try PatchGeometry.descending(gTrue)
+            trueVectors = (tV, tv)
+            let perRepeat = try exactRuns.map { try PatchGeometry.descending(SymmetricMatrix.symmetrized(gLimit + $0.diff.metric)).1 }
+            let angleTrue = HighDimAnalysis.degrees(try SubspaceComparison.largestAngle(tV, lV, k: k))
+            let angleRepeats = HighDimAnalysis.degrees(try SubspaceComparison.largestAngle(perRepeat[0], perRepeat[1], k: k))
+            let dNorm = HighDimAnalysis.frobenius(dG)
+            let trueNorm = HighDimAnalysis.frobenius(gTrue)
+            let lastSize = sizes.count - 1
+            var learnedMean = Matrix<Double>(rows: d, cols: d)
+            for t in 0..<replicates { learnedMean = learnedMean + (1 / Double(replicates)) * runs[lastSize * replicates + t].learned.metric }
+            let learnedVsTrue = HighDimAnalysis.frobenius(learnedMean - gTrue) / trueNorm
+            let learnedVsLimit = HighDimAnalysis.frobenius(learnedMean - gLimit) / norm
+            let ess = exactRuns.reduce(0) { $0 + $1.ess } / r
+            // Pull of the two first repeats' trace differences against each other (a single check, not a calibration).
+            values += [
+                Scalar("geometry.lnp_true_mi", limitTrace + dTr, error: dTrErr, significantFigures: 4, unit: "nats"),
+                Scalar("geometry.lnp_true_gap", dTr, error: dTrErr, significantFigures: 2, unit: "nats"),
+                Scalar("geometry.lnp_true_Gdiff", 100 * dNorm / norm, significantFigures: 2, unit: "%", tolerance: .absolute(max(0.5, 3 * 100 * noise / norm))),
+                Scalar("geometry.lnp_true_Gdiff_floor", 100 * noise / norm, significantFigures: 2, unit: "%", tolerance: .relative(0.3)),
+                Scalar("geometry.lnp_true_angle", angleTrue, significantFigures: 2, unit: "°", tolerance: .absolute(max(1, angleRepeats))),
+                Scalar("geometry.lnp_true_angle_repeats", angleRepeats, significantFigures: 2, unit: "°", tolerance: .absolute(max(1, 0.5 * angleRepeats))),
+                Scalar("geometry.lnp_true_learned_Gerr", 100 * learnedVsTrue, significantFigures: 2, unit: "%", tolerance: .absolute(max(0.5, 3 * 100 * noise / norm))),
+                Scalar("geometry.lnp_true_learned_Gerr_limit", 100 * learnedVsLimit, significantFigures: 2, unit: "%", tolerance: .absolute(1)),
+                Scalar("geometry.lnp_true_ess", ess, significantFigures: 2, tolerance: .absolute(0.05)),
+            ]
+            exactRows = [
+                ["tr G_true = I(R;X) (exact denoisers)", String(format: "%.4f ± %.4f nats", limitTrace + dTr, dTrErr)],
+                ["tr G_true − tr G_lim (what the linear class misses)", String(format: "%+.4f ± %.4f nats", dTr, dTrErr)],
+                ["‖G_true − G_lim‖_F / ‖G_lim‖_F", String(format: "%.2f %% (Monte Carlo noise %.2f %%)", 100 * dNorm / norm, 100 * noise / norm)],
+                ["top-\(k) angle, G_true vs G_lim", String(format: "%.1f° (between the %d independent evaluations: %.1f°)", angleTrue, exactRepeats, angleRepeats)],
+                ["learned Ĝ (\(sizes.last!) pairs, mean of \(replicates)) vs G_true / vs G_lim", String(format: "%.2f %% / %.2f %%", 100 * learnedVsTrue, 100 * learnedVsLimit)],
+                ["importance sampling: mean effective sample size / draws", String(format: "%.3f (%d draws)", ess, exactDraws)],
+            ]
+        }
         // Overlaps (mean squared cosine of the top-k subspaces) of the learned G with the Fisher information and PCA.
         func overlap(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double {
             let m = Matrix.product(a.selectingColumns(Array(0..<k)), transA: true, b.selectingColumns(Array(0..<k)))
@@ -132,13 +194,16 @@ enum LNPAnalysis {
                    Scalar("geometry.lnp_overlap_GP", overlap(last.eigenvectors, pV), significantFigures: 2, tolerance: .absolute(0.05)),
                    Scalar("geometry.lnp_overlap_limitF", overlap(lV, fV), significantFigures: 3, tolerance: .absolute(1e-4)),
                    Scalar("geometry.lnp_overlap_limitP", overlap(lV, pV), significantFigures: 3, tolerance: .absolute(1e-4))]
-        let table = Table(id: "lnp-vs-size", caption: "Learned G for the LNP Gabor bank (\(n) neurons, rate \(rateScale)·\(nl.rawValue)(\(gain) z + \(bias)), z the unit-variance filter drive; x ~ N(0, Σ_patch), d = \(d)) versus the number of training pairs: linear denoisers in (y, φ(r)), φ = \(feat.rawValue), at \(nodes) ln γ nodes, evaluated on \(evalSamples) fresh pairs per node; \(replicates) independent replicates per size, each with its own training and evaluation pairs. ± is the spread over the replicates (sd/√\(replicates)); MC is the mean Monte Carlo error of a single evaluation. Limit: the closed-form G of the Gaussian surrogate with the same second moments of (x, φ(r)), which is what the estimator converges to; its trace is a lower bound on I(R;X). G error: ‖Ĝ − G_lim‖_F/‖G_lim‖_F, with the limit's own denoisers through the same evaluation as floor. Angle: largest principal angle between the top-\(k) subspaces of Ĝ and G_lim (floor: the limit's denoisers through the same evaluation), and between the first replicate and the others.",
+        let table = Table(id: "lnp-vs-size", caption: "Learned G for the LNP Gabor bank (\(n) neurons, rate \(rateScale)·\(nl.rawValue)(\(gain) z + \(bias)), z the unit-variance filter drive; x ~ N(0, Σ_patch), d = \(d)) versus the number of training pairs: linear denoisers in (y, φ(r)), φ = \(feat.rawValue), at \(nodes) ln γ nodes, evaluated on \(evalSamples) fresh pairs per node; \(replicates) independent replicates per size, each with its own training and evaluation pairs. ± is the spread over the replicates, t-corrected (t₀.₈₄ with \(replicates - 1) degrees of freedom = \(String(format: "%.3f", tFactor)), times sd/√\(replicates)); MC is the mean Monte Carlo error of a single evaluation. Limit: the closed-form G of the Gaussian surrogate with the same second moments of (x, φ(r)), which is what the estimator converges to; its trace is a lower bound on I(R;X). G error: ‖Ĝ − G_lim‖_F/‖G_lim‖_F, with the limit's own denoisers through the same evaluation as floor. Angle: largest principal angle between the top-\(k) subspaces of Ĝ and G_lim (floor: the limit's denoisers through the same evaluation), and between the first replicate and the others.",
                           columns: ["pairs", "MI direct tr Ĝ (nats)", "MI loss difference", "limit tr G_lim", "G error vs limit", "top-\(k) angle to limit", "angle between training sets"], rows: rows)
-        let boundRows = [
+        var boundRows = [
             ["linear-denoiser limit, φ(r) = r", String(format: "%.4f", limitMI[0]), "lower bound (x Gaussian)"],
             ["linear-denoiser limit, φ(r) = 2√(r + 3/8)", String(format: "%.4f", limitMI[1]), "lower bound (x Gaussian)"],
             ["½ log det(I + Σₓ E F)", String(format: "%.4f", fisherApprox), "Fisher (large-population) approximation, not a bound"],
         ]
+        if let v = values.first(where: { $0.name == "geometry.lnp_true_mi" }) {
+            boundRows.append(["exact denoisers (importance sampling in drive space)", String(format: "%.4f ± %.4f", v.value, v.error ?? 0), "I(R;X) itself, up to Monte Carlo error"])
+        }
         let boundTable = Table(id: "lnp-bounds", caption: "What is known about I(R;X) for this LNP population without an oracle (nats). Mean rate \(String(format: "%.3f", meanRate)) spikes per window per neuron.",
                                columns: ["quantity", "value (nats)", "status"], rows: boundRows)
         let side = s.side
@@ -147,16 +212,29 @@ enum LNPAnalysis {
         var panels = [Panel]()
         var aligned = last.eigenvectors
         for j in 0..<k where HighDimAnalysis.dot(aligned.column(j), lV.column(j)) < 0 { for i in 0..<d { aligned[i, j] = -aligned[i, j] } }
-        for (name, vecs, vals) in [("learned G", aligned, last.eigenvalues), ("limit G", lV, lv), ("mean Fisher", fV, fv), ("PCA", pV, pv)] {
+        var rowsOfPanels = [("learned G", aligned, last.eigenvalues), ("limit G", lV, lv)]
+        if let tvv = trueVectors {
+            let (tV, tv) = tvv
+            var al = tV
+            for j in 0..<k where HighDimAnalysis.dot(al.column(j), lV.column(j)) < 0 { for i in 0..<d { al[i, j] = -al[i, j] } }
+            rowsOfPanels.append(("true G", al, tv))
+        }
+        rowsOfPanels += [("mean Fisher", fV, fv), ("PCA", pV, pv)]
+        for (name, vecs, vals) in rowsOfPanels {
             for j in 0..<k {
                 let deg = HighDimAnalysis.degenerateNote(vals, j)
                 panels.append(Panel(title: "\(name) #\(j + 1)\(deg.isEmpty ? "" : " " + deg + ": basis arbitrary")", heatmap: Heatmap(values: image(vecs, j), palette: palette)))
             }
         }
-        let fig = Figure(id: "lnp-eigenvectors", caption: "Top \(k) eigenvectors, as \(side)×\(side) images, for the LNP Gabor bank: G learned from \(sizes.last!) pairs (first row, one training set, signs aligned with the limit), the estimator's limit G_lim (second row), the prior-averaged Fisher information E_x F(x) (third) and the patch covariance (PCA, bottom). One colour scale per panel.",
+        let fig = Figure(id: "lnp-eigenvectors", caption: "Top \(k) eigenvectors, as \(side)×\(side) images, for the LNP Gabor bank: G learned from \(sizes.last!) pairs (first row, one training set, signs aligned with the limit), the estimator's limit G_lim (second row), \(trueVectors == nil ? "" : "the true G from the exact denoisers (third, signs aligned with the limit), ")the prior-averaged Fisher information E_x F(x) and the patch covariance (PCA, bottom). One colour scale per panel.",
                          altText: "Four rows of small images: learned and limit G eigenvectors agree; Fisher eigenvectors are Gabor-like, PCA eigenvectors smooth.",
                          panels: panels, columns: k, panelWidth: 200, panelHeight: 200)
-        return AnalysisOutput(tables: [table, boundTable], figures: [fig], values: values,
+        var tables = [table, boundTable]
+        if !exactRows.isEmpty {
+            tables.append(Table(id: "lnp-true", caption: "The LNP population's true G from its exact denoisers E[x | y, r] (self-normalised importance sampling from the Laplace approximation in the \(n)-dimensional drive space, \(exactDraws) antithetic draws per sample), evaluated on \(exactSamples) fresh pairs per ln γ node in \(exactRepeats) independent repeats, on the same samples as the linear limit's exact predictors: G_true = G_lim + (Ĝ_exact − Ĝ_lim), with the Monte Carlo error of the paired difference.",
+                                columns: ["quantity", "value"], rows: exactRows))
+        }
+        return AnalysisOutput(tables: tables, figures: [fig], values: values,
                               notes: ["geometry.lnp: \(nl.rawValue) rate, gain \(gain), bias \(bias), rate scale \(rateScale), features \(feat.rawValue), sizes \(sizes), \(replicates) replicates, \(evalSamples) evaluation pairs per node, seed \(seed)"])
     }
 }

@@ -62,6 +62,9 @@ extension InfoGeometryCatalog {
             "gain": "gain a on the unit-variance filter drive z",
             "bias": "offset b of the nonlinearity's argument",
             "rate_scale": "ν, expected count per window where f = 1",
+            "exact_samples": "fresh pairs per γ node for the true G from the exact denoisers (0: skip; the cost grows linearly with it)",
+            "exact_draws": "importance-sampling draws per pair in the exact denoisers (a multiple of 4: two halves of antithetic pairs)",
+            "exact_repeats": "independent evaluations of the true G (their agreement is shown; the estimate is their mean)",
         ],
     ]
 }

@@ -46,6 +46,8 @@ public struct RingDenoiserEstimator: Sendable {
         /// I(R;X) from the learned denoisers: direct ½∫E(ε̂_c − ε̂_u)² and loss difference ½∫(L_u − L_c).
         public let miDirect: Estimate
         public let miLossDifference: Estimate
+        /// Learned minus exact-denoiser direct MI on the same samples, with the standard error of the paired differences.
+        public let miPairedDifference: Estimate
         /// The same two estimators with the exact denoisers on the same samples.
         public let exactMIDirect: Estimate
         public let exactMILossDifference: Estimate
@@ -54,6 +56,10 @@ public struct RingDenoiserEstimator: Sendable {
         public let exactMetric: [Double]
         /// Standard error of each point of `metric` (Monte Carlo over the evaluation samples).
         public let metricError: [Double]
+        /// Learned versus exact tr G(x) on common samples (the mean of `metricRepeats`), with the paired difference and its
+        /// floor; `metricRepeats` are the two independent evaluations it combines.
+        public let metricComparison: MetricComparison
+        public let metricRepeats: [MetricComparison]
         public let gammas: [Double]
         /// ½ E[(ε̂_c − ε̂_u)²] per unit log γ at the evaluation nodes (the MI integrand), learned and exact.
         public let integrand: [Double]
@@ -233,32 +239,96 @@ public struct RingDenoiserEstimator: Sendable {
         }
         let lossW = tw.map { $0 / span }
         let est = (0..<8).map { MonteCarloQuadrature.estimate(weights: $0 < 4 ? miW : lossW, samples: perNode[$0]) }
+        // Learned minus exact direct MI on the same samples (common random numbers).
+        let pairedMI = MonteCarloQuadrature.estimate(weights: miW, samples: zip(perNode[0], perNode[1]).map { zip($0, $1).map { $0 - $1 } })
 
-        // G(x) on the grid, learned and exact on the same samples.
-        var metric = [Double](repeating: 0, count: metricGrid.count), exactMetric = metric, metricErr = metric
-        for (xi, x) in metricGrid.enumerated() {
-            var ys = [Double](), gs = [Double](), cs = [[Int]]()
-            for gamma in q.gammas {
-                let sg = gamma.squareRoot()
-                for _ in 0..<metricSamples {
-                    let y = remainder(x + sg * evalRng.normal(), 2 * Double.pi)
-                    ys.append(y); gs.append(gamma); cs.append(Self.sampleGivenCoarse(pop, y: y, gamma: gamma, rng: &evalRng))
-                }
-            }
-            let p = predictions(ys, gs, cs)
-            let ranges = (0..<q.gammas.count).map { ($0 * metricSamples)..<(($0 + 1) * metricSamples) }
-            let learned = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { (p.lc[$0] - p.lu[$0]) * (p.lc[$0] - p.lu[$0]) } })
-            let ex = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { (p.ec[$0] - p.eu[$0]) * (p.ec[$0] - p.eu[$0]) } })
-            metric[xi] = learned.value; exactMetric[xi] = ex.value; metricErr[xi] = learned.error
+        // G(x) on the grid, learned and exact on common samples, in two independent repeats (their disagreement checks
+        // the claimed floor; their mean is the estimate).
+        let learnedPredictor: MetricPredictor = { ys, gs, cs in
+            let (ic, iu) = inputs(ys, gs.map { log($0) }, cs)
+            return (cond.forward(ic).data.map(Double.init), uncond.forward(iu).data.map(Double.init))
         }
-        return Result(trainingSize: trainingSize, miDirect: est[0], miLossDifference: est[2],
+        let repeats = (0..<2).map { rep -> MetricComparison in
+            var r = evalRng.child(100 + rep)
+            return Self.compareMetric(population: pop, exact: exact, learned: learnedPredictor, grid: metricGrid,
+                                      quadrature: q, samples: metricSamples, rng: &r)
+        }
+        let comparison = MetricComparison.combine(repeats[0], repeats[1])
+        let metric = comparison.metric, exactMetric = comparison.exactMetric, metricErr = comparison.metricError
+        return Result(trainingSize: trainingSize, miDirect: est[0], miLossDifference: est[2], miPairedDifference: pairedMI,
                       exactMIDirect: est[1], exactMILossDifference: est[3],
                       metricGrid: metricGrid, metric: metric, exactMetric: exactMetric, metricError: metricErr,
+                      metricComparison: comparison, metricRepeats: repeats,
                       gammas: q.gammas, integrand: integrand, exactIntegrand: exactIntegrand,
                       trainLoss: trainLoss, validationLoss: valLoss,
                       exactTrainLoss: trainSet.exact, exactValidationLoss: valSet.exact,
                       freshLoss: (est[4], est[5]), exactFreshLoss: (est[6], est[7]),
                       bestStep: (bestC.step, bestU.step), trainingSeconds: seconds,
                       samplesPerSecond: Double(steps * batchSize) / seconds)
+    }
+
+    /// Noise predictions (conditional, unconditional) of a denoiser pair for a list of (y, γ, r).
+    public typealias MetricPredictor = (_ y: [Double], _ gamma: [Double], _ counts: [[Int]]) -> ([Double], [Double])
+
+    /// tr G(x) at stimuli `grid` from a pair of noise predictors and from the exact ones, on common random numbers.
+    ///
+    /// At each stimulus x and each ln γ node, `samples` draws y = x + √γ ξ (mod 2π), r ∼ p(r | y) feed both pairs of
+    /// predictors; with δ = ε̂_c − ε̂_u, G(x) = ½ ∫ dt E[δ²] is estimated for each pair, and so is the paired difference
+    /// D(x) = ½ ∫ dt E[δ_learned² − δ_exact²]. The exact denoisers make ½ ∫ dt E[δ_exact²] an unbiased estimate of the true
+    /// G(x) at this quadrature, so D(x) estimates learned − true G(x) with the standard error of the per-sample differences,
+    /// which is small when the two predictors are close (common random numbers): that error is the learned error's floor.
+    public static func compareMetric(population pop: RingPopulation, exact: RingExactDenoiser, learned: MetricPredictor,
+                                     grid: [Double], quadrature q: LogGammaQuadrature, samples: Int,
+                                     rng: inout Xoshiro256) -> MetricComparison {
+        let tw = zip(q.weights, q.gammas).map { $0 / $1 }
+        let miW = tw.enumerated().map { 0.5 * $1 + ($0 == 0 ? 0.5 : 0) }
+        var out = MetricComparison(metric: [], metricError: [], exactMetric: [], exactError: [], difference: [], differenceError: [])
+        for x in grid {
+            var ys = [Double](), gs = [Double](), cs = [[Int]]()
+            for gamma in q.gammas {
+                let sg = gamma.squareRoot()
+                for _ in 0..<samples {
+                    let y = remainder(x + sg * rng.normal(), 2 * Double.pi)
+                    ys.append(y); gs.append(gamma); cs.append(sampleGivenCoarse(pop, y: y, gamma: gamma, rng: &rng))
+                }
+            }
+            let (lc, lu) = learned(ys, gs, cs)
+            let e = exact.predict(y: ys, gamma: gs, counts: cs)
+            let ranges = (0..<q.gammas.count).map { ($0 * samples)..<(($0 + 1) * samples) }
+            func sq(_ a: Double, _ b: Double) -> Double { (a - b) * (a - b) }
+            let l = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { sq(lc[$0], lu[$0]) } })
+            let ex = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { sq(e.conditional[$0], e.unconditional[$0]) } })
+            let d = MonteCarloQuadrature.estimate(weights: miW, samples: ranges.map { $0.map { sq(lc[$0], lu[$0]) - sq(e.conditional[$0], e.unconditional[$0]) } })
+            out.metric.append(l.value); out.metricError.append(l.error)
+            out.exactMetric.append(ex.value); out.exactError.append(ex.error)
+            out.difference.append(d.value); out.differenceError.append(d.error)
+        }
+        return out
+    }
+}
+
+/// Learned and exact tr G(x) at a set of stimuli, evaluated on common samples: each value with its Monte Carlo standard
+/// error, and the paired difference D(x) = Ĝ_learned(x) − Ĝ_exact(x) with its own (much smaller) error.
+public struct MetricComparison: Sendable {
+    public var metric: [Double], metricError: [Double]
+    public var exactMetric: [Double], exactError: [Double]
+    public var difference: [Double], differenceError: [Double]
+
+    /// The mean of two independent evaluations (errors combined as for a mean of independent estimates).
+    public static func combine(_ a: MetricComparison, _ b: MetricComparison) -> MetricComparison {
+        func m(_ u: [Double], _ v: [Double]) -> [Double] { zip(u, v).map { ($0 + $1) / 2 } }
+        func e(_ u: [Double], _ v: [Double]) -> [Double] { zip(u, v).map { ($0 * $0 + $1 * $1).squareRoot() / 2 } }
+        return MetricComparison(metric: m(a.metric, b.metric), metricError: e(a.metricError, b.metricError),
+                                exactMetric: m(a.exactMetric, b.exactMetric), exactError: e(a.exactError, b.exactError),
+                                difference: m(a.difference, b.difference), differenceError: e(a.differenceError, b.differenceError))
+    }
+
+    /// Pulls (D_a − D_b)/√(σ_a² + σ_b²) of two independent evaluations: sd ≈ 1 when the claimed floor is right.
+    public static func repeatPulls(_ a: MetricComparison, _ b: MetricComparison) -> [Double] {
+        (0..<a.difference.count).map { i -> Double in
+            let ea = a.differenceError[i], eb = b.differenceError[i]
+            let s: Double = (ea * ea + eb * eb).squareRoot()
+            return (a.difference[i] - b.difference[i]) / s
+        }
     }
 }

@@ -43,13 +43,18 @@ public struct RingExactDenoiser: Sendable {
         priorCoefficients = Matrix.product(Matrix(rows: 1, cols: n, data: prior), an).data
     }
 
-    /// ε̂ = −√γ ∂_y log p_γ(y) for density coefficients c (nb of them).
-    @inline(__always) func noisePrediction(_ c: UnsafeBufferPointer<Double>, y: Double, gamma: Double) -> Double {
+    /// ε̂ = −√γ ∂_y log p_γ(y) for density coefficients c (nb of them); `decay[q − 1]` = exp(−γq²/2). cos(qy) and sin(qy)
+    /// by the angle-addition recurrence from cos y and sin y (error growth over the modes at rounding level).
+    @inline(__always) func noisePrediction(_ c: UnsafeBufferPointer<Double>, y: Double, gamma: Double, decay: UnsafeBufferPointer<Double>) -> Double {
         var p = c[0], dp = 0.0
+        let c1 = cos(y), s1 = sin(y)
+        var cq = c1, sq = s1
         for q in 1...modes {
-            let e = exp(-gamma * Double(q * q) / 2), cq = cos(Double(q) * y), sq = sin(Double(q) * y)
+            let e = decay[q - 1]
             p += e * (c[2 * q - 1] * cq + c[2 * q] * sq)
             dp += Double(q) * e * (c[2 * q] * cq - c[2 * q - 1] * sq)
+            let cn = cq * c1 - sq * s1
+            sq = sq * c1 + cq * s1; cq = cn
         }
         return -gamma.squareRoot() * dp / max(p, 1e-300)
     }
@@ -74,11 +79,19 @@ public struct RingExactDenoiser: Sendable {
         }
         let coef = Matrix.product(post, analysis)
         var unc = [Double](repeating: 0, count: b), con = unc
+        // The decay factors depend on γ only (callers pass runs of equal γ): recomputed when γ changes.
+        var decay = [Double](repeating: 0, count: modes), lastGamma = Double.nan
         priorCoefficients.withUnsafeBufferPointer { pc in
             coef.data.withUnsafeBufferPointer { cc in
                 for s in 0..<b {
-                    unc[s] = noisePrediction(pc, y: y[s], gamma: gamma[s])
-                    con[s] = noisePrediction(UnsafeBufferPointer(rebasing: cc[(s * nb)..<((s + 1) * nb)]), y: y[s], gamma: gamma[s])
+                    if gamma[s] != lastGamma {
+                        lastGamma = gamma[s]
+                        for q in 1...modes { decay[q - 1] = exp(-lastGamma * Double(q * q) / 2) }
+                    }
+                    decay.withUnsafeBufferPointer { dk in
+                        unc[s] = noisePrediction(pc, y: y[s], gamma: gamma[s], decay: dk)
+                        con[s] = noisePrediction(UnsafeBufferPointer(rebasing: cc[(s * nb)..<((s + 1) * nb)]), y: y[s], gamma: gamma[s], decay: dk)
+                    }
                 }
             }
         }
