@@ -144,6 +144,12 @@ enum LNPAnalysis {
                 return ExactRun(diff: try exactDen.pairedMetric(estimator: est, reference: limitPredictor, stimuli: pairs.stimuli,
                                                                  responses: pairs.responses, features: feat, rng: &er))
             }
+            // Self-normalised bias of the draw count: the same exact denoisers with 4× the draws as reference, on a quarter of
+            // the pairs of one repeat (both through their two halves).
+            var sr = root.child(6000)
+            let snisPairs = try pop.sample(nodes * max(2, exactSamples / 4), features: feat, rng: &sr)
+            let snis = try exactDen.pairedMetric(estimator: est, reference: limitPredictor, stimuli: snisPairs.stimuli, responses: snisPairs.responses,
+                                                 features: feat, referenceExact: try LNPExactDenoiser(population: pop, draws: 4 * exactDraws), rng: &sr)
             let r = Double(exactRepeats)
             var dG = Matrix<Double>(rows: d, cols: d)
             for e in exactRuns { dG = dG + (1 / r) * e.diff.metric }
@@ -175,6 +181,7 @@ enum LNPAnalysis {
                 Scalar("geometry.lnp_true_learned_Gerr", 100 * learnedVsTrue, significantFigures: 2, unit: "%", tolerance: .absolute(max(0.5, 3 * 100 * noise / norm))),
                 Scalar("geometry.lnp_true_learned_Gerr_limit", 100 * learnedVsLimit, significantFigures: 2, unit: "%", tolerance: .absolute(1)),
                 Scalar("geometry.lnp_true_ess", ess, significantFigures: 2, tolerance: .absolute(0.05)),
+                Scalar("geometry.lnp_true_snis", snis.trace.value, error: snis.trace.error, significantFigures: 2, unit: "nats"),
             ]
             exactRows = [
                 ["tr G_true = I(R;X) (exact denoisers)", String(format: "%.4f ± %.4f nats", limitTrace + dTr, dTrErr)],
@@ -183,6 +190,7 @@ enum LNPAnalysis {
                 ["top-\(k) angle, G_true vs G_lim", String(format: "%.1f° (between the %d independent evaluations: %.1f°)", angleTrue, exactRepeats, angleRepeats)],
                 ["learned Ĝ (\(sizes.last!) pairs, mean of \(replicates)) vs G_true / vs G_lim", String(format: "%.2f %% / %.2f %%", 100 * learnedVsTrue, 100 * learnedVsLimit)],
                 ["importance sampling: mean effective sample size / draws", String(format: "%.3f (%d draws)", ess, exactDraws)],
+                ["tr G_true with \(exactDraws) minus \(4 * exactDraws) draws (self-normalised bias; \(max(2, exactSamples / 4)) pairs per node)", String(format: "%+.4f ± %.4f nats", snis.trace.value, snis.trace.error)],
             ]
         }
         // Overlaps (mean squared cosine of the top-k subspaces) of the learned G with the Fisher information and PCA.

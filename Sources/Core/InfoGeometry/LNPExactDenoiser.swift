@@ -256,8 +256,11 @@ public struct PairedMetricDifference: Sendable {
 extension LNPExactDenoiser {
     /// Evaluates the exact denoisers and `reference` on the pairs (node k uses rows k·M ..< (k+1)·M, fresh ξ from `rng`,
     /// importance-sampling draws from `rng.child(node)` of a child stream), as `LinearDenoiserEstimator.evaluate` does.
+    /// With `referenceExact` (another exact denoiser, e.g. with more draws) the reference is that denoiser, also through
+    /// the product of its two halves, so that the difference isolates the self-normalised bias of the draw count.
     public func pairedMetric(estimator est: LinearDenoiserEstimator, reference: LinearDenoiserEstimator.Predictor,
                              stimuli x: Matrix<Double>, responses r: Matrix<Double>, features: PoissonGaborPopulation.Features,
+                             referenceExact: LNPExactDenoiser? = nil,
                              rng: inout Xoshiro256) throws -> PairedMetricDifference {
         let q = est.quadrature, nodes = q.gammas.count, d = x.cols
         guard x.rows == r.rows, x.rows % nodes == 0, x.rows / nodes >= 2 else {
@@ -271,23 +274,32 @@ extension LNPExactDenoiser {
             let rowsK = Array((k * m)..<((k + 1) * m))
             let xk = x.selectingRows(rowsK), rk = r.selectingRows(rowsK)
             let (y, _) = LinearDenoiserEstimator.noisy(xk, gamma: gamma, rng: &rng)
-            let (rc, ru) = try reference(k, gamma, y, rk)
             var isRng = isRoot.child(k)
             let ex = try predict(gamma: gamma, y: y, responses: rk, features: features, rng: &isRng)
+            var refHalves: (Matrix<Double>, Matrix<Double>)? = nil
+            let (rc, ru): (Matrix<Double>, Matrix<Double>)
+            if let re = referenceExact {
+                var refRng = isRoot.child(100_000 + k)
+                let o = try re.predict(gamma: gamma, y: y, responses: rk, features: features, rng: &refRng)
+                (rc, ru) = (o.conditional, o.unconditional); refHalves = o.halves
+            } else {
+                (rc, ru) = try reference(k, gamma, y, rk)
+            }
             ess += ex.diagnostics.meanEffectiveFraction / Double(nodes)
             var sum = [Double](repeating: 0, count: d * d), sum2 = sum
             var tr = [Double](repeating: 0, count: m)
-            var a = [Double](repeating: 0, count: d), b = a, c = a
+            var a = [Double](repeating: 0, count: d), b = a, c = a, c2 = a
             for s in 0..<m {
                 for j in 0..<d {
                     let i = s * d + j
                     a[j] = ex.halves.0.data[i] - ex.unconditional.data[i]
                     b[j] = ex.halves.1.data[i] - ex.unconditional.data[i]
-                    c[j] = rc.data[i] - ru.data[i]
-                    tr[s] += a[j] * b[j] - c[j] * c[j]
+                    if let h = refHalves { c[j] = h.0.data[i] - ru.data[i]; c2[j] = h.1.data[i] - ru.data[i] }
+                    else { c[j] = rc.data[i] - ru.data[i]; c2[j] = c[j] }
+                    tr[s] += a[j] * b[j] - c[j] * c2[j]
                 }
                 for i in 0..<d { for j in i..<d {
-                    let v = 0.5 * (a[i] * b[j] + b[i] * a[j]) - c[i] * c[j]
+                    let v = 0.5 * (a[i] * b[j] + b[i] * a[j]) - 0.5 * (c[i] * c2[j] + c2[i] * c[j])
                     sum[i * d + j] += v; sum2[i * d + j] += v * v
                 } }
             }
