@@ -70,7 +70,8 @@ final class RINEParameterCheckTests: XCTestCase {
                                       ("samples", "10000"), ("seed", "3")], "epoch", "epochs"),
             (RINEAnalyses.reach, [("groups", "4"), ("grouping", "direction"), ("splits", "6"), ("epochs", "150"), ("patience", "30"), ("seed", "5")],
              "surogate", "surrogate"),
-            (RINEAnalyses.premotor, [("windows", "6"), ("neurons", "30"), ("trials_per_target", "60"), ("splits", "2"), ("seed", "6")],
+            (RINEAnalyses.premotor, [("windows", "4"), ("neurons", "97"), ("trials_per_target", "91"), ("replicates", "3"), ("epochs", "100"),
+                                     ("readout_epoch", "50"), ("seed", "6")],
              "trials_per_targets", "trials_per_target"),
             (RINEAnalyses.fashion, [("widths", "[4, 8, 14, 20, 28]"), ("betas", "[0, 50]"), ("seeds", "3"), ("train", "10000"), ("test", "2000"),
                                     ("epochs", "12"), ("blur_sigma", "1.5"), ("fft_cutoff", "4"), ("fixed_beta", "true"), ("seed", "7")],
@@ -125,8 +126,15 @@ final class RINEParameterCheckTests: XCTestCase {
             assertRejected(a, "weight_decay", "-0.1")
             assertRejected(a, "epochs", "0")
             assertRejected(a, "hidden", "[0]")
-            assertRejected(a, "splits", "1000")
         }
+        assertRejected(RINEAnalyses.reach, "splits", "1000")
+        assertRejected(RINEAnalyses.premotor, "replicates", "1000")
+        assertRejected(RINEAnalyses.premotor, "replicates", "1")
+        assertRejected(RINEAnalyses.premotor, "plan_correlation", "1")
+        assertRejected(RINEAnalyses.premotor, "plan_sd", "0")
+        assertRejected(RINEAnalyses.premotor, "momentum", "1.5")
+        assertRejected(RINEAnalyses.premotor, "readout_epoch", "0")
+        assertRejected(RINEAnalyses.premotor, "readout_epoch", "120", among: [("epochs", "100")], message: "must not exceed epochs")
         assertRejected(RINEAnalyses.premotor, "trials_per_target", "1000000000")
         assertRejected(RINEAnalyses.premotor, "trials_per_target", "10000", among: [("windows", "20"), ("neurons", "1000")], message: "more than the")
         assertRejected(RINEAnalyses.premotor, "neurons", "0")

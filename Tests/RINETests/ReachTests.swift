@@ -142,3 +142,96 @@ final class EightClassSamplingTests: XCTestCase {
         XCTAssertTrue(EightClassTask.cosineSimilarity([Matrix<Float>(rows: 2, cols: 1), Matrix<Float>(rows: 2, cols: 1)]).isNaN)
     }
 }
+
+final class PremotorSimulationTests: XCTestCase {
+    /// The shuffle keeps every trial's target, moves every trial of a target with more than one trial, and is a permutation.
+    func testTargetShuffleIsADerangementWithinTargets() {
+        var rng = Xoshiro256(seed: 12)
+        let y = (0..<90).map { _ in rng.int(below: 8) } + [8]
+        let pi = TargetShuffle.permutation(y, rng: &rng)
+        XCTAssertEqual(Set(pi), Set(y.indices))
+        XCTAssertTrue(y.indices.allSatisfy { y[pi[$0]] == y[$0] })
+        XCTAssertTrue(y.indices.allSatisfy { t in pi[t] != t || y.filter { $0 == y[t] }.count == 1 })
+        XCTAssertEqual(pi[90], 90, "a target with one trial keeps it")
+    }
+
+    /// Shapes, target order, and the AR(1) deviation: the correlation of the decoded plan between windows falls with
+    /// their distance as ρᵏ. The plan is read from the population vector of 400 neurons with strong tuning.
+    func testSimulationShapesAndSharedPlanVariability() {
+        var sim = PremotorSimulation()
+        sim.neurons = 400; sim.windows = 3; sim.planSD = 0.4; sim.planCorrelation = 0.6; sim.windowSeconds = 1
+        var rng = Xoshiro256(seed: 13)
+        let tuning = sim.tuning(rng: &rng)
+        let d = sim.simulate(trialsPerTarget: 150, tuning: tuning, rng: &rng)
+        XCTAssertEqual(d.x.count, 3)
+        XCTAssertEqual(d.x[0].rows, 1200)
+        XCTAssertEqual(d.y[149], 0); XCTAssertEqual(d.y[150], 1); XCTAssertEqual(d.y[1199], 7)
+        func deviation(_ w: Int, _ t: Int) -> Double {
+            var c = 0.0, s = 0.0
+            for i in 0..<sim.neurons { c += Double(d.x[w][t, i]) * cos(tuning.preferred[i]); s += Double(d.x[w][t, i]) * sin(tuning.preferred[i]) }
+            let e = atan2(s, c) - Double(d.y[t]) * Double.pi / 4
+            return atan2(sin(e), cos(e))
+        }
+        let dev = (0..<3).map { w in (0..<1200).map { deviation(w, $0) } }
+        func corr(_ a: [Double], _ b: [Double]) -> Double {
+            let ma = Stats.mean(a), mb = Stats.mean(b)
+            let c = zip(a, b).reduce(0.0) { $0 + ($1.0 - ma) * ($1.1 - mb) }
+            return c / (a.reduce(0.0) { $0 + ($1 - ma) * ($1 - ma) } * b.reduce(0.0) { $0 + ($1 - mb) * ($1 - mb) }).squareRoot()
+        }
+        // The population-vector read-out adds its own noise, so the correlations come out a little below ρ and ρ².
+        let c1 = corr(dev[0], dev[1]), c2 = corr(dev[0], dev[2])
+        XCTAssertGreaterThan(c1, 0.45); XCTAssertLessThan(c1, 0.65)
+        XCTAssertGreaterThan(c2, 0.25); XCTAssertLessThan(c2, 0.42)
+        sim.planCorrelation = 0
+        let e = sim.simulate(trialsPerTarget: 150, tuning: tuning, rng: &rng)
+        let dev0 = (0..<2).map { w in (0..<1200).map { t -> Double in
+            var c = 0.0, s = 0.0
+            for i in 0..<sim.neurons { c += Double(e.x[w][t, i]) * cos(tuning.preferred[i]); s += Double(e.x[w][t, i]) * sin(tuning.preferred[i]) }
+            let x = atan2(s, c) - Double(e.y[t]) * Double.pi / 4
+            return atan2(sin(x), cos(x))
+        } }
+        XCTAssertLessThan(abs(corr(dev0[0], dev0[1])), 0.08)
+    }
+
+    /// The true-model information of one window: close to log₂ 8 = 3 bits when the plan barely varies and the neurons are
+    /// many, and close to the information of the plan alone when the Poisson noise is small (σ_plan = 0.3: 2.33 bits for
+    /// a wrapped normal around 8 targets 45° apart, by Monte Carlo; the counts add an angle noise of about 0.06 rad).
+    func testBayesInformationLimits() {
+        var sim = PremotorSimulation()
+        sim.neurons = 60; sim.windows = 1; sim.windowSeconds = 0.5
+        var rng = Xoshiro256(seed: 14)
+        let tuning = sim.tuning(rng: &rng)
+        sim.planSD = 0.05
+        let sharp = sim.simulate(trialsPerTarget: 40, tuning: tuning, rng: &rng)
+        XCTAssertGreaterThan(sim.bayesInformation(counts: sharp.x[0], y: sharp.y, tuning: tuning, nodes: 31), 2.9)
+        sim.planSD = 0.3
+        let broad = sim.simulate(trialsPerTarget: 60, tuning: tuning, rng: &rng)
+        XCTAssertEqual(sim.bayesInformation(counts: broad.x[0], y: broad.y, tuning: tuning, nodes: 121), 2.31, accuracy: 0.15)
+    }
+}
+
+final class CrossEntropyStoppingTests: XCTestCase {
+    /// Stopping on the validation cross-entropy alone: the best epoch is the lowest mean validation cross-entropy, training
+    /// ends `patience` epochs after it (or at the last epoch), and the rule read from the history picks the same epoch.
+    func testStoppingOnTheCrossEntropyAlone() {
+        var rng = Xoshiro256(seed: 15)
+        let d = DiscreteTask.rdnxor.sample(900, rng: &rng)
+        let s = trainTestSplit([d.x1, d.x2], d.y, trainFraction: 0.8, rng: &rng)
+        let v = trainTestSplit(s.train.x, s.train.y, trainFraction: 0.75, rng: &rng)
+        var c = RINEConfig()
+        c.epochs = 40; c.learningRate = 0.2
+        var r1 = Xoshiro256(seed: 3), r2 = Xoshiro256(seed: 3)
+        let ce = RINETrainer(config: c).run(train: v.train, test: s.test, classes: 4, entropyY: 2, validation: v.test,
+                                            stopping: EarlyStopping(patience: 3, criterion: .crossEntropy), rng: &r1)
+        let valCE = ce.validationCrossEntropiesPerEpoch.map { $0.reduce(0, +) / Double($0.count) * M_LN2 }
+        let best = ce.bestEpoch!
+        XCTAssertEqual(valCE[best], valCE.min()!)
+        XCTAssertEqual(ce.history.count, min(40, best + 4))
+        XCTAssertEqual(EarlyStopping(patience: 3).stoppingEpoch(valCE), best)
+        // Up to the earlier of the two stops, training is the same as with the objective watched.
+        let obj = RINETrainer(config: c).run(train: v.train, test: s.test, classes: 4, entropyY: 2, validation: v.test,
+                                             stopping: EarlyStopping(patience: 3), rng: &r2)
+        let common = min(ce.history.count, obj.history.count)
+        XCTAssertEqual(Array(ce.validationObjective.prefix(common)), Array(obj.validationObjective.prefix(common)))
+    }
+}

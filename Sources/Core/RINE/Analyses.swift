@@ -281,93 +281,37 @@ enum RINEAnalyses {
             return AnalysisOutput(tables: [table, cosTable], figures: [fig], values: values, notes: ["\(jobs.count) trainings"])
         })
 
-    /// Pairwise redundancy matrix between sources (diagonal: a source with itself = its usable information). Split s is
-    /// the same train/test partition of the trials for every cell; each cell trains its own decoders. Returns per cell
-    /// the mean and sd over splits of I∩, and the split means of the decoder distance D and of each decoder's test
-    /// cross-entropy (bits; `ce[a][b]` is the decoder of source a in the pair (a, b)).
-    static func pairwiseMatrix(_ sources: [Matrix<Float>], _ y: [Int], config: RINEConfig, splits: Int, trainFraction: Double,
-                               root: Xoshiro256, progress: @escaping (String) -> Void)
-        -> (mean: [[Double]], sd: [[Double]], distance: [[Double]], ce: [[Double]]) {
-        let m = sources.count
-        let pairs = (0..<m).flatMap { i in (i..<m).map { (i, $0) } }
-        let jobs = pairs.flatMap { pr in (0..<splits).map { (pr, $0) } }
-        let done = Counter()
-        let vals = Parallel.map(jobs.count) { j -> [Double] in
-            let ((a, b), s) = jobs[j]
-            var splitRng = root.child(s)               // the same partition for every cell of split s
-            let split = trainTestSplit([sources[a], sources[b]], y, trainFraction: trainFraction, rng: &splitRng)
-            var rng = root.child(1_000_000 + s * 10_000 + a * 100 + b)
-            let hY = RINEReadout.labelEntropy(split.test.y)
-            let r = RINETrainer(config: config).run(train: split.train, test: split.test, classes: 8, entropyY: hY, rng: &rng)
-            let k = done.increment()
-            if k % 20 == 0 { progress("\(k)/\(jobs.count) trainings") }
-            return [r.redundancy, r.distance, r.crossEntropies[0], r.crossEntropies[1]]
-        }
-        var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: m), sd = mean, dist = mean, ce = mean
-        for (a, b) in pairs {
-            let v = jobs.indices.filter { jobs[$0].0 == (a, b) }.map { vals[$0] }
-            mean[a][b] = Stats.mean(v.map { $0[0] }); mean[b][a] = mean[a][b]
-            sd[a][b] = splits > 1 ? Stats.standardDeviation(v.map { $0[0] }) : 0; sd[b][a] = sd[a][b]
-            dist[a][b] = Stats.mean(v.map { $0[1] }); dist[b][a] = dist[a][b]
-            ce[a][b] = Stats.mean(v.map { $0[2] }); ce[b][a] = Stats.mean(v.map { $0[3] })
-        }
-        return (mean, sd, dist, ce)
+    /// Defaults of the neural-data analyses' decoders and optimiser (Doubles, so that `replicate describe` shows them as
+    /// written); `momentum` nil means Adam, a value SGD with that momentum.
+    struct DecoderDefaults {
+        var learningRate: Double, lrDecay: Double, momentum: Double?, weightDecay: Double
+        var epochs: Int, batch: Int, beta: Double, gamma: Double, hidden: [Int]
     }
 
-    static func smallDataConfig(_ p: Parameters) throws -> RINEConfig {
+    /// The decoder and optimiser settings of the neural-data analyses, each read from the directive with its default in
+    /// `d`: learning rate, its decay per epoch, the momentum (SGD only), weight decay, epochs, batch, β, γ, hidden widths;
+    /// batch normalisation after every hidden layer.
+    static func decoderConfig(_ p: Parameters, defaults d: DecoderDefaults) throws -> RINEConfig {
         var c = RINEConfig()
-        c.useAdam = true; c.batchNorm = true
-        c.learningRate = Float(try p.double("learning_rate", default: 0.005, range: 1e-6...10))
-        c.learningRateDecay = Float(try p.double("lr_decay", default: 0.99, range: 0.01...1))
-        c.weightDecay = Float(try p.double("weight_decay", default: 0.005, range: 0...1))
-        c.epochs = try p.int("epochs", default: 150, range: 1...10_000)
-        c.batchSize = try p.int("batch", default: 32, range: 2...10_000)
-        c.beta = try p.double("beta", default: 50, range: 0...1e5)
-        c.gamma = try p.double("gamma", default: 0.97, range: 0...0.9999)
-        c.hidden = try RINEParameterChecks.hidden(p, default: [25, 15])
+        c.useAdam = d.momentum == nil; c.batchNorm = true
+        c.learningRate = Float(try p.double("learning_rate", default: d.learningRate, range: 1e-6...10))
+        c.learningRateDecay = Float(try p.double("lr_decay", default: d.lrDecay, range: 0.01...1))
+        if let m = d.momentum { c.momentum = Float(try p.double("momentum", default: m, range: 0...0.999)) }
+        c.weightDecay = Float(try p.double("weight_decay", default: d.weightDecay, range: 0...1))
+        c.epochs = try p.int("epochs", default: d.epochs, range: 1...10_000)
+        c.batchSize = try p.int("batch", default: d.batch, range: 2...10_000)
+        c.beta = try p.double("beta", default: d.beta, range: 0...1e5)
+        c.gamma = try p.double("gamma", default: d.gamma, range: 0...0.9999)
+        c.hidden = try RINEParameterChecks.hidden(p, default: d.hidden)
         return c
     }
 
-    static let premotor = AnalysisDescriptor(
-        name: "rine.premotor",
-        summary: "Pairwise redundancy between time windows of a simulated premotor population",
-        run: { ctx in
-            let p = ctx.parameters
-            var sim = PremotorSimulation()
-            sim.windows = try p.int("windows", default: 6, range: 2...20)
-            sim.neurons = try p.int("neurons", default: 30, range: 2...1000)
-            sim.trialsPerTarget = try p.int("trials_per_target", default: 60, range: 5...10_000)
-            let splits = try p.int("splits", default: 2, range: 1...100)
-            let seed = try p.int("seed", default: 6)
-            let config = try smallDataConfig(p)
-            try RINEParameterChecks.checkSize(p, "trials_per_target", entries: sim.windows * sim.neurons * 8 * sim.trialsPerTarget,
-                                              what: "the simulated counts (windows × neurons × 8 targets × trials per target)")
-            try p.rejectUnused()
-            var rng = Xoshiro256(seed: UInt64(seed))
-            let (x, y) = sim.simulate(rng: &rng)
-            let sources = x.map { m -> Matrix<Float> in
-                var out = m
-                for j in 0..<m.cols {
-                    let col = m.column(j).map(Double.init)
-                    let mu = Stats.mean(col), s = max(Stats.standardDeviation(col), 1e-9)
-                    for i in 0..<m.rows { out[i, j] = Float((col[i] - mu) / s) }
-                }
-                return out
-            }
-            let (mean, _, _, _) = pairwiseMatrix(sources, y, config: config, splits: splits, trainFraction: 0.8,
-                                           root: rng.child(1), progress: ctx.progress)
-            let labels = (0..<sim.windows).map { "\($0 * 100)–\(($0 + 1) * 100) ms" }
-            var adjacent = [Double](), distant = [Double]()
-            for a in 0..<sim.windows { for b in (a + 1)..<sim.windows { if b == a + 1 { adjacent.append(mean[a][b]) } else { distant.append(mean[a][b]) } } }
-            let fig = Figure(id: "premotor", caption: "Redundant information (bits) about target between time windows of a simulated premotor population (\(sim.neurons) cosine-tuned Poisson neurons whose tuning ramps up and whose preferred directions drift; \(8 * sim.trialsPerTarget) trials).",
-                             altText: "Heat map of redundancy between time windows; values are highest next to the diagonal.",
-                             panels: [Panel(xLabel: "window", yLabel: "window", heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))],
-                             panelWidth: 620, panelHeight: 520)
-            return AnalysisOutput(figures: [fig], values: [
-                Scalar("rine.premotor_adjacent", Stats.mean(adjacent), error: Stats.standardError(adjacent), significantFigures: 2, unit: "bits"),
-                Scalar("rine.premotor_distant", Stats.mean(distant), error: Stats.standardError(distant), significantFigures: 2, unit: "bits"),
-            ])
-        })
+    /// The reach analysis' decoders: 25–15 with batch normalisation, Adam, learning rate 0.005 · 0.99^epoch, weight decay
+    /// 0.005, batch 32, at most 150 epochs, β = 50 on the schedule.
+    static func smallDataConfig(_ p: Parameters) throws -> RINEConfig {
+        try decoderConfig(p, defaults: DecoderDefaults(learningRate: 0.005, lrDecay: 0.99, momentum: nil, weightDecay: 0.005,
+                                                       epochs: 150, batch: 32, beta: 50, gamma: 0.97, hidden: [25, 15]))
+    }
 
     static let fashion = AnalysisDescriptor(
         name: "rine.fashion",

@@ -45,7 +45,8 @@ public struct RINEResult: Sendable {
     public var validationObjective: [Double] = []
     /// Per epoch, with a validation split: each source's validation cross-entropy (bits). Empty without one.
     public var validationCrossEntropiesPerEpoch: [[Double]] = []
-    /// With a validation split: the epoch (index into `history`) of the lowest validation objective.
+    /// With a validation split: the epoch (index into `history`) of the lowest watched validation quantity (the objective,
+    /// or the cross-entropy alone: `EarlyStopping.Criterion`).
     public var bestEpoch: Int? = nil
 
     /// The test readout at epoch `e` (index into `history`): I∩ (bits), each decoder's cross-entropy (bits) and D.
@@ -55,14 +56,24 @@ public struct RINEResult: Sendable {
 }
 
 /// Early stopping on a validation split: after every epoch the RINE objective at the final β,
-/// (1/n) Σ CEᵢ + β D, is evaluated on held-out training trials; training stops once it has not improved for `patience`
-/// epochs, and the test readout of the best epoch is the estimate (`RINEResult.bestEpoch`). The objective at the final
-/// β, not the scheduled one, so that epochs are compared on the same loss.
+/// (1/n) Σ CEᵢ + β D, is evaluated on held-out training trials; training stops once it (or, with `.crossEntropy`, the
+/// validation cross-entropy (1/n) Σ CEᵢ alone) has not improved for `patience` epochs, and the test readout of the best
+/// epoch is the estimate (`RINEResult.bestEpoch`). The objective at the final β, not the scheduled one, so that epochs
+/// are compared on the same loss.
 public struct EarlyStopping: Sendable {
+    /// What is watched on the validation split.
+    public enum Criterion: Sendable {
+        /// The RINE objective at the final β, (1/n) Σ CEᵢ + β D (nats).
+        case objective
+        /// The mean validation cross-entropy (1/n) Σ CEᵢ alone, without the penalty.
+        case crossEntropy
+    }
     public var patience: Int
-    public init(patience: Int) {
+    public var criterion: Criterion
+    public init(patience: Int, criterion: Criterion = .objective) {
         precondition(patience >= 1, "patience must be ≥ 1 epoch")
         self.patience = patience
+        self.criterion = criterion
     }
 
     /// The epoch this rule picks on a validation history `objective` (one value per epoch): the best epoch when training
@@ -140,7 +151,8 @@ public struct RINETrainer {
                 let objective = v.ces.reduce(0, +) / Double(n) * M_LN2 + config.beta * v.distance
                 valObjective.append(objective)
                 valCE.append(v.ces)
-                if best == nil || objective < best!.objective { best = (epoch, objective) }
+                let watched = stopping.criterion == .objective ? objective : v.ces.reduce(0, +) / Double(n) * M_LN2
+                if best == nil || watched < best!.objective { best = (epoch, watched) }
                 if epoch - best!.epoch >= stopping.patience { break }
             }
         }

@@ -96,6 +96,13 @@ extension RINEAnalyses {
         /// Pseudo-session pairs: source 1 from one trial and source 2 from its partner of the same target in the other
         /// half, both ways round (each trial once per source).
         case pseudo
+        /// Both sources from the same trial, as `simultaneous`, but stopped on the validation cross-entropy alone: the
+        /// cross-entropy stopping rule with its own trainings, not read within a run stopped on the objective.
+        case simultaneousCE
+
+        /// Which trials the sources come from (an index into a split plan's samples).
+        var dataIndex: Int { self == .pseudo ? 1 : 0 }
+        var criterion: EarlyStopping.Criterion { self == .simultaneousCE ? .crossEntropy : .objective }
     }
 
     static let reach = AnalysisDescriptor(
@@ -113,6 +120,7 @@ extension RINEAnalyses {
             let validationFraction = try p.double("validation_fraction", default: 0.2, range: 0.05...0.5)
             let patience = try p.int("patience", default: 30, range: 1...10_000)
             let surrogate = try p.bool("surrogate", default: true)
+            let ceStopping = try p.bool("ce_stopping", default: true)
             let seed = try p.int("seed", default: 5)
             let config = try smallDataConfig(p)
             let dataURL = try ctx.dataFile("data", default: "reach/ReachData.mat")
@@ -122,7 +130,7 @@ extension RINEAnalyses {
             guard groups <= nNeurons else { throw RINEParameterChecks.error(p, "groups", "more groups than the \(nNeurons) neurons") }
             let z = data.standardized(Array(0..<nNeurons))
             let root = Xoshiro256(seed: UInt64(seed))
-            let pairings: [ReachPairing] = surrogate ? ReachPairing.allCases : [.simultaneous]
+            let pairings: [ReachPairing] = [.simultaneous] + (surrogate ? [.pseudo] : []) + (ceStopping ? [.simultaneousCE] : [])
 
             // Per split: a partition of the trials into train / validation / test (the same in every cell), the groups of
             // neurons from the preferred directions on the non-test trials (the grouping never sees a test trial), and within
@@ -143,6 +151,11 @@ extension RINEAnalyses {
             }
 
             let cellsList = (0..<groups).flatMap { a in (a..<groups).map { (a, $0) } }
+            // Errors over splits of the one data set: the t-corrected spread over splits (it covers training noise and the
+            // choice of test trials, not the sampling of the data set itself).
+            func splitSummary(_ v: [Double]) -> (mean: Double, error: Double, sd: Double) {
+                SeedSpread.summary(v)
+            }
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
             let done = Counter()
@@ -153,7 +166,7 @@ extension RINEAnalyses {
             // validation objective at the best and last epochs, D at the last epoch; I∩ and epoch (1-based) with the short
             // patience, I∩ and epoch at the lowest validation cross-entropy; epochs trained.
             let out = Parallel.map(jobs.count) { j -> [Double] in
-                let job = jobs[j], plan = plans[job.split], k = job.pairing.rawValue, g = plan.groups
+                let job = jobs[j], plan = plans[job.split], k = job.pairing.dataIndex, g = plan.groups
                 func set(_ part: Int) -> (x: [Matrix<Float>], y: [Int]) {
                     let smp = plan.samples[k][part]
                     return ([z.selectingRows(smp.map(\.0)).selectingColumns(g[job.a]), z.selectingRows(smp.map(\.1)).selectingColumns(g[job.b])],
@@ -163,7 +176,7 @@ extension RINEAnalyses {
                 // The same initialisation for both pairings of a cell and split.
                 var rng = root.child(1_000_000 + job.split * 1_000 + job.a * 30 + job.b)
                 let r = RINETrainer(config: config).run(train: set(0), test: test, classes: 8, entropyY: RINEReadout.labelEntropy(test.y),
-                                                        validation: set(1), stopping: EarlyStopping(patience: patience), rng: &rng)
+                                                        validation: set(1), stopping: EarlyStopping(patience: patience, criterion: job.pairing.criterion), rng: &rng)
                 let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
                 let n = done.increment()
                 if n % 20 == 0 { ctx.progress("\(n)/\(jobs.count) trainings") }
@@ -195,7 +208,7 @@ extension RINEAnalyses {
             func check(_ a: Int, _ b: Int, _ k: Int, _ slot: Int) -> String {
                 let m = k == 0 ? mean : meanLast
                 let lower = m[a][a] <= m[b][b] ? a : b
-                let d = SeedSpread.summary(zip(values(.simultaneous, a, b, k), values(.simultaneous, lower, lower, k)).map { $0 - $1 })
+                let d = splitSummary(zip(values(.simultaneous, a, b, k), values(.simultaneous, lower, lower, k)).map { $0 - $1 })
                 let pull = d.error > 0 ? d.mean / d.error : (d.mean > 0 ? .infinity : 0)
                 maxPull[slot] = max(maxPull[slot], pull)
                 if pull > 2 { violations[slot] += 1 }
@@ -203,16 +216,16 @@ extension RINEAnalyses {
             }
             for (a, b) in cellsList {
                 func avg(_ k: Int, _ f: String) -> String { String(format: f, Stats.mean(values(.simultaneous, a, b, k))) }
-                rows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(values(.simultaneous, a, b, 0))),
+                rows.append(["\(a + 1) × \(b + 1)", fmt(splitSummary(values(.simultaneous, a, b, 0))),
                              String(format: "%.0f", Stats.median(values(.simultaneous, a, b, 5))), avg(1, "%.3f"), avg(2, "%.2f"), avg(3, "%.2f"),
                              avg(6, "%.2f"), a == b ? "–" : check(a, b, 0, 0),
-                             fmt(SeedSpread.summary(values(.simultaneous, a, b, 4))), avg(8, "%.3f"), avg(7, "%.2f"), a == b ? "–" : check(a, b, 4, 1)])
+                             fmt(splitSummary(values(.simultaneous, a, b, 4))), avg(8, "%.3f"), avg(7, "%.2f"), a == b ? "–" : check(a, b, 4, 1)])
             }
             let groupWord = grouping == "direction" ? "neurons sorted by preferred direction (fitted on the non-test trials of each split) and cut into \(groups) groups of equal size, group 1 starting at 0°"
                                                     : "\(groups) blocks of neurons in file order"
             let nPart = plans[0].samples[0].map(\.count)
             let setup = "\(nTrials) trials ; per split \(nPart[0]) train, \(nPart[1]) validation, \(nPart[2]) test trials, the same partitions in every cell; decoders \(config.hidden) + batch norm, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β = \(Int(config.beta)) (scheduled, γ = \(config.gamma)); at most \(config.epochs) epochs, stopped when the validation objective at the final β has not improved for \(patience) epochs; the readout is the test I∩ of the best validation epoch, against the entropy of the test labels."
-            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits). At the best validation epoch: test I∩ ± t-corrected error over splits, the median best epoch, the test decoder distance D, each decoder's test cross-entropy (bits), the validation objective (1/2)(CE₁ + CE₂) + βD (nats), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (t-corrected error; 'exceeds' above 2σ). The same at the last epoch trained (no early stopping). " + setup,
+            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits). At the best validation epoch: test I∩ ± t-corrected error over splits, the median best epoch, the test decoder distance D, each decoder's test cross-entropy (bits), the validation objective (1/2)(CE₁ + CE₂) + βD (nats), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (same error; 'exceeds' above 2σ). The same at the last epoch trained (no early stopping). " + setup,
                               columns: ["groups", "I∩ (bits)", "best epoch", "D", "CE first", "CE second", "val. objective", "off-diag. − smaller diag.",
                                         "I∩, last epoch", "D, last", "val. objective, last", "check, last epoch"], rows: rows)
             let labels: [String] = (0..<groups).map { g in
@@ -221,10 +234,10 @@ extension RINEAnalyses {
             var panels = [Panel(title: "simultaneous trials", xLabel: "neurons", yLabel: "neurons",
                                 heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))]
             var tables = [cells]
-            let offS = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false))
-            let diagS = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true))
-            let offLast = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false, 4))
-            let diagLast = SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true, 4))
+            let offS = splitSummary(perSplitMean(.simultaneous, diagonal: false))
+            let diagS = splitSummary(perSplitMean(.simultaneous, diagonal: true))
+            let offLast = splitSummary(perSplitMean(.simultaneous, diagonal: false, 4))
+            let diagLast = splitSummary(perSplitMean(.simultaneous, diagonal: true, 4))
             let bestEpochs = jobs.indices.filter { jobs[$0].pairing == .simultaneous }.map { out[$0][5] }
             let r2 = plans[0].r2
             // Group stability: the fraction of neurons whose group in split s equals their group in split 0.
@@ -233,24 +246,25 @@ extension RINEAnalyses {
             let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
             let tolOff = max(0.15, 3 * offS.error), tolDiag = max(0.15, 3 * diagS.error)
             // The estimate under each stopping rule: (label, value tag, output index of I∩, of the epoch).
-            let rules: [(label: String, tag: String, k: Int, epoch: Int)] = [
-                ("validation objective at the final β, patience \(patience) (the estimate)", "", 0, 5),
-                ("validation objective at the final β, patience \(shortStopping.patience)", "_p\(shortStopping.patience)", 9, 10),
-                ("validation cross-entropy ½(CE₁ + CE₂) alone, lowest over the epochs trained", "_valce", 11, 12),
-                ("last epoch trained", "_last", 4, 13),
+            let rules: [(label: String, tag: String, run: ReachPairing, k: Int, epoch: Int)] = [
+                ("validation objective at the final β, patience \(patience) (the estimate)", "", .simultaneous, 0, 5),
+                ("validation objective at the final β, patience \(shortStopping.patience)", "_p\(shortStopping.patience)", .simultaneous, 9, 10),
+                ("validation cross-entropy ½(CE₁ + CE₂) alone, lowest over the epochs trained (censored: training stopped on the objective)", "_valce", .simultaneous, 11, 12),
+            ] + (ceStopping ? [("validation cross-entropy ½(CE₁ + CE₂) alone, patience \(patience), its own trainings (uncensored)", "_cestop", .simultaneousCE, 0, 5)] : []) + [
+                ("last epoch trained", "_last", .simultaneous, 4, 13),
             ]
-            let ruleOff = rules.map { SeedSpread.summary(perSplitMean(.simultaneous, diagonal: false, $0.k)) }
-            let ruleDiag = rules.map { SeedSpread.summary(perSplitMean(.simultaneous, diagonal: true, $0.k)) }
+            let ruleOff = rules.map { splitSummary(perSplitMean($0.run, diagonal: false, $0.k)) }
+            let ruleDiag = rules.map { splitSummary(perSplitMean($0.run, diagonal: true, $0.k)) }
             let ruleWord = "stopping rule (" + rules.map(\.label).joined(separator: "; ") + ")"
             let offSpread = SystematicSpread(low: ruleOff.map(\.mean).min()!, high: ruleOff.map(\.mean).max()!, over: ruleWord)
             let diagSpread = SystematicSpread(low: ruleDiag.map(\.mean).min()!, high: ruleDiag.map(\.mean).max()!, over: ruleWord)
-            func medianEpoch(_ k: Int, diagonal: Bool) -> Double {
-                Stats.median(jobs.indices.filter { jobs[$0].pairing == .simultaneous && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
+            func medianEpoch(_ run: ReachPairing, _ k: Int, diagonal: Bool) -> Double {
+                Stats.median(jobs.indices.filter { jobs[$0].pairing == run && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
             }
-            tables.append(Table(id: "reach-stopping", caption: "The same trainings read at the epoch each stopping rule picks: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits), ± t-corrected error over \(splits) splits, and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the validation cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained. The spread over the rules is the systematic range of the estimate.",
+            tables.append(Table(id: "reach-stopping", caption: "The estimate under each stopping rule: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits), ± t-corrected error over \(splits) splits, and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the censored cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained." + (ceStopping ? " The uncensored cross-entropy rule has its own trainings, with the same initialisations, stopped once (1/2)(CE₁ + CE₂) on the validation trials has not improved for \(patience) epochs (or at epoch \(config.epochs))." : "") + " The spread over the rules is the systematic range of the estimate.",
                                 columns: ["stopping rule", "off-diagonal I∩", "median epoch, off-diag.", "diagonal I∩", "median epoch, diag."],
-                                rows: rules.indices.map { i in [rules[i].label, fmt(ruleOff[i]), String(format: "%.0f", medianEpoch(rules[i].epoch, diagonal: false)),
-                                                                fmt(ruleDiag[i]), String(format: "%.0f", medianEpoch(rules[i].epoch, diagonal: true))] }))
+                                rows: rules.indices.map { i in [rules[i].label, fmt(ruleOff[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: false)),
+                                                                fmt(ruleDiag[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: true))] }))
             var vals: [Scalar] = [
                 Scalar("rine.reach_violations", Double(violations[0]), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
@@ -264,7 +278,13 @@ extension RINEAnalyses {
                 Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: .absolute(0.02)),
                 Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: .absolute(0.05)),
             ]
-            for i in 1...2 {
+            if ceStopping {
+                // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
+                let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b }
+                let capped = Double(ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count) / Double(ce.count)
+                vals.append(Scalar("rine.reach_cestop_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)))
+            }
+            for i in rules.indices where !["", "_last"].contains(rules[i].tag) {
                 vals.append(Scalar("rine.reach_offdiag_mean\(rules[i].tag)", ruleOff[i].mean, error: ruleOff[i].error, significantFigures: 2, unit: "bits",
                                    tolerance: .absolute(max(0.15, 3 * ruleOff[i].error))))
                 vals.append(Scalar("rine.reach_diag_mean\(rules[i].tag)", ruleDiag[i].mean, error: ruleDiag[i].error, significantFigures: 2, unit: "bits",
@@ -276,8 +296,8 @@ extension RINEAnalyses {
                 for (k, tag) in [(0, ""), (4, "_last")] {
                     func perSplit(_ cs: [(Int, Int)]) -> [Double] { (0..<splits).map { s in Stats.mean(cs.map { values(.simultaneous, $0.0, $0.1, k)[s] }) } }
                     let adj = perSplit(adjacent), opp = perSplit(opposite)
-                    let d = SeedSpread.summary(zip(opp, adj).map { $0 - $1 })
-                    let sa = SeedSpread.summary(adj), so = SeedSpread.summary(opp)
+                    let d = splitSummary(zip(opp, adj).map { $0 - $1 })
+                    let sa = splitSummary(adj), so = splitSummary(opp)
                     vals += [Scalar("rine.reach_adjacent_mean\(tag)", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
                              Scalar("rine.reach_opposite_mean\(tag)", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
                              Scalar("rine.reach_opposite_minus_adjacent\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
@@ -288,21 +308,21 @@ extension RINEAnalyses {
                 var sRows = [[String]]()
                 for (a, b) in cellsList {
                     let pv = values(.pseudo, a, b, 0), sv = values(.simultaneous, a, b, 0)
-                    sRows.append(["\(a + 1) × \(b + 1)", fmt(SeedSpread.summary(sv)), fmt(SeedSpread.summary(pv)),
-                                  fmt(SeedSpread.summary(zip(pv, sv).map { $0 - $1 })),
+                    sRows.append(["\(a + 1) × \(b + 1)", fmt(splitSummary(sv)), fmt(splitSummary(pv)),
+                                  fmt(splitSummary(zip(pv, sv).map { $0 - $1 })),
                                   String(format: "%.3f / %.3f", Stats.mean(values(.simultaneous, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1))),
-                                  fmt(SeedSpread.summary(values(.pseudo, a, b, 4)))])
+                                  fmt(splitSummary(values(.pseudo, a, b, 4)))])
                 }
                 tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each part of a split (train, validation, test) and each target, the trials are cut into two random halves and paired; a pseudo-trial takes source 1 from one trial of a pair and source 2 from the other, both ways round, so the sources share the target and no trial (an odd trial of a target in a part is left out). Simultaneous: the main matrix, both sources from the same trial, on the same partitions. I∩ at the best validation epoch ± t-corrected error over \(splits) splits, the per-split difference, D (simultaneous / pseudo), and the pseudo-session I∩ at the last epoch. Same training and early stopping as the main matrix.",
                                     columns: ["groups", "simultaneous", "pseudo-session", "pseudo − simultaneous", "D", "pseudo, last epoch"], rows: sRows))
                 panels.append(Panel(title: "pseudo-session pairs", xLabel: "neurons", yLabel: "neurons",
                                     heatmap: Heatmap(values: pseudo, rowLabels: labels, columnLabels: labels, showNumbers: true)))
                 for (k, tag) in [(0, ""), (4, "_last")] {
-                    let o = SeedSpread.summary(perSplitMean(.pseudo, diagonal: false, k)), d = SeedSpread.summary(perSplitMean(.pseudo, diagonal: true, k))
+                    let o = splitSummary(perSplitMean(.pseudo, diagonal: false, k)), d = splitSummary(perSplitMean(.pseudo, diagonal: true, k))
                     vals.append(Scalar("rine.reach_pseudo_offdiag_mean\(tag)", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
                     vals.append(Scalar("rine.reach_pseudo_diag_mean\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
                     for diagonal in [false, true] {
-                        let x = SeedSpread.summary(zip(perSplitMean(.pseudo, diagonal: diagonal, k), perSplitMean(.simultaneous, diagonal: diagonal, k)).map { $0 - $1 })
+                        let x = splitSummary(zip(perSplitMean(.pseudo, diagonal: diagonal, k), perSplitMean(.simultaneous, diagonal: diagonal, k)).map { $0 - $1 })
                         vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")\(tag)", x.mean, error: x.error, significantFigures: 2, unit: "bits",
                                            tolerance: .absolute(max(0.15, 3 * x.error))))
                     }

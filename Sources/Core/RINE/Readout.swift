@@ -79,3 +79,22 @@ public enum StudentT {
         return (lo + hi) / 2
     }
 }
+
+/// Mean over J random train/test splits of one data set, with the corrected resampled-t error of Nadeau & Bengio (2003,
+/// Machine Learning 52, 239). The J split estimates share the data set, so their spread σ̂ measures only how the estimate
+/// moves with the choice of split and the training noise, not how it would move with another data set of the same size:
+/// the plain error σ̂/√J is too small. If two splits' estimates correlate as ρ = n₂/n (the overlap of two random test
+/// sets of n₂ out of n samples; n₁ = n − n₂), then E σ̂² = σ²(1 − ρ) and Var(mean) = σ²(1/J + ρ(1 − 1/J)), so
+/// Var(mean) = E σ̂² · (1/J + n₂/n₁). The error is t_{J−1}(0.8413) · σ̂ · √(1/J + n₂/n₁), the same Student-t one-σ
+/// half-width as `SeedSpread` (calibrated in the unit tests on a synthetic task: pulls about the mean over data sets).
+public enum SplitSpread {
+    /// `v`: one estimate per split; `testCount`/`restCount`: the test samples and the other (training and validation)
+    /// samples of one split.
+    public static func summary(_ v: [Double], testCount: Int, restCount: Int) -> (mean: Double, error: Double, sd: Double) {
+        precondition(v.count >= 2, "need at least two splits for a spread")
+        precondition(testCount >= 1 && restCount >= 1, "a split needs test and training samples")
+        let sd = Stats.standardDeviation(v), j = Double(v.count)
+        let factor = (1 / j + Double(testCount) / Double(restCount)).squareRoot()
+        return (Stats.mean(v), StudentT.oneSigmaQuantile(dof: v.count - 1) * sd * factor, sd)
+    }
+}

@@ -67,45 +67,103 @@ public enum EightClassTask {
     }
 }
 
-/// A simulated premotor population during a delayed reach: cosine-tuned Poisson neurons driven by a latent movement
-/// plan, the target direction plus a deviation that fluctuates from one time window to the next (an AR(1) process with
-/// correlation `planCorrelation` per window), so neighbouring windows share more trial-to-trial variability than
-/// distant ones while each window alone carries a similar amount of information.
+/// A simulated premotor population in the setting of the paper's fixed-delay task (§4.3, Fig. 3): N neurons with cosine
+/// tuning, rate λᵢ(φ) = max(0.5, bᵢ + aᵢ cos(φ − φᵢ)) spikes/s (bᵢ, aᵢ uniform in 10…30 Hz, φᵢ uniform), whose spikes are
+/// counted in W consecutive windows of Δt (Poisson counts, independent given the rates). All windows share the same tuning
+/// (no ramp, no drift); what changes from window to window is the movement plan φ_w = θ_Y + δ_w, the target direction
+/// θ_Y = Y · 45° plus a deviation δ_w ~ N(0, σ_plan²) in every window that follows an AR(1) process across windows,
+/// corr(δ_w, δ_{w+k}) = ρᵏ ("shared plan variability"; ρ = 0 makes the windows conditionally independent given Y).
 public struct PremotorSimulation: Sendable {
-    public var neurons = 30
-    public var windows = 6
-    public var trialsPerTarget = 60
+    public var neurons = 97
+    public var windows = 4
     public var windowSeconds = 0.1
-    /// Stationary standard deviation (radians) of the plan's deviation from the target, and its correlation between
-    /// consecutive windows.
-    public var planWander = 0.7
-    public var planCorrelation = 0.6
+    /// σ_plan: standard deviation (radians) of the plan's deviation from the target direction in every window.
+    public var planSD = 0.2
+    /// ρ: correlation of the deviation between consecutive windows.
+    public var planCorrelation = 0.7
     public init() {}
 
-    /// Spike counts per window (one matrix per window, trials in rows) and target labels 0..<8.
-    public func simulate(rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
-        let base = (0..<neurons).map { _ in rng.uniform(10, 30) }
-        let depth = (0..<neurons).map { _ in rng.uniform(10, 30) }
-        let pref = (0..<neurons).map { _ in rng.uniform(0, 2 * Double.pi) }
+    /// The population's tuning: baseline bᵢ and depth aᵢ (spikes/s) and preferred direction φᵢ (radians) of each neuron.
+    public struct Tuning: Sendable {
+        public let baseline: [Double], depth: [Double], preferred: [Double]
+        public func rate(_ i: Int, plan: Double) -> Double { max(0.5, baseline[i] + depth[i] * cos(plan - preferred[i])) }
+    }
+
+    public func tuning(rng: inout Xoshiro256) -> Tuning {
+        Tuning(baseline: (0..<neurons).map { _ in rng.uniform(10, 30) }, depth: (0..<neurons).map { _ in rng.uniform(10, 30) },
+               preferred: (0..<neurons).map { _ in rng.uniform(0, 2 * Double.pi) })
+    }
+
+    /// `trialsPerTarget` trials to each of the 8 targets (trial t goes to target t / trialsPerTarget, as the authors'
+    /// `NeuralData` orders them): spike counts per window (one trials × neurons matrix per window) and the targets.
+    public func simulate(trialsPerTarget: Int, tuning: Tuning, rng: inout Xoshiro256) -> (x: [Matrix<Float>], y: [Int]) {
+        precondition(tuning.baseline.count == neurons && abs(planCorrelation) < 1 && planSD > 0, "tuning of \(neurons) neurons, |ρ| < 1, σ_plan > 0")
         let trials = 8 * trialsPerTarget
         var y = [Int](repeating: 0, count: trials)
         var x = (0..<windows).map { _ in Matrix<Float>(rows: trials, cols: neurons) }
+        let innovation = planSD * (1 - planCorrelation * planCorrelation).squareRoot()
         for t in 0..<trials {
-            let target = t % 8
+            let target = t / trialsPerTarget
             y[t] = target
-            var deviation = rng.normal(0, planWander)
+            var deviation = rng.normal(0, planSD)
             for w in 0..<windows {
-                if w > 0 {
-                    deviation = planCorrelation * deviation + rng.normal(0, planWander * (1 - planCorrelation * planCorrelation).squareRoot())
-                }
+                if w > 0 { deviation = planCorrelation * deviation + rng.normal(0, innovation) }
                 let plan = Double(target) * Double.pi / 4 + deviation
-                for i in 0..<neurons {
-                    let rate = max(0.5, base[i] + depth[i] * cos(plan - pref[i]))
-                    x[w][t, i] = Float(rng.poisson(rate * windowSeconds))
-                }
+                for i in 0..<neurons { x[w][t, i] = Float(rng.poisson(tuning.rate(i, plan: plan) * windowSeconds)) }
             }
         }
         return (x, y)
+    }
+
+    /// The Shannon information I(Y; X_w) of one window's counts, estimated on the trials `counts`/`y` with the true model:
+    /// H(Y) of the labels minus the mean of −log₂ p(y | x), where p(x | y) = ∫ Πᵢ Poisson(xᵢ; λᵢ(θ_y + δ)Δt) N(δ; 0, σ_plan²) dδ
+    /// by the trapezoidal rule on `nodes` points over ±5σ_plan (the deviation of one window alone is N(0, σ_plan²)).
+    /// The information a decoder of this window could reach at best, the ceiling of the diagonal of the RINE matrix.
+    public func bayesInformation(counts: Matrix<Float>, y: [Int], tuning: Tuning, nodes: Int = 81) -> Double {
+        precondition(counts.rows == y.count && counts.cols == neurons && nodes >= 3)
+        let deltas = (0..<nodes).map { k in planSD * (-5 + 10 * Double(k) / Double(nodes - 1)) }
+        let logPrior = deltas.map { -0.5 * ($0 / planSD) * ($0 / planSD) }
+        // log λᵢ Δt and λᵢ Δt for every target and node.
+        var logRate = [[Double]](), rate = [[Double]]()
+        for c in 0..<8 { for d in deltas {
+            let r = (0..<neurons).map { tuning.rate($0, plan: Double(c) * Double.pi / 4 + d) * windowSeconds }
+            rate.append(r); logRate.append(r.map { log($0) })
+        } }
+        var loss = 0.0
+        for t in 0..<counts.rows {
+            var logLik = [Double](repeating: 0, count: 8)
+            for c in 0..<8 {
+                // log Σ_k exp(prior_k + Σᵢ (xᵢ log λ − λ)); the x! terms are common to every class and cancel.
+                let terms = (0..<nodes).map { k -> Double in
+                    let lr = logRate[c * nodes + k], r = rate[c * nodes + k]
+                    var s = logPrior[k]
+                    for i in 0..<neurons { s += Double(counts[t, i]) * lr[i] - r[i] }
+                    return s
+                }
+                let m = terms.max()!
+                logLik[c] = m + log(terms.reduce(0.0) { $0 + exp($1 - m) })
+            }
+            let m = logLik.max()!
+            let logNorm = m + log(logLik.reduce(0.0) { $0 + exp($1 - m) })
+            loss += (logNorm - logLik[y[t]]) / M_LN2
+        }
+        return RINEReadout.labelEntropy(y) - loss / Double(counts.rows)
+    }
+}
+
+/// The target-conditioned shuffle of the paper's pseudo-session surrogate applied to one data set: a permutation π of
+/// the trials with y[π(t)] = y[t] and π(t) ≠ t whenever the target has another trial (within each target, the trials in
+/// a random order, each mapped to the next one cyclically). Taking source 2 from trial π(t) keeps each source's
+/// distribution given the target and removes every trial-to-trial dependence between the sources beyond the target.
+public enum TargetShuffle {
+    public static func permutation(_ y: [Int], rng: inout Xoshiro256) -> [Int] {
+        var pi = Array(y.indices)
+        for c in Set(y).sorted() {
+            var idx = y.indices.filter { y[$0] == c }
+            rng.shuffle(&idx)
+            for k in idx.indices { pi[idx[k]] = idx[(k + 1) % idx.count] }
+        }
+        return pi
     }
 }
 
