@@ -13,7 +13,9 @@ final class CatalogTests: XCTestCase {
 
     func testBottleneckRangesAreCheckedBeforeAnyDataIsRead() {
         let a = RetinaCatalog.analyses.first { $0.name == "retina.bottleneck" }!
-        for bad in [["states": "3, 2"], ["states": "0, 1"], ["states": "2, 2"], ["partners": "0"], ["partners": "17"], ["restarts": "0"], ["seed": "-1"]] {
+        for bad in [["states": "3, 2"], ["states": "0, 1"], ["states": "2, 2"], ["partners": "0"], ["partners": "17"], ["restarts": "0"], ["seed": "-1"],
+                    ["states": "256"], ["splits": "0"], ["orders": "10"], ["orders": "2, 1"], ["cost_splits": "1"],
+                    ["train_fraction": "0.95"], ["ridge": "-1"]] {
             let ctx = AnalysisContext(parameters: Parameters(bad))
             XCTAssertThrowsError(try a.run(ctx), "\(bad)") { XCTAssertEqual(($0 as? ParameterError)?.key, bad.keys.first, "\(bad): \($0)") }
         }

@@ -95,6 +95,8 @@ final class SMAWKAndCalibrationTests: XCTestCase {
             for (k, m) in ms.enumerated() {
                 XCTAssertEqual(fast[k].information, slow[k].information, accuracy: 1e-12 + 1e-9 * slow[k].information, "trial \(trial), M = \(m)")
                 XCTAssertEqual(j.compressed(fast[k].assignment, states: m).mutualInformation, fast[k].information, accuracy: 1e-10)
+                // The single-M entry point is the same SMAWK programme.
+                XCTAssertEqual(HardBottleneck.exactOptimum(j, states: m), slow[k].information, accuracy: 1e-12 + 1e-9 * slow[k].information)
             }
         }
     }

@@ -128,32 +128,10 @@ public enum HardBottleneck {
     }
 
     /// The exact optimum of I(σ0; σ̃) over all hard clusterings into `m` states. For a binary target the optimal
-    /// clusters are intervals of the states sorted by P(σ0=1|x), so dynamic programming over the n sorted states
-    /// finds it in O(m n²). Used to check how close the iterative algorithm comes.
+    /// clusters are intervals of the states sorted by P(σ0=1|x); the interval dynamic programme of `exactCurve` (SMAWK,
+    /// O(m n) time) finds it. Used to check how close the iterative algorithm comes.
     public static func exactOptimum(_ joint: BinaryJoint, states m: Int) -> Double {
-        let observed = (0..<joint.size).filter { joint.n0[$0] + joint.n1[$0] > 0 }
-        let n = observed.count
-        if n <= m { return joint.mutualInformation }
-        let sorted = observed.sorted {
-            let a = joint.n1[$0] / (joint.n0[$0] + joint.n1[$0]), b = joint.n1[$1] / (joint.n0[$1] + joint.n1[$1])
-            return a < b || (a == b && $0 < $1)
-        }
-        var p0 = [Double](repeating: 0, count: n + 1), p1 = p0
-        for (k, x) in sorted.enumerated() { p0[k + 1] = p0[k] + joint.n0[x]; p1[k + 1] = p1[k] + joint.n1[x] }
-        // cost(i, j) = conditional-entropy contribution (nats × count) of the interval [i, j)
-        func cost(_ i: Int, _ j: Int) -> Double { BinaryInfo.nH(p1[j] - p1[i], p1[j] - p1[i] + p0[j] - p0[i]) }
-        var dp = (0...n).map { cost(0, $0) }
-        for _ in 1..<m {
-            var next = dp
-            for j in 1...n {
-                var b = dp[j]
-                for i in 1..<j { b = min(b, dp[i] + cost(i, j)) }
-                next[j] = b
-            }
-            dp = next
-        }
-        let total = p0[n] + p1[n]
-        return max(0, (BinaryInfo.nH(p1[n], total) - dp[n]) / total) / log(2)
+        exactCurve(joint, ms: [m])[0].information
     }
 
     /// Exact optima for every M in `ms` (ascending) in O(M n) time and O(M n) memory. The states are sorted by

@@ -9,7 +9,12 @@ extension RetinaCatalog {
         ],
         "retina.bottleneck": [
             "partners": "K: number of σ0's best partners (ranked by pairwise I(σ0;σj)) whose 2^K states are compressed",
-            "states": "ascending list of the numbers of compressed states M",
+            "states": "ascending list of the numbers of compressed states M (each 1–255)",
+            "splits": "random halves of the repeats for the errors of I(σ0;{σj}) and FI (each half refitted)",
+            "orders": "series orders (1…K+1; order o: interactions of σ0 with up to o − 1 partners) whose coding cost C (Eq 9) is tabulated",
+            "cost_splits": "random train/test splits of the repeats for the held-out coding cost (s.d. over splits)",
+            "train_fraction": "fraction of the repeats used to fit the series truncations",
+            "ridge": "ridge penalty of the series-truncation fits",
         ],
         "retina.fig1": [
             "splits": "random halves of the repeats for the error of h_eff (sd over halves = standard error)",
