@@ -33,6 +33,7 @@ extension RenormalizedMICatalog {
         ],
         "rmi.spiral": [
             "recipe": "ours, or authors (180 units, ReLU–ReLU–tanh, N(0,1) init, SGD 0.01·0.9^(t/50), 1000 steps)",
+            "label": "suffix of this run's value names (rmi.spiral_<label>_…) and figure/table ids; default none (authors for recipe authors)",
             "grid": "grid points per axis of the training grid",
             "extent": "half-width of the training grid (x ∈ [−extent, extent]²)",
             "runs": "independent trainings from random initialisations",

@@ -50,6 +50,13 @@ extension RMIAnalyses {
                 throw ParameterError(key: "recipe", line: nil, message: "recipe must be 'ours' or 'authors'")
             }
             let authors = recipe == "authors"
+            // Several runs of one recipe in a report (e.g. the paper's width out to 2000 steps beside the default
+            // network) need their own value names and figure/table ids.
+            let label = try p.string("label", default: authors ? "authors" : "")
+            guard label.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }), label.count <= 32 else {
+                throw ParameterError(key: "label", line: p.entries["label"]?.line, message: "lower-case letters, digits and _ only (at most 32)")
+            }
+            let idBase = label.isEmpty ? "spiral" : "spiral-" + label.replacingOccurrences(of: "_", with: "-")
             let gridN = try p.int("grid", default: 100, range: 10...400)
             let extent = try p.double("extent", default: 4, range: 0.5...20)
             let runs = try p.int("runs", default: authors ? 4 : 8, range: 1...64)
@@ -208,7 +215,7 @@ extension RMIAnalyses {
             let runStopHeld = zip(runStops, outcomes).map { $1.checks[$0.index] }
             let mean = { (k: Int) in Stats.mean(histories.map { $0[k] }) }
             let fig = Figure(
-                id: authors ? "spiral-authors" : "spiral",
+                id: idBase,
                 caption: "Fig. 3 analogue (\(recipe == "authors" ? "the authors' recipe" : "our recipe")): (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) one run's normalised feature (the paper's 3b); (d) standard deviation across runs; (e) Ĩ during optimisation on the training grid (grey: single runs, black: mean), held-out Ĩ (\(heldOutN) fresh samples, \(checkBins) bins, mean over runs, red) and the yardsticks on the same grid and bins: the best linear feature and the spiral's principal coordinate. Network 2-\(width)-\(width)-\(width)-1 (\(opt.activations.map(\.rawValue).joined(separator: "/"))), \(opt.steps) steps on a \(gridN)×\(gridN) grid over ±\(extent)\(jitter ? ", jittered" : "").",
                 altText: "Panels: spiral density, mean and single learned features, their run-to-run spread, and training curves with held-out values and yardstick lines.",
                 panels: [
@@ -231,21 +238,21 @@ extension RMIAnalyses {
             })
             rows.append([String(format: "best linear feature, θ = %.3f (grid Ĩ %.3f)", yard.linear.angle, yard.linear.grid)] + yardHeld.linear.map { ValueText.pm($0.value, $0.error) })
             rows.append([String(format: "principal coordinate, θ = %.3f (grid Ĩ %.3f)", yard.principal.angle, yard.principal.grid)] + yardHeld.principal.map { ValueText.pm($0.value, $0.error) })
-            let table = Table(id: authors ? "spiral-authors-heldout" : "spiral-heldout",
+            let table = Table(id: idBase + "-heldout",
                               caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± random-halves error. The grid values in brackets use the training grid and \(opt.bins) bins.",
                               columns: ["feature"] + evalBins.map { "\($0) bins" }, rows: rows)
-            let stopTable = Table(id: authors ? "spiral-authors-stops" : "spiral-stops",
+            let stopTable = Table(id: idBase + "-stops",
                                   caption: "The plateau stopping rule applied to each run alone (held-out Ĩ at \(checkBins) bins, gain within \(plateau) steps against twice its random-halves error on the same samples). The outcome is discrete and chaotic, so the table gives its distribution over the \(runs) runs.",
                                   columns: ["run", "stop step", "plateau found", "held-out Ĩ at stop (nats)", "held-out Ĩ at the end (nats)"],
                                   rows: runs > 0 ? (0..<runs).map { r in
                                       ["\(r + 1)", String(format: "%.0f", runStopSteps[r]), runStops[r].found ? "yes" : "no",
                                        String(format: "%.3f", runStopHeld[r]), String(format: "%.3f", outcomes[r].checks.last!)] } : [])
             let inv = outcomes[0].invariance
-            let invTable = Table(id: authors ? "spiral-authors-invariance" : "spiral-invariance",
+            let invTable = Table(id: idBase + "-invariance",
                                  caption: "Reparametrisation of a trained network's feature (run 1, standardised to unit variance, held-out samples, \(checkBins) bins): H moves, Ĩ does not (4f exactly by construction).",
                                  columns: ["feature", "H(y) (nats)", "Ĩ (nats)"],
                                  rows: zip(["f", "4f", "f³ + 5f"], inv).map { [$0, ValueText.pm($1.entropy, $1.entropyError), ValueText.pm($1.value, $1.error)] })
-            let prefix = authors ? "rmi.spiral_authors" : "rmi.spiral"
+            let prefix = label.isEmpty ? "rmi.spiral" : "rmi.spiral_" + label
             let se = { (v: [Double]) -> Double? in runs > 1 ? Stats.standardError(v) : nil }
             var values = [
                 // Training is chaotic: a rounding-level change of the code redraws every run, so the check allows the
