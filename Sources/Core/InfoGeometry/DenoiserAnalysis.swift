@@ -157,6 +157,13 @@ enum DenoiserAnalysis {
         values.append(Scalar("geometry.dsm_Gfloor_pullsd", pullSD, significantFigures: 2, tolerance: .absolute(max(0.15, 3 / Double(2 * pulls.count).squareRoot()))))
         values.append(Scalar("geometry.dsm_Gfloor_pulls", Double(pulls.count), significantFigures: 3, tolerance: .absolute(0)))
         values.append(Scalar("geometry.dsm_Gquad", 100 * quadratureError, significantFigures: 2, unit: "%", tolerance: .absolute(0.02)))
+        // Pulls of the exact denoisers against the oracle at the same nodes (the oracle is shared by all trainings).
+        let exactPulls = all.flatMap { r in (0..<grid.count).map { j -> Double in
+            let c = r.metricComparison, a = c.exactError[j], b = gAtNodesErr[j]
+            return (c.exactMetric[j] - gAtNodes[j]) / (a * a + b * b).squareRoot()
+        } }
+        let exactPullSD = (exactPulls.reduce(0) { $0 + $1 * $1 } / Double(exactPulls.count)).squareRoot()
+        values.append(Scalar("geometry.dsm_Gexact_pullsd", exactPullSD, significantFigures: 2, tolerance: .absolute(0.3)))
         let gridBias = relFloor(MetricComparison(metric: [], metricError: [], exactMetric: [], exactError: [], difference: [], differenceError: gridCheck.difference))
         let gridBiasFloor = relFloor(gridCheck)
         values.append(Scalar("geometry.dsm_Gexact_gridbias", 100 * gridBias, significantFigures: 2, unit: "%", tolerance: .absolute(max(0.02, 3 * 100 * gridBiasFloor))))
