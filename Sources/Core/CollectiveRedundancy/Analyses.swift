@@ -53,7 +53,7 @@ enum Shared {
         return (a.model, a.offset)
     }
     static func model(groups: [Int], q: FlockingParameters, positions: Bool, seed: UInt64) throws -> (GaussianRedundancy, [FlockTrajectory]) {
-        let (data, trajs) = FlockingSimulation.dataMatrix(groups: groups, parameters: q, positions: positions, seed: seed)
+        let (data, trajs) = SimulationMemo.shared.runs([(groups, seed)], parameters: q, positions: positions)[0]
         return (try GaussianRedundancy(samples: data, elementDimension: positions ? 4 : 2), trajs)
     }
     /// The fish recordings of `collective.fig5` and `collective.fish_null`, each opened through `ctx.dataFile` so its
@@ -101,14 +101,26 @@ enum ModelAnalysis {
         out.tables.append(Table(id: "params", caption: "Simulation parameters (chosen for this replication; the paper's Table 1 is not in the seed text)",
                                 columns: ["quantity", "symbol", "value"], rows: q.tableRows.map { r in r[0] == "noise intensity" ? [r[0], r[1], noises.map { "\($0)" }.joined(separator: " / ")] : r }))
         var rows: [[String]] = []
+        // the table's own runs, every noise level and size in one parallel loop (largest groups first), each with the
+        // generator child(a · 100 + b) of its noise level a and size b, as one by one
+        let ownJobs = (0..<(noises.count * sizes.count)).map { ($0 / sizes.count, $0 % sizes.count) }
+            .sorted { sizes[$0.1] > sizes[$1.1] || (sizes[$0.1] == sizes[$1.1] && ($0.0, $0.1) < ($1.0, $1.1)) }
+        let ownRuns = Parallel.map(ownJobs.count) { k -> FlockTrajectory in
+            let (a, b) = ownJobs[k]
+            var qa = q
+            qa.noise = noises[a]
+            var rng = Xoshiro256(seed: seed).child(a * 100 + b)
+            return FlockingSimulation.simulate(agents: sizes[b], parameters: qa, rng: &rng)
+        }
+        var own: [[Int]: FlockTrajectory] = [:]
+        for (k, job) in ownJobs.enumerated() { own[[job.0, job.1]] = ownRuns[k] }
         for (a, eta) in noises.enumerated() {
             q.noise = eta
             // errors of one run: replicates of single groups (the Fig. 3 single systems 5, 10, 20; others after them)
             let index = sizes.enumerated().map { b, n in [5: 0, 10: 1, 20: 2][n] ?? 7 + min(b, 2) }
             let others = ReplicateRuns.data(systems: zip(index, sizes).map { ($0, [$1]) }, replicates: reps, seed: seed, parameters: q)
             for (b, n) in sizes.enumerated() {
-                var rng = Xoshiro256(seed: seed).child(a * 100 + b)
-                let t = FlockingSimulation.simulate(agents: n, parameters: q, rng: &rng)
+                let t = own[[a, b]]!
                 var pol = 0.0
                 for s in 0..<t.samples {
                     var sx = 0.0, sy = 0.0

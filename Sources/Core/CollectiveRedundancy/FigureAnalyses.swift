@@ -45,14 +45,20 @@ enum Fig2Analysis {
         let (model2, _) = try Shared.model(groups: [5, 5], q: q, positions: positions, seed: seed + 5)
         let comp = RedundancyCompressor(model: model2, tabulate: true)
         var soft: [Double] = [], hardness: [Double] = [], bestLabels: [[Int]] = []
-        for (b, beta) in betas.enumerated() {
+        // every (β, start) run in one parallel loop, start k of β_b from child(b).child(k); the best per β is then taken
+        // over k in order (first on ties), as in a serial loop
+        let starts = min(inits, 20)
+        let sweep = Parallel.map(betas.count * starts) { t -> CompressionResult in
+            let (b, k) = (t / starts, t % starts)
             var s = CompressionSettings(components: betaComponents)
-            s.beta = beta
-            let root = Xoshiro256(seed: seed + 30).child(b)
+            s.beta = betas[b]
+            var rng = Xoshiro256(seed: seed + 30).child(b).child(k)
+            return comp.run(s, initial: RedundancyCompressor.randomAssignment(n: model2.n, m: betaComponents, rng: &rng), rng: &rng)
+        }
+        for b in betas.indices {
             var best: CompressionResult?
-            for k in 0..<min(inits, 20) {
-                var rng = root.child(k)
-                let r = comp.run(s, initial: RedundancyCompressor.randomAssignment(n: model2.n, m: betaComponents, rng: &rng), rng: &rng)
+            for k in 0..<starts {
+                let r = sweep[b * starts + k]
                 if best == nil || r.averageRedundancy > best!.averageRedundancy { best = r }
             }
             soft.append(best!.averageRedundancy); bestLabels.append(best!.labels)
@@ -107,8 +113,8 @@ enum Fig3Analysis {
         var panels: [String: [Series]] = [:]
         var rows: [[String]] = []
         // all groups of all seven systems simulated in one parallel loop (same data as system by system)
-        let simulated = FlockingSimulation.dataMatrices(systems: systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
-                                                        parameters: q, positions: positions)
+        let simulated = SimulationMemo.shared.runs(systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
+                                                   parameters: q, positions: positions)
         let others = ReplicateRuns.data(systems: systems.enumerated().map { ($0.offset, $0.element.groups) }, replicates: reps,
                                         seed: seed, parameters: q, positions: positions)
         let pm: (Double, Double) -> String = { String(format: "%.4f ± %.4f", $0, $1) }

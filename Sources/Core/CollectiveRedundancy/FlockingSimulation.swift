@@ -69,12 +69,30 @@ public enum FlockingSimulation {
         sigmoid(maximumDistance(q), q.rangeAttraction, q.steepnessAttraction) == 1.0
     }
 
-    /// One run of the model. Each step: cos φ_j and sin φ_j once per agent (not per pair); the pair loop visits each
-    /// unordered pair once and adds the pair term to agent i and its exact negation to agent j (minimum-image
-    /// displacements, unit vectors and heading differences are antisymmetric in IEEE arithmetic and the sigmoids
-    /// depend only on r), so every agent still receives its terms in increasing partner order: the output is
-    /// bit-identical to the plain double loop over ordered pairs. When `attractionSaturated`, the attraction switch
-    /// is the constant 1.0 it would evaluate to.
+    /// The smallest distance r ≥ `range` from which the switch σ(r) = ½ [tanh(−a (r − range)) + 1] is exactly 0.0 in
+    /// double precision (tanh rounds to exactly −1 there), or +∞ when there is none below range + 40/a (or a ≤ 0).
+    /// σ is monotone non-increasing in r (each rounded step is monotone), so σ(r) = 0.0 for every r ≥ the cutoff; a
+    /// bisection over doubles finds the first such r exactly.
+    static func switchOffDistance(range: Double, steepness a: Double) -> Double {
+        guard a > 0, range.isFinite else { return .infinity }
+        var lo = range, hi = range + 40 / a
+        guard sigmoid(hi, range, a) == 0.0, sigmoid(lo, range, a) != 0.0 else { return .infinity }
+        while true {
+            let mid = lo + (hi - lo) / 2
+            if mid <= lo || mid >= hi { break }
+            if sigmoid(mid, range, a) == 0.0 { hi = mid } else { lo = mid }
+        }
+        return hi
+    }
+
+    /// One run of the model. Each step: cos φ_j and sin φ_j once per agent (not per pair; the cos and sin of the new
+    /// heading computed for the position update serve the next step), the pair loop visits each unordered pair once
+    /// and adds the pair term to agent i and its exact negation to agent j (minimum-image displacements, unit vectors
+    /// and heading differences are antisymmetric in IEEE arithmetic and the sigmoids depend only on r), so every agent
+    /// still receives its terms in increasing partner order: the output is bit-identical to the plain double loop over
+    /// ordered pairs. When `attractionSaturated`, the attraction switch is the constant 1.0 it would evaluate to; beyond
+    /// `switchOffDistance` of repulsion or alignment that switch is the 0.0 it would evaluate to (μ · 0.0 is formed as
+    /// before), so no tanh is evaluated for a term that is exactly zero.
     public static func simulate(agents n: Int, parameters q: FlockingParameters, rng: inout Xoshiro256) -> FlockTrajectory {
         var px = (0..<n).map { _ in rng.uniform() * q.boxSize }
         var py = (0..<n).map { _ in rng.uniform() * q.boxSize }
@@ -93,9 +111,12 @@ public enum FlockingSimulation {
         let muAtt = q.muAttraction * inv, muAlg = q.muAlignment * inv, speed = q.speed
         let rRep = q.rangeRepulsion, aRep = q.steepnessRepulsion, rAlg = q.rangeAlignment, aAlg = q.steepnessAlignment
         let rAtt = q.rangeAttraction, aAtt = q.steepnessAttraction, muRep = q.muRepulsion
+        let repOff = switchOffDistance(range: rRep, steepness: aRep), algOff = switchOffDistance(range: rAlg, steepness: aAlg)
+        let repZero = muRep * 0.0, algZero = muAlg * 0.0
         var cs = [Double](repeating: 0, count: n), sn = cs, fx = cs, fy = cs
+        for i in 0..<n { cs[i] = cos(phi[i]); sn[i] = sin(phi[i]) }
         for step in 1...totalSteps {
-            for i in 0..<n { cs[i] = cos(phi[i]); sn[i] = sin(phi[i]); fx[i] = 0; fy[i] = 0 }
+            for i in 0..<n { fx[i] = 0; fy[i] = 0 }
             for i in 0..<n {
                 let pxi = px[i], pyi = py[i], ci = cs[i], si = sn[i]
                 var fxi = fx[i], fyi = fy[i]
@@ -105,9 +126,9 @@ public enum FlockingSimulation {
                     dx -= L * (dx / L).rounded(); dy -= L * (dy / L).rounded()
                     let r = max((dx * dx + dy * dy).squareRoot(), 1e-9)
                     let ex = dx / r, ey = dy / r
-                    let rep = muRep * sigmoid(r, rRep, aRep)
+                    let rep = r >= repOff ? repZero : muRep * sigmoid(r, rRep, aRep)
                     let att = saturated ? muAtt : muAtt * sigmoid(r, rAtt, aAtt)
-                    let alg = muAlg * sigmoid(r, rAlg, aAlg)
+                    let alg = r >= algOff ? algZero : muAlg * sigmoid(r, rAlg, aAlg)
                     let tx = (att - rep) * ex + alg * (cs[j] - ci) * speed
                     let ty = (att - rep) * ey + alg * (sn[j] - si) * speed
                     fxi += tx; fyi += ty
@@ -120,14 +141,16 @@ public enum FlockingSimulation {
                 // projection on the unit vector perpendicular to the heading
                 let fphi = -fx[i] * sn[i] + fy[i] * cs[i]
                 phi[i] += fphi / speed * q.dt + q.noise * sq * rng.normal()
-                let dx = speed * cos(phi[i]) * q.dt, dy = speed * sin(phi[i]) * q.dt
+                let c = cos(phi[i]), s = sin(phi[i])
+                let dx = speed * c * q.dt, dy = speed * s * q.dt
                 px[i] += dx; py[i] += dy; ux[i] += dx; uy[i] += dy
                 px[i] -= L * (px[i] / L).rounded(.down); py[i] -= L * (py[i] / L).rounded(.down)
+                cs[i] = c; sn[i] = s
             }
             if step > firstRecord && (step - firstRecord) % every == 0 && out.x.count < samples * n {
                 for i in 0..<n {
                     out.x.append(ux[i]); out.y.append(uy[i])
-                    out.vx.append(speed * cos(phi[i])); out.vy.append(speed * sin(phi[i]))
+                    out.vx.append(speed * cs[i]); out.vy.append(speed * sn[i])
                 }
             }
         }

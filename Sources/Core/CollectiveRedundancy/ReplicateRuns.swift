@@ -31,15 +31,21 @@ enum ReplicateRuns {
 }
 
 /// A per-process store of simulated data matrices, keyed by groups, seed, parameters and element layout, so that the
-/// directives of one render that need the same replicate runs (model, Fig. 2, Fig. 3, Fig. 4) simulate them once.
-/// Results are deterministic functions of the key, so the memo never changes a number.
+/// directives of one render that need the same runs (model, Fig. 2, Fig. 3 and its replicate runs, Fig. 4, the search
+/// comparison) simulate them once. Results are deterministic functions of the key, so the memo never changes a
+/// number. `runs` also keeps the trajectories (for snapshots); `data` keeps only the data matrices.
 final class SimulationMemo: @unchecked Sendable {
     static let shared = SimulationMemo()
     private let lock = NSLock()
     private var store: [String: Matrix<Double>] = [:]
+    private var full: [String: (data: Matrix<Double>, trajectories: [FlockTrajectory])] = [:]
+
+    private func key(_ s: (groups: [Int], seed: UInt64), _ q: FlockingParameters, _ positions: Bool) -> String {
+        "\(s.groups)|\(s.seed)|\(positions)|\(q)"
+    }
 
     func data(_ systems: [(groups: [Int], seed: UInt64)], parameters q: FlockingParameters, positions: Bool) -> [Matrix<Double>] {
-        let keys = systems.map { "\($0.groups)|\($0.seed)|\(positions)|\(q)" }
+        let keys = systems.map { key($0, q, positions) }
         lock.lock()
         let missing = keys.indices.filter { store[keys[$0]] == nil }
         lock.unlock()
@@ -51,6 +57,23 @@ final class SimulationMemo: @unchecked Sendable {
         }
         lock.lock(); defer { lock.unlock() }
         return keys.map { store[$0]! }
+    }
+
+    /// `FlockingSimulation.dataMatrices` through the memo, trajectories included.
+    func runs(_ systems: [(groups: [Int], seed: UInt64)], parameters q: FlockingParameters, positions: Bool)
+        -> [(data: Matrix<Double>, trajectories: [FlockTrajectory])] {
+        let keys = systems.map { key($0, q, positions) }
+        lock.lock()
+        let missing = keys.indices.filter { full[keys[$0]] == nil }
+        lock.unlock()
+        if !missing.isEmpty {
+            let sims = FlockingSimulation.dataMatrices(systems: missing.map { systems[$0] }, parameters: q, positions: positions)
+            lock.lock()
+            for (i, s) in zip(missing, sims) { full[keys[i]] = s; store[keys[i]] = s.data }
+            lock.unlock()
+        }
+        lock.lock(); defer { lock.unlock() }
+        return keys.map { full[$0]! }
     }
 }
 
