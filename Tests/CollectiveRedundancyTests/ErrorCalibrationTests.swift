@@ -65,17 +65,17 @@ final class ErrorCalibrationTests: XCTestCase {
         XCTAssertGreaterThan(old.pullSD, Self.window(n).upperBound, "the plain sd of 7 runs should be too small: \(old)")
     }
 
-    /// The block-jackknife error of r(S) on one autocorrelated recording (the fish values): blocks ≥ 5 τ_int from the
-    /// estimated τ_int. An i.i.d. bootstrap of the same statistic, which ignores the autocorrelation, is too small.
+    /// The block-jackknife error (Numerics `BlockJackknife`) of r(S) on one autocorrelated recording (the fish values):
+    /// blocks ≥ 5 τ_int from the estimated τ_int. An i.i.d. bootstrap of the same statistic, which ignores the autocorrelation, is too small.
     func testBlockJackknifeErrorIsCalibrated() throws {
         let n = 500
         let root = Xoshiro256(seed: 32)
         let trials = try Parallel.map(n) { k -> (estimate: Double, error: Double, blocks: Int) in
             var rng = root.child(k)
             let x = Self.data(T: 240, elements: 3, rho: 0.5, phi: 0.6, rng: &rng)
-            let blocks = BlockJackknife.blocks(samples: x.rows, tau: BlockJackknife.tau(x).tau) ?? 0
+            let blocks = BlockJackknife.blocks(samples: x.rows, tau: IntegratedAutocorrelation(columnsOf: x).tau) ?? 0
             guard blocks >= 4 else { return (.nan, .nan, 0) }
-            let j = try BlockJackknife.error(count: x.rows, blocks: blocks) { idx in try Self.r(BlockJackknife.rows(x, idx)) }
+            let j = try BlockJackknife.error(count: x.rows, blocks: blocks) { idx in try Self.r(x.selectingRows(idx)) }
             return (j.estimate, j.error, blocks)
         }
         let report = Calibration.evaluate(estimates: trials.map(\.estimate), errors: trials.map(\.error), truth: 0, bias: .empirical)
@@ -85,23 +85,11 @@ final class ErrorCalibrationTests: XCTestCase {
         XCTAssertTrue((8...16).contains(medianBlocks), "median blocks \(medianBlocks)")
         let iid = try Calibration.run(replicates: 100, seed: 33, truth: 0, bias: .empirical) { rng in
             let x = Self.data(T: 240, elements: 3, rho: 0.5, phi: 0.6, rng: &rng)
-            let b = try Resampling.bootstrapError(count: x.rows, replicates: 25, rng: &rng) { idx in try Self.r(BlockJackknife.rows(x, idx)) }
+            let b = try Resampling.bootstrapError(count: x.rows, replicates: 25, rng: &rng) { idx in try Self.r(x.selectingRows(idx)) }
             return (try Self.r(x), b.error)
         }
         print("i.i.d. bootstrap: \(iid)")
         XCTAssertGreaterThan(iid.pullSD, 1.3, "an i.i.d. bootstrap ignores the autocorrelation: \(iid)")
-    }
-
-    func testBlockJackknifeOfTheMeanAndBlockCount() {
-        // for the mean, the leave-one-block-out values give exactly the standard error of the block means
-        let x = (0..<40).map { Double($0 % 7) + 0.1 * Double($0) }
-        let j = BlockJackknife.error(count: 40, blocks: 8) { idx in idx.map { x[$0] }.reduce(0, +) / Double(idx.count) }
-        let means = (0..<8).map { b in x[(5 * b)..<(5 * b + 5)].reduce(0, +) / 5 }
-        XCTAssertEqual(j.estimate, x.reduce(0, +) / 40, accuracy: 1e-12)
-        XCTAssertEqual(j.error, Stats.standardError(means) * (7.0 / 5).squareRoot(), accuracy: 1e-12)
-        XCTAssertEqual(BlockJackknife.blocks(samples: 1000, tau: 10), 20)
-        XCTAssertEqual(BlockJackknife.blocks(samples: 1000, tau: 40), 5)
-        XCTAssertNil(BlockJackknife.blocks(samples: 1000, tau: 60))
     }
 
     /// Summed social forces with reference k reproduce the averaged model exactly for a group of k, and differ for

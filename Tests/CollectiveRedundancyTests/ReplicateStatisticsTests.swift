@@ -10,17 +10,6 @@ final class ReplicateStatisticsTests: XCTestCase {
         return out
     }
 
-    func testIntegratedAutocorrelationOfAR1() {
-        var rng = Xoshiro256(seed: 5)
-        let series = (0..<40).map { _ in ar1(2000, phi: 0.8, mean: 0, rng: &rng) }
-        let known = IntegratedAutocorrelation(series: series, mean: 0)
-        XCTAssertEqual(known.tau, 9, accuracy: 0.9)
-        XCTAssertFalse(known.truncated)
-        XCTAssertEqual(known.effectiveSamples(2000), 2000 / known.tau, accuracy: 1e-9)
-        let white = IntegratedAutocorrelation(series: (0..<10).map { _ in (0..<1000).map { _ in rng.normal() } })
-        XCTAssertEqual(white.tau, 1, accuracy: 0.15)
-    }
-
     /// The replicate-spread error of a mean over R independent replicates (each the mean of an autocorrelated series of
     /// known mean μ) is calibrated for R = 10 and 20 (at R = 6 the pull sd is 1 but the heavy t tails put 75 % inside
     /// ±1σ); the plain s/√R is too small at R = 6.

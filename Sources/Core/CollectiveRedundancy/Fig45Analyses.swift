@@ -117,22 +117,24 @@ enum Fig5Analysis {
             out.values.append(Scalar("collective.fig5_\(key)_peak", Double(curve.peak), significantFigures: 2, tolerance: .absolute(1)))
             // errors: delete-one-block jackknife over time, blocks ≥ 5 τ_int (velocity autocorrelation) long
             let T = fish.data.rows
-            let tau = BlockJackknife.tau(fish.data)
+            let tau = IntegratedAutocorrelation(columnsOf: fish.data)
             var r1Err: Double?, rmaxErr: Double?, blocks = 0
             if let K = BlockJackknife.blocks(samples: T, tau: tau.tau) {
                 blocks = K
                 let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
                 let bestLabels = curve.results[bestIndex].labels
-                var both: [[Double]] = []
-                _ = try BlockJackknife.error(count: T, blocks: K) { idx -> Double in
-                    let g = try GaussianRedundancy(samples: BlockJackknife.rows(fish.data, idx), elementDimension: 2)
-                    both.append([g.relativeRedundancy(Array(0..<g.n)), Shared.score(g, labels: bestLabels, m: bestIndex + 1)])
-                    return 0
+                let both = try BlockJackknife.leaveOneBlockOut(count: T, blocks: K) { idx -> [Double] in
+                    let g = try GaussianRedundancy(samples: fish.data.selectingRows(idx), elementDimension: 2)
+                    return [g.relativeRedundancy(Array(0..<g.n)), Shared.score(g, labels: bestLabels, m: bestIndex + 1)]
                 }
-                r1Err = BlockJackknife.errorFrom(leaveOut: both.dropFirst().map { $0[0] })
-                rmaxErr = BlockJackknife.errorFrom(leaveOut: both.dropFirst().map { $0[1] })
+                r1Err = BlockJackknife.errorFrom(leaveOut: both.map { $0[0] })
+                rmaxErr = BlockJackknife.errorFrom(leaveOut: both.map { $0[1] })
             }
             out.values.append(Scalar("collective.fig5_\(key)_tau", tau.tau, significantFigures: 2, tolerance: .relative(0.1)))
+            // how many τ_int the kept samples span, and how many samples 4 blocks of 5 τ_int would need
+            out.values.append(Scalar("collective.fig5_\(key)_spans", Double(T) / tau.tau, significantFigures: 2, tolerance: .relative(0.1)))
+            out.values.append(Scalar("collective.fig5_\(key)_needed", Double(BlockJackknife.minimumSamples(tau: tau.tau)), significantFigures: 3, tolerance: .relative(0.1)))
+            out.values.append(Scalar("collective.fig5_\(key)_frames", Double(fish.totalFrames), significantFigures: 4, tolerance: .absolute(0)))
             out.values.append(Scalar("collective.fig5_\(key)_blocks", Double(blocks), significantFigures: 2, tolerance: .absolute(0)))
             out.values.append(Scalar("collective.fig5_\(key)_r1", curve.best[0], error: r1Err, significantFigures: 3, tolerance: .absolute(0.03)))
             out.values.append(Scalar("collective.fig5_\(key)_rmax", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: .absolute(0.03)))

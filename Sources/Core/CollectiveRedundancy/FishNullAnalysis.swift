@@ -65,10 +65,10 @@ enum FishNullAnalysis {
             out.values.append(Scalar(name + "fish", Double(nf), significantFigures: 3, tolerance: .absolute(0)))
             out.values.append(Scalar(name + "per_variable", Double(T) / Double(2 * nf), significantFigures: 3, tolerance: .absolute(0)))
             // error of the observed r(S): delete-one-block jackknife over time, blocks ≥ 5 τ_int long
-            let tau = BlockJackknife.tau(fish.data)
+            let tau = IntegratedAutocorrelation(columnsOf: fish.data)
             let rErr = try BlockJackknife.blocks(samples: T, tau: tau.tau).map { K in
                 try BlockJackknife.error(count: T, blocks: K) { idx in
-                    let g = try GaussianRedundancy(samples: BlockJackknife.rows(fish.data, idx), elementDimension: 2)
+                    let g = try GaussianRedundancy(samples: fish.data.selectingRows(idx), elementDimension: 2)
                     return g.relativeRedundancy(Array(0..<g.n))
                 }.error
             }
