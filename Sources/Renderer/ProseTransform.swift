@@ -18,6 +18,10 @@ struct ProseTransform {
     private(set) var problems = [ReportDiagnostic]()
     /// Names of values that prose referred to.
     private(set) var referenced = Set<String>()
+    /// The cross-references `@fig:ID` and `@tbl:ID` of the prose (outside code spans, code blocks and math), as
+    /// `fig:ID` / `tbl:ID` with their source line, in order; the renderer checks them against the report's figures and
+    /// tables. The ID grammar is `PageNavigation.crossReferences`': letters, digits, `-`, `_`, `.`, without trailing dots.
+    private(set) var crossReferences = [(key: String, line: Int)]()
     /// Character visits over all passes (for the structural linearity test).
     private(set) var steps = 0
 
@@ -181,6 +185,14 @@ struct ProseTransform {
                     i = close + 2; continue
                 }
                 problems.append(ReportDiagnostic(file: file, line: line, message: "unclosed '{{': a value reference needs '}}' on the same line"))
+            }
+            if ch == "@", i + 5 < n, c[i + 4] == ":", (c[i + 1] == "f" && c[i + 2] == "i" && c[i + 3] == "g")
+                || (c[i + 1] == "t" && c[i + 2] == "b" && c[i + 3] == "l") {
+                var j = i + 5
+                while j < n, let a = c[j].asciiValue, (a >= 0x30 && a <= 0x39) || (a >= 0x41 && a <= 0x5A) || (a >= 0x61 && a <= 0x7A)
+                        || a == 0x2D || a == 0x5F || a == 0x2E { j += 1 }
+                while j > i + 5 && c[j - 1] == "." { j -= 1 }
+                if j > i + 5 { crossReferences.append((String(c[(i + 1)..<j]), line)) }
             }
             result.append(ch); i += 1
         }

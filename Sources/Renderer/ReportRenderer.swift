@@ -427,13 +427,15 @@ public struct ReportRenderer {
             return scalars[key].map { ValueFormatting.format($0, withError: withError) }
         }
         problems += prose.problems
+        let xrefProblems = Self.crossReferenceProblems(prose.crossReferences, runs: runs, file: file)
+        problems += xrefProblems
         var body = ""
         if drawFigures {
             // Directive lines are unchanged by the transform (it never adds or removes lines).
             body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
             let anchored = PageNavigation.anchorHeadings(PageNavigation.crossReferences(body, labels: labels))
             body = PageNavigation.insertingTOC(PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
-            let proseErrors = (unplaced + prose.problems).map(HTMLBlocks.error).joined()
+            let proseErrors = (unplaced + prose.problems + xrefProblems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }
         }
         var stored: StoredValues? = nil
@@ -448,6 +450,29 @@ public struct ReportRenderer {
                                   checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil,
                                   tally: tally, computeSeconds: seconds, valuesProblem: valuesProblem)
         return (result, body, footerRows)
+    }
+
+    /// The prose's cross-references to no figure or table of the report: each an error at its line (the page still
+    /// shows the reference, marked missing). Targets are every figure and table the directives produced (and the
+    /// compare table, `@tbl:compare`), whether or not figures are drawn, so `check` fails on exactly what `render` does.
+    static func crossReferenceProblems(_ refs: [(key: String, line: Int)], runs: [DirectiveRun], file: String) -> [ReportDiagnostic] {
+        guard !refs.isEmpty else { return [] }
+        var figures = [String](), tables = [String]()
+        for r in runs {
+            if case .compare = r.directive.kind { tables.append("compare") }
+            for f in r.output?.figures ?? [] { figures.append(f.id) }
+            for t in r.output?.tables ?? [] { tables.append(t.id) }
+        }
+        let known = Set(figures.map { "fig:" + $0 } + tables.map { "tbl:" + $0 })
+        let failed = runs.contains { r in if case .run = r.directive.kind { return r.output == nil && !r.deferred } else { return false } }
+        return refs.filter { !known.contains($0.key) }.map { ref in
+            let isFigure = ref.key.hasPrefix("fig:")
+            let id = String(ref.key.dropFirst(4)), pool = isFigure ? figures : tables
+            let hint = Suggestion.closest(to: id, among: pool).map { " (did you mean '@\(isFigure ? "fig" : "tbl"):\($0)'?)" } ?? ""
+            let list = pool.isEmpty ? "it has none" : "it has " + pool.prefix(12).joined(separator: ", ") + (pool.count > 12 ? ", …" : "")
+            return ReportDiagnostic(file: file, line: ref.line, message: "unknown cross-reference '@\(ref.key)': no \(isFigure ? "figure" : "table") "
+                + "with id '\(id)' in this report\(hint); \(list)" + (failed ? " (a directive of this report failed, which may be why)" : ""))
+        }
     }
 
     /// Reads a report's source (line endings normalised, invalid UTF-8 reported at its line); an unreadable file is a

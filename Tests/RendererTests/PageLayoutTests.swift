@@ -125,4 +125,24 @@ final class PageLayoutTests: XCTestCase {
         _ = PageNavigation.crossReferences(long, labels: [:])
         XCTAssertLessThan(Date().timeIntervalSince(began), 2, "linear on unclosed tags")
     }
+
+    /// An unknown `@fig:` / `@tbl:` reference is bad input: an error at its file and line, in `render` and in
+    /// `check`, and an error box on the page (the reference itself stays visible, marked missing).
+    func testUnknownCrossReferenceIsADiagnosticAtItsLine() throws {
+        let text = "# T\n\nSee @fig:gaussian-mi.\nAnd @fig:gaussian-mj, `@fig:in-code`,\n$@tbl:in-math$ and @tbl:compare-x.\n\n" + directive
+        let (project, dir, _) = try makeProject(["r": text])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let renderer = ReportRenderer(project: project)
+        let rendered = try renderer.render("r").diagnostics
+        XCTAssertEqual(rendered.map(\.line), [4, 5])
+        XCTAssertEqual(rendered.map(\.file), ["reports/r.md", "reports/r.md"])
+        XCTAssertTrue(rendered[0].message.hasPrefix("unknown cross-reference '@fig:gaussian-mj': no figure with id 'gaussian-mj' in this report "
+                                                   + "(did you mean '@fig:gaussian-mi'?); it has gaussian-mi"), rendered[0].message)
+        XCTAssertTrue(rendered[1].message.contains("no table with id 'compare-x'"), rendered[1].message)
+        XCTAssertEqual(try renderer.compute("r").diagnostics, rendered, "check fails on exactly what render fails on")
+        let html = try String(contentsOf: dir.appendingPathComponent("site/r.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<div class=\"error\" role=\"alert\"><strong>reports/r.md:4</strong>: unknown cross-reference"))
+        XCTAssertTrue(html.contains("<span class=\"xref-missing\">@fig:gaussian-mj (no such figure)</span>"))
+        XCTAssertTrue(html.contains("<a class=\"xref\" href=\"#gaussian-mi\">Figure 1</a>."))
+    }
 }
