@@ -44,7 +44,12 @@ enum GnuplotFigure {
                 out += "# panel \(p + 1) series \(s.label)\n"
                 for i in 0..<min(s.x.count, s.y.count) {
                     out += "\(number(s.x[i])) \(number(s.y[i]))"
-                    if let e = s.yError, i < e.count { out += " \(number(e[i]))" }
+                    if s.style == .vectors {
+                        // Columns 3 and 4: the arrow's components (a missing one draws no arrow).
+                        let dx = s.dx.flatMap { i < $0.count ? $0[i] : nil } ?? .nan
+                        let dy = s.dy.flatMap { i < $0.count ? $0[i] : nil } ?? .nan
+                        out += " \(number(dx)) \(number(dy))"
+                    } else if let e = s.yError, i < e.count { out += " \(number(e[i]))" }
                     out += "\n"
                 }
                 out += "\n\n"
@@ -63,21 +68,26 @@ enum GnuplotFigure {
         return (Double(col), Double(row))
     }
 
-    static func style(_ s: Series) -> String {
-        guard let color = s.color else { return paletteStyle(s) }
-        return paletteStyle(s) + " lc rgb \(quote(color))"
-    }
+    /// Point types given in palette order (filled circle, square, triangle, diamond, inverted triangle, pentagon), so
+    /// that series differ by shape as well as colour.
+    static let pointTypes = [7, 5, 9, 13, 11, 15]
 
-    static func paletteStyle(_ s: Series) -> String {
+    /// The drawing style of a series; `slot` is its position among the panel's series without a fixed colour, which
+    /// picks its palette colour and point type.
+    static func style(_ s: Series, slot: Int = 0) -> String {
+        let pt = pointTypes[slot % pointTypes.count]
+        let base: String
         switch s.style {
-        case .lines: return "with lines lw 2"
-        case .points: return "with points pt 7 ps 0.6"
-        case .linesPoints: return "with linespoints lw 2 pt 7 ps 0.6"
-        case .errorBars: return "using 1:2:3 with yerrorbars pt 7 ps 0.6"
-        case .errorLines: return "using 1:2:3 with yerrorlines lw 2 pt 7 ps 0.6"
-        case .steps: return "with steps lw 2"
-        case .boxes: return "with boxes fs solid 0.5"
+        case .lines: base = "with lines lw 2"
+        case .points: base = "with points pt \(pt) ps 0.6"
+        case .linesPoints: base = "with linespoints lw 2 pt \(pt) ps 0.6"
+        case .errorBars: base = "using 1:2:3 with yerrorbars pt \(pt) ps 0.6"
+        case .errorLines: base = "using 1:2:3 with yerrorlines lw 2 pt \(pt) ps 0.6"
+        case .steps: base = "with steps lw 2"
+        case .boxes: base = "with boxes fs solid 0.5"
+        case .vectors: base = "using 1:2:3:4 with vectors head filled size screen 0.008,20 lw 1.5"
         }
+        return base + " lc rgb \(quote(s.color ?? Palette.categorical[slot % Palette.categorical.count]))"
     }
 
     /// The gnuplot script; `dataName` and `svgName` are relative to the figure folder (gnuplot runs there).
@@ -92,20 +102,48 @@ enum GnuplotFigure {
         set multiplot layout \(max(rows, 1)),\(cols)
 
         """
+        let colorRanges = FigureLayout.colorRanges(fig)
         var index = 0
-        for panel in fig.panels {
-            s += "reset\nset key bottom right noenhanced box opaque\nset grid lc rgb '#dddddd'\n"
+        for (p, panel) in fig.panels.enumerated() {
+            s += "reset\nset grid lc rgb '#dddddd'\n"
             if !panel.title.isEmpty { s += "set title \(quote(panel.title))\n" }
             if !panel.xLabel.isEmpty { s += "set xlabel \(quote(panel.xLabel))\n" }
             if !panel.yLabel.isEmpty { s += "set ylabel \(quote(panel.yLabel))\n" }
             if panel.logX { s += "set logscale x\n" }
             if panel.logY { s += "set logscale y\n" }
-            if let r = panel.xRange, r.count == 2 { s += "set xrange [\(number(r[0])):\(number(r[1]))]\n" }
-            if let r = panel.yRange, r.count == 2 { s += "set yrange [\(number(r[0])):\(number(r[1]))]\n" }
+            // Series panels: the panel's ranges or the padded data extent; heat maps fit their image below.
+            let ranges = panel.heatmap == nil ? FigureLayout.ranges(panel) : nil
+            if panel.heatmap == nil, let r = ranges {
+                s += "set xrange [\(number(r.x.0)):\(number(r.x.1))]\nset yrange [\(number(r.y.0)):\(number(r.y.1))]\n"
+            } else {
+                if let r = panel.xRange, r.count == 2 { s += "set xrange [\(number(r[0])):\(number(r[1]))]\n" }
+                if let r = panel.yRange, r.count == 2 { s += "set yrange [\(number(r[0])):\(number(r[1]))]\n" }
+            }
+            let legend = FigureLayout.resolveLegend(panel, width: fig.panelWidth, height: fig.panelHeight, ranges: ranges)
+            s += FigureLayout.keyCommand(legend)
+            let plot = FigureLayout.plotSize(panel, width: fig.panelWidth, height: fig.panelHeight, colorBox: panel.heatmap != nil)
+            if let r = ranges {
+                if panel.logX { s += FigureLayout.logTicks(axis: "x", low: r.x.0, high: r.x.1, maxTicks: max(2, Int(plot.w / 50))) }
+                if panel.logY { s += FigureLayout.logTicks(axis: "y", low: r.y.0, high: r.y.1, maxTicks: max(2, Int(plot.h / 24))) }
+            }
+            if let labels = panel.xTickLabels { s += FigureLayout.categoryTicks(axis: "x", labels: labels, room: plot.w) }
+            if let labels = panel.yTickLabels { s += FigureLayout.categoryTicks(axis: "y", labels: labels, room: plot.h) }
             var plots = [String]()
+            var slot = 0
+            func seriesPlot(_ series: Series) -> String {
+                let title = series.label.isEmpty ? "notitle" : "title \(quote(series.label))"
+                let st = style(series, slot: slot)
+                if series.color == nil { slot += 1 }
+                let using = st.hasPrefix("using") ? "" : "using 1:2 "
+                return "\(quote(dataName)) index \(index) \(using)\(st) \(title)"
+            }
             if let h = panel.heatmap {
                 let rowsH = h.values.count, colsH = h.values.first?.count ?? 0
-                s += "set palette \(h.palette ?? "defined (0 '#f7fbff', 0.5 '#6baed6', 1 '#08306b')")\n"
+                let range = colorRanges[p]
+                let diverging = range?.symmetric ?? false
+                s += "set palette \(h.palette ?? (diverging ? Palette.diverging : Palette.sequential))\n"
+                if let r = range { s += "set cbrange [\(number(r.low)):\(number(r.high))]\n" }
+                if let label = h.colorLabel, !label.isEmpty { s += "set cblabel \(quote(label))\n" }
                 if let e = h.extent, e.count == 4 {
                     // Fit the axes to the image (half a cell beyond the outer cell centres) unless the panel sets ranges.
                     let dx = colsH > 1 ? (e[1] - e[0]) / Double(colsH - 1) / 2 : 0.5
@@ -121,7 +159,6 @@ enum GnuplotFigure {
                         s += "set ytics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")\n"
                     }
                 }
-                if panel.series.isEmpty { s += "set key off\n" }
                 if h.contours {
                     // Contour lines are computed into a datablock, then drawn over the image.
                     s += "set contour base\nset cntrparam levels 10\nunset surface\nset view map\n"
@@ -131,31 +168,27 @@ enum GnuplotFigure {
                     plots.append("$contours\(index) using 1:2 with lines lc rgb 'black' lw 1 notitle")
                     index += 1
                     for series in panel.series {
-                        let title = series.label.isEmpty ? "notitle" : "title \(quote(series.label))"
-                        let st = style(series)
-                        plots.append("\(quote(dataName)) index \(index) \(st.hasPrefix("using") ? "" : "using 1:2 ")\(st) \(title)")
+                        plots.append(seriesPlot(series))
                         index += 1
                     }
                     s += "plot " + plots.joined(separator: ", \\\n     ") + "\n"
                     continue
                 }
-                // Small matrices are drawn as one rectangle per cell (no smoothing by the viewer).
-                let pixels = rowsH * colsH <= 2500 ? " pixels" : ""
-                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image\(pixels) notitle")
-                if h.showNumbers {
-                    // White numbers on the dark upper half of the colour range, black elsewhere.
-                    let finite = h.values.joined().filter { $0.isFinite }
-                    let mid = ((finite.min() ?? 0) + (finite.max() ?? 0)) / 2
-                    plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)):($3 > \(number(mid)) ? 0xffffff : 0x000000) "
+                // Every heat map is one embedded bitmap (gnuplot's PNG inside the SVG), drawn with crisp cells; one
+                // SVG polygon per cell made small maps heavier than the rest of their figure.
+                plots.append("\(quote(dataName)) index \(index) using 1:2:3 with image notitle")
+                if h.showNumbers, let r = range {
+                    // White numbers on the dark part of the colour scale (both ends of a diverging one), black elsewhere.
+                    let test: String
+                    if diverging { test = "abs($3) > \(number(max(abs(r.low), abs(r.high)) / 2))" }
+                    else { test = "$3 > \(number((r.low + r.high) / 2))" }
+                    plots.append("'' index \(index) using 1:2:(sprintf(\(quote(h.numberFormat)), $3)):(\(test) ? 0xffffff : 0x000000) "
                                  + "with labels font ',9' tc rgb variable notitle")
                 }
                 index += 1
             }
             for series in panel.series {
-                let title = series.label.isEmpty ? "notitle" : "title \(quote(series.label))"
-                let st = style(series)
-                let using = st.hasPrefix("using") ? "" : "using 1:2 "
-                plots.append("\(quote(dataName)) index \(index) \(using)\(st) \(title)")
+                plots.append(seriesPlot(series))
                 index += 1
             }
             s += plots.isEmpty ? "set key off\nset xrange [0:1]\nset yrange [0:1]\nset label 'no data' at 0.5,0.5 center\nplot 1/0 notitle\n" : "plot " + plots.joined(separator: ", \\\n     ") + "\n"
@@ -242,11 +275,59 @@ enum GnuplotFigure {
             throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
-        let drawn = keyed(String(decoding: drawnData, as: UTF8.self)
+        let drawn = keyed(compactColorBoxes(String(decoding: drawnData, as: UTF8.self))
             .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x="), key: key)
         let bytes = Data(drawn.utf8)
         try AtomicFile.write(bytes, to: svg)
         return bytes
+    }
+
+    /// gnuplot's SVG terminal draws a colour box as 128 filled rectangles (about 19 kB, more than a small heat map's
+    /// own bitmap). Each such run — a `<g stroke='none' shape-rendering='crispEdges'>` group of rectangles stacked along
+    /// one axis — becomes one rectangle filled with a linear gradient through every fourth of their colours (and the
+    /// last), which looks the same for gnuplot's piecewise-linear palettes. Anything else is left alone.
+    static func compactColorBoxes(_ svg: String) -> String {
+        let open = "<g stroke='none' shape-rendering='crispEdges'>\n"
+        guard svg.contains(open) else { return svg }
+        var out = "", rest = Substring(svg), serial = 0
+        while let r = rest.range(of: open) {
+            out += rest[..<r.lowerBound]
+            guard let end = rest[r.upperBound...].range(of: "\t</g>") else { out += rest[r.lowerBound...]; rest = ""; break }
+            let body = rest[r.upperBound..<end.lowerBound]
+            var cells = [(color: String, x0: Double, y0: Double, x1: Double, y1: Double)]()
+            var ok = true
+            for line in body.split(separator: "\n") {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                guard t.hasPrefix("<polygon fill = 'rgb("), let close = t.range(of: ")' points = '"), t.hasSuffix(" '/>") else { ok = false; break }
+                let rgb = t[t.index(t.startIndex, offsetBy: 21)..<close.lowerBound].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                let pts = t[close.upperBound..<t.index(t.endIndex, offsetBy: -4)].split(separator: " ").map { $0.split(separator: ",").compactMap { Double($0) } }
+                guard rgb.count == 3, pts.count == 4, pts.allSatisfy({ $0.count == 2 }) else { ok = false; break }
+                let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
+                cells.append((String(format: "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]), xs.min()!, ys.min()!, xs.max()!, ys.max()!))
+            }
+            let vertical = cells.count >= 8 && cells.allSatisfy { $0.x0 == cells[0].x0 && $0.x1 == cells[0].x1 }
+            let horizontal = cells.count >= 8 && cells.allSatisfy { $0.y0 == cells[0].y0 && $0.y1 == cells[0].y1 }
+            guard ok, vertical || horizontal else {
+                out += rest[r.lowerBound..<end.upperBound]; rest = rest[end.upperBound...]; continue
+            }
+            serial += 1
+            let x0 = cells.map(\.x0).min()!, x1 = cells.map(\.x1).max()!, y0 = cells.map(\.y0).min()!, y1 = cells.map(\.y1).max()!
+            // The gradient runs from the first rectangle's side to the last one's.
+            let first = cells[0], last = cells[cells.count - 1]
+            let (gx1, gy1, gx2, gy2): (Int, Int, Int, Int) = vertical ? (0, first.y0 > last.y0 ? 1 : 0, 0, first.y0 > last.y0 ? 0 : 1)
+                                                                        : (first.x0 > last.x0 ? 1 : 0, 0, first.x0 > last.x0 ? 0 : 1, 0)
+            var stops = [String]()
+            let n = cells.count
+            for k in Array(Swift.stride(from: 0, to: n, by: 4)) + ((n - 1) % 4 == 0 ? [] : [n - 1]) {
+                stops.append("<stop offset='\(String(format: "%.4f", (Double(k) + 0.5) / Double(n)))' stop-color='\(cells[k].color)'/>")
+            }
+            out += "<g stroke='none'><defs><linearGradient id='colorbox\(serial)' x1='\(gx1)' y1='\(gy1)' x2='\(gx2)' y2='\(gy2)'>"
+                + stops.joined() + "</linearGradient></defs>"
+                + "<rect x='\(String(format: "%.2f", x0))' y='\(String(format: "%.2f", y0))' width='\(String(format: "%.2f", x1 - x0))' "
+                + "height='\(String(format: "%.2f", y1 - y0))' fill='url(#colorbox\(serial))'/>\n"
+            rest = rest[end.lowerBound...]
+        }
+        return out + rest
     }
 
     static var version: String {
