@@ -330,6 +330,18 @@ enum GnuplotFigure {
         return out + rest
     }
 
+    /// Copies a figure's `.dat` and `.gp` (as written by `render` into `folder`) and its SVG into `siteFolder`, the
+    /// folder its page links, so that a published `site/` carries every file it links (unchanged files are not
+    /// rewritten).
+    static func publish(_ fig: Figure, svg: Data, from folder: URL, to siteFolder: URL) throws {
+        let base = fileName(fig.id)
+        for ext in ["dat", "gp"] {
+            let data = try Data(contentsOf: folder.appendingPathComponent("\(base).\(ext)"))
+            try AtomicFile.writeIfChanged(data, to: siteFolder.appendingPathComponent("\(base).\(ext)"))
+        }
+        try AtomicFile.writeIfChanged(svg, to: siteFolder.appendingPathComponent("\(base).svg"))
+    }
+
     static var version: String {
         let p = Process(), out = Pipe()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

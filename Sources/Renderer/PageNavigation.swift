@@ -91,6 +91,17 @@ enum PageNavigation {
         return "<nav class=\"site-nav\" aria-label=\"Reports\">" + parts.joined(separator: " ") + "</nav>\n"
     }
 
+    /// The line under a report's title linking the paper it replicates (each identifier its text names) and the
+    /// report's Markdown source.
+    static func reportLinks(paper: [PaperLinks.Link], source: String, sourceName: String) -> String {
+        var parts = [String]()
+        if !paper.isEmpty {
+            parts.append("Paper: " + paper.map { "<a href=\"\(HTML.escape($0.url))\">\(HTML.escape($0.label))</a>" }.joined(separator: ", "))
+        }
+        parts.append("Report source: <a href=\"\(HTML.escape(source))\">\(HTML.escape(sourceName))</a>")
+        return "<p class=\"report-links\">" + parts.joined(separator: " · ") + "</p>\n"
+    }
+
     /// Inserts the table of contents after the page's first `</h1>` (at the top when there is none).
     static func insertingTOC(_ toc: String, into html: String) -> String {
         guard !toc.isEmpty else { return html }

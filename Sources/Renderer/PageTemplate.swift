@@ -13,6 +13,7 @@ enum PageTemplate {
     h1:hover .heading-anchor, h2:hover .heading-anchor, h3:hover .heading-anchor, h4:hover .heading-anchor, .heading-anchor:focus { opacity: 1; }
     .site-nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; padding: 0.4rem 0; border-bottom: 1px solid #ddd; }
     .site-nav.bottom { border-bottom: 0; border-top: 1px solid #ddd; margin-top: 2rem; }
+    .report-links { font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; margin: 0.2rem 0 0.6rem; }
     .toc { border: 1px solid #ddd; background: #fafafa; padding: 0.4rem 1rem; margin: 1rem 0; font-size: 0.92rem; }
     .toc-title { font-weight: bold; margin: 0.3rem 0; font-family: 'DejaVu Sans', Helvetica, sans-serif; }
     .toc ul { margin: 0.2rem 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }

@@ -374,7 +374,9 @@ public struct ReportRenderer {
         var seconds = 0.0
         var tableNumber = 0, figureNumber = 0
         var labels = [String: String]()   // cross-reference targets: "fig:<id>" → "Figure N", "tbl:<id>" → "Table N"
-        let figureHref = Self.relativePath(from: project.siteFolder, to: figureFolder)
+        // The figure files are published beside the page (site/figures/<report>/), so that site/ works on its own.
+        let siteFigureFolder = project.siteFolder.appendingPathComponent("figures").appendingPathComponent(name)
+        let figureHref = "figures/" + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? name)
         for r in runs {
             var html = ""
             seconds += r.seconds
@@ -399,6 +401,7 @@ public struct ReportRenderer {
                         if figureStub { html += "<figure id=\"fig-\(HTML.escape(f.id))\">\(HTML.escape(f.caption))</figure>"; continue }
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
+                            try GnuplotFigure.publish(f, svg: svg, from: figureFolder, to: siteFigureFolder)
                             figureNumber += 1
                             labels["fig:" + f.id] = labels["fig:" + f.id] ?? "Figure \(figureNumber)"
                             let base = figureHref + "/" + GnuplotFigure.fileName(f.id)
@@ -434,7 +437,8 @@ public struct ReportRenderer {
             // Directive lines are unchanged by the transform (it never adds or removes lines).
             body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
             let anchored = PageNavigation.anchorHeadings(PageNavigation.crossReferences(body, labels: labels))
-            body = PageNavigation.insertingTOC(PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
+            let links = PageNavigation.reportLinks(paper: PaperLinks.find(in: source), source: Self.sourceHref(name), sourceName: name + ".md")
+            body = PageNavigation.insertingTOC(links + PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
             let proseErrors = (unplaced + prose.problems + xrefProblems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }
         }
@@ -544,6 +548,8 @@ public struct ReportRenderer {
             return result
         }
         let (result, page) = self.page(name, source: source)
+        // The report's Markdown beside its page (linked from it as its source).
+        try AtomicFile.writeIfChanged(Data(source.text.utf8), to: project.siteFolder.appendingPathComponent(Self.sourceHref(name)))
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
         for p in result.diagnostics { project.log(p.description) }
         return result
@@ -564,6 +570,9 @@ public struct ReportRenderer {
         }
         return PageNavigation.siteLinks(current: name, reports: reports)
     }
+
+    /// Where a report's Markdown source is published, relative to the site folder.
+    static func sourceHref(_ name: String) -> String { "source/\(name).md" }
 
     /// `target` relative to the folder `base` (both file URLs), with `/` separators, e.g. `../figures/000-retina`.
     static func relativePath(from base: URL, to target: URL) -> String {

@@ -86,9 +86,14 @@ final class PageLayoutTests: XCTestCase {
         XCTAssertTrue(html.contains("<caption><span class=\"table-number\">Table 1.</span> "))
         XCTAssertTrue(html.contains("<figcaption><span class=\"figure-number\">Figure 1.</span> "))
         for ext in ["dat", "gp", "svg"] {
-            XCTAssertTrue(html.contains("href=\"../figures/r/gaussian-mi.\(ext)\""), ext)
+            XCTAssertTrue(html.contains("href=\"figures/r/gaussian-mi.\(ext)\""), ext)
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("figures/r/gaussian-mi.\(ext)").path), ext)
+            // The linked copy inside site/, identical to the figure folder's (site/ is published on its own).
+            let published = dir.appendingPathComponent("site/figures/r/gaussian-mi.\(ext)")
+            XCTAssertEqual(try Data(contentsOf: published), try Data(contentsOf: dir.appendingPathComponent("figures/r/gaussian-mi.\(ext)")), ext)
         }
+        XCTAssertTrue(html.contains("<p class=\"report-links\">Report source: <a href=\"source/r.md\">r.md</a></p>"))
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("site/source/r.md"), encoding: .utf8), "# T\n\n" + directive)
         XCTAssertTrue(html.contains("<details class=\"parameters\"><summary>Parameters of <code>demo.gaussian_mi</code></summary>"
                                     + "<pre><code>rho: 0.3\nsamples: [200]\nrepeats: 2\nseed: 1</code></pre></details>"))
     }
