@@ -1,6 +1,10 @@
 import Foundation
 
-/// The HTML shell of a report page: styles, inlined KaTeX (script, stylesheet and fonts) and the provenance footer.
+/// The HTML shell of a report page: styles, KaTeX for math left to the browser, and the provenance footer.
+///
+/// By default a page links the shared assets under `site/assets/` (`style.css`; KaTeX's stylesheet, woff2 fonts and
+/// scripts only on a page whose math is left to the browser), written once by `writeAssets`. A self-contained page
+/// (`replicate render --self-contained`) inlines all of them, KaTeX's fonts as data URIs, and works as a single file.
 enum PageTemplate {
     static let katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -14,6 +18,8 @@ enum PageTemplate {
     .site-nav { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; padding: 0.4rem 0; border-bottom: 1px solid #ddd; }
     .site-nav.bottom { border-bottom: 0; border-top: 1px solid #ddd; margin-top: 2rem; }
     .report-links { font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; margin: 0.2rem 0 0.6rem; }
+    math { font-family: 'DejaVu Math TeX Gyre', 'STIX Two Math', 'Latin Modern Math', math; }
+    .katex-display, .math.display { margin: 0.8rem 0; }
     .toc { border: 1px solid #ddd; background: #fafafa; padding: 0.4rem 1rem; margin: 1rem 0; font-size: 0.92rem; }
     .toc-title { font-weight: bold; margin: 0.3rem 0; font-family: 'DejaVu Sans', Helvetica, sans-serif; }
     .toc ul { margin: 0.2rem 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }
@@ -101,14 +107,33 @@ enum PageTemplate {
     })();
     """
 
-    /// A page: `nav` (the site links) goes above the body and again below it.
-    /// KaTeX (stylesheet, fonts, scripts: about 640 kB) is inlined only when the page has math: a prose math span, or a
-    /// `$` that the auto-render script may find in a table or caption.
-    static func page(title: String, body: String, footer: String, nav: String = "") -> String {
-        let hasMath = body.contains("<span class=\"math ") || body.contains("$") || footer.contains("$")
-        let k = hasMath ? katexAssets : (css: "", js: "")
+    /// Whether a page has math for KaTeX in the browser: a prose math span, or a `$` that the auto-render script may
+    /// find in a table or caption.
+    static func hasClientMath(body: String, footer: String) -> Bool {
+        body.contains("<span class=\"math ") || body.contains("$") || footer.contains("$")
+    }
+
+    /// A page: `nav` (the site links) goes above the body and again below it. With `clientMath`, a page that still
+    /// has math (see `hasClientMath`) carries KaTeX: linked from `assets/katex/`, or inlined (about 640 kB) when
+    /// `selfContained`.
+    static func page(title: String, body: String, footer: String, nav: String = "", selfContained: Bool = false,
+                     clientMath: Bool = true) -> String {
+        let hasMath = clientMath && hasClientMath(body: body, footer: footer)
         let bottomNav = nav.replacingOccurrences(of: "<nav class=\"site-nav\" aria-label=\"Reports\">",
                                                  with: "<nav class=\"site-nav bottom\" aria-label=\"Reports (end of page)\">")
+        var head = selfContained ? "<style>\(style)</style>\n" : "<link rel=\"stylesheet\" href=\"assets/style.css\">\n"
+        var scripts = ""
+        if hasMath {
+            if selfContained {
+                let k = katexAssets
+                if !k.css.isEmpty { head += "<style>\(k.css)</style>\n" }
+                if !k.js.isEmpty { scripts = "<script>\(k.js)</script>\n<script>\(mathScript)</script>\n" }
+            } else if !katexAssets.js.isEmpty {
+                head += "<link rel=\"stylesheet\" href=\"assets/katex/katex.min.css\">\n"
+                scripts = "<script src=\"assets/katex/katex.min.js\"></script>\n<script src=\"assets/katex/auto-render.js\"></script>\n"
+                    + "<script src=\"assets/math.js\"></script>\n"
+            }
+        }
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -116,14 +141,43 @@ enum PageTemplate {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(HTML.escape(title))</title>
-        <style>\(style)</style>
-        \(k.css.isEmpty ? "" : "<style>\(k.css)</style>\n")</head>
+        \(head)</head>
         <body>
         \(nav)\(body)
         \(bottomNav)<footer>\(footer)</footer>
-        \(k.js.isEmpty ? "" : "<script>\(k.js)</script>\n<script>\(mathScript)</script>\n")</body>
+        \(scripts)</body>
         </html>
 
         """
+    }
+
+    /// The shared assets, by path under `site/assets/`: the stylesheet, the math script, and KaTeX's stylesheet (its
+    /// woff2 fonts only), fonts and scripts when KaTeX is installed.
+    static let sharedAssets: [(path: String, data: Data)] = {
+        var files: [(path: String, data: Data)] = [("style.css", Data(style.utf8)), ("math.js", Data(mathScript.utf8))]
+        guard var css = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.css"), encoding: .utf8),
+              let js = try? Data(contentsOf: katexFolder.appendingPathComponent("katex.min.js")) else { return files }
+        let pattern = try! NSRegularExpression(pattern: "src:url\\((fonts/[^)]+\\.woff2)\\)[^;}]*")
+        var fonts = [String]()
+        for m in pattern.matches(in: css, range: NSRange(css.startIndex..., in: css)).reversed() {
+            let rel = String(css[Range(m.range(at: 1), in: css)!])
+            fonts.append(rel)
+            css.replaceSubrange(Range(m.range, in: css)!, with: "src:url(\(rel)) format(\"woff2\")")
+        }
+        files.append(("katex/katex.min.css", Data(css.utf8)))
+        files.append(("katex/katex.min.js", js))
+        if let autoRender = try? Data(contentsOf: katexFolder.appendingPathComponent("contrib/auto-render.js")) {
+            files.append(("katex/auto-render.js", autoRender))
+        }
+        for rel in fonts.sorted() {
+            if let font = try? Data(contentsOf: katexFolder.appendingPathComponent(rel)) { files.append(("katex/" + rel, font)) }
+        }
+        return files
+    }()
+
+    /// Writes the shared assets under `<site>/assets/` (files whose bytes are unchanged are not rewritten).
+    static func writeAssets(to site: URL) throws {
+        let folder = site.appendingPathComponent("assets")
+        for f in sharedAssets { try AtomicFile.writeIfChanged(f.data, to: folder.appendingPathComponent(f.path)) }
     }
 }

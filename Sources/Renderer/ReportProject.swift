@@ -16,6 +16,12 @@ public struct ReportProject {
     public let datasetsProblem: String
     public var useCache = true
     public var explain = false
+    /// Pages that inline everything they load (stylesheet, KaTeX's stylesheet, fonts and scripts when math is left to
+    /// the browser) and work as single files (`render --self-contained`); otherwise they link `site/assets/`.
+    public var selfContained = false
+    /// Typeset math when writing pages (KaTeX run by Node.js, MathML output), so that pages carry no KaTeX; falls back
+    /// to KaTeX in the browser when Node or KaTeX is missing.
+    public var buildTimeMath = true
     /// The command's thread budget (`-j N`): directives and work items each hold a slot while they compute.
     public var budget = ThreadBudget(1)
     /// Set by `replicate work --shard i/n`: only this shard's directives and work items are computed.

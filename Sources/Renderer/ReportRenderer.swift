@@ -542,12 +542,15 @@ public struct ReportRenderer {
             // An unreadable report still gets a page that says so.
             let d = (error as? ReportDiagnostic) ?? ReportDiagnostic(file: project.displayPath(project.sourceURL(name)), line: 1, message: "\(error)")
             let result = Self.failed(name, d)
-            let page = PageTemplate.page(title: name, body: HTMLBlocks.error(d), footer: Provenance.common(root: project.root), nav: siteLinks(name))
+            let page = finishPage(title: name, body: HTMLBlocks.error(d), footer: Provenance.common(root: project.root), nav: siteLinks(name),
+                                  source: "", file: d.file).html
+            try writeAssets()
             try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
             project.log(d.description)
             return result
         }
         let (result, page) = self.page(name, source: source)
+        try writeAssets()
         // The report's Markdown beside its page (linked from it as its source).
         try AtomicFile.writeIfChanged(Data(source.text.utf8), to: project.siteFolder.appendingPathComponent(Self.sourceHref(name)))
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("\(name).html"))
@@ -557,8 +560,52 @@ public struct ReportRenderer {
 
     /// The page of a report from its decoded source (no HTML written; figures drawn unless `figureStub`).
     func page(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String) {
-        let (result, body, footer) = pageParts(name, source: source)
-        return (result, PageTemplate.page(title: result.title, body: body, footer: footer, nav: siteLinks(name)))
+        let parts = pageParts(name, source: source)
+        var result = parts.0, body = parts.1
+        let footer = parts.2, file = project.displayPath(project.sourceURL(name))
+        let (html, mathProblems) = finishPage(title: result.title, body: body, footer: footer, nav: siteLinks(name), source: source.text, file: file)
+        if mathProblems.isEmpty { return (result, html) }
+        // A formula KaTeX cannot parse is bad input: an error at its line, and in a box at the top of the page.
+        result.diagnostics += mathProblems
+        body = mathProblems.map(HTMLBlocks.error).joined() + body
+        return (result, finishPage(title: result.title, body: body, footer: footer, nav: siteLinks(name), source: source.text, file: file).html)
+    }
+
+    /// Writes the shared assets (`site/assets/`) that pages link; self-contained pages need none.
+    func writeAssets() throws {
+        if !project.selfContained { try PageTemplate.writeAssets(to: project.siteFolder) }
+    }
+
+    /// A complete page. Its math is typeset now (MathML, `PageMath`) when `project.buildTimeMath` and Node with KaTeX
+    /// are available; otherwise, or when Node fails (a warning), KaTeX typesets it in the browser. Returns the page and
+    /// an error for each formula KaTeX cannot parse, at the first line of `source` holding the formula (line 1 for
+    /// formulas in analysis output).
+    func finishPage(title: String, body: String, footer: String, nav: String, source: String, file: String)
+        -> (html: String, problems: [ReportDiagnostic]) {
+        var body = body, footer = footer, clientMath = true, problems = [ReportDiagnostic]()
+        if project.buildTimeMath && PageMath.available && PageTemplate.hasClientMath(body: body, footer: footer) {
+            let separator = "<!-- page footer -->"
+            let (marked, formulas) = PageMath.extract(body + separator + footer)
+            do {
+                let typeset = try PageMath.typeset(formulas, cacheFolder: project.cacheFolder)
+                let parts = PageMath.restore(marked, typeset.map(\.html)).components(separatedBy: separator)
+                if parts.count == 2 {
+                    body = parts[0]; footer = parts[1]; clientMath = false
+                    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+                    for (f, t) in zip(formulas, typeset) {
+                        guard let error = t.error else { continue }
+                        let needle = f.tex.split(separator: "\n").first.map(String.init) ?? f.tex
+                        let line = lines.firstIndex { $0.contains(needle) }.map { $0 + 1 } ?? 1
+                        problems.append(ReportDiagnostic(file: file, line: line, message: "math: KaTeX cannot typeset '\(f.tex)': \(error)"))
+                    }
+                }
+            } catch {
+                project.log("warning: \(error); math is left to KaTeX in the browser")
+            }
+        }
+        let html = PageTemplate.page(title: title, body: body, footer: footer, nav: nav, selfContained: project.selfContained,
+                                     clientMath: clientMath)
+        return (html, problems)
     }
 
     /// The index, previous and next links of a report's page (reports in name order, as the index lists them).
@@ -624,7 +671,9 @@ public struct ReportRenderer {
                 + "<td>\(e.seconds.map { String(format: "%.1f s", $0) } ?? "—")</td></tr>\n"
         }
         body += "</table></div>\n"
-        let page = PageTemplate.page(title: "Paper replications", body: body, footer: Provenance.common(root: project.root))
+        let page = finishPage(title: "Paper replications", body: body, footer: Provenance.common(root: project.root), nav: "",
+                              source: "", file: "index.html").html
+        try writeAssets()
         try AtomicFile.writeIfChanged(Data(page.utf8), to: project.siteFolder.appendingPathComponent("index.html"))
     }
 }

@@ -69,4 +69,12 @@ enum HTML {
         }
         return o
     }
+
+    /// Text of escaped HTML: the entities `escape` writes (and `&#39;`, `&apos;`) decoded; `&amp;` last.
+    static func unescape(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        return s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+    }
 }

@@ -6,14 +6,16 @@ import XCTest
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A throwaway project folder with the given reports, using the demo analyses.
-func makeProject(_ reports: [String: String], file: StaticString = #filePath) throws -> (ReportProject, URL, () -> [String]) {
+/// A throwaway project folder with the given reports, using the demo analyses. Math is left to KaTeX in the browser
+/// unless `buildTimeMath` (so that page assertions see the TeX spans; `SiteAssetsTests` covers build-time math).
+func makeProject(_ reports: [String: String], buildTimeMath: Bool = false, file: StaticString = #filePath) throws -> (ReportProject, URL, () -> [String]) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replicate-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir.appendingPathComponent("reports"), withIntermediateDirectories: true)
     for (name, text) in reports { try text.write(to: dir.appendingPathComponent("reports/\(name).md"), atomically: true, encoding: .utf8) }
     var project = ReportProject(root: dir, registry: AnalysisRegistry(DemoCatalog.analyses))
     let box = LogBox()
     project.log = { box.lines.append($0) }
+    project.buildTimeMath = buildTimeMath
     return (project, dir, { box.lines })
 }
 

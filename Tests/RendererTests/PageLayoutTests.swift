@@ -27,7 +27,9 @@ final class PageLayoutTests: XCTestCase {
         XCTAssertTrue(style.contains("@media (prefers-color-scheme: dark)"))
         XCTAssertTrue(style.contains("@media print"))
         XCTAssertTrue(style.contains("break-after: avoid"), "print keeps a heading with what follows it")
-        if !PageTemplate.katexAssets.js.isEmpty { XCTAssertTrue(html.contains("<script>"), "a page with math carries KaTeX") }
+        if !PageTemplate.katexAssets.js.isEmpty {
+            XCTAssertTrue(html.contains("<script src=\"assets/katex/katex.min.js\"></script>"), "a page with math links KaTeX")
+        }
     }
 
     func testIndexTableIsWrapped() throws {
