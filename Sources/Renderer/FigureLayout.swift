@@ -138,13 +138,27 @@ enum FigureLayout {
         return ""
     }
 
-    /// Categorical tick labels at 0, 1, …; turned by 45° when they would not fit side by side.
-    static func categoryTicks(axis: String, labels: [String], room: Double) -> String {
+    /// Categorical tick labels at 0, 1, …; turned by 45° when they would not fit side by side, and only every k-th
+    /// written when even so they would overlap (`room`: the axis length in pixels).
+    static func categoryTicks(axis: String, labels: [String], room: Double, rotateIfNeeded: Bool = true) -> String {
         guard !labels.isEmpty else { return "" }
-        var s = "set \(axis)tics (" + labels.enumerated().map { "\(GnuplotFigure.quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")"
         let longest = labels.map(\.count).max() ?? 0
-        if axis == "x" && Double(labels.count * (longest + 1)) * charWidth > room { s += " rotate by -45" }
+        let rotate = axis == "x" && rotateIfNeeded && Double(labels.count * (longest + 1)) * charWidth > room
+        // Room one label needs along the axis: a line of text across it (y, or x turned), its width along it (x).
+        let need = axis == "y" || rotate ? 1.1 * lineHeight : Double(longest + 1) * charWidth
+        let step = Swift.max(1, Int((need / (room / Double(labels.count))).rounded(.up)))
+        let shown = labels.enumerated().filter { $0.offset % step == 0 }
+        var s = "set \(axis)tics (" + shown.map { "\(GnuplotFigure.quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")"
+        if rotate { s += " rotate by -45" }
         return s + "\nset \(axis)tics noenhanced\n"
+    }
+
+    /// The `set title` line: the font shrunk (down to 7 pt) when the title would be wider than its panel.
+    static func title(_ title: String, panelWidth: Int) -> String {
+        let width = Double(title.count) * charWidth, room = Double(panelWidth) - 2 * charWidth
+        guard width > room else { return "set title \(GnuplotFigure.quote(title))\n" }
+        let size = Swift.max(7, Int((12 * room / width).rounded(.down)))
+        return "set title \(GnuplotFigure.quote(title)) font ',\(size)'\n"
     }
 
     // MARK: colour ranges
@@ -217,7 +231,9 @@ enum FigureLayout {
         guard panel.heatmap == nil, let ranges else { return .outside }
         let plot = plotSize(panel, width: width, height: height)
         let longest = Double(entries.map(\.count).max() ?? 0)
-        let keyW = (longest + 7.5) * charWidth, keyH = (Double(entries.count) + 0.8) * lineHeight
+        // gnuplot's key: the longest title, a 4-character sample and spacing (measured: 15 characters beyond the
+        // title), about 18 px per entry at font size 12.
+        let keyW = (longest + 15) * charWidth, keyH = (Double(entries.count) + 1.2) * 16.5
         let kw = (keyW + charWidth) / plot.w, kh = (keyH + 0.5 * lineHeight) / plot.h
         guard kw < 0.7, kh < 0.7 else { return .outside }
         // Room around drawn points and line widths, in plot fractions.

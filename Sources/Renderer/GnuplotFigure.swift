@@ -106,7 +106,7 @@ enum GnuplotFigure {
         var index = 0
         for (p, panel) in fig.panels.enumerated() {
             s += "reset\nset grid lc rgb '#dddddd'\n"
-            if !panel.title.isEmpty { s += "set title \(quote(panel.title))\n" }
+            if !panel.title.isEmpty { s += FigureLayout.title(panel.title, panelWidth: fig.panelWidth) }
             if !panel.xLabel.isEmpty { s += "set xlabel \(quote(panel.xLabel))\n" }
             if !panel.yLabel.isEmpty { s += "set ylabel \(quote(panel.yLabel))\n" }
             if panel.logX { s += "set logscale x\n" }
@@ -152,11 +152,12 @@ enum GnuplotFigure {
                     if panel.yRange == nil { s += "set yrange [\(number(e[2] - dy)):\(number(e[3] + dy))]\n" }
                 } else {
                     s += "set xrange [-0.5:\(Double(colsH) - 0.5)]\nset yrange [\(Double(rowsH) - 0.5):-0.5]\n"
+                    // Cell labels, thinned to every k-th when they would overlap.
                     if let labels = h.columnLabels, labels.count == colsH {
-                        s += "set xtics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ") rotate by -45\n"
+                        s += FigureLayout.categoryTicks(axis: "x", labels: labels, room: plot.w)
                     }
                     if let labels = h.rowLabels, labels.count == rowsH {
-                        s += "set ytics (" + labels.enumerated().map { "\(quote($0.element)) \($0.offset)" }.joined(separator: ", ") + ")\n"
+                        s += FigureLayout.categoryTicks(axis: "y", labels: labels, room: plot.h)
                     }
                 }
                 if h.contours {
@@ -251,7 +252,7 @@ enum GnuplotFigure {
         let svg = folder.appendingPathComponent("\(base).svg")
         let dataText = data(fig)
         let scriptText = script(fig, dataName: dat.lastPathComponent, svgName: svg.lastPathComponent)
-        let key = sha256Hex(Data((scriptText + "\u{0}" + dataText).utf8))
+        let key = sha256Hex(Data((scriptText + "\u{0}" + dataText + "\u{0}" + postProcessing).utf8))
         try AtomicFile.writeIfChanged(Data(dataText.utf8), to: dat)
         try AtomicFile.writeIfChanged(Data(scriptText.utf8), to: gp)
         if let old = try? Data(contentsOf: svg), carriesKey(old, key: key) { return old }
@@ -275,16 +276,103 @@ enum GnuplotFigure {
             throw GnuplotError(description: "gnuplot failed on \(gp.path): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
-        let drawn = keyed(compactColorBoxes(String(decoding: drawnData, as: UTF8.self))
+        let classPrefix = "gp-" + String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+        let drawn = keyed(classifyingGroups(compactColorBoxes(removingEmptyGroups(String(decoding: drawnData, as: UTF8.self))), prefix: classPrefix)
             .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x="), key: key)
         let bytes = Data(drawn.utf8)
         try AtomicFile.write(bytes, to: svg)
         return bytes
     }
 
+    /// The version of what `render` does to gnuplot's SVG after drawing (part of the figure key, so that a kept SVG
+    /// is redrawn when it changes): empty groups dropped, colour boxes as gradients, style groups as classes.
+    static let postProcessing = "svg-postprocessing 2"
+
+    /// gnuplot's SVG terminal opens and closes a style group around every tick, grid line and key entry, most of them
+    /// empty (a fifth of a figure's bytes). An empty group — a line `<g …>` without an id, directly followed by a line
+    /// `</g>` — draws nothing and is dropped.
+    static func removingEmptyGroups(_ svg: String) -> String {
+        var out = [Substring]()
+        let lines = svg.split(separator: "\n", omittingEmptySubsequences: false)
+        out.reserveCapacity(lines.count)
+        var i = 0
+        while i < lines.count {
+            let l = lines[i]
+            if i + 1 < lines.count, lines[i + 1] == "</g>", l.hasPrefix("<g "), l.hasSuffix(">"), !l.contains(" id="), !l.contains("<", after: 1) {
+                i += 2; continue
+            }
+            out.append(l); i += 1
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Presentation attributes that a style group may carry as a CSS class instead (with the unit CSS needs).
+    private static let classable: [String: String] = [
+        "fill": "", "color": "", "stroke": "", "stroke-width": "px", "stroke-linecap": "", "stroke-linejoin": "",
+        "font-family": "", "font-size": "px", "font-weight": "", "font-style": "",
+    ]
+    /// Attributes a classified group keeps as they are (`text-anchor` too: checkers read it from the markup).
+    private static let kept: Set<String> = ["transform", "text-anchor"]
+
+    /// gnuplot repeats the same presentation attributes on every style group (`<g fill="none" color="black"
+    /// stroke="currentColor" stroke-width="1.00" stroke-linecap="butt" stroke-linejoin="miter">`, a hundred bytes, on
+    /// every tick, grid line and label). Each distinct set becomes a class `<prefix>-<k>` defined once in a `<style>` at
+    /// the top of the SVG (the properties are the same, so is the drawing; children still override them with their own
+    /// attributes). A group with any other attribute than those, `transform` and `text-anchor` is left alone.
+    static func classifyingGroups(_ svg: String, prefix: String) -> String {
+        let bytes = Array(svg.utf8)
+        let open = Array("<g ".utf8)
+        var out = [UInt8](), classes = [String: Int](), order = [String]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func parse(_ tag: ArraySlice<UInt8>) -> [(String, String)]? {
+            // name="value" pairs separated by spaces.
+            var attrs = [(String, String)](), k = tag.startIndex
+            while k < tag.endIndex {
+                while k < tag.endIndex && tag[k] == UInt8(ascii: " ") { k += 1 }
+                if k == tag.endIndex { break }
+                guard let eq = tag[k...].firstIndex(of: UInt8(ascii: "=")), eq + 1 < tag.endIndex, tag[eq + 1] == UInt8(ascii: "\"") else { return nil }
+                guard let close = tag[(eq + 2)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                attrs.append((String(decoding: tag[k..<eq], as: UTF8.self), String(decoding: tag[(eq + 2)..<close], as: UTF8.self)))
+                k = close + 1
+            }
+            return attrs
+        }
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "<"), i + 3 <= bytes.count, bytes[i..<(i + 3)].elementsEqual(open),
+               let gt = bytes[(i + 3)...].firstIndex(of: UInt8(ascii: ">")), bytes[gt - 1] != UInt8(ascii: "/"),
+               let attrs = parse(bytes[(i + 3)..<gt]), !attrs.isEmpty,
+               attrs.allSatisfy({ kept.contains($0.0) || (classable[$0.0] != nil && !$0.1.contains(where: { ";{}<>'\\".contains($0) })) }) {
+                let styled = attrs.filter { !kept.contains($0.0) }
+                if styled.count >= 2 {
+                    let css = styled.map { name, value -> String in
+                        let unit = classable[name]!
+                        let v = name == "font-family" ? "\"\(value)\"" : value + (unit.isEmpty || Double(value) == nil ? "" : unit)
+                        return "\(name):\(v)"
+                    }.joined(separator: ";")
+                    let k: Int
+                    if let known = classes[css] { k = known } else { k = order.count + 1; classes[css] = k; order.append(css) }
+                    out += Array("<g ".utf8)
+                    for (name, value) in attrs where kept.contains(name) { out += Array("\(name)=\"\(value)\" ".utf8) }
+                    out += Array("class=\"\(prefix)-\(k)\">".utf8)
+                    i = gt + 1; continue
+                }
+            }
+            out.append(bytes[i]); i += 1
+        }
+        guard !order.isEmpty else { return svg }
+        var text = String(decoding: out, as: UTF8.self)
+        let style = "<style>" + order.enumerated().map { ".\(prefix)-\($0.offset + 1){\($0.element)}" }.joined() + "</style>\n"
+        if let desc = text.range(of: "</desc>\n") { text.insert(contentsOf: style, at: desc.upperBound) }
+        else if let svgTag = text.range(of: "<svg"), let end = text[svgTag.upperBound...].firstIndex(of: ">") {
+            text.insert(contentsOf: "\n" + style, at: text.index(after: end))
+        } else { return svg }
+        return text
+    }
+
     /// gnuplot's SVG terminal draws a colour box as 128 filled rectangles (about 19 kB, more than a small heat map's
     /// own bitmap). Each such run — a `<g stroke='none' shape-rendering='crispEdges'>` group of rectangles stacked along
-    /// one axis — becomes one rectangle filled with a linear gradient through every fourth of their colours (and the
+    /// one axis — becomes one rectangle filled with a linear gradient through every eighth of their colours (and the
     /// last), which looks the same for gnuplot's piecewise-linear palettes. Anything else is left alone.
     static func compactColorBoxes(_ svg: String) -> String {
         let open = "<g stroke='none' shape-rendering='crispEdges'>\n"
@@ -318,7 +406,7 @@ enum GnuplotFigure {
                                                                         : (first.x0 > last.x0 ? 1 : 0, 0, first.x0 > last.x0 ? 0 : 1, 0)
             var stops = [String]()
             let n = cells.count
-            for k in Array(Swift.stride(from: 0, to: n, by: 4)) + ((n - 1) % 4 == 0 ? [] : [n - 1]) {
+            for k in Array(Swift.stride(from: 0, to: n, by: 8)) + ((n - 1) % 8 == 0 ? [] : [n - 1]) {
                 stops.append("<stop offset='\(String(format: "%.4f", (Double(k) + 0.5) / Double(n)))' stop-color='\(cells[k].color)'/>")
             }
             out += "<g stroke='none'><defs><linearGradient id='colorbox\(serial)' x1='\(gx1)' y1='\(gy1)' x2='\(gx2)' y2='\(gy2)'>"
@@ -353,4 +441,9 @@ enum GnuplotFigure {
         p.waitUntilExit()
         return v.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+extension Substring {
+    /// Whether `c` occurs at or after character offset `after`.
+    fileprivate func contains(_ c: Character, after: Int) -> Bool { dropFirst(after).contains(c) }
 }

@@ -126,7 +126,10 @@ enum PageMath {
                         flushCell()
                         let tex = HTML.unescape(String(decoding: bytes[(gt + 1)..<end], as: UTF8.self))
                         formulas.append(Formula(tex: tex, display: cls == "display\""))
-                        out += Array("<span class=\"math \(cls)>".utf8); emitMarker(); out += spanClose
+                        // A long inline formula is one unbreakable MathML box: it scrolls in its own box on narrow
+                        // screens instead of widening the page.
+                        let wide = cls == "inline\"" && tex.count >= 30 ? "inline wide\"" : cls
+                        out += Array("<span class=\"math \(wide)>".utf8); emitMarker(); out += spanClose
                         i = end + spanClose.count; continue
                     }
                 }

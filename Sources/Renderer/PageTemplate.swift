@@ -20,6 +20,7 @@ enum PageTemplate {
     .report-links { font-family: 'DejaVu Sans', Helvetica, sans-serif; font-size: 0.9rem; margin: 0.2rem 0 0.6rem; }
     math { font-family: 'DejaVu Math TeX Gyre', 'STIX Two Math', 'Latin Modern Math', math; }
     .katex-display, .math.display { margin: 0.8rem 0; }
+    .math.inline.wide { display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden; vertical-align: middle; }
     .toc { border: 1px solid #ddd; background: #fafafa; padding: 0.4rem 1rem; margin: 1rem 0; font-size: 0.92rem; }
     .toc-title { font-weight: bold; margin: 0.3rem 0; font-family: 'DejaVu Sans', Helvetica, sans-serif; }
     .toc ul { margin: 0.2rem 0; padding-left: 1.2rem; } .toc li { margin: 0.1rem 0; }

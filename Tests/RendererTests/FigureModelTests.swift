@@ -60,6 +60,18 @@ final class FigureModelTests: XCTestCase {
         XCTAssertTrue(narrow.contains("set xtics (0.2, 0.5)") || narrow.contains("set xtics (0.2, 0.3"), narrow)
     }
 
+    func testCrowdedLabelsAreThinnedAndLongTitlesShrunk() {
+        // 35 row labels on a 340 px axis: every second one.
+        let rows = FigureLayout.categoryTicks(axis: "y", labels: (0..<35).map(String.init), room: 340)
+        XCTAssertTrue(rows.hasPrefix("set ytics ('0' 0, '2' 2, '4' 4,"), rows)
+        XCTAssertFalse(rows.contains("'1' 1"))
+        // Three short labels fit side by side; twenty long ones are turned.
+        XCTAssertFalse(FigureLayout.categoryTicks(axis: "x", labels: ["a", "b", "c"], room: 300).contains("rotate"))
+        XCTAssertTrue(FigureLayout.categoryTicks(axis: "x", labels: (0..<20).map { "class \($0)" }, room: 300).contains("rotate by -45"))
+        XCTAssertEqual(FigureLayout.title("short", panelWidth: 260), "set title 'short'\n")
+        XCTAssertEqual(FigureLayout.title("Fisher #2 (λ = 52) ≈ #3: basis arbitrary", panelWidth: 220), "set title 'Fisher #2 (λ = 52) ≈ #3: basis arbitrary' font ',8'\n")
+    }
+
     func testKeyGoesWhereThereIsNoData() {
         // Data rising to the top right: the key goes to the top left.
         let rising = Panel(series: [Series(label: "rising", style: .lines, x: Array(stride(from: 0.0, through: 1, by: 0.01)),
@@ -145,5 +157,37 @@ final class FigureModelTests: XCTestCase {
         XCTAssertFalse(svg.contains("<polygon fill = 'rgb("))
         let page = HTMLBlocks.figure(fig, svg: Data(svg.utf8))
         XCTAssertTrue(page.contains("id='fig-map-colorbox1'") && page.contains("url(#fig-map-colorbox1)"), "ids stay unique per figure")
+    }
+
+    /// gnuplot's SVG made lighter without changing the drawing: empty style groups dropped, repeated presentation
+    /// attributes as classes defined once.
+    func testSVGPostProcessingKeepsTheDrawing() throws {
+        let svg = """
+        <svg width="10">
+        <desc>Produced by GNUPLOT</desc>
+        <g fill="none" color="black" stroke="currentColor" stroke-width="1.00" stroke-linecap="butt" stroke-linejoin="miter">
+        </g>
+        <g id="gnuplot_plot_1"><title>a</title>
+        </g>
+        <g fill="none" color="black" stroke="currentColor" stroke-width="1.00" stroke-linecap="butt" stroke-linejoin="miter">
+        \t<path stroke='black' d='M0,0 L1,1'/>\t<g transform="translate(1,2)" stroke="none" fill="black" font-family="DejaVu Sans" font-size="12.00"  text-anchor="end">
+        \t\t<text>1</text>
+        \t</g>
+        </g>
+        <g fill="none" color="black" stroke="currentColor" stroke-width="1.00" stroke-linecap="butt" stroke-linejoin="miter">
+        \t<path d='M0,0'/></g>
+        <g onclick="x()" fill="red" stroke="blue"><path/></g>
+        </svg>
+        """
+        let empty = GnuplotFigure.removingEmptyGroups(svg)
+        XCTAssertEqual(empty.components(separatedBy: "stroke-linejoin").count, 3, "one empty group dropped")
+        XCTAssertTrue(empty.contains("<g id=\"gnuplot_plot_1\"><title>a</title>\n</g>"), "groups with an id stay")
+        let out = GnuplotFigure.classifyingGroups(empty, prefix: "gp-f")
+        XCTAssertTrue(out.contains("<desc>Produced by GNUPLOT</desc>\n<style>.gp-f-1{fill:none;color:black;stroke:currentColor;stroke-width:1.00px;"
+                                   + "stroke-linecap:butt;stroke-linejoin:miter}.gp-f-2{stroke:none;fill:black;font-family:\"DejaVu Sans\";font-size:12.00px}</style>"), out)
+        XCTAssertEqual(out.components(separatedBy: "<g class=\"gp-f-1\">").count, 3, "the same set, the same class")
+        XCTAssertTrue(out.contains("<g transform=\"translate(1,2)\" text-anchor=\"end\" class=\"gp-f-2\">"))
+        XCTAssertTrue(out.contains("<g onclick=\"x()\" fill=\"red\" stroke=\"blue\">"), "other attributes: left alone")
+        XCTAssertEqual(GnuplotFigure.classifyingGroups("<svg><g id=\"a\"></g></svg>", prefix: "p"), "<svg><g id=\"a\"></g></svg>")
     }
 }

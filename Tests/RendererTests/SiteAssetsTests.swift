@@ -26,7 +26,7 @@ final class SiteAssetsTests: XCTestCase {
         XCTAssertEqual(try ReportRenderer(project: project).render("r").diagnostics, [])
         let html = try String(contentsOf: dir.appendingPathComponent("site/r.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("<link rel=\"stylesheet\" href=\"assets/style.css\">"))
-        XCTAssertFalse(html.contains("<style>"), "the stylesheet is shared, not inlined")
+        XCTAssertFalse(html.contains("<style>" + PageTemplate.style.prefix(40)), "the stylesheet is shared, not inlined")
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("site/assets/style.css")), Data(PageTemplate.style.utf8))
         XCTAssertTrue(html.contains("Paper: <a href=\"https://arxiv.org/abs/2112.14334\">arXiv:2112.14334</a>"))
         if PageMath.available {
@@ -93,6 +93,9 @@ final class SiteAssetsTests: XCTestCase {
         XCTAssertTrue(marked.contains("b $not$</p>"), "prose dollars are ProseTransform's business")
         XCTAssertTrue(marked.contains("<td class=\"agrees\">5 \\$ and $5</td>"), "an escaped dollar and an unclosed one stay text")
         XCTAssertTrue(marked.contains("<svg><text>$q$</text></svg>") && marked.contains("<code>$v$</code>"))
+        let long = PageMath.extract("<p><span class=\"math inline\">\(String(repeating: "x+", count: 20))</span></p>").html
+        XCTAssertTrue(long.hasPrefix("<p><span class=\"math inline wide\">"), "a long inline formula scrolls in its own box")
+        XCTAssertTrue(PageTemplate.style.contains(".math.inline.wide { display: inline-block; max-width: 100%; overflow-x: auto;"))
         let restored = PageMath.restore(marked, formulas.map { "[\($0.tex)]" })
         XCTAssertTrue(restored.contains("<span class=\"math inline\">[x < y]</span>"))
         XCTAssertTrue(restored.contains("<caption>c [\\alpha] d</caption>"))
