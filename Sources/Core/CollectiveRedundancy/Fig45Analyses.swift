@@ -49,13 +49,14 @@ enum Fig4Analysis {
             panels.append(Panel(title: "iteration \(t)", xLabel: "component j", yLabel: "element i",
                                 heatmap: Heatmap(values: (0..<model.n).map { i in (0..<m).map { a[i * m + $0] } },
                                                  rowLabels: (0..<model.n).map { "\($0)" }, columnLabels: (0..<m).map { "\($0 + 1)" },
-                                                 palette: "gray")))
+                                                 colorRange: .fixed(low: 0, high: 1), colorGroup: "assignment", colorLabel: "p(j|i)")))
         }
-        out.figures.append(Figure(id: "fig4-assign", caption: "Assignment matrix p(j|i) of the best of \(inits) starts at selected iterations (elements 0–4, 5–14, 15–34 are the true groups of 5, 10, 20).",
+        out.figures.append(Figure(id: "fig4-assign", caption: "Assignment matrix p(j|i) of the best of \(inits) starts at selected iterations (elements 0–4, 5–14, 15–34 are the true groups of 5, 10, 20), on one colour scale from 0 to 1 shared by all panels.",
                                   altText: "Heatmaps of the assignment matrix at several iterations, hardening into three blocks.",
                                   panels: panels, columns: panels.count, panelWidth: 260, panelHeight: 420))
         // snapshot: positions (wrapped to the box, groups simulated in separate boxes) and velocities at one sample
         let sample = trajs[0].samples / 2
+        let arrowLength = 2.5
         var posSeries: [Series] = [], velSeries: [Series] = []
         for j in 0..<m {
             var xs: [Double] = [], ys: [Double] = [], vxs: [Double] = [], vys: [Double] = []
@@ -72,12 +73,16 @@ enum Fig4Analysis {
                 }
             }
             if !xs.isEmpty {
-                posSeries.append(Series(label: "component \(j + 1)", style: .points, x: xs, y: ys))
-                velSeries.append(Series(label: "component \(j + 1)", style: .points, x: vxs, y: vys))
+                // one colour per component in both panels; arrows: the heading, drawn `arrowLength` box units long
+                let color = Palette.categorical[j % Palette.categorical.count]
+                posSeries.append(Series(label: "component \(j + 1)", style: .points, x: xs, y: ys, color: color))
+                posSeries.append(.vectors(label: "", x: xs, y: ys, dx: vxs.map { $0 * arrowLength / q.speed },
+                                          dy: vys.map { $0 * arrowLength / q.speed }, color: color))
+                velSeries.append(.vectors(label: "component \(j + 1)", x: vxs.map { _ in 0 }, y: vys.map { _ in 0 }, dx: vxs, dy: vys, color: color))
             }
         }
-        out.figures.append(Figure(id: "fig4-snapshot", caption: "One time point: positions (each group in its own periodic box, overlaid) and velocity vectors, coloured by assigned component.",
-                                  altText: "Scatter plots of positions and velocities coloured by component.",
+        out.figures.append(Figure(id: "fig4-snapshot", caption: "One time point, coloured by assigned component: positions (each group in its own periodic box, overlaid) with arrows along each agent's velocity (\(Shared.fmt(arrowLength, 1)) box units per unit speed), and the velocity vectors themselves drawn from the origin.",
+                                  altText: "Positions with velocity arrows, and velocity vectors from the origin, coloured by component.",
                                   panels: [Panel(title: "positions", xLabel: "x", yLabel: "y", xRange: [0, q.boxSize], yRange: [0, q.boxSize], series: posSeries),
                                            Panel(title: "velocities", xLabel: "v_x", yLabel: "v_y", xRange: [-1.1, 1.1], yRange: [-1.1, 1.1], series: velSeries)],
                                   columns: 2, panelWidth: 420, panelHeight: 400))
@@ -143,13 +148,21 @@ enum Fig5Analysis {
             if key == "n15" {
                 let labels = curve.results[curve.peak - 1].labels
                 let frameIdx = [fish.frames.count / 4, fish.frames.count / 2, 3 * fish.frames.count / 4]
+                let arrowFrames = 10.0   // arrows: the displacement over this many frames at the current velocity
                 var ps: [Series] = []
-                for j in Set(labels).sorted() {
-                    var xs: [Double] = [], ys: [Double] = []
-                    for s in frameIdx { for (e, l) in labels.enumerated() where l == j { xs.append(fish.positions[s, 2 * e]); ys.append(fish.positions[s, 2 * e + 1]) } }
-                    ps.append(Series(label: "component \(j + 1)", style: .points, x: xs, y: ys))
+                for (c, j) in Set(labels).sorted().enumerated() {
+                    var xs: [Double] = [], ys: [Double] = [], us: [Double] = [], ws: [Double] = []
+                    for s in frameIdx {
+                        for (e, l) in labels.enumerated() where l == j {
+                            xs.append(fish.positions[s, 2 * e]); ys.append(fish.positions[s, 2 * e + 1])
+                            us.append(fish.data[s, 2 * e] * arrowFrames); ws.append(fish.data[s, 2 * e + 1] * arrowFrames)
+                        }
+                    }
+                    let color = Palette.categorical[c % Palette.categorical.count]
+                    ps.append(Series(label: "component \(j + 1)", style: .points, x: xs, y: ys, color: color))
+                    ps.append(.vectors(label: "", x: xs, y: ys, dx: us, dy: ws, color: color))
                 }
-                snapshot = Figure(id: "fig5-snapshot", caption: "15 zebrafish at three time points (frames \(frameIdx.map { fish.frames[$0] })), coloured by component at the peak m = \(curve.peak).",
+                snapshot = Figure(id: "fig5-snapshot", caption: "15 zebrafish at three time points (frames \(frameIdx.map { fish.frames[$0] })), coloured by component at the peak m = \(curve.peak); arrows: velocity × \(Int(arrowFrames)) frames.",
                                   altText: "Positions of 15 fish at three times coloured by component.",
                                   panels: [Panel(title: "15 fish, m = \(curve.peak)", xLabel: "x (px)", yLabel: "y (px)", series: ps)],
                                   panelWidth: 480, panelHeight: 420)
