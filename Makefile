@@ -1,6 +1,6 @@
 # Paper-replication notebook. Fresh machine: `make setup reports`, then `make test`.
 SWIFT ?= swift
-APT_PACKAGES = libcmark-dev gnuplot-nox libopenblas-dev liblapacke-dev libjs-katex dataset-fashion-mnist zlib1g-dev pkg-config
+APT_PACKAGES = libcmark-dev gnuplot-nox libopenblas-dev liblapacke-dev libjs-katex dataset-fashion-mnist zlib1g-dev pkg-config nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPLICATE = .build/release/replicate
 # The reports and benchmarks build the numerical targets with -Ounchecked (see Package.swift for the measurement);

@@ -87,9 +87,12 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run report directives and write HTML pages and figures.")
     @OptionGroup var options: ProjectOptions
     @Argument(help: "Report names (default: all).") var reports: [String] = []
+    @Flag(help: "Write single-file pages: stylesheet (and KaTeX when math is left to the browser) inlined instead of linked from site/assets/.")
+    var selfContained = false
 
     func run() throws {
-        let project = options.project()
+        var project = options.project()
+        project.selfContained = selfContained
         var renderer = ReportRenderer(project: project)
         let names = try options.names(reports, in: project)
         renderer.progress = ProgressCounter(total: renderer.countRunDirectives(names))
