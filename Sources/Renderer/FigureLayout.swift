@@ -90,6 +90,30 @@ enum FigureLayout {
 
     // MARK: ticks
 
+    /// Tick positions of a linear axis (`axis` is "x", "y" or "cb") over [low, high]: multiples of the smallest step
+    /// 1, 2 or 5 × 10^k that writes at most `maxTicks` labels, as an explicit list (so a later panel of a multiplot
+    /// cannot inherit them unnoticed: every heat-map panel sets its own). Empty for an empty or non-finite range.
+    static func linearTicks(axis: String, low: Double, high: Double, maxTicks: Int) -> String {
+        let lo = Swift.min(low, high), hi = Swift.max(low, high)
+        guard lo.isFinite, hi.isFinite, hi > lo else { return "" }
+        let limit = Swift.max(2, maxTicks)
+        var exponent = Int(Foundation.log10((hi - lo) / Double(limit)).rounded(.down)) - 1
+        while true {
+            for m in [1.0, 2, 5] {
+                let step = m * pow(10, Double(exponent))
+                let first = (lo / step - 1e-9).rounded(.up), last = (hi / step + 1e-9).rounded(.down)
+                if last - first + 1 <= Double(limit) {
+                    let ticks = stride(from: first, through: last, by: 1).map { k -> String in
+                        let v = k * step
+                        return String(format: "%.10g", abs(v) < step * 1e-9 ? 0 : v)
+                    }
+                    return "set \(axis)tics (" + ticks.joined(separator: ", ") + ")\n"
+                }
+            }
+            exponent += 1
+        }
+    }
+
     /// Tick settings of a log axis (`axis` is "x" or "y") over [low, high]: powers of ten labelled 10^k, every
     /// `step` decades so that at most `maxTicks` labels are written, with minor ticks at 2…9 × 10^k when every decade is
     /// labelled; within less than a decade, 1–2–5 (or 1…9) × 10^k labelled with %g.

@@ -142,7 +142,13 @@ enum GnuplotFigure {
                 let range = colorRanges[p]
                 let diverging = range?.symmetric ?? false
                 s += "set palette \(h.palette ?? (diverging ? Palette.diverging : Palette.sequential))\n"
-                if let r = range { s += "set cbrange [\(number(r.low)):\(number(r.high))]\n" }
+                if let r = range {
+                    s += "set cbrange [\(number(r.low)):\(number(r.high))]\n"
+                    // Colour-box labels thinned to the box's height (gnuplot's own choice overlapped in short boxes).
+                    s += FigureLayout.linearTicks(axis: "cb", low: r.low, high: r.high, maxTicks: max(2, Int(plot.h / 24)))
+                } else {
+                    s += "set cbtics autofreq\n"
+                }
                 if let label = h.colorLabel, !label.isEmpty { s += "set cblabel \(quote(label))\n" }
                 if let e = h.extent, e.count == 4 {
                     // Fit the axes to the image (half a cell beyond the outer cell centres) unless the panel sets ranges.

@@ -46,6 +46,20 @@ final class FigureModelTests: XCTestCase {
         XCTAssertEqual(log10(FigureLayout.ranges(log)!.y.1), 3.12, accuracy: 1e-9)
     }
 
+    func testLinearColourBoxTicksDoNotCrowd() {
+        // A short colour box over [−0.17, 0.18]: gnuplot's own 0.05 steps wrote 8 labels 11 px apart.
+        XCTAssertEqual(FigureLayout.linearTicks(axis: "cb", low: -0.1736, high: 0.1820, maxTicks: 5), "set cbtics (-0.1, 0, 0.1)\n")
+        XCTAssertEqual(FigureLayout.linearTicks(axis: "cb", low: 0, high: 1, maxTicks: 6), "set cbtics (0, 0.2, 0.4, 0.6, 0.8, 1)\n")
+        XCTAssertEqual(FigureLayout.linearTicks(axis: "cb", low: 0.0895, high: 0.1453, maxTicks: 5), "set cbtics (0.1, 0.12, 0.14)\n")
+        XCTAssertEqual(FigureLayout.linearTicks(axis: "cb", low: 1, high: 1, maxTicks: 5), "")
+        XCTAssertEqual(FigureLayout.linearTicks(axis: "cb", low: 0, high: .nan, maxTicks: 5), "")
+        for (lo, hi) in [(-3.7, 12.2), (1e-6, 3e-6), (-250.0, -10.0)] {
+            let t = FigureLayout.linearTicks(axis: "cb", low: lo, high: hi, maxTicks: 4)
+            let n = t.split(separator: ",").count
+            XCTAssertTrue((2...4).contains(n), "\(lo)…\(hi): \(t)")
+        }
+    }
+
     func testLogTicksArePowersOfTenThatDoNotCrowd() {
         let t = FigureLayout.logTicks(axis: "x", low: 1e-3, high: 1e3, maxTicks: 10)
         XCTAssertTrue(t.contains("set format x '10^{%L}'"))
