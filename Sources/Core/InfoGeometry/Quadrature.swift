@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// Composite Simpson quadrature over t = log γ: nodes and weights such that ∫ f(γ) dγ ≈ Σ wᵢ f(γᵢ) on [γ_lo, γ_hi].
 /// The weights include the Jacobian dγ = γ dt, so integrands that live on many decades of γ are resolved evenly.
@@ -41,29 +42,8 @@ public enum MonteCarloQuadrature {
 /// freedom: σ = t_{n−1}(Φ(1)) · sd/√n, so that mean ± σ covers the replicates' expectation with probability Φ(1) − Φ(−1)
 /// ≈ 68.3 % for normal replicates (sd/√n alone covers it only 57.7 % of the time for n = 3).
 public enum ReplicateError {
-    /// Student's t density with ν degrees of freedom.
-    static func density(_ t: Double, dof: Int) -> Double {
-        let v = Double(dof)
-        return exp(lgamma((v + 1) / 2) - lgamma(v / 2)) / (v * Double.pi).squareRoot() * pow(1 + t * t / v, -(v + 1) / 2)
-    }
-
-    /// P(0 ≤ T ≤ x) by composite Simpson (2000 intervals; the density is smooth and x is a few units at most).
-    static func halfMass(_ x: Double, dof: Int) -> Double {
-        let m = 2000, h = x / Double(m)
-        var s = density(0, dof: dof) + density(x, dof: dof)
-        for i in 1..<m { s += (i % 2 == 1 ? 4 : 2) * density(Double(i) * h, dof: dof) }
-        return s * h / 3
-    }
-
-    /// The quantile of Student's t at Φ(1) ≈ 0.8413, by bisection to 1e-10 (1.3213 for ν = 2, → 1 as ν → ∞).
-    public static func oneSigmaQuantile(dof: Int) -> Double {
-        precondition(dof >= 1, "degrees of freedom must be ≥ 1")
-        let target = 0.5 * erf(1 / 2.0.squareRoot())
-        var lo = 0.0, hi = 4.0
-        while halfMass(hi, dof: dof) < target { hi *= 2 }
-        while hi - lo > 1e-10 { let mid = (lo + hi) / 2; if halfMass(mid, dof: dof) < target { lo = mid } else { hi = mid } }
-        return (lo + hi) / 2
-    }
+    /// The quantile of Student's t at Φ(1) ≈ 0.8413 (1.3213 for ν = 2, → 1 as ν → ∞): Numerics' `StudentT`.
+    public static func oneSigmaQuantile(dof: Int) -> Double { StudentT.oneSigmaQuantile(dof: dof) }
 
     /// t-corrected standard error of the mean of `v` (n ≥ 2).
     public static func tCorrected(_ v: [Double]) -> Double {
