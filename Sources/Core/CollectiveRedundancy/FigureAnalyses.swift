@@ -91,9 +91,27 @@ enum Fig2Analysis {
 /// collective.fig3: best r̄ versus m for single groups, pairs of non-interacting groups and three groups 5/10/20.
 /// Every continuous value carries the error of one run, from the same quantity on `replicates` − 1 further independent
 /// runs of each system (`ReplicateSpread.single`); r per group size is the mean over all runs and groups of that size.
+///
+/// Work items: one per system (stage "systems", 7 items). Item k simulates system k's own run and its replicates
+/// (seeds seed·1000 + k and `ReplicateRuns.seed`, as before, so the data do not depend on which item or process runs
+/// them) and computes its component curve; the reduce step assembles the panels, tables and values in system order.
+/// A killed render resumes with the finished systems, and `replicate work --shard i/n` splits the seven systems.
 enum Fig3Analysis {
+    /// What one system contributes: its curve series, values, table rows, and r(G) / polarisation of each of its
+    /// groups over all runs (`[group][run]`).
+    struct SystemResult: Codable {
+        var series: Series
+        var values: [Scalar]
+        var errorRow: [String]
+        var curveRow: [String]
+        var groupR: [[Double]]
+        var groupPolarisation: [[Double]]
+        var offset: Double
+    }
+
     static let descriptor = AnalysisDescriptor(name: "collective.fig3",
-        summary: "Best average component redundancy vs number of components for single, paired and three groups, with errors over independent replicate runs and r per group size") { ctx in
+        summary: "Best average component redundancy vs number of components for single, paired and three groups, with errors over independent replicate runs and r per group size",
+        itemized: true) { ctx in
         let p = ctx.parameters
         let q = try Shared.flocking(p)
         let positions = try Shared.elementDimension(p)
@@ -112,59 +130,70 @@ enum Fig3Analysis {
         let d = positions ? 4 : 2
         var panels: [String: [Series]] = [:]
         var rows: [[String]] = []
-        // all groups of all seven systems simulated in one parallel loop (same data as system by system)
-        let simulated = SimulationMemo.shared.runs(systems.enumerated().map { ($0.element.2, seed * 1000 + UInt64($0.offset)) },
-                                                   parameters: q, positions: positions)
-        let others = ReplicateRuns.data(systems: systems.enumerated().map { ($0.offset, $0.element.groups) }, replicates: reps,
-                                        seed: seed, parameters: q, positions: positions)
         let pm: (Double, Double) -> String = { String(format: "%.4f ± %.4f", $0, $1) }
         var erows: [[String]] = []
-        // r(G) and polarisation of every group, by size, over all runs (the figure's own and the replicates)
-        var rBySize: [Int: [Double]] = [:], polBySize: [Int: [Double]] = [:]
-        for (k, (kind, name, groups)) in systems.enumerated() {
-            let (model, offset) = try Shared.redundancy(simulated[k].data, elementDimension: d, authors: authors)
-            let repModels = try Parallel.map(reps - 1) { r in try Shared.redundancy(others[r][k], elementDimension: d, authors: authors).0 }
-            if authors { offsets.append("\(name): q = \(Shared.fmt(offset, 3))") }
+        let results = try ctx.workItems("systems", count: systems.count, seed: seed) { item -> SystemResult in
+            let k = item.index
+            let (_, name, groups) = systems[k]
+            let own = SimulationMemo.shared.runs([(groups, seed * 1000 + UInt64(k))], parameters: q, positions: positions)[0]
+            let others = ReplicateRuns.data(systems: [(k, groups)], replicates: reps, seed: seed, parameters: q, positions: positions).map { $0[0] }
+            let (model, offset) = try Shared.redundancy(own.data, elementDimension: d, authors: authors)
+            let repModels = try Parallel.map(reps - 1) { r in try Shared.redundancy(others[r], elementDimension: d, authors: authors).0 }
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits,
                                                exact: model.n <= exactLimit, samples: samples, seed: seed + UInt64(k),
                                                progress: ctx.progress)
-            panels[kind, default: []].append(Shared.curveSeries(name, curve))
+            var values: [Scalar] = []
             let key = name.replacingOccurrences(of: "+", with: "_")
-            out.values.append(Scalar("collective.fig3_\(tag)_peak_\(key)", Double(curve.peak), significantFigures: 2, tolerance: .absolute(0)))
+            values.append(Scalar("collective.fig3_\(tag)_peak_\(key)", Double(curve.peak), significantFigures: 2, tolerance: .absolute(0)))
             // best r̄: the winning partition (at the best m) scored on every replicate run
             let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
             let bestLabels = curve.results[bestIndex].labels
             let rmaxErr = ReplicateSpread.single(others: repModels.map { Shared.score($0, labels: bestLabels, m: bestIndex + 1) })
-            out.values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: .absolute(0.03)))
+            values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: .absolute(0.03)))
             var groupOf: [Int] = []
             for (g, s) in groups.enumerated() { groupOf += Array(repeating: g, count: s) }
             var erow = [name, pm(curve.best.max()!, rmaxErr)]
             let allModels = [model] + repModels
-            let allData = [simulated[k].data] + others.map { $0[k] }
+            let allData = [own.data] + others
             var start = 0
+            var groupR: [[Double]] = [], groupPol: [[Double]] = []
             for s in groups {
                 let members = Array(start..<(start + s))
-                for (mdl, dat) in zip(allModels, allData) {
-                    rBySize[s, default: []].append(mdl.relativeRedundancy(members))
-                    if !positions { polBySize[s, default: []].append(Shared.polarisation(Shared.elements(dat, start, s), speed: q.speed)) }
-                }
+                groupR.append(allModels.map { $0.relativeRedundancy(members) })
+                groupPol.append(positions ? [] : allData.map { Shared.polarisation(Shared.elements($0, start, s), speed: q.speed) })
                 start += s
             }
             if groups.count > 1 && groups.count <= maxM {
                 // labels at m = number of true groups, and r(S) minus the unweighted mean r of the true groups
                 let res = curve.results[groups.count - 1]
                 let agree = labelAgreement(labels: res.labels, groups: groupOf)
-                out.values.append(Scalar("collective.fig3_\(tag)_agree_\(key)", agree, significantFigures: 3, tolerance: .absolute(0.1)))
+                values.append(Scalar("collective.fig3_\(tag)_agree_\(key)", agree, significantFigures: 3, tolerance: .absolute(0.1)))
                 let gaps = allModels.map { PartitionGap(model: $0, groups: groups) }
                 let truthErr = ReplicateSpread.single(others: gaps.dropFirst().map(\.trueMean))
                 let gapErr = ReplicateSpread.single(others: gaps.dropFirst().map { -$0.difference })
-                out.values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3, tolerance: .absolute(0.03)))
-                out.values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", -gaps[0].difference, error: gapErr,
-                                         significantFigures: 2, tolerance: .absolute(0.02)))
+                values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3, tolerance: .absolute(0.03)))
+                values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", -gaps[0].difference, error: gapErr,
+                                     significantFigures: 2, tolerance: .absolute(0.02)))
                 erow += [pm(gaps[0].trueMean, truthErr), pm(-gaps[0].difference, gapErr)]
             } else { erow += ["—", "—"] }
-            erows.append(erow)
-            rows.append([name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
+            let row = [name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) }
+            return SystemResult(series: Shared.curveSeries(name, curve), values: values, errorRow: erow, curveRow: row,
+                                groupR: groupR, groupPolarisation: groupPol, offset: offset)
+        }
+        // reduce, in system order: r(G) and polarisation of every group, by size, over all runs (the figure's own and
+        // the replicates)
+        var rBySize: [Int: [Double]] = [:], polBySize: [Int: [Double]] = [:]
+        for (k, (kind, name, groups)) in systems.enumerated() {
+            let r = results[k]
+            if authors { offsets.append("\(name): q = \(Shared.fmt(r.offset, 3))") }
+            panels[kind, default: []].append(r.series)
+            out.values += r.values
+            for (g, s) in groups.enumerated() {
+                rBySize[s, default: []] += r.groupR[g]
+                if !positions { polBySize[s, default: []] += r.groupPolarisation[g] }
+            }
+            erows.append(r.errorRow)
+            rows.append(r.curveRow)
         }
         let titles = [("single", "single groups"), ("pair", "two non-interacting groups"), ("three", "three groups 5/10/20")]
         out.figures.append(Figure(id: "fig3-\(tag)", caption: "Best average component redundancy over \(inits) random initialisations versus number of components, η = \(q.noise)" + (authors ? ", under the authors' normalisation (raw-data Gaussian entropies plus a system-wide offset)." : "."),
