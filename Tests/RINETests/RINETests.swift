@@ -54,18 +54,13 @@ final class TrainerTests: XCTestCase {
     }
 }
 
-/// The error of a mean over random train/test splits of one data set (issue 22: the split spread of the network
-/// estimates), on a synthetic task: Y uniform on 4 symbols, each source a noisy copy (the symbol itself with probability
-/// 0.6, else uniform), one-hot inputs, I(Xᵢ; Y) = 0.643 bits. Each of 300 replicate data sets of 150 samples is split 10
-/// times 80/20 and RINE (β = 1, linear decoders, a few SGD steps: a cheap configuration) is trained on every split. The
-/// pulls are taken about the mean over the replicates (`Calibration.Bias.empirical`): the test is of the error's size,
-/// i.e. of how far another data set of the same size would move the estimate; the estimator's bias against I(X; Y) is
-/// printed, not tested. Finding (not yet a calibrated error): the plain t-corrected spread over splits, the error the
-/// reach analysis reports, is too small (here pull sd 1.48, coverage 55 %; 1.76 and 48 % with 500 replicates of 200
-/// samples and 12 splits); `SplitSpread`, which adds v/n for the sampling of the data set, is conservative (pull sd
-/// 0.74, coverage 83 %; 0.88 and 75 % in the larger run). The assertions pin both sides of that bracket. 15 s in debug
-/// on the shared machine.
-final class SplitSpreadCalibrationTests: XCTestCase {
+/// Calibration of the split error of the reach analysis (`HalfSampleSpread`). Synthetic task: Y uniform on 4 symbols,
+/// two one-hot sources, each a copy of Y kept with probability 0.6 and otherwise uniform (I(X₁;Y) = 0.643 bits). Each
+/// replicate draws a data set of 150 trials and estimates the redundancy as the reach analysis does, the mean over J
+/// random 80/20 splits of H_test(Y) − ½(CE₁ + CE₂) with decoders fitted on the training trials of the split. The pulls
+/// are taken about the mean over the replicates (`Calibration.Bias.empirical`): the test is of the error's size (how far
+/// another data set of the same size moves the estimate); the estimator's bias against I(X;Y) is not tested.
+final class SplitErrorCalibrationTests: XCTestCase {
     static let channel: DiscreteTask = {
         var rows = [(Int, Int, Int, Double)]()
         func p(_ x: Int, _ y: Int) -> Double { (x == y ? 0.6 : 0) + 0.4 / 4 }
@@ -73,56 +68,110 @@ final class SplitSpreadCalibrationTests: XCTestCase {
         return DiscreteTask(name: "NOISY4", rows)
     }()
 
-    /// The per-trial contributions rₛ = −log₂ f(yₛ) − ½(CE₁(s) + CE₂(s)) average exactly to the split's estimate.
-    func testPerTrialContributionsAverageToTheEstimate() {
-        var rng = Xoshiro256(seed: 42)
-        let d = Self.channel.sample(300, oneHot: true, rng: &rng)
-        let s = trainTestSplit([d.x1, d.x2], d.y, trainFraction: 0.8, rng: &rng)
-        var c = RINEConfig()
-        c.hidden = []; c.batchNorm = false; c.epochs = 3
-        let h = RINEReadout.labelEntropy(s.test.y)
-        let run = RINETrainer(config: c).run(train: s.train, test: s.test, classes: 4, entropyY: h, rng: &rng)
-        var counts = [Int: Int]()
-        for y in s.test.y { counts[y, default: 0] += 1 }
-        let r = zip(run.perSampleRedundancy, s.test.y).map { $0 - h - log2(Double(counts[$1]!) / Double(s.test.y.count)) }
-        XCTAssertEqual(Stats.mean(r), run.redundancy, accuracy: 1e-5)
-        XCTAssertEqual(SplitSpread.perSampleVariance(perSampleRedundancy: run.perSampleRedundancy, labels: s.test.y, entropyY: h), Stats.variance(r), accuracy: 1e-12)
+    /// The design: per halving the two halves partition the trials; per partition the folds partition the half, and each
+    /// fold's rest is the other folds of its half.
+    func testHalvingDesignCoversEachHalfOncePerPartition() {
+        var rng = Xoshiro256(seed: 40)
+        let u = HalfSampleSpread.units(count: 31, halvings: 3, folds: 4, partitions: 2, rng: &rng)
+        XCTAssertEqual(u.count, 3 * 2 * 2 * 4)
+        for k in 0..<3 {
+            let halves = (0..<2).map { h in Set(u.filter { $0.halving == k && $0.half == h && $0.partition == 0 }.flatMap(\.test)) }
+            XCTAssertEqual(halves[0].count, 15); XCTAssertEqual(halves[1].count, 16)
+            XCTAssertTrue(halves[0].isDisjoint(with: halves[1]))
+            XCTAssertEqual(halves[0].union(halves[1]), Set(0..<31))
+            for h in 0..<2 { for p in 0..<2 {
+                let folds = u.filter { $0.halving == k && $0.half == h && $0.partition == p }
+                XCTAssertEqual(folds.map(\.fold), [0, 1, 2, 3])
+                XCTAssertEqual(folds.flatMap(\.test).count, halves[h].count, "each trial of the half tested once")
+                for f in folds { XCTAssertEqual(Set(f.test + f.rest), halves[h]); XCTAssertTrue(Set(f.test).isDisjoint(with: f.rest)) }
+            } }
+        }
+        // The summary on a design whose halves agree exactly: no data variance, the error is the t-corrected split spread.
+        let s = HalfSampleSpread.summary(splitEstimates: [1, 2, 3], unitEstimates: [Double](repeating: 5, count: 48), halvings: 3, folds: 4, partitions: 2)
+        XCTAssertEqual(s.dataVariance, 0); XCTAssertEqual(s.mean, 2)
+        XCTAssertEqual(s.error, StudentT.oneSigmaQuantile(dof: 2) * (1.0 / 3).squareRoot(), accuracy: 1e-12)
     }
 
-    func testThePlainSplitSpreadUndercoversAndSplitSpreadBracketsIt() {
+    /// The split estimate with decoders fitted by counting: p̂ᵢ(y | xᵢ) the add-one smoothed frequencies of the training
+    /// trials, read on the test trials against the entropy of their labels (bits). Cheap, and fitted on the same data set
+    /// like RINE's decoders, so it has the training dependence the error has to account for.
+    static func countingEstimate(_ d: (x1: [Int], x2: [Int], y: [Int]), test: [Int], rest: [Int]) -> Double {
+        var ce = 0.0
+        for x in [d.x1, d.x2] {
+            var table = [Double](repeating: 1, count: 16)
+            for t in rest { table[x[t] * 4 + d.y[t]] += 1 }
+            for a in 0..<4 { let s = (0..<4).reduce(0.0) { $0 + table[a * 4 + $1] }; for y in 0..<4 { table[a * 4 + y] /= s } }
+            ce += test.reduce(0.0) { $0 - log2(table[x[$1] * 4 + d.y[$1]]) } / Double(test.count)
+        }
+        return RINEReadout.labelEntropy(test.map { d.y[$0] }) - ce / 2
+    }
+
+    /// One replicate: the mean of J random 80/20 split estimates, its plain t-corrected split spread and the
+    /// `HalfSampleSpread` error (K = 8 halvings, 5 folds, 2 partitions).
+    static func replicate(samples n: Int, splits: Int, halvings: Int, folds: Int, partitions: Int, rng: inout Xoshiro256,
+                          estimate: (_ test: [Int], _ rest: [Int], _ rng: inout Xoshiro256) -> Double) -> (mean: Double, plain: Double, calibrated: Double) {
+        let v = (0..<splits).map { _ -> Double in
+            let perm = rng.permutation(n), nTest = n / 5
+            return estimate(Array(perm[0..<nTest]), Array(perm[nTest...]), &rng)
+        }
+        let units = HalfSampleSpread.units(count: n, halvings: halvings, folds: folds, partitions: partitions, rng: &rng)
+        let u = units.map { estimate($0.test, $0.rest, &rng) }
+        let s = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: u, halvings: halvings, folds: folds, partitions: partitions)
+        return (s.mean, SeedSpread.summary(v).error, s.error)
+    }
+
+    /// 500 data sets of 150 trials, 10 splits each, counting decoders: the plain split spread (what the reach analysis
+    /// reported before) undercovers badly; `HalfSampleSpread` has pull sd in 0.9–1.1 and ±1σ coverage in 62–74 %.
+    /// About a second in debug.
+    func testHalfSampleSpreadIsCalibratedWithFittedDecoders() {
         let task = Self.channel
         XCTAssertEqual(ExactRedundancy.mutualInformationX1(task), 0.6428, accuracy: 1e-3)
+        let root = Xoshiro256(seed: 41)
+        let runs = Parallel.map(500) { r -> (mean: Double, plain: Double, calibrated: Double) in
+            var rng = root.child(r)
+            let d = task.sample(150, oneHot: true, rng: &rng)
+            let data = (x1: (0..<150).map { t in (0..<4).first { d.x1[t, $0] > 0 }! }, x2: (0..<150).map { t in (0..<4).first { d.x2[t, $0] > 0 }! }, y: d.y)
+            return Self.replicate(samples: 150, splits: 10, halvings: 8, folds: 5, partitions: 2, rng: &rng) { test, rest, _ in
+                Self.countingEstimate(data, test: test, rest: rest)
+            }
+        }
+        let truth = ExactRedundancy.mutualInformationX1(task)
+        let plain = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.plain), truth: truth, bias: .empirical)
+        let calibrated = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.calibrated), truth: truth, bias: .empirical)
+        print("split error calibration (counting decoders), HalfSampleSpread: \(calibrated)\nplain split spread: \(plain)")
+        XCTAssertGreaterThan(plain.pullSD, 1.3, "plain split spread: " + plain.description)
+        XCTAssertTrue(calibrated.passes, "HalfSampleSpread: " + calibrated.description)
+    }
+
+    /// The same with RINE's own trainer (linear decoders, β = 1, 3 epochs: a cheap configuration) instead of counting:
+    /// the training noise enters the split estimates too. Slow (about 100 trainings per replicate), so only with
+    /// RINE_LONG_CALIBRATION=<replicates> (≥ 200; 500 for the acceptance window) in the environment: 500 replicates
+    /// took 62 CPU s in debug.
+    func testHalfSampleSpreadIsCalibratedWithRINE() throws {
+        guard let env = ProcessInfo.processInfo.environment["RINE_LONG_CALIBRATION"], let replicates = Int(env), replicates >= 200 else {
+            throw XCTSkip("set RINE_LONG_CALIBRATION=<replicates ≥ 200> to run the RINE calibration")
+        }
+        let task = Self.channel
         var c = RINEConfig()
         c.hidden = []; c.batchNorm = false; c.learningRate = 0.5; c.momentum = 0.5; c.weightDecay = 0
         c.batchSize = 60; c.epochs = 3; c.beta = 1; c.scheduleBeta = false
-        let splits = 10, samples = 150, replicates = 300
-        let root = Xoshiro256(seed: 41)
-        var counts = (test: 0, rest: 0)
-        let runs = Parallel.map(replicates) { r -> (mean: Double, plain: Double, corrected: Double, test: Int, rest: Int) in
+        let root = Xoshiro256(seed: 43)
+        let runs = Parallel.map(replicates) { r -> (mean: Double, plain: Double, calibrated: Double) in
             var rng = root.child(r)
-            let d = task.sample(samples, oneHot: true, rng: &rng)
-            var test = 0, rest = 0
-            let v = (0..<splits).map { _ -> (Double, Double) in
-                let s = trainTestSplit([d.x1, d.x2], d.y, trainFraction: 0.8, rng: &rng)
-                test = s.test.y.count; rest = s.train.y.count
-                let h = RINEReadout.labelEntropy(s.test.y)
-                let run = RINETrainer(config: c).run(train: s.train, test: s.test, classes: 4, entropyY: h, rng: &rng)
-                return (run.redundancy, SplitSpread.perSampleVariance(perSampleRedundancy: run.perSampleRedundancy, labels: s.test.y, entropyY: h))
+            let d = task.sample(150, oneHot: true, rng: &rng)
+            return Self.replicate(samples: 150, splits: 6, halvings: 6, folds: 4, partitions: 2, rng: &rng) { test, rest, rng in
+                let tr = (x: [d.x1.selectingRows(rest), d.x2.selectingRows(rest)], y: rest.map { d.y[$0] })
+                let te = (x: [d.x1.selectingRows(test), d.x2.selectingRows(test)], y: test.map { d.y[$0] })
+                return RINETrainer(config: c).run(train: tr, test: te, classes: 4, entropyY: RINEReadout.labelEntropy(te.y), rng: &rng).redundancy
             }
-            let plain = SeedSpread.summary(v.map(\.0)), corrected = SplitSpread.summary(v.map(\.0), perSampleVariances: v.map(\.1), dataSize: samples)
-            return (plain.mean, plain.error, corrected.error, test, rest)
         }
-        counts = (runs[0].test, runs[0].rest)
-        XCTAssertEqual(counts.test, 30); XCTAssertEqual(counts.rest, 120)
         let truth = ExactRedundancy.mutualInformationX1(task)
-        let corrected = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.corrected), truth: truth, bias: .empirical)
         let plain = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.plain), truth: truth, bias: .empirical)
-        // The plain spread undercovers; SplitSpread covers at least as often as a one-σ interval should, without being
-        // wider than about 1.4 times the actual spread of the estimates.
-        XCTAssertGreaterThan(plain.pullSD, 1.3, "plain split spread: " + plain.description)
-        XCTAssertLessThan(plain.coverage, 0.6, "plain split spread: " + plain.description)
-        XCTAssertGreaterThanOrEqual(corrected.coverage, 0.66, "SplitSpread: " + corrected.description)
-        XCTAssertTrue((0.7...1.1).contains(corrected.pullSD), "SplitSpread: " + corrected.description)
-        print("split spread calibration, corrected: \(corrected)\nplain: \(plain)")
+        let calibrated = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.calibrated), truth: truth, bias: .empirical)
+        print("split error calibration (RINE), HalfSampleSpread: \(calibrated)\nplain split spread: \(plain)")
+        // Measured 2026-12-04, 500 replicates: HalfSampleSpread pull sd 1.066, coverage 71.6 %; plain 1.267 / 64.0 % (this
+        // cheap trainer's own noise is a larger part of the split spread than with counting decoders).
+        XCTAssertGreaterThan(plain.pullSD, 1.15, "plain split spread: " + plain.description)
+        XCTAssertTrue(calibrated.passes(pullWindow: 0.9...1.1, coverageWindow: replicates >= 500 ? 0.62...0.74 : 0.6...0.76), "HalfSampleSpread: " + calibrated.description)
     }
 }

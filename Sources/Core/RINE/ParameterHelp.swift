@@ -39,6 +39,9 @@ extension RINECatalog {
             "patience": "epochs without improvement of the validation objective before training stops",
             "surrogate": "also compute the pseudo-session surrogate (trials paired by target across two halves)",
             "ce_stopping": "also train every simultaneous cell again, stopped on the validation cross-entropy alone (the uncensored cross-entropy rule; half as many trainings again)",
+            "halvings": "random halvings of the trials for the data-set error (HalfSampleSpread; 0: split spread only, a lower bound); each costs 2 × half_partitions × half_folds trainings per cell on half the trials",
+            "half_folds": "folds of each partition of a half (every trial of the half tested once per partition)",
+            "half_partitions": "independent fold partitions of each half (≥ 2: their spread estimates the partition noise that is subtracted)",
         ],
         "rine.premotor": [
             "windows": "100 ms time windows of the simulated premotor population (the paper's 4)",

@@ -86,6 +86,14 @@ struct TrialPartition {
         let nVal = Int((Double(count - nTest) * validationFraction).rounded())
         test = Array(perm[0..<nTest]); validation = Array(perm[nTest..<(nTest + nVal)]); train = Array(perm[(nTest + nVal)...])
     }
+
+    /// Given test trials and the rest: a seeded permutation of the rest, its first `validationFraction` validate, the
+    /// remainder trains (the units of `HalfSampleSpread`).
+    init(test: [Int], rest: [Int], validationFraction: Double, rng: inout Xoshiro256) {
+        let perm = rng.permutation(rest.count).map { rest[$0] }
+        let nVal = Int((Double(rest.count) * validationFraction).rounded())
+        self.test = test; validation = Array(perm[0..<nVal]); train = Array(perm[nVal...])
+    }
 }
 
 extension RINEAnalyses {
@@ -122,6 +130,10 @@ extension RINEAnalyses {
             let surrogate = try p.bool("surrogate", default: true)
             let ceStopping = try p.bool("ce_stopping", default: true)
             let seed = try p.int("seed", default: 5)
+            let halvings = try p.int("halvings", default: 6, range: 0...100)
+            let halfFolds = try p.int("half_folds", default: 4, range: 2...10)
+            let halfPartitions = try p.int("half_partitions", default: 2, range: 2...10)
+            guard halvings != 1 else { throw RINEParameterChecks.error(p, "halvings", "must be 0 (no data-set error: split spread only) or at least 2") }
             let config = try smallDataConfig(p)
             let dataURL = try ctx.dataFile("data", default: "reach/ReachData.mat")
             try p.rejectUnused()
@@ -135,20 +147,35 @@ extension RINEAnalyses {
             // Per split: a partition of the trials into train / validation / test (the same in every cell), the groups of
             // neurons from the preferred directions on the non-test trials (the grouping never sees a test trial), and within
             // each part the pseudo-session pairs (random halves within each target), used both ways round.
+            // Plans 0..<splits are the splits of all trials; after them come the units of the data-set error (HalfSampleSpread:
+            // the folds of `half_partitions` partitions of both halves of `halvings` random halvings, each analysed through
+            // the same loop — grouping on its own non-test trials, its own validation trials — with simultaneous trials only).
             struct SplitPlan { let samples: [[[(Int, Int)]]]; let groups: [[Int]]; let r2: [Double] }
-            let plans: [SplitPlan] = (0..<splits).map { s in
-                var rng = root.child(s)
-                let part = TrialPartition(count: nTrials, testFraction: 0.2, validationFraction: validationFraction, rng: &rng)
-                var pseudoRng = root.child(10_000 + s)
+            func plan(_ part: TrialPartition, pseudoRng: inout Xoshiro256, pseudo withPseudo: Bool) -> SplitPlan {
                 let parts = [part.train, part.validation, part.test]
-                let pseudo = parts.map { idx in PseudoSession.pairs(directions: data.direction, among: idx, rng: &pseudoRng).flatMap { [($0.0, $0.1), ($0.1, $0.0)] } }
-                let byPairing = [parts.map { $0.map { ($0, $0) } }, pseudo]
+                let simultaneous = parts.map { $0.map { ($0, $0) } }
+                let pseudo = withPseudo ? parts.map { idx in PseudoSession.pairs(directions: data.direction, among: idx, rng: &pseudoRng).flatMap { [($0.0, $0.1), ($0.1, $0.0)] } } : []
                 let fits = PreferredDirection.tuningCurves(rates: data.rates, directions: data.direction, trials: (part.train + part.validation).sorted())
                     .map(PreferredDirection.fit)
                 let g = grouping == "direction" ? PreferredDirection.groups(fits.map(\.angle), count: groups)
                                                 : (0..<groups).map { g in Array((g * nNeurons / groups)..<((g + 1) * nNeurons / groups)) }
-                return SplitPlan(samples: byPairing, groups: g, r2: fits.map(\.cosineR2))
+                return SplitPlan(samples: withPseudo ? [simultaneous, pseudo] : [simultaneous], groups: g, r2: fits.map(\.cosineR2))
             }
+            var plans: [SplitPlan] = (0..<splits).map { s in
+                var rng = root.child(s)
+                let part = TrialPartition(count: nTrials, testFraction: 0.2, validationFraction: validationFraction, rng: &rng)
+                var pseudoRng = root.child(10_000 + s)
+                return plan(part, pseudoRng: &pseudoRng, pseudo: true)
+            }
+            if halvings > 0 {
+                var designRng = root.child(3_000_000)
+                let units = HalfSampleSpread.units(count: nTrials, halvings: halvings, folds: halfFolds, partitions: halfPartitions, rng: &designRng)
+                for (i, u) in units.enumerated() {
+                    var rng = root.child(3_100_000 + i), none = rng
+                    plans.append(plan(TrialPartition(test: u.test, rest: u.rest, validationFraction: validationFraction, rng: &rng), pseudoRng: &none, pseudo: false))
+                }
+            }
+            let units = plans.count - splits
 
             let cellsList = (0..<groups).flatMap { a in (a..<groups).map { (a, $0) } }
             // Errors over splits of the one data set: the t-corrected spread over splits (it covers training noise and the
@@ -158,6 +185,7 @@ extension RINEAnalyses {
             }
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
+                + cellsList.flatMap { c in (0..<units).map { Job(pairing: .simultaneous, a: c.0, b: c.1, split: splits + $0) } }
             let done = Counter()
             // Other stopping rules read from the same histories (issue 22 §4): the objective with a shorter patience (training
             // is identical up to the stop, so the shorter rule's pick lies in the history), and the validation cross-entropy alone.
@@ -174,7 +202,8 @@ extension RINEAnalyses {
                 }
                 let test = set(2)
                 // The same initialisation for both pairings of a cell and split.
-                var rng = root.child(1_000_000 + job.split * 1_000 + job.a * 30 + job.b)
+                var rng = job.split < splits ? root.child(1_000_000 + job.split * 1_000 + job.a * 30 + job.b)
+                                             : root.child(5_000_000 + (job.split - splits) * 1_000 + job.a * 30 + job.b)
                 let r = RINETrainer(config: config).run(train: set(0), test: test, classes: 8, entropyY: RINEReadout.labelEntropy(test.y),
                                                         validation: set(1), stopping: EarlyStopping(patience: patience, criterion: job.pairing.criterion), rng: &rng)
                 let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
@@ -187,10 +216,30 @@ extension RINEAnalyses {
                         r.validationObjective[best], r.validationObjective.last!, r.history.last!.1,
                         r.history[short].0, Double(short + 1), r.history[lowestCE].0, Double(lowestCE + 1), Double(r.history.count)]
             }
-            func values(_ m: ReachPairing, _ a: Int, _ b: Int, _ k: Int) -> [Double] {
-                jobs.indices.filter { jobs[$0].pairing == m && jobs[$0].a == min(a, b) && jobs[$0].b == max(a, b) }
-                    .sorted { jobs[$0].split < jobs[$1].split }.map { out[$0][k] }
+            var jobIndex = [Int: Int]()
+            func key(_ m: ReachPairing, _ a: Int, _ b: Int, _ split: Int) -> Int { ((split * 3 + m.rawValue) * 32 + min(a, b)) * 32 + max(a, b) }
+            for (i, j) in jobs.enumerated() { jobIndex[key(j.pairing, j.a, j.b, j.split)] = i }
+            /// Output k of cell (a, b) in plan `split` (a split of all trials, or a unit of the data-set error).
+            func cell(_ m: ReachPairing, _ a: Int, _ b: Int, _ split: Int, _ k: Int) -> Double { out[jobIndex[key(m, a, b, split)]!][k] }
+            func values(_ m: ReachPairing, _ a: Int, _ b: Int, _ k: Int) -> [Double] { (0..<splits).map { cell(m, a, b, $0, k) } }
+            // A quantity of the simultaneous matrix (`q` reads output k of cell (a, b) within one plan): its mean over the
+            // splits with the calibrated error (HalfSampleSpread, over the units after the splits), and the plain split spread.
+            struct Estimate { let mean: Double, error: Double, plain: Double, dataVariance: Double, splitVariance: Double, dof: Double }
+            func estimate(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate {
+                let v = (0..<splits).map { s in q { cell(.simultaneous, $0, $1, s, $2) } }
+                let plain = SeedSpread.summary(v)
+                guard halvings > 0 else { return Estimate(mean: plain.mean, error: plain.error, plain: plain.error, dataVariance: .nan, splitVariance: plain.sd * plain.sd / Double(splits), dof: Double(splits - 1)) }
+                let u = (0..<units).map { i in q { cell(.simultaneous, $0, $1, splits + i, $2) } }
+                let h = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: u, halvings: halvings, folds: halfFolds, partitions: halfPartitions)
+                return Estimate(mean: h.mean, error: h.error, plain: plain.error, dataVariance: h.dataVariance, splitVariance: h.splitVariance, dof: h.dof)
             }
+            func est(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> (mean: Double, error: Double, sd: Double) {
+                let e = estimate(q); return (e.mean, e.error, .nan)
+            }
+            func cellsMean(_ cs: [(Int, Int)], _ k: Int) -> ((Int, Int, Int) -> Double) -> Double {
+                { c in Stats.mean(cs.map { c($0.0, $0.1, k) }) }
+            }
+            let offCells = cellsList.filter { $0.0 != $0.1 }, diagCells = cellsList.filter { $0.0 == $0.1 }
             func matrix(_ m: ReachPairing, _ k: Int = 0) -> [[Double]] {
                 (0..<groups).map { a in (0..<groups).map { b in Stats.mean(values(m, a, b, k)) } }
             }
@@ -208,7 +257,7 @@ extension RINEAnalyses {
             func check(_ a: Int, _ b: Int, _ k: Int, _ slot: Int) -> String {
                 let m = k == 0 ? mean : meanLast
                 let lower = m[a][a] <= m[b][b] ? a : b
-                let d = splitSummary(zip(values(.simultaneous, a, b, k), values(.simultaneous, lower, lower, k)).map { $0 - $1 })
+                let d = est { c in c(a, b, k) - c(lower, lower, k) }
                 let pull = d.error > 0 ? d.mean / d.error : (d.mean > 0 ? .infinity : 0)
                 maxPull[slot] = max(maxPull[slot], pull)
                 if pull > 2 { violations[slot] += 1 }
@@ -216,16 +265,19 @@ extension RINEAnalyses {
             }
             for (a, b) in cellsList {
                 func avg(_ k: Int, _ f: String) -> String { String(format: f, Stats.mean(values(.simultaneous, a, b, k))) }
-                rows.append(["\(a + 1) × \(b + 1)", fmt(splitSummary(values(.simultaneous, a, b, 0))),
+                rows.append(["\(a + 1) × \(b + 1)", fmt(est { $0(a, b, 0) }),
                              String(format: "%.0f", Stats.median(values(.simultaneous, a, b, 5))), avg(1, "%.3f"), avg(2, "%.2f"), avg(3, "%.2f"),
                              avg(6, "%.2f"), a == b ? "–" : check(a, b, 0, 0),
-                             fmt(splitSummary(values(.simultaneous, a, b, 4))), avg(8, "%.3f"), avg(7, "%.2f"), a == b ? "–" : check(a, b, 4, 1)])
+                             fmt(est { $0(a, b, 4) }), avg(8, "%.3f"), avg(7, "%.2f"), a == b ? "–" : check(a, b, 4, 1)])
             }
             let groupWord = grouping == "direction" ? "neurons sorted by preferred direction (fitted on the non-test trials of each split) and cut into \(groups) groups of equal size, group 1 starting at 0°"
                                                     : "\(groups) blocks of neurons in file order"
             let nPart = plans[0].samples[0].map(\.count)
             let setup = "\(nTrials) trials ; per split \(nPart[0]) train, \(nPart[1]) validation, \(nPart[2]) test trials, the same partitions in every cell; decoders \(config.hidden) + batch norm, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β = \(Int(config.beta)) (scheduled, γ = \(config.gamma)); at most \(config.epochs) epochs, stopped when the validation objective at the final β has not improved for \(patience) epochs; the readout is the test I∩ of the best validation epoch, against the entropy of the test labels."
-            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits). At the best validation epoch: test I∩ ± t-corrected error over splits, the median best epoch, the test decoder distance D, each decoder's test cross-entropy (bits), the validation objective (1/2)(CE₁ + CE₂) + βD (nats), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (same error; 'exceeds' above 2σ). The same at the last epoch trained (no early stopping). " + setup,
+            let errorWord = halvings > 0
+                ? "the data-set error of HalfSampleSpread: the split spread plus the variance over \(halvings) random halvings of the trials, each half analysed again by \(halfPartitions) partitions into \(halfFolds) folds; calibrated on synthetic data"
+                : "t-corrected spread over the splits, a lower bound: it leaves out the sampling of the trials"
+            let cells = Table(id: "reach-cells", caption: "Per cell of the reach matrix (\(groupWord); mean over \(splits) splits). At the best validation epoch: test I∩ ± its error (\(errorWord)), the median best epoch, the test decoder distance D, each decoder's test cross-entropy (bits), the validation objective (1/2)(CE₁ + CE₂) + βD (nats), and the check I∩(a, b) − min(I∩(a, a), I∩(b, b)) from the per-split differences (same error; 'exceeds' above 2σ). The same at the last epoch trained (no early stopping). " + setup,
                               columns: ["groups", "I∩ (bits)", "best epoch", "D", "CE first", "CE second", "val. objective", "off-diag. − smaller diag.",
                                         "I∩, last epoch", "D, last", "val. objective, last", "check, last epoch"], rows: rows)
             let labels: [String] = (0..<groups).map { g in
@@ -234,11 +286,10 @@ extension RINEAnalyses {
             var panels = [Panel(title: "simultaneous trials", xLabel: "neurons", yLabel: "neurons",
                                 heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))]
             var tables = [cells]
-            let offS = splitSummary(perSplitMean(.simultaneous, diagonal: false))
-            let diagS = splitSummary(perSplitMean(.simultaneous, diagonal: true))
-            let offLast = splitSummary(perSplitMean(.simultaneous, diagonal: false, 4))
-            let diagLast = splitSummary(perSplitMean(.simultaneous, diagonal: true, 4))
-            let bestEpochs = jobs.indices.filter { jobs[$0].pairing == .simultaneous }.map { out[$0][5] }
+            let offE = estimate(cellsMean(offCells, 0)), diagE = estimate(cellsMean(diagCells, 0))
+            let offS = (mean: offE.mean, error: offE.error), diagS = (mean: diagE.mean, error: diagE.error)
+            let offLast = est(cellsMean(offCells, 4)), diagLast = est(cellsMean(diagCells, 4))
+            let bestEpochs = jobs.indices.filter { jobs[$0].pairing == .simultaneous && jobs[$0].split < splits }.map { out[$0][5] }
             let r2 = plans[0].r2
             // Group stability: the fraction of neurons whose group in split s equals their group in split 0.
             func groupOf(_ g: [[Int]]) -> [Int] { var o = [Int](repeating: 0, count: nNeurons); for (k, m) in g.enumerated() { for i in m { o[i] = k } }; return o }
@@ -253,18 +304,34 @@ extension RINEAnalyses {
             ] + (ceStopping ? [("validation cross-entropy ½(CE₁ + CE₂) alone, patience \(patience), its own trainings (uncensored)", "_cestop", .simultaneousCE, 0, 5)] : []) + [
                 ("last epoch trained", "_last", .simultaneous, 4, 13),
             ]
-            let ruleOff = rules.map { splitSummary(perSplitMean($0.run, diagonal: false, $0.k)) }
-            let ruleDiag = rules.map { splitSummary(perSplitMean($0.run, diagonal: true, $0.k)) }
+            // Rules read from the simultaneous runs get the calibrated error; the uncensored rule's own trainings have no
+            // halves, so its error is the split spread (a lower bound).
+            func ruleSummary(_ r: (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int), diagonal: Bool) -> (mean: Double, error: Double, sd: Double) {
+                r.run == .simultaneous ? est(cellsMean(diagonal ? diagCells : offCells, r.k)) : splitSummary(perSplitMean(r.run, diagonal: diagonal, r.k))
+            }
+            let ruleOff = rules.map { ruleSummary($0, diagonal: false) }
+            let ruleDiag = rules.map { ruleSummary($0, diagonal: true) }
             let ruleWord = "stopping rule (" + rules.map(\.label).joined(separator: "; ") + ")"
             let offSpread = SystematicSpread(low: ruleOff.map(\.mean).min()!, high: ruleOff.map(\.mean).max()!, over: ruleWord)
             let diagSpread = SystematicSpread(low: ruleDiag.map(\.mean).min()!, high: ruleDiag.map(\.mean).max()!, over: ruleWord)
             func medianEpoch(_ run: ReachPairing, _ k: Int, diagonal: Bool) -> Double {
-                Stats.median(jobs.indices.filter { jobs[$0].pairing == run && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
+                Stats.median(jobs.indices.filter { jobs[$0].pairing == run && jobs[$0].split < splits && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
             }
-            tables.append(Table(id: "reach-stopping", caption: "The estimate under each stopping rule: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits), ± t-corrected error over \(splits) splits, and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the censored cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained." + (ceStopping ? " The uncensored cross-entropy rule has its own trainings, with the same initialisations, stopped once (1/2)(CE₁ + CE₂) on the validation trials has not improved for \(patience) epochs (or at epoch \(config.epochs))." : "") + " The spread over the rules is the systematic range of the estimate.",
+            tables.append(Table(id: "reach-stopping", caption: "The estimate under each stopping rule: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits) ± its error over \(splits) splits (as in table reach-cells; the uncensored rule's own trainings have no halvings, so its error is the split spread, a lower bound), and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the censored cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained." + (ceStopping ? " The uncensored cross-entropy rule has its own trainings, with the same initialisations, stopped once (1/2)(CE₁ + CE₂) on the validation trials has not improved for \(patience) epochs (or at epoch \(config.epochs))." : "") + " The spread over the rules is the systematic range of the estimate.",
                                 columns: ["stopping rule", "off-diagonal I∩", "median epoch, off-diag.", "diagonal I∩", "median epoch, diag."],
                                 rows: rules.indices.map { i in [rules[i].label, fmt(ruleOff[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: false)),
                                                                 fmt(ruleDiag[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: true))] }))
+            if halvings > 0 {
+                // How the data-set error compares with the plain split spread for the main quantities.
+                let lastE = estimate(cellsMean(offCells, 4)), lastDiagE = estimate(cellsMean(diagCells, 4))
+                let named: [(String, Estimate)] = [("off-diagonal mean, best epoch", offE), ("diagonal mean, best epoch", diagE),
+                                                   ("off-diagonal mean, last epoch", lastE), ("diagonal mean, last epoch", lastDiagE)]
+                tables.append(Table(id: "reach-errors", caption: "Errors of the reach estimates (bits): the plain t-corrected spread over the \(splits) splits of the one data set (training noise and the choice of test trials), and the calibrated error of HalfSampleSpread, t_ν(0.8413)·√(Var_D + W), which adds Var_D, the variance from sampling the \(nTrials) trials themselves: \(halvings) random halvings of the trials, each half run through the whole split loop again (grouping, validation, decoders fitted on its own trials) by \(halfPartitions) partitions into \(halfFolds) folds, \(units * cellsList.count) more trainings on \(nTrials / 2)-trial halves. W = σ̂²/J is the split part; ν the Welch–Satterthwaite degrees of freedom. The error is calibrated on synthetic data of known distribution in the unit tests (SplitErrorCalibrationTests).",
+                                    columns: ["quantity", "estimate", "plain split spread", "calibrated error", "ratio", "√W", "√Var_D", "ν"],
+                                    rows: named.map { n, e in [n, String(format: "%.3f", e.mean), String(format: "%.3f", e.plain), String(format: "%.3f", e.error),
+                                                               String(format: "%.2f", e.error / e.plain), String(format: "%.3f", e.splitVariance.squareRoot()),
+                                                               String(format: "%.3f", e.dataVariance.squareRoot()), String(format: "%.1f", e.dof)] }))
+            }
             var vals: [Scalar] = [
                 Scalar("rine.reach_violations", Double(violations[0]), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
@@ -278,6 +345,10 @@ extension RINEAnalyses {
                 Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: .absolute(0.02)),
                 Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: .absolute(0.05)),
             ]
+            if halvings > 0 {
+                vals.append(Scalar("rine.reach_offdiag_error_ratio", offE.error / offE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
+                vals.append(Scalar("rine.reach_diag_error_ratio", diagE.error / diagE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
+            }
             if ceStopping {
                 // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
                 let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b }
@@ -294,10 +365,8 @@ extension RINEAnalyses {
                 // Groups one sector apart (circularly) against groups two sectors apart (opposite preferred directions).
                 let adjacent = [(0, 1), (1, 2), (2, 3), (0, 3)], opposite = [(0, 2), (1, 3)]
                 for (k, tag) in [(0, ""), (4, "_last")] {
-                    func perSplit(_ cs: [(Int, Int)]) -> [Double] { (0..<splits).map { s in Stats.mean(cs.map { values(.simultaneous, $0.0, $0.1, k)[s] }) } }
-                    let adj = perSplit(adjacent), opp = perSplit(opposite)
-                    let d = splitSummary(zip(opp, adj).map { $0 - $1 })
-                    let sa = splitSummary(adj), so = splitSummary(opp)
+                    let sa = est(cellsMean(adjacent, k)), so = est(cellsMean(opposite, k))
+                    let d = est { c in cellsMean(opposite, k)(c) - cellsMean(adjacent, k)(c) }
                     vals += [Scalar("rine.reach_adjacent_mean\(tag)", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
                              Scalar("rine.reach_opposite_mean\(tag)", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
                              Scalar("rine.reach_opposite_minus_adjacent\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
@@ -308,7 +377,7 @@ extension RINEAnalyses {
                 var sRows = [[String]]()
                 for (a, b) in cellsList {
                     let pv = values(.pseudo, a, b, 0), sv = values(.simultaneous, a, b, 0)
-                    sRows.append(["\(a + 1) × \(b + 1)", fmt(splitSummary(sv)), fmt(splitSummary(pv)),
+                    sRows.append(["\(a + 1) × \(b + 1)", fmt(est { $0(a, b, 0) }), fmt(splitSummary(pv)),
                                   fmt(splitSummary(zip(pv, sv).map { $0 - $1 })),
                                   String(format: "%.3f / %.3f", Stats.mean(values(.simultaneous, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1))),
                                   fmt(splitSummary(values(.pseudo, a, b, 4)))])
@@ -332,6 +401,6 @@ extension RINEAnalyses {
                              altText: "Heat maps of pairwise redundant information between neuron groups, numbers in the cells.",
                              panels: panels, columns: panels.count, panelWidth: 440, panelHeight: 400)
             return AnalysisOutput(tables: tables, figures: [fig], values: vals,
-                                  notes: ["\(groups) groups by \(grouping), \(splits) splits, \(jobs.count) trainings, seed \(seed)"])
+                                  notes: ["\(groups) groups by \(grouping), \(splits) splits, \(halvings) halvings × \(halfPartitions) partitions × \(halfFolds) folds, \(jobs.count) trainings, seed \(seed)"])
         })
 }

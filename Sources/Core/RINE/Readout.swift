@@ -42,36 +42,86 @@ public enum SeedSpread {
     }
 }
 
-/// Mean over J random train/test splits of one data set, with an error that includes the sampling of the data set.
-/// The J split estimates share the data set, so their spread σ̂ (t-corrected, as `SeedSpread`) measures only how the
-/// estimate moves with the choice of split and the training noise: σ̂/√J alone is too small (pull sd 1.5–1.8 in the
-/// unit test). Var(mean) = Var_D(m(D)) + E[Var(mean | D)], with m(D) the mean over all possible splits of the data set D:
-/// the second term is σ̂²/J; the first is, to leading order, v/n, the variance of one trial's contribution divided by
-/// the n trials of D. A trial's contribution to a split's I∩ = H_test(Y) − mean CE is rₛ = −log₂ f(yₛ) − (1/k) Σᵢ CEᵢ(s)
-/// (f: the label frequencies of the test set, so that the mean of rₛ over the test set is the estimate exactly), and v
-/// is the mean over splits of its variance over the test trials. Error = √((t_{J−1}(0.8413) σ̂)²/J + v/n).
-/// Not yet calibrated: in the unit test this error is conservative (pull sd 0.74–0.88, coverage 75–83 %), so v/n
-/// overstates the data set's share, and no analysis uses it yet. The Nadeau–Bengio correction σ̂²(1/J + n_test/n_rest),
-/// which treats all of σ̂² as shared between splits, was as conservative (pull sd 0.88): the initialisation and
-/// batch-order noise is not shared between splits.
-public enum SplitSpread {
-    /// `v`: one estimate per split; `perSampleVariances`: per split, the variance of rₛ over its test trials;
-    /// `dataSize`: the trials of the data set (test and the rest).
-    public static func summary(_ v: [Double], perSampleVariances: [Double], dataSize n: Int) -> (mean: Double, error: Double, sd: Double) {
-        precondition(v.count >= 2 && perSampleVariances.count == v.count, "one per-sample variance per split, at least two splits")
-        precondition(n >= 2, "a data set of at least two trials")
-        let sd = Stats.standardDeviation(v), j = Double(v.count)
-        let t = StudentT.oneSigmaQuantile(dof: v.count - 1) * sd
-        return (Stats.mean(v), (t * t / j + Stats.mean(perSampleVariances) / Double(n)).squareRoot(), sd)
+/// Error of a mean over J random train/test splits of one data set of n trials, θ̂ = (1/J) Σₛ θ̂ₛ, that includes the
+/// sampling of the data set itself and the decoders being fitted on the same trials (issue 22 §4; calibrated in
+/// `SplitErrorCalibrationTests`). The J split estimates share the data set, so their spread σ̂ measures only the
+/// choice of split and the training noise: σ̂/√J alone is too small (pull sd 1.5–2 in the unit tests).
+///
+/// Var θ̂ = Var_D(m(D)) + W, with m(D) the mean over all splits and training noise of θ̂ₛ on the data set D, and
+/// W = σ²/J the split and training noise of the J splits, estimated by σ̂²/J. The first term is estimated by the
+/// delete-d jackknife with d = n/2 (`Resampling.randomHalves`: for halves drawn without replacement the
+/// finite-population factor ½ makes the variance of m(S) over halves S equal to Var_D(m(D)) at size n), run through the
+/// whole split loop: K random halvings of the trials, and each half S analysed again by P independent F-fold
+/// partitions (every trial of S tested once per partition, the decoders fitted on the other folds of S only).
+/// θ̂_{S,p} is the mean over the F folds of partition p, θ̂_S the mean over p. With V the sample variance of the 2K
+/// half estimates θ̂_S and Π the mean over halves of the sample variance over p of θ̂_{S,p} (the noise of one
+/// partition), Var_D ≈ max(0, V − Π/P). The error is t_ν(0.8413) √(Var_D + W), with ν from Welch–Satterthwaite
+/// (K degrees of freedom for Var_D, J − 1 for W). A per-trial term v/n instead of the halves (the variance of one
+/// trial's test contribution over the n trials) ignores that a trial also moves the decoders when it trains, and
+/// overstated the data set's share (pull sd 0.74–0.88).
+public enum HalfSampleSpread {
+    /// One analysis of the design: fold `fold` of partition `partition` of half `half` (0 or 1) of halving `halving`;
+    /// `test` its test trials, `rest` the other trials of the half (indices into 0..<n).
+    public struct Unit: Sendable {
+        public let halving: Int, half: Int, partition: Int, fold: Int
+        public let test: [Int], rest: [Int]
     }
 
-    /// The variance over the test trials of rₛ = −log₂ f(yₛ) − (1/k) Σᵢ CEᵢ(s), from a run's per-sample redundancy
-    /// H − (1/k) Σᵢ CEᵢ(s) against the baseline `entropyY` it used.
-    public static func perSampleVariance(perSampleRedundancy r: [Double], labels y: [Int], entropyY: Double) -> Double {
-        precondition(r.count == y.count && y.count >= 2)
-        var counts = [Int: Int]()
-        for c in y { counts[c, default: 0] += 1 }
-        let m = Double(y.count)
-        return Stats.variance(zip(r, y).map { $0 - entropyY - log2(Double(counts[$1]!) / m) })
+    /// The K × 2 × P × F units for n trials, in the order halving, half, partition, fold. Halving k is a random
+    /// permutation cut into its first ⌊n/2⌋ trials and the rest; each partition a random permutation of the half cut
+    /// into F folds of (nearly) equal size.
+    public static func units(count n: Int, halvings: Int, folds: Int, partitions: Int, rng: inout Xoshiro256) -> [Unit] {
+        precondition(halvings >= 2 && partitions >= 2 && folds >= 2, "need at least 2 halvings, 2 partitions and 2 folds")
+        precondition(n >= 2 * folds, "each half needs at least one trial per fold")
+        var out = [Unit]()
+        for k in 0..<halvings {
+            let perm = rng.permutation(n)
+            for (h, half) in [Array(perm[0..<(n / 2)]), Array(perm[(n / 2)...])].enumerated() {
+                for p in 0..<partitions {
+                    var order = half
+                    rng.shuffle(&order)
+                    let m = order.count
+                    for f in 0..<folds {
+                        let test = Array(order[(f * m / folds)..<((f + 1) * m / folds)])
+                        let rest = Array(order[0..<(f * m / folds)] + order[((f + 1) * m / folds)...])
+                        out.append(Unit(halving: k, half: h, partition: p, fold: f, test: test, rest: rest))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The estimate, its error and their parts (variances in squared units of the estimate).
+    public struct Summary: Sendable {
+        public let mean: Double, error: Double
+        /// sd of the J split estimates, and W = σ̂²/J.
+        public let splitSD: Double, splitVariance: Double
+        /// Var_D(m(D)) = max(0, V − Π/P).
+        public let dataVariance: Double
+        /// Welch–Satterthwaite degrees of freedom of the error.
+        public let dof: Double
+    }
+
+    /// `splitEstimates`: the J ≥ 2 estimates of the full-data analysis; `unitEstimates`: one estimate per unit of
+    /// `units`, in their order, with `halvings`, `folds` and `partitions` as given to `units`.
+    public static func summary(splitEstimates v: [Double], unitEstimates u: [Double], halvings: Int, folds: Int,
+                               partitions: Int) -> Summary {
+        precondition(v.count >= 2, "need at least two split estimates")
+        precondition(u.count == halvings * 2 * partitions * folds && halvings >= 2 && partitions >= 2, "one estimate per unit of the design")
+        let j = Double(v.count), sd = Stats.standardDeviation(v), w = sd * sd / j
+        var halfMeans = [Double](), partitionNoise = [Double]()
+        for s in 0..<(2 * halvings) {
+            let means = (0..<partitions).map { p in Stats.mean(Array(u[((s * partitions + p) * folds)..<((s * partitions + p + 1) * folds)])) }
+            halfMeans.append(Stats.mean(means))
+            partitionNoise.append(Stats.variance(means))
+        }
+        let dataVariance = max(0, Stats.variance(halfMeans) - Stats.mean(partitionNoise) / Double(partitions))
+        let total = dataVariance + w
+        let k = Double(halvings)
+        let dof = total > 0 ? total * total / (dataVariance * dataVariance / k + w * w / (j - 1)) : j - 1
+        let t = StudentT.oneSigmaQuantile(dof: max(1, Int(dof.rounded(.down))))
+        return Summary(mean: Stats.mean(v), error: t * total.squareRoot(), splitSD: sd, splitVariance: w,
+                       dataVariance: dataVariance, dof: dof)
     }
 }
