@@ -8,7 +8,7 @@ enum CoarseAnalysis {
     static let descriptor = AnalysisDescriptor(
         name: "retina.coarse",
         summary: "Coarse-graining steps 1–4: D_FI(M), M* per step with calibrated errors and scaling fits, and I(σ0;σ̃) vs I(σ0;s)",
-        datasets: [RetinaData.datasetID]) { ctx in try run(ctx) }
+        datasets: [RetinaData.datasetID], itemized: true) { ctx in try run(ctx) }
 
     static let defaultGrid = Array(1...16) + Array(stride(from: 18, through: 48, by: 2))
 
@@ -85,16 +85,20 @@ enum CoarseAnalysis {
             }
         }
         // The whole chain again on bootstrap resamples of the repeats (in place of the grey curves of Fig 3b).
-        var resampleMStars = [[Double]]()
-        for r in 0..<resamples {
+        // Work items (stage "resamples"): each resample is an independent chain, seeded as before by its index
+        // (root.child(9000 + r) for the repeats drawn, root.child(9100 + 10r + s) for step s), so a killed render keeps
+        // the finished resamples and `replicate work --shard i/n` spreads them.
+        let resampleMStars = try ctx.workItems("resamples", count: resamples, seed: UInt64(seed)) { item -> [Double] in
+            let r = item.index
             var pick = root.child(9000 + r)
             let raster_r = raster.resampled(repeats: (0..<raster.repeats).map { _ in pick.int(below: raster.repeats) })
             var cr = try CoarseGraining(raster: raster_r, ranking: ranking, groupSize: 8, groups: 8,
                                         settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact"),
                                         criterion: criterion)
             for s in 0..<stepsCount { cr.runStep(rng: root.child(9100 + 10 * r + s), bootstrap: 0) }
-            resampleMStars.append((0..<stepsCount).map { Double(cr.mStar($0)) })
-            ctx.progress("resample \(r + 1)/\(resamples): M* = \(resampleMStars.last!.map { Int($0) })")
+            let mStars = (0..<stepsCount).map { Double(cr.mStar($0)) }
+            ctx.progress("resample \(r + 1)/\(resamples): M* = \(mStars.map { Int($0) })")
+            return mStars
         }
         // Stimulus information per cell, direct method with extrapolation in the number of repeats.
         let sroot = root.child(777)
