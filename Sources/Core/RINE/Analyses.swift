@@ -431,7 +431,8 @@ enum RINEAnalyses {
                                       Panel(title: "per class, β = \(Int(betas[bLast]))", xLabel: "class", yLabel: "I∩ contribution (bits)", xRange: [-0.5, 9.5],
                                             series: [Series(label: "crops w = \(widths[wHalf])", style: .linesPoints, x: cls, y: pcCrop.map(\.mean)),
                                                      Series(label: "FFT box", style: .linesPoints, x: cls, y: pcFFT.map(\.mean)),
-                                                     Series(label: "Gaussian blur", style: .linesPoints, x: cls, y: pcBlur.map(\.mean))])],
+                                                     Series(label: "Gaussian blur", style: .linesPoints, x: cls, y: pcBlur.map(\.mean))],
+                                            xTickLabels: ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"])],
                              columns: 2, panelWidth: 480, panelHeight: 360)
             let totals = Table(id: "fashion-totals", caption: "Redundancy (bits) between left/right crops of width w, and between low- and high-pass images (Gaussian blur σ = \(sigma) px; FFT box |k| ≤ \(cutoff)), for each final β\(seeds > 1 ? ", mean ± t-corrected error over \(seeds) seeds" : ", one seed"). H(Y) of the test labels = \(String(format: "%.3f", hY)) bits.",
                                columns: ["β"] + widths.map { "w = \($0)" } + ["blur split", "FFT split"], rows: tableRows)

@@ -41,6 +41,7 @@ extension RINECatalog {
             "ce_stopping": "also train every simultaneous cell again, stopped on the validation cross-entropy alone (the uncensored cross-entropy rule; half as many trainings again)",
             "halvings": "random halvings of the trials for the data-set error (HalfSampleSpread; 0: split spread only, a lower bound); each costs 2 × half_partitions × half_folds trainings per cell on half the trials",
             "half_folds": "folds of each partition of a half (every trial of the half tested once per partition)",
+            "ce_long_epochs": "0, or a longer epoch cap for the uncensored cross-entropy rule, run again off the diagonal only (how much the epochs cap censors it); costs the off-diagonal cells × splits trainings of up to that many epochs",
             "half_partitions": "independent fold partitions of each half (≥ 2: their spread estimates the partition noise that is subtracted)",
         ],
         "rine.premotor": [
@@ -51,6 +52,8 @@ extension RINECatalog {
             "plan_sd": "standard deviation σ_plan (radians) of the plan's deviation from the target direction in every window",
             "plan_correlation": "correlation ρ of the plan deviation between consecutive windows (AR(1)); 0 makes the windows independent given the target",
             "controls": "also train the two controls: the same neurons with ρ = 0, and the target-conditioned shuffle of source 2",
+            "rho_sweep": "plan correlations ρ of the sweep (shared plan only, paired with the main runs; the value of plan_correlation reuses them); each other value costs windows·(windows+1)/2 × replicates trainings",
+            "weak_last_window": "also run the shared-plan simulation with the last window's tuning depth scaled by g, fitted to the paper's Fig. 3 diagonal ratio (2.20 against 2.55–2.63; needs windows: 4)",
             "readout_epoch": "epoch at which the matrix and the compared values are read (the authors' 50); the curves run to epochs",
             "epochs": "training epochs, the end of the training-length curves",
             "learning_rate": "SGD learning rate (multiplied by lr_decay after every epoch; the authors' 0.01)",

@@ -47,6 +47,9 @@ extension RINEAnalyses {
             guard readoutEpoch <= config.epochs else {
                 throw RINEParameterChecks.error(p, "readout_epoch", "must not exceed epochs (\(config.epochs)), got \(readoutEpoch)")
             }
+            let rhoSweep = try RINEParameterChecks.doubles(p, "rho_sweep", default: [sim.planCorrelation], each: 0...0.99, maxCount: 20, what: "plan correlation ρ")
+            let weakLast = try p.bool("weak_last_window", default: false)
+            guard !weakLast || sim.windows == 4 else { throw RINEParameterChecks.error(p, "weak_last_window", "is fitted to the paper's four-window Fig. 3: needs windows: 4") }
             let conditions: [PremotorCondition] = controls ? PremotorCondition.allCases : [.shared]
             // Per replicate: training and test sets of both simulations, each windows × neurons × 8 × trials per target.
             try RINEParameterChecks.checkSize(p, "trials_per_target", entries: sim.windows * sim.neurons * 8 * trialsPerTarget * 2 * (controls ? 2 : 1),
@@ -138,6 +141,102 @@ extension RINEAnalyses {
                 let d = SeedSpread.summary((0..<replicates).map { lagMean(.independent, $0, lag: 1, epoch: readoutEpoch) - lagMean(.shuffled, $0, lag: 1, epoch: readoutEpoch) })
                 values.append(Scalar("rine.premotor_indep_minus_shuffle_lag1", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d.error)))
             }
+            // The decline among the first W − 1 windows (adjacent minus W − 2 apart), which leaves out the last window: in the
+            // paper's Fig. 3 that window carries less information than the others (diagonal 2.20 against 2.55–2.63), and every
+            // pair three apart contains it. `cell(a, b)` is I∩ of the ordered pair at the readout epoch.
+            func innerDecline(_ cell: (Int, Int) -> Double) -> Double {
+                func lag(_ k: Int) -> Double { Stats.mean((0..<(W - 1 - k)).map { cell($0, $0 + k) }) }
+                return lag(1) - lag(W - 2)
+            }
+            let paperInner: Double? = W == 4 ? innerDecline { (paperFig3[$0][$1] + paperFig3[$1][$0]) / 2 } : nil
+            if W >= 3 {
+                let d = SeedSpread.summary((0..<replicates).map { r in innerDecline { out[job(.shared, r, $0, $1)].curve[readoutEpoch - 1] } })
+                values.append(Scalar("rine.premotor_inner_decline", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d.error)))
+                if let paperInner { values.append(Scalar("rine.premotor_paper_inner_decline", paperInner, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-9))) }
+            }
+
+            // Variants of the shared-plan simulation on the same neurons, the same trial seeds and the same initialisations
+            // (paired with the main runs): the ρ sweep, and a weaker last window (tuning depth × g, g fitted so that the
+            // last window's true-model information relative to the others is the paper's diagonal ratio).
+            struct Variant { let label: String; let tag: String; let sim: PremotorSimulation }
+            var variants = rhoSweep.filter { $0 != sim.planCorrelation }.sorted().map { rho -> Variant in
+                var v = sim; v.planCorrelation = rho
+                return Variant(label: "ρ = \(rho)", tag: String(format: "_rho%02d", Int((rho * 100).rounded())), sim: v)
+            }
+            var weakFit: (g: Double, target: Double, reached: Double)? = nil
+            if weakLast {
+                let ratio = paperFig3[3][3] / Stats.mean((0..<3).map { paperFig3[$0][$0] })
+                let others = Stats.mean(Array(perWindow[0..<(W - 1)]))
+                let target = ratio * others
+                func lastInfo(_ g: Double) -> Double {
+                    var v = sim; v.lastWindowDepth = g
+                    var rng = root.child(0).child(2)
+                    let d = v.simulate(trialsPerTarget: trialsPerTarget, tuning: reps[0].tuning, rng: &rng)
+                    return v.bayesInformation(counts: d.x[W - 1], y: d.y, tuning: reps[0].tuning, nodes: 41, depthScale: g)
+                }
+                var lo = 0.02, hi = 1.0
+                for _ in 0..<12 { let mid = (lo + hi) / 2; if lastInfo(mid) < target { lo = mid } else { hi = mid } }
+                let g = (lo + hi) / 2
+                weakFit = (g, target, lastInfo(g))
+                var v = sim; v.lastWindowDepth = g
+                variants.append(Variant(label: String(format: "last window's depth × %.2f", g), tag: "_weak", sim: v))
+            }
+            let variantJobs = variants.indices.flatMap { v in (0..<replicates).flatMap { r in cells.map { (v: v, r: r, a: $0.0, b: $0.1) } } }
+            let variantData: [[(x: [Matrix<Float>], y: [Int])]] = variants.flatMap { v in (0..<replicates).map { r -> [(x: [Matrix<Float>], y: [Int])] in
+                let rr = root.child(r)
+                return [1, 2].map { k in var rng = rr.child(k); return v.sim.simulate(trialsPerTarget: trialsPerTarget, tuning: reps[r].tuning, rng: &rng) }
+            } }
+            let variantOut = Parallel.map(variantJobs.count) { j -> Double in
+                let job = variantJobs[j], d = variantData[job.v * replicates + job.r]
+                let test = ([d[1].x[job.a], d[1].x[job.b]], d[1].y)
+                var rng = root.child(1_000_000 + job.r * 10_000 + job.a * 100 + job.b)
+                let r = RINETrainer(config: config).run(train: ([d[0].x[job.a], d[0].x[job.b]], d[0].y), test: test, classes: 8,
+                                                        entropyY: RINEReadout.labelEntropy(test.1), rng: &rng)
+                return r.history[readoutEpoch - 1].0
+            }
+            func variantCell(_ v: Int, _ r: Int, _ a: Int, _ b: Int) -> Double {
+                variantOut[(v * replicates + r) * cells.count + cells.firstIndex { $0 == (min(a, b), max(a, b)) }!]
+            }
+            var variantRows = [[String]]()
+            var rhoPoints = [(rho: Double, decline: (mean: Double, error: Double, sd: Double), inner: (mean: Double, error: Double, sd: Double))]()
+            func addRow(_ label: String, _ cell: @escaping (Int, Int, Int) -> Double, tag: String?, rho: Double?) {
+                func lagS(_ lag: Int) -> (mean: Double, error: Double, sd: Double) { SeedSpread.summary((0..<replicates).map { r in Stats.mean((0..<(W - lag)).map { cell(r, $0, $0 + lag) }) }) }
+                let dec = SeedSpread.summary((0..<replicates).map { r in Stats.mean((0..<(W - 1)).map { cell(r, $0, $0 + 1) }) - cell(r, 0, W - 1) })
+                let inner = SeedSpread.summary((0..<replicates).map { r in innerDecline { cell(r, $0, $1) } })
+                let last = SeedSpread.summary((0..<replicates).map { r in cell(r, W - 1, W - 1) })
+                variantRows.append([label] + (0...(W - 1)).map { fmt(lagS($0)) } + [fmt(dec), fmt(inner), fmt(last)])
+                if let rho { rhoPoints.append((rho, dec, inner)) }
+                if let tag {
+                    for lag in 0...(W - 1) {
+                        let x = lagS(lag)
+                        values.append(Scalar("rine.premotor\(tag)_\(lagName[lag])", x.mean, error: x.error, significantFigures: 3, unit: "bits", tolerance: tol(x.error)))
+                    }
+                    values.append(Scalar("rine.premotor\(tag)_decline", dec.mean, error: dec.error, significantFigures: 2, unit: "bits", tolerance: tol(dec.error)))
+                    values.append(Scalar("rine.premotor\(tag)_inner_decline", inner.mean, error: inner.error, significantFigures: 2, unit: "bits", tolerance: tol(inner.error)))
+                    values.append(Scalar("rine.premotor\(tag)_last_diag", last.mean, error: last.error, significantFigures: 3, unit: "bits", tolerance: tol(last.error)))
+                }
+            }
+            if !variants.isEmpty {
+                if W == 4 {
+                    let pl = (0...3).map { lag in String(format: "%.3f", Stats.mean((0..<4).flatMap { a in (0..<4).filter { abs($0 - a) == lag }.map { paperFig3[a][$0] } })) }
+                    variantRows.append(["paper Fig. 3"] + pl + [String(format: "%.3f", Double(pl[1])! - Double(pl[3])!), String(format: "%.3f", paperInner!), String(format: "%.2f", paperFig3[3][3])])
+                }
+                var rows = [(rho: Double, label: String, cell: (Int, Int, Int) -> Double, tag: String?)]()
+                if controls { rows.append((0, "ρ = 0 (control: own draws)", { r, a, b in out[job(.independent, r, a, b)].curve[readoutEpoch - 1] }, nil)) }
+                rows.append((sim.planCorrelation, "ρ = \(sim.planCorrelation) (the simulation as it is)", { r, a, b in out[job(.shared, r, a, b)].curve[readoutEpoch - 1] }, nil))
+                for (v, variant) in variants.enumerated() where variant.tag != "_weak" {
+                    rows.append((variant.sim.planCorrelation, variant.label, { r, a, b in variantCell(v, r, a, b) }, variant.tag))
+                }
+                for row in rows.sorted(by: { $0.rho < $1.rho }) { addRow(row.label, row.cell, tag: row.tag, rho: row.rho) }
+                if let v = variants.firstIndex(where: { $0.tag == "_weak" }) {
+                    addRow("ρ = \(sim.planCorrelation), " + variants[v].label, { r, a, b in variantCell(v, r, a, b) }, tag: "_weak", rho: nil)
+                }
+            }
+            if let weakFit {
+                values.append(Scalar("rine.premotor_weak_depth", weakFit.g, significantFigures: 2, tolerance: .absolute(0.05)))
+                values.append(Scalar("rine.premotor_weak_bayes_last", weakFit.reached, significantFigures: 3, unit: "bits", tolerance: .absolute(0.05)))
+            }
+
             // Training length: the same trainings read after every epoch (the learning rate and β schedules depend on the epoch
             // only, so a run of E epochs is the first E epochs of a longer one).
             let checkpoints = Array(Set([5, 10, 20, 30, 50, 75, 100, 150, 200, 300, readoutEpoch, config.epochs].filter { $0 <= config.epochs })).sorted()
@@ -203,7 +302,31 @@ extension RINEAnalyses {
                                 panels: [Panel(title: "by distance between windows", xLabel: "epochs", yLabel: "I∩ (bits)", series: lagSeries),
                                          Panel(title: "adjacent − \(maxLag) apart", xLabel: "epochs", yLabel: "Δ I∩ (bits)", series: declineSeries)],
                                 columns: 2, panelWidth: 480, panelHeight: 360)
-            return AnalysisOutput(tables: [lagTable, cellTable, epochTable], figures: [fig, curves], values: values,
-                                  notes: ["\(jobs.count) trainings of \(config.epochs) epochs, seed \(seed)"])
+            var tables = [lagTable, cellTable, epochTable], figures = [fig, curves]
+            if !variants.isEmpty {
+                let apart = (1...(W - 1)).map { "\($0) apart" }
+                let weakWord = weakFit.map { String(format: " Weaker last window: every neuron's tuning depth × g = %.2f in window %d only, g fitted (bisection on the true-model information of replicate 1) so that window %d's Shannon information is the paper's diagonal ratio %.2f/%.3f of the other windows' (%.3f bits reached, target %.3f); nothing else is fitted.", $0.g, W, W, paperFig3[3][3], Stats.mean((0..<3).map { paperFig3[$0][$0] }), $0.reached, $0.target) } ?? ""
+                tables.append(Table(id: "premotor-rho", caption: "How the decline depends on the plan correlation ρ between consecutive windows, and on a weaker last window. Each row: the shared-plan simulation on the same neurons, trial seeds and initialisations as the main runs (paired), read at epoch \(readoutEpoch); I∩ (bits) by distance between windows, the decline adjacent − \(W - 1) apart, the decline among windows 1–\(W - 1) only (adjacent − \(W - 2) apart, which leaves out window \(W)), and window \(W) with itself; ± t-corrected over \(replicates) replicates. The ρ = 0 row is the control (its own draws). Paper: the same means of its printed Fig. 3 values." + weakWord + " Cost: \(cells.count * replicates) trainings per row.",
+                                    columns: ["simulation", "same window"] + apart + ["adjacent − \(W - 1) apart", "windows 1–\(W - 1): adjacent − \(W - 2) apart", "window \(W) with itself"], rows: variantRows))
+                let pts = rhoPoints.sorted { $0.rho < $1.rho }
+                let rhoX: [Double] = pts.map { $0.rho }
+                let decY: [Double] = pts.map { $0.decline.mean }, decE: [Double] = pts.map { $0.decline.error }
+                let innY: [Double] = pts.map { $0.inner.mean }, innE: [Double] = pts.map { $0.inner.error }
+                let outerLabel = "adjacent − \(W - 1) apart", innerLabel = "windows 1–\(W - 1): adjacent − \(W - 2) apart"
+                var series: [Series] = [Series(label: outerLabel, style: .errorLines, x: rhoX, y: decY, yError: decE)]
+                series.append(Series(label: innerLabel, style: .errorLines, x: rhoX, y: innY, yError: innE))
+                if W == 4, let lo = pts.first?.rho, let hi = pts.last?.rho {
+                    let adjacentPaper: [Double] = (0..<3).flatMap { a -> [Double] in [paperFig3[a][a + 1], paperFig3[a + 1][a]] }
+                    let p1: Double = Stats.mean(adjacentPaper) - Stats.mean([paperFig3[0][3], paperFig3[3][0]])
+                    series.append(Series(label: "paper: adjacent − 3 apart", style: .lines, x: [lo, hi], y: [p1, p1]))
+                    series.append(Series(label: "paper: windows 1–3, adjacent − 2 apart", style: .lines, x: [lo, hi], y: [paperInner!, paperInner!]))
+                }
+                figures.append(Figure(id: "premotor-rho", caption: "Decline of the redundancy with distance between windows against the plan correlation ρ of the simulation (mean ± t-corrected error over \(replicates) replicates, epoch \(readoutEpoch)), beside the paper's Fig. 3 values (horizontal lines).",
+                                      altText: "Decline of redundancy with window distance against the plan correlation, with the paper's values as horizontal lines.",
+                                      panels: [Panel(title: "decline against ρ", xLabel: "plan correlation ρ between consecutive windows", yLabel: "Δ I∩ (bits)", series: series)],
+                                      columns: 1, panelWidth: 560, panelHeight: 360))
+            }
+            return AnalysisOutput(tables: tables, figures: figures, values: values,
+                                  notes: ["\(jobs.count + variantJobs.count) trainings of \(config.epochs) epochs, seed \(seed)"])
         })
 }

@@ -107,10 +107,14 @@ extension RINEAnalyses {
         /// Both sources from the same trial, as `simultaneous`, but stopped on the validation cross-entropy alone: the
         /// cross-entropy stopping rule with its own trainings, not read within a run stopped on the objective.
         case simultaneousCE
+        /// As `simultaneousCE`, with the longer epoch cap `ce_long_epochs`, off the diagonal only (how far the 150-epoch
+        /// cap censors the cross-entropy rule). Identical to `simultaneousCE` up to its cap: the same initialisation, and
+        /// the schedules depend on the epoch only.
+        case simultaneousCELong
 
         /// Which trials the sources come from (an index into a split plan's samples).
         var dataIndex: Int { self == .pseudo ? 1 : 0 }
-        var criterion: EarlyStopping.Criterion { self == .simultaneousCE ? .crossEntropy : .objective }
+        var criterion: EarlyStopping.Criterion { self == .simultaneousCE || self == .simultaneousCELong ? .crossEntropy : .objective }
     }
 
     static let reach = AnalysisDescriptor(
@@ -129,12 +133,18 @@ extension RINEAnalyses {
             let patience = try p.int("patience", default: 30, range: 1...10_000)
             let surrogate = try p.bool("surrogate", default: true)
             let ceStopping = try p.bool("ce_stopping", default: true)
+            let ceLongEpochs = try p.int("ce_long_epochs", default: 0, range: 0...10_000)
             let seed = try p.int("seed", default: 5)
             let halvings = try p.int("halvings", default: 6, range: 0...100)
             let halfFolds = try p.int("half_folds", default: 4, range: 2...10)
             let halfPartitions = try p.int("half_partitions", default: 2, range: 2...10)
             guard halvings != 1 else { throw RINEParameterChecks.error(p, "halvings", "must be 0 (no data-set error: split spread only) or at least 2") }
             let config = try smallDataConfig(p)
+            guard ceLongEpochs == 0 || (ceStopping && ceLongEpochs > config.epochs) else {
+                throw RINEParameterChecks.error(p, "ce_long_epochs", "must be 0 or exceed epochs (\(config.epochs)), with ce_stopping on")
+            }
+            var longConfig = config
+            longConfig.epochs = max(config.epochs, ceLongEpochs)
             let dataURL = try ctx.dataFile("data", default: "reach/ReachData.mat")
             try p.rejectUnused()
             let data = try ReachData(contentsOf: dataURL)
@@ -186,6 +196,7 @@ extension RINEAnalyses {
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
                 + cellsList.flatMap { c in (0..<units).map { Job(pairing: .simultaneous, a: c.0, b: c.1, split: splits + $0) } }
+                + (ceLongEpochs > 0 ? cellsList.filter { $0.0 != $0.1 }.flatMap { c in (0..<splits).map { Job(pairing: .simultaneousCELong, a: c.0, b: c.1, split: $0) } } : [])
             let done = Counter()
             // Other stopping rules read from the same histories (issue 22 §4): the objective with a shorter patience (training
             // is identical up to the stop, so the shorter rule's pick lies in the history), and the validation cross-entropy alone.
@@ -204,7 +215,7 @@ extension RINEAnalyses {
                 // The same initialisation for both pairings of a cell and split.
                 var rng = job.split < splits ? root.child(1_000_000 + job.split * 1_000 + job.a * 30 + job.b)
                                              : root.child(5_000_000 + (job.split - splits) * 1_000 + job.a * 30 + job.b)
-                let r = RINETrainer(config: config).run(train: set(0), test: test, classes: 8, entropyY: RINEReadout.labelEntropy(test.y),
+                let r = RINETrainer(config: job.pairing == .simultaneousCELong ? longConfig : config).run(train: set(0), test: test, classes: 8, entropyY: RINEReadout.labelEntropy(test.y),
                                                         validation: set(1), stopping: EarlyStopping(patience: patience, criterion: job.pairing.criterion), rng: &rng)
                 let best = r.bestEpoch!, sel = r.readout(atEpoch: best)
                 let n = done.increment()
@@ -217,7 +228,7 @@ extension RINEAnalyses {
                         r.history[short].0, Double(short + 1), r.history[lowestCE].0, Double(lowestCE + 1), Double(r.history.count)]
             }
             var jobIndex = [Int: Int]()
-            func key(_ m: ReachPairing, _ a: Int, _ b: Int, _ split: Int) -> Int { ((split * 3 + m.rawValue) * 32 + min(a, b)) * 32 + max(a, b) }
+            func key(_ m: ReachPairing, _ a: Int, _ b: Int, _ split: Int) -> Int { ((split * 4 + m.rawValue) * 32 + min(a, b)) * 32 + max(a, b) }
             for (i, j) in jobs.enumerated() { jobIndex[key(j.pairing, j.a, j.b, j.split)] = i }
             /// Output k of cell (a, b) in plan `split` (a split of all trials, or a unit of the data-set error).
             func cell(_ m: ReachPairing, _ a: Int, _ b: Int, _ split: Int, _ k: Int) -> Double { out[jobIndex[key(m, a, b, split)]!][k] }
@@ -354,6 +365,24 @@ extension RINEAnalyses {
                 let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b }
                 let capped = Double(ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count) / Double(ce.count)
                 vals.append(Scalar("rine.reach_cestop_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)))
+            }
+            if ceLongEpochs > 0 {
+                // The same rule with the longer cap, off the diagonal: the estimate, the fraction still capped, the paired change.
+                let long = jobs.indices.filter { jobs[$0].pairing == .simultaneousCELong }
+                let capped = Double(long.filter { out[$0][13] >= Double(ceLongEpochs) && out[$0][5] > Double(ceLongEpochs - patience) }.count) / Double(long.count)
+                let l = splitSummary(perSplitMean(.simultaneousCELong, diagonal: false))
+                let d = splitSummary(zip(perSplitMean(.simultaneousCELong, diagonal: false), perSplitMean(.simultaneousCE, diagonal: false)).map { $0 - $1 })
+                let medianLong = Stats.median(long.map { out[$0][5] })
+                vals += [Scalar("rine.reach_offdiag_mean_cestop_long", l.mean, error: l.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * l.error))),
+                         Scalar("rine.reach_cestop_long_minus_cestop", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.1, 3 * d.error))),
+                         Scalar("rine.reach_cestop_long_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)),
+                         Scalar("rine.reach_cestop_long_median_epoch", medianLong, significantFigures: 2, tolerance: .absolute(40))]
+                tables.append(Table(id: "reach-ce-cap", caption: "The uncensored cross-entropy rule (validation ½(CE₁ + CE₂) alone, patience \(patience)) with the epoch cap raised from \(config.epochs) to \(ceLongEpochs), off the diagonal (\(long.count) trainings with the same initialisations; identical to the capped runs up to epoch \(config.epochs)): mean off-diagonal test I∩ at the picked epoch ± t-corrected split spread (a lower bound), the paired change, the median picked epoch, and the fraction of runs that still reach the cap with the cross-entropy improving.",
+                                    columns: ["cap (epochs)", "off-diagonal I∩", "median epoch", "capped"],
+                                    rows: [["\(config.epochs)", fmt(splitSummary(perSplitMean(.simultaneousCE, diagonal: false))), String(format: "%.0f", medianEpoch(.simultaneousCE, 5, diagonal: false)),
+                                            String(format: "%.0f %%", 100 * (vals.first { $0.name == "rine.reach_cestop_capped" }?.value ?? .nan))],
+                                           ["\(ceLongEpochs)", fmt(l), String(format: "%.0f", medianLong), String(format: "%.0f %%", 100 * capped)],
+                                           ["change", fmt(d), "", ""]]))
             }
             for i in rules.indices where !["", "_last"].contains(rules[i].tag) {
                 vals.append(Scalar("rine.reach_offdiag_mean\(rules[i].tag)", ruleOff[i].mean, error: ruleOff[i].error, significantFigures: 2, unit: "bits",

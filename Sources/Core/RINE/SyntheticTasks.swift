@@ -81,12 +81,15 @@ public struct PremotorSimulation: Sendable {
     public var planSD = 0.2
     /// ρ: correlation of the deviation between consecutive windows.
     public var planCorrelation = 0.7
+    /// g: the tuning depth aᵢ of every neuron is multiplied by g in the last window only (1: the same tuning in every
+    /// window). A stand-in for whatever lowers the last window's information in the paper's Fig. 3, not a mechanism.
+    public var lastWindowDepth = 1.0
     public init() {}
 
     /// The population's tuning: baseline bᵢ and depth aᵢ (spikes/s) and preferred direction φᵢ (radians) of each neuron.
     public struct Tuning: Sendable {
         public let baseline: [Double], depth: [Double], preferred: [Double]
-        public func rate(_ i: Int, plan: Double) -> Double { max(0.5, baseline[i] + depth[i] * cos(plan - preferred[i])) }
+        public func rate(_ i: Int, plan: Double, depthScale g: Double = 1) -> Double { max(0.5, baseline[i] + g * depth[i] * cos(plan - preferred[i])) }
     }
 
     public func tuning(rng: inout Xoshiro256) -> Tuning {
@@ -109,7 +112,8 @@ public struct PremotorSimulation: Sendable {
             for w in 0..<windows {
                 if w > 0 { deviation = planCorrelation * deviation + rng.normal(0, innovation) }
                 let plan = Double(target) * Double.pi / 4 + deviation
-                for i in 0..<neurons { x[w][t, i] = Float(rng.poisson(tuning.rate(i, plan: plan) * windowSeconds)) }
+                let g = w == windows - 1 ? lastWindowDepth : 1
+                for i in 0..<neurons { x[w][t, i] = Float(rng.poisson(tuning.rate(i, plan: plan, depthScale: g) * windowSeconds)) }
             }
         }
         return (x, y)
@@ -119,14 +123,15 @@ public struct PremotorSimulation: Sendable {
     /// H(Y) of the labels minus the mean of −log₂ p(y | x), where p(x | y) = ∫ Πᵢ Poisson(xᵢ; λᵢ(θ_y + δ)Δt) N(δ; 0, σ_plan²) dδ
     /// by the trapezoidal rule on `nodes` points over ±5σ_plan (the deviation of one window alone is N(0, σ_plan²)).
     /// The information a decoder of this window could reach at best, the ceiling of the diagonal of the RINE matrix.
-    public func bayesInformation(counts: Matrix<Float>, y: [Int], tuning: Tuning, nodes: Int = 81) -> Double {
+    /// `depthScale`: the g of the window the counts come from (`lastWindowDepth` for the last one, else 1).
+    public func bayesInformation(counts: Matrix<Float>, y: [Int], tuning: Tuning, nodes: Int = 81, depthScale: Double = 1) -> Double {
         precondition(counts.rows == y.count && counts.cols == neurons && nodes >= 3)
         let deltas = (0..<nodes).map { k in planSD * (-5 + 10 * Double(k) / Double(nodes - 1)) }
         let logPrior = deltas.map { -0.5 * ($0 / planSD) * ($0 / planSD) }
         // log λᵢ Δt and λᵢ Δt for every target and node.
         var logRate = [[Double]](), rate = [[Double]]()
         for c in 0..<8 { for d in deltas {
-            let r = (0..<neurons).map { tuning.rate($0, plan: Double(c) * Double.pi / 4 + d) * windowSeconds }
+            let r = (0..<neurons).map { tuning.rate($0, plan: Double(c) * Double.pi / 4 + d, depthScale: depthScale) * windowSeconds }
             rate.append(r); logRate.append(r.map { log($0) })
         } }
         var loss = 0.0
