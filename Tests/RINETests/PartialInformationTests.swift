@@ -2,8 +2,10 @@ import XCTest
 import Numerics
 @testable import RINE
 
-/// Reference redundancies from the dit package, version 2.3 (dit.pid.PID_MMI, PID_BROJA, PID_CCS, PID_GK), computed by
-/// /work/notes/rine/dit_ref.py on the same distributions. dit's BROJA optimiser stops at 0.999996 for RDNXOR (exact 1).
+/// Reference redundancies from the dit package, version 2.3 from PyPI (dit.pid.PID_MMI, PID_BROJA, PID_CCS, PID_GK),
+/// computed on the same distributions by a script kept outside the repository (/work/notes/rine/dit_ref.py, run in a
+/// private venv; re-run 2026-12-04 with dit 2.3: every value below reproduced to 1e-6, RDNXOR's BROJA now 1.000000).
+/// An earlier run's BROJA optimiser stopped at 0.999996 for RDNXOR (exact 1); the tolerance covers both.
 final class PartialInformationTests: XCTestCase {
     // name: (MMI, BROJA, CCS, GK = I∧)
     static let dit: [String: (Double, Double, Double, Double)] = [
@@ -66,7 +68,7 @@ final class ReadoutTests: XCTestCase {
     }
 }
 
-/// Fig. 5's eight-class distributions (EightClassTask.distribution) against dit 2.3 (/work/notes/rine/dit_eight.py).
+/// Fig. 5's eight-class distributions (EightClassTask.distribution) against dit 2.3 (the same script).
 final class EightClassPIDTests: XCTestCase {
     func testAgainstDit() {
         // n: (MMI, BROJA, CCS)
