@@ -181,8 +181,8 @@ extension RINEAnalyses {
                 var designRng = root.child(3_000_000)
                 let units = HalfSampleSpread.units(count: nTrials, halvings: halvings, folds: halfFolds, partitions: halfPartitions, rng: &designRng)
                 for (i, u) in units.enumerated() {
-                    var rng = root.child(3_100_000 + i), none = rng
-                    plans.append(plan(TrialPartition(test: u.test, rest: u.rest, validationFraction: validationFraction, rng: &rng), pseudoRng: &none, pseudo: false))
+                    var rng = root.child(3_100_000 + i), pseudoRng = root.child(3_200_000 + i)
+                    plans.append(plan(TrialPartition(test: u.test, rest: u.rest, validationFraction: validationFraction, rng: &rng), pseudoRng: &pseudoRng, pseudo: surrogate))
                 }
             }
             let units = plans.count - splits
@@ -195,7 +195,7 @@ extension RINEAnalyses {
             }
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
-                + cellsList.flatMap { c in (0..<units).map { Job(pairing: .simultaneous, a: c.0, b: c.1, split: splits + $0) } }
+                + (surrogate ? [ReachPairing.simultaneous, .pseudo] : [.simultaneous]).flatMap { m in cellsList.flatMap { c in (0..<units).map { Job(pairing: m, a: c.0, b: c.1, split: splits + $0) } } }
                 + (ceLongEpochs > 0 ? cellsList.filter { $0.0 != $0.1 }.flatMap { c in (0..<splits).map { Job(pairing: .simultaneousCELong, a: c.0, b: c.1, split: $0) } } : [])
             let done = Counter()
             // Other stopping rules read from the same histories (issue 22 §4): the objective with a shorter patience (training
@@ -236,16 +236,24 @@ extension RINEAnalyses {
             // A quantity of the simultaneous matrix (`q` reads output k of cell (a, b) within one plan): its mean over the
             // splits with the calibrated error (HalfSampleSpread, over the units after the splits), and the plain split spread.
             struct Estimate { let mean: Double, error: Double, plain: Double, dataVariance: Double, splitVariance: Double, dof: Double }
-            func estimate(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate {
-                let v = (0..<splits).map { s in q { cell(.simultaneous, $0, $1, s, $2) } }
+            // `estimateAny` reads any pairing with units (simultaneous, and pseudo with the surrogate).
+            func summarise(_ v: [Double], _ u: [Double]) -> Estimate {
                 let plain = SeedSpread.summary(v)
                 guard halvings > 0 else { return Estimate(mean: plain.mean, error: plain.error, plain: plain.error, dataVariance: .nan, splitVariance: plain.sd * plain.sd / Double(splits), dof: Double(splits - 1)) }
-                let u = (0..<units).map { i in q { cell(.simultaneous, $0, $1, splits + i, $2) } }
                 let h = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: u, halvings: halvings, folds: halfFolds, partitions: halfPartitions)
                 return Estimate(mean: h.mean, error: h.error, plain: plain.error, dataVariance: h.dataVariance, splitVariance: h.splitVariance, dof: h.dof)
             }
+            func estimateAny(_ q: (_ cell: (ReachPairing, Int, Int, Int) -> Double) -> Double) -> Estimate {
+                summarise((0..<splits).map { s in q { cell($0, $1, $2, s, $3) } }, (0..<units).map { i in q { cell($0, $1, $2, splits + i, $3) } })
+            }
+            func estimate(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate {
+                summarise((0..<splits).map { s in q { cell(.simultaneous, $0, $1, s, $2) } }, (0..<units).map { i in q { cell(.simultaneous, $0, $1, splits + i, $2) } })
+            }
             func est(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> (mean: Double, error: Double, sd: Double) {
                 let e = estimate(q); return (e.mean, e.error, .nan)
+            }
+            func estAny(_ q: (_ cell: (ReachPairing, Int, Int, Int) -> Double) -> Double) -> (mean: Double, error: Double, sd: Double) {
+                let e = estimateAny(q); return (e.mean, e.error, .nan)
             }
             func cellsMean(_ cs: [(Int, Int)], _ k: Int) -> ((Int, Int, Int) -> Double) -> Double {
                 { c in Stats.mean(cs.map { c($0.0, $0.1, k) }) }
@@ -337,7 +345,7 @@ extension RINEAnalyses {
                 let lastE = estimate(cellsMean(offCells, 4)), lastDiagE = estimate(cellsMean(diagCells, 4))
                 let named: [(String, Estimate)] = [("off-diagonal mean, best epoch", offE), ("diagonal mean, best epoch", diagE),
                                                    ("off-diagonal mean, last epoch", lastE), ("diagonal mean, last epoch", lastDiagE)]
-                tables.append(Table(id: "reach-errors", caption: "Errors of the reach estimates (bits): the plain t-corrected spread over the \(splits) splits of the one data set (training noise and the choice of test trials), and the calibrated error of HalfSampleSpread, t_ν(0.8413)·√(Var_D + W), which adds Var_D, the variance from sampling the \(nTrials) trials themselves: \(halvings) random halvings of the trials, each half run through the whole split loop again (grouping, validation, decoders fitted on its own trials) by \(halfPartitions) partitions into \(halfFolds) folds, \(units * cellsList.count) more trainings on \(nTrials / 2)-trial halves. W = σ̂²/J is the split part; ν the Welch–Satterthwaite degrees of freedom. The error is calibrated on synthetic data of known distribution in the unit tests (SplitErrorCalibrationTests).",
+                tables.append(Table(id: "reach-errors", caption: "Errors of the reach estimates (bits): the plain t-corrected spread over the \(splits) splits of the one data set (training noise and the choice of test trials), and the calibrated error of HalfSampleSpread, t_ν(0.8413)·√(Var_D + W), which adds Var_D, the variance from sampling the \(nTrials) trials themselves: \(halvings) random halvings of the trials, each half run through the whole split loop again (grouping, validation, decoders fitted on its own trials) by \(halfPartitions) partitions into \(halfFolds) folds, \(units * cellsList.count * (surrogate ? 2 : 1)) more trainings on \(nTrials / 2)-trial halves (simultaneous\(surrogate ? " and pseudo-session" : "") pairings). W = σ̂²/J is the split part; ν the Welch–Satterthwaite degrees of freedom. The error is calibrated on synthetic data of known distribution in the unit tests (SplitErrorCalibrationTests).",
                                     columns: ["quantity", "estimate", "plain split spread", "calibrated error", "ratio", "√W", "√Var_D", "ν"],
                                     rows: named.map { n, e in [n, String(format: "%.3f", e.mean), String(format: "%.3f", e.plain), String(format: "%.3f", e.error),
                                                                String(format: "%.2f", e.error / e.plain), String(format: "%.3f", e.splitVariance.squareRoot()),
@@ -405,22 +413,24 @@ extension RINEAnalyses {
                 let pseudo = matrix(.pseudo)
                 var sRows = [[String]]()
                 for (a, b) in cellsList {
-                    let pv = values(.pseudo, a, b, 0), sv = values(.simultaneous, a, b, 0)
-                    sRows.append(["\(a + 1) × \(b + 1)", fmt(est { $0(a, b, 0) }), fmt(splitSummary(pv)),
-                                  fmt(splitSummary(zip(pv, sv).map { $0 - $1 })),
+                    sRows.append(["\(a + 1) × \(b + 1)", fmt(est { $0(a, b, 0) }), fmt(estAny { $0(.pseudo, a, b, 0) }),
+                                  fmt(estAny { $0(.pseudo, a, b, 0) - $0(.simultaneous, a, b, 0) }),
                                   String(format: "%.3f / %.3f", Stats.mean(values(.simultaneous, a, b, 1)), Stats.mean(values(.pseudo, a, b, 1))),
-                                  fmt(splitSummary(values(.pseudo, a, b, 4)))])
+                                  fmt(estAny { $0(.pseudo, a, b, 4) })])
                 }
-                tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each part of a split (train, validation, test) and each target, the trials are cut into two random halves and paired; a pseudo-trial takes source 1 from one trial of a pair and source 2 from the other, both ways round, so the sources share the target and no trial (an odd trial of a target in a part is left out). Simultaneous: the main matrix, both sources from the same trial, on the same partitions. I∩ at the best validation epoch ± t-corrected error over \(splits) splits, the per-split difference, D (simultaneous / pseudo), and the pseudo-session I∩ at the last epoch. Same training and early stopping as the main matrix.",
+                tables.append(Table(id: "reach-surrogate", caption: "Pseudo-session surrogate: within each part of a split (train, validation, test) and each target, the trials are cut into two random halves and paired; a pseudo-trial takes source 1 from one trial of a pair and source 2 from the other, both ways round, so the sources share the target and no trial (an odd trial of a target in a part is left out). Simultaneous: the main matrix, both sources from the same trial, on the same partitions. I∩ at the best validation epoch ± its error (as in table reach-cells: the halvings are run for both pairings), the per-split difference, D (simultaneous / pseudo), and the pseudo-session I∩ at the last epoch. Same training and early stopping as the main matrix.",
                                     columns: ["groups", "simultaneous", "pseudo-session", "pseudo − simultaneous", "D", "pseudo, last epoch"], rows: sRows))
                 panels.append(Panel(title: "pseudo-session pairs", xLabel: "neurons", yLabel: "neurons",
                                     heatmap: Heatmap(values: pseudo, rowLabels: labels, columnLabels: labels, showNumbers: true)))
                 for (k, tag) in [(0, ""), (4, "_last")] {
-                    let o = splitSummary(perSplitMean(.pseudo, diagonal: false, k)), d = splitSummary(perSplitMean(.pseudo, diagonal: true, k))
+                    func pseudoMean(_ diagonal: Bool, _ c: (ReachPairing, Int, Int, Int) -> Double, _ m: ReachPairing) -> Double {
+                        Stats.mean((diagonal ? diagCells : offCells).map { c(m, $0.0, $0.1, k) })
+                    }
+                    let o = estAny { pseudoMean(false, $0, .pseudo) }, d = estAny { pseudoMean(true, $0, .pseudo) }
                     vals.append(Scalar("rine.reach_pseudo_offdiag_mean\(tag)", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
                     vals.append(Scalar("rine.reach_pseudo_diag_mean\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
                     for diagonal in [false, true] {
-                        let x = splitSummary(zip(perSplitMean(.pseudo, diagonal: diagonal, k), perSplitMean(.simultaneous, diagonal: diagonal, k)).map { $0 - $1 })
+                        let x = estAny { pseudoMean(diagonal, $0, .pseudo) - pseudoMean(diagonal, $0, .simultaneous) }
                         vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")\(tag)", x.mean, error: x.error, significantFigures: 2, unit: "bits",
                                            tolerance: .absolute(max(0.15, 3 * x.error))))
                     }
