@@ -8,6 +8,14 @@ import ElementwiseKernels
 /// activation derivatives are computed inside the tile loops instead of separate passes, and tiles are shared out to
 /// `threads` threads with private gradient accumulators (summed in thread order, so a given thread count is
 /// deterministic). Same mathematics as `Sequential.forwardWithInputGradient` / `backwardWithInputGradient`.
+///
+/// For tanh networks on AVX-512 CPUs (`fused`), the products with the weight matrices W_l and W_lᵀ run on the
+/// `DenseTileKernels` with the elementwise step of each product applied before the tile is stored: the forward
+/// h_l = tanh(a W_l + b_l), the reverse u_{l−1} = v_l W_lᵀ with v_{l−1} = u_{l−1} ⊙ σ′, the adjoint v̄_l = ū_{l−1} W_l
+/// with z̄_l and ū_l, and the backward δh_{l−1} = δz_l W_lᵀ with δz_{l−1} and the bias gradient. v_l is kept on the
+/// tape instead of being recomputed. Each product is one fused-multiply-add chain per element, so the results equal
+/// the OpenBLAS SkylakeX path bit for bit on the tile shapes tested (rows a multiple of 16); the weight gradients
+/// W̄_l += aᵀb are unpacked kernels too, summed in that library's depth blocks.
 public final class TiledInputGradient {
     public let network: Sequential
     public let tileRows: Int
@@ -19,6 +27,11 @@ public final class TiledInputGradient {
     // Tape for the last `evaluate`: per hidden layer, h_l = σ(z_l) and (except the last, where it is the output weights
     // in every row) u_l = ∂f/∂h_l, rows × n_l each.
     private var hTape = [UnsafeMutablePointer<Float>](), uTape = [UnsafeMutablePointer<Float>]()
+    // Fused path: v_l = u_l ⊙ σ′ per hidden layer (rows × n_l), and W_l, W_lᵀ packed for the kernels.
+    private var vTape = [UnsafeMutablePointer<Float>]()
+    private var packed = [UnsafeMutablePointer<Float>](), packedT = [UnsafeMutablePointer<Float>?]()
+    /// Whether the fused AVX-512 kernels are in use (tanh hidden layers, a CPU with AVX-512 F, `fusedKernels`).
+    public let fused: Bool
     private var capacity = 0
     private var input: UnsafeMutablePointer<Float>? = nil
     /// Rows of the last `evaluate`.
@@ -51,7 +64,8 @@ public final class TiledInputGradient {
 
     /// `network` must alternate Dense and Activation layers and end in a Dense layer with one output. The default tile
     /// of 512 rows was the best or near-best of the sizes tried (96–1024 rows) for widths 32 and 150 on a 2 MB-L2 Xeon.
-    public init(network: Sequential, tileRows: Int = 512, threads: Int = 1) {
+    /// `fusedKernels: false` keeps every product on BLAS (the reference path).
+    public init(network: Sequential, tileRows: Int = 512, threads: Int = 1, fusedKernels: Bool = true) {
         precondition(tileRows > 0 && threads > 0)
         var dense = [Dense](), kinds = [Activation.Kind]()
         for (i, l) in network.layers.enumerated() {
@@ -69,14 +83,36 @@ public final class TiledInputGradient {
         let width = max(hiddenWidths.max()!, dense[0].inputs)
         let sizes = dense.flatMap { [$0.weight.value.count, $0.bias.value.count] }
         scratch = (0..<threads).map { _ in Scratch(tile: tileRows, width: width, hidden: kinds.count, parameterSizes: sizes) }
+        fused = fusedKernels && kinds.allSatisfy { $0 == .tanh } && dtk_available() != 0
+        if fused {
+            packed = dense.dropLast().map { dtk_alloc(dtk_packed_count(Int32($0.inputs), Int32($0.outputs)))! }
+            packedT = dense.dropLast().enumerated().map { l, d in
+                l == 0 ? nil : dtk_alloc(dtk_packed_count(Int32(d.outputs), Int32(d.inputs)))
+            }
+        }
     }
 
-    deinit { release() }
+    deinit {
+        release()
+        for p in packed { dtk_free(p) }
+        for p in packedT { if let p { dtk_free(p) } }
+    }
+
+    /// Packs W_l (and W_lᵀ for l ≥ 1) of the hidden layers for the fused kernels.
+    private func packWeights(_ weights: [[Float]]) {
+        for l in 0..<widths.count {
+            let k = Int32(l == 0 ? inputs : widths[l - 1]), n = Int32(widths[l])
+            weights[l].withUnsafeBufferPointer { w in
+                dtk_pack(w.baseAddress!, n, k, n, 0, packed[l])
+                if let t = packedT[l] { dtk_pack(w.baseAddress!, n, n, k, 1, t) }
+            }
+        }
+    }
 
     private func release() {
-        for p in hTape + uTape { p.deallocate() }
+        for p in hTape + uTape + vTape { p.deallocate() }
         input?.deallocate()
-        hTape = []; uTape = []; input = nil; capacity = 0
+        hTape = []; uTape = []; vTape = []; input = nil; capacity = 0
     }
 
     private func reserve(_ n: Int) {
@@ -84,6 +120,7 @@ public final class TiledInputGradient {
         release()
         hTape = widths.map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) }
         uTape = widths.dropLast().map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) }
+        if fused { vTape = widths.map { UnsafeMutablePointer<Float>.allocate(capacity: n * $0) } }
         input = .allocate(capacity: n * inputs)
         capacity = n
     }
@@ -120,10 +157,12 @@ public final class TiledInputGradient {
         var f = [Float](repeating: 0, count: rows), g = [Float](repeating: 0, count: rows * inputs)
         let weights = dense.map(\.weight.value), biases = dense.map(\.bias.value)
         for s in scratch { s.broadcast(weights[widths.count], rows: tileRows) }
+        if fused { packWeights(weights) }
         f.withUnsafeMutableBufferPointer { fp in g.withUnsafeMutableBufferPointer { gp in
             let fOut = fp.baseAddress!, gOut = gp.baseAddress!
             forEachTile { s, lo, r in
-                self.forwardTile(s, lo, r, weights, biases, fOut + lo, gOut + lo * self.inputs)
+                if self.fused { self.forwardTileFused(s, lo, r, weights, biases, fOut + lo, gOut + lo * self.inputs) }
+                else { self.forwardTile(s, lo, r, weights, biases, fOut + lo, gOut + lo * self.inputs) }
             }
         } }
         return (f, g)
@@ -162,6 +201,35 @@ public final class TiledInputGradient {
         }
     }
 
+    /// `forwardTile` on the fused kernels (tanh layers): the same operations in the same order.
+    private func forwardTileFused(_ s: Scratch, _ lo: Int, _ r: Int, _ weights: [[Float]], _ biases: [[Float]],
+                                  _ fOut: UnsafeMutablePointer<Float>, _ gOut: UnsafeMutablePointer<Float>) {
+        let hidden = widths.count, r32 = Int32(r)
+        var a = UnsafePointer(input! + lo * inputs), k = inputs
+        for l in 0..<hidden {
+            let n = widths[l], h = hTape[l] + lo * n
+            biases[l].withUnsafeBufferPointer { b in
+                dtk_gemm_bias_tanh(r32, Int32(n), Int32(k), a, Int32(k), packed[l], b.baseAddress!, h, Int32(n))
+            }
+            a = UnsafePointer(h); k = n
+        }
+        let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last
+        weights[hidden].withUnsafeBufferPointer { w in Float.gemm(false, false, r, 1, last, 1, hLast, last, w.baseAddress!, 1, 0, fOut, 1) }
+        let b = biases[hidden][0]
+        for i in 0..<r { fOut[i] += b }
+        // v_{L−2} = w_{L−1}ᵀ ⊙ σ′; then u_{l−1} = v_l W_lᵀ and v_{l−1} = u_{l−1} ⊙ σ′ in one kernel; ∇ₓf = v_0 W_0ᵀ.
+        ek_tanh_slope_product(vTape[hidden - 1] + lo * last, s.broadcast, hLast, r * last)
+        for l in stride(from: hidden - 1, through: 1, by: -1) {
+            let n = widths[l], kPrev = widths[l - 1]
+            dtk_gemm_tanh_slope(r32, Int32(kPrev), Int32(n), vTape[l] + lo * n, Int32(n), packedT[l]!,
+                                hTape[l - 1] + lo * kPrev, uTape[l - 1] + lo * kPrev, vTape[l - 1] + lo * kPrev, Int32(kPrev))
+        }
+        let n0 = widths[0]
+        weights[0].withUnsafeBufferPointer { w in
+            Float.gemm(false, true, r, inputs, n0, 1, vTape[0] + lo * n0, n0, w.baseAddress!, n0, 0, gOut, inputs)
+        }
+    }
+
     /// Adds to the network's parameter gradients those of a loss with ∂L/∂f = `gradOutput` (rows) and
     /// ∂L/∂(∇ₓf) = `gradGradient` (rows × inputs), for the batch of the last `evaluate`.
     public func accumulateGradients(gradOutput: [Float], gradGradient: [Float]) {
@@ -171,9 +239,13 @@ public final class TiledInputGradient {
             s.broadcast(weights[widths.count], rows: tileRows)
             for p in s.grads.indices { for i in s.grads[p].indices { s.grads[p][i] = 0 } }
         }
+        if fused { packWeights(weights) }
         gradOutput.withUnsafeBufferPointer { fb in gradGradient.withUnsafeBufferPointer { gb in
             let fBar = fb.baseAddress!, gBar = gb.baseAddress!
-            forEachTile { s, lo, r in self.backwardTile(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
+            forEachTile { s, lo, r in
+                if self.fused { self.backwardTileFused(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
+                else { self.backwardTile(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
+            }
         } }
         let params = dense.flatMap { [$0.weight, $0.bias] }
         for s in scratch {
@@ -226,6 +298,61 @@ public final class TiledInputGradient {
                 weights[l].withUnsafeBufferPointer { w in                             // δh_{l−1} = δz_l W_lᵀ
                     Float.gemm(false, true, r, k, n, 1, s.dz, n, w.baseAddress!, n, 0, s.dh, k)
                 }
+            }
+        }
+    }
+
+    /// W̄ (k × n) += aᵀ b over the r rows of a tile, summed in the depth blocks of OpenBLAS's SkylakeX sgemm (448 rows,
+    /// halves rounded to 16) above its small-matrix bound k·n·r ≤ 10⁶, so the sums equal that library's bit for bit.
+    @inline(__always) private static func weightGradient(_ k: Int, _ n: Int, _ r: Int, _ a: UnsafePointer<Float>,
+                                                         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
+        let blocked = Double(k) * Double(n) * Double(r) > 1e6
+        dtk_gemm_tn_accumulate(Int32(k), Int32(n), Int32(r), a, Int32(k), b, Int32(n), c, Int32(n), blocked ? 448 : 0, 16)
+    }
+
+    /// `backwardTile` on the fused kernels (tanh layers): the same operations in the same order, with v_l read from
+    /// the tape, and δz_{l−1} with its bias gradient produced by the kernel that computes δh_{l−1}.
+    private func backwardTileFused(_ s: Scratch, _ lo: Int, _ r: Int, _ weights: [[Float]],
+                                   _ fBar: UnsafePointer<Float>, _ gBar: UnsafePointer<Float>) {
+        let hidden = widths.count, r32 = Int32(r)
+        var ubarPrev = gBar, kPrev = inputs
+        for l in 0..<hidden {
+            let n = widths[l], h = hTape[l] + lo * n, v = vTape[l] + lo * n
+            let u = l == hidden - 1 ? s.broadcast : uTape[l] + lo * n
+            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
+                Self.weightGradient(kPrev, n, r, ubarPrev, v, gw.baseAddress!)
+            }
+            let zbar = s.zbar[l], ubar = l % 2 == 0 ? s.ubar : s.prev
+            dtk_gemm_tanh_adjoint(r32, Int32(n), Int32(kPrev), ubarPrev, Int32(kPrev), packed[l], u, h, zbar, ubar, Int32(n))
+            ubarPrev = UnsafePointer(ubar); kPrev = n
+        }
+        let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last
+        s.grads[2 * hidden].withUnsafeMutableBufferPointer { gw in
+            for i in 0..<r { for j in 0..<last { gw[j] += ubarPrev[i * last + j] } }
+            for i in 0..<r { for j in 0..<last { gw[j] += hLast[i * last + j] * fBar[i] } }
+        }
+        s.grads[2 * hidden + 1].withUnsafeMutableBufferPointer { gb in for i in 0..<r { gb[0] += fBar[i] } }
+        weights[hidden].withUnsafeBufferPointer { w in
+            for i in 0..<r { for j in 0..<last { s.dh[i * last + j] = fBar[i] * w[j] } }
+        }
+        // δz of the last hidden layer elementwise; below it, each δz comes with the product that feeds it.
+        var dz = s.dz, spare = s.dh
+        ek_tanh_slope_backward(dz, s.dh, s.zbar[hidden - 1], hLast, r * last)
+        s.grads[2 * (hidden - 1) + 1].withUnsafeMutableBufferPointer { gb in
+            for i in 0..<r { for j in 0..<last { gb[j] += dz[i * last + j] } }
+        }
+        for l in stride(from: hidden - 1, through: 0, by: -1) {
+            let n = widths[l], k = l == 0 ? inputs : widths[l - 1]
+            let a = l == 0 ? UnsafePointer(input! + lo * inputs) : UnsafePointer(hTape[l - 1] + lo * k)
+            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += a_{l−1}ᵀ δz_l
+                Self.weightGradient(k, n, r, a, dz, gw.baseAddress!)
+            }
+            if l > 0 {                                                               // δh_{l−1} = δz_l W_lᵀ → δz_{l−1}
+                s.grads[2 * (l - 1) + 1].withUnsafeMutableBufferPointer { gb in
+                    dtk_gemm_tanh_backward(r32, Int32(k), Int32(n), dz, Int32(n), packedT[l]!, hTape[l - 1] + lo * k,
+                                           s.zbar[l - 1], spare, Int32(k), gb.baseAddress!)
+                }
+                swap(&dz, &spare)
             }
         }
     }

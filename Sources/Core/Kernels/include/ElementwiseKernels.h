@@ -14,4 +14,7 @@ void ek_tanh_slope_adjoint(float *zbar, float *ubar, const float *vbar, const fl
 /* dz[i] = dh[i] * tanh' + zbar[i]. */
 void ek_tanh_slope_backward(float *dz, const float *dh, const float *zbar, const float *h, size_t n);
 
+/* The module's other header (this one is its umbrella): products with fused epilogues for the tanh tiles. */
+#include "DenseTileKernels.h"
+
 #endif
