@@ -97,3 +97,15 @@ final class FishDataParameterTests: XCTestCase {
         }
     }
 }
+
+/// Issue 14 §4: duration and sample_interval are each in range, but a ratio above 10⁵ recorded samples per run is
+/// rejected before any simulation or allocation, naming the key.
+final class RecordedSamplesBoundTests: XCTestCase {
+    func testTooManyRecordedSamplesAreRejectedBeforeAllocation() {
+        let ctx = AnalysisContext(parameters: Parameters(["duration": "1000000", "sample_interval": "0.1", "tag": "x"]))
+        XCTAssertThrowsError(try Fig3Analysis.descriptor.run(ctx)) { e in
+            let s = "\(e)"
+            XCTAssertTrue(s.contains("sample_interval") && s.contains("10000000 recorded samples"), s)
+        }
+    }
+}

@@ -6,11 +6,22 @@ import AnalysisKit
 enum Shared {
     /// The flocking parameters of a directive, starting from `base`; `forces: false` leaves the force rule to the
     /// caller (no `social_forces` / `force_reference` parameters).
+    /// Upper bound on duration / sample_interval: 10⁵ samples keep a 35-agent run with positions in 112 MB.
+    static let maxRecordedSamples = 100_000
+
     static func flocking(_ p: Parameters, base: FlockingParameters = FlockingParameters(), forces: Bool = true) throws -> FlockingParameters {
         var q = base
         q.noise = try p.double("noise", default: q.noise, range: 0...5)
         q.duration = try p.double("duration", default: q.duration, range: 100...1e6)
         q.sampleInterval = try p.double("sample_interval", default: q.sampleInterval, range: 0.1...1000)
+        // Each is in range on its own, but their ratio sets the recorded samples per run and so the memory of every data
+        // matrix (samples × agents × 2–4 doubles, for every run and replicate): bound it before anything is allocated.
+        let recorded = q.duration / q.sampleInterval
+        guard recorded <= Double(maxRecordedSamples) else {
+            throw ParameterError(key: p.entries["sample_interval"] != nil ? "sample_interval" : "duration",
+                                 line: p.entries["sample_interval"]?.line ?? p.entries["duration"]?.line,
+                                 message: "duration / sample_interval = \(Int(recorded)) recorded samples per run; at most \(maxRecordedSamples) (each run keeps samples × agents × up to 4 doubles in memory, for every replicate)")
+        }
         q.muAlignment = try p.double("mu_alignment", default: q.muAlignment, range: 0...100)
         q.rangeAlignment = try p.double("range_alignment", default: q.rangeAlignment, range: 0...1000)
         q.muAttraction = try p.double("mu_attraction", default: q.muAttraction, range: 0...100)
