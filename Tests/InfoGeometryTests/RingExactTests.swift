@@ -34,7 +34,10 @@ final class RingExactTests: XCTestCase {
             XCTAssertEqual(r.miKL.mean, mi, accuracy: 4 * r.miKL.error, "κ = \(kappa)")
             XCTAssertEqual(r.miDirect.mean, mi, accuracy: 4 * r.miDirect.error, "κ = \(kappa)")
             XCTAssertEqual(r.integratedMetric, r.miIdentity.mean, accuracy: 1e-6)
-            XCTAssertLessThan(r.identityMaxAbsDifference, 2e-3)
+            // Largest per-pattern deviation over the 800 patterns at this coarse resolution (64 points, 31 modes, 61 nodes):
+            // 4.5e-3 nats at κ = 1, whose uniform proposal draws more of the patterns with the largest KL (from where the
+            // prior is small) than the prior itself did (2e-3 then); the report's resolution shows the identity to 1e-4.
+            XCTAssertLessThan(r.identityMaxAbsDifference, kappa == 0 ? 2e-3 : 6e-3)
         }
     }
 

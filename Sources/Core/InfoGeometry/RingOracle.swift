@@ -4,8 +4,13 @@ import Numerics
 /// Numerically exact multi-scale geometry of a ring population, with coarse-graining taken as diffusion on the circle
 /// (y = x + √γ ξ mod 2π). The stimulus prior p(x) is the population's von Mises prior (uniform for κ = 0).
 ///
-/// Response patterns r_k are drawn independently from p(r) (x_k ∼ p(x), r_k ∼ p(r | x_k)), so every Monte Carlo mean below
-/// has the plain standard error sd/√K. For each pattern the posterior p(x | r_k) is computed on an N-point grid, expanded in
+/// Response patterns r_k are drawn independently from a uniform proposal on the ring (x_k ∼ U(−π, π), r_k ∼ p(r | x_k)), so
+/// r_k ∼ q(r) = ∫ p(r | x) dx / 2π, and every expectation over p(r) is the importance-weighted mean E_q[w f] with the exact
+/// weight w_k = p(r_k)/q(r_k) (both sums over the grid, w ≤ max p(x)·2π = e^κ/I₀(κ)); expectations over p(x, r) take
+/// w_k = p(x_k)/q(x_k). The standard error of each weighted mean is sd(w f)/√K. For the uniform prior every weight is 1 and
+/// this is plain Monte Carlo over p(r). (Drawing x_k from the von Mises prior itself, `priorProposal`, makes the
+/// importance weights p(r | x)/p(r) of J_0 and G heavy-tailed where the prior is small, and their plain errors too small:
+/// pull sd 2.3 for J_0(−π) at κ = 1, `CalibrationTests`.) For each pattern the posterior p(x | r_k) is computed on an N-point grid, expanded in
 /// Fourier modes and diffused exactly (mode n decays as e^{−γn²/2}); the prior is diffused the same way. This gives
 /// u_k(y) = ∂_y log p_γ(y | r_k) − ∂_y log p_γ(y). Three estimates of the same mutual information use the same patterns:
 /// * `direct`: log p(r_k | x_k) − log p(r_k);
@@ -27,6 +32,9 @@ public struct RingOracle: Sendable {
     /// The earlier design: stimuli stratified around the circle (uniform prior only). The plain standard errors then ignore
     /// the stratification; kept only so that the calibration test can show that rule failing.
     public var stratified = false
+    /// The earlier design for a non-uniform prior: stimuli drawn from the prior itself (no importance weights). Kept only so
+    /// that the calibration test can show its errors failing.
+    public var priorProposal = false
 
     public init() {}
 
@@ -58,6 +66,9 @@ public struct RingOracle: Sendable {
         public let identityMeanDifference: Double
         /// G at `probePoints` (symmetrised when possible), with the standard error of the per-pattern mean.
         public let probeMetric: [(mean: Double, error: Double)]
+        /// Covariance of the Monte Carlo errors of `probeMetric` between probe points (P × P; its diagonal is error²): the
+        /// points share the patterns, so their errors are correlated.
+        public let probeCovariance: [[Double]]
         public let probeSymmetrised: Bool
         /// G symmetrised over the ring's symmetry group on the grid (equal to `metric` when not symmetrisable).
         public let symmetrisedMetric: [Double]
@@ -80,14 +91,22 @@ public struct RingOracle: Sendable {
         let prior = pop.priorWeights(on: grid)                      // masses πⱼ, Σ = 1
         let logPrior = prior.map { log($0) }
 
-        // Patterns r_k ~ p(r), independent.
+        // Patterns r_k ~ q(r), independent: x_k uniform on the ring (the same draw as `samplePrior` for κ = 0).
+        let uniformPrior = pop.priorConcentration == 0
+        let weighted = !uniformPrior && !priorProposal
         var rng = Xoshiro256(seed: seed)
         var stimuli = [Double](repeating: 0, count: k), counts = [[Int]]()
         counts.reserveCapacity(k)
         for i in 0..<k {
-            stimuli[i] = stratified ? -Double.pi + 2 * Double.pi * (Double(i) + rng.uniform()) / Double(k) : pop.samplePrior(rng: &rng)
+            if stratified { stimuli[i] = -Double.pi + 2 * Double.pi * (Double(i) + rng.uniform()) / Double(k) }
+            else if priorProposal { stimuli[i] = pop.samplePrior(rng: &rng) }
+            else { stimuli[i] = rng.uniform(-Double.pi, Double.pi) }
             counts.append(pop.sample(at: stimuli[i], rng: &rng))
         }
+        // Importance weights p(x_k)/q(x_k) = p(x_k)·2π for the joint expectations (the prior density normalised as on the grid).
+        let shapeSum = grid.reduce(0) { $0 + pop.priorShape($1) }
+        let stimulusWeight = weighted ? stimuli.map { Double(n) * pop.priorShape($0) / shapeSum } : [Double](repeating: 1, count: k)
+        var weight = [Double](repeating: 1, count: k)            // p(r_k)/q(r_k)
 
         // Tables of log f and f′ on the grid.
         let nn = pop.neurons
@@ -117,9 +136,12 @@ public struct RingOracle: Sendable {
                     for i in 0..<nn { l += Double(r[i]) * logf[i * n + j] }
                     row[j] = l; mx = max(mx, l)
                 }
-                var s = 0.0
-                for j in 0..<n { row[j] = exp(row[j] - mx); s += row[j] }
+                var s = 0.0, sq = 0.0
+                for j in 0..<n { row[j] = exp(row[j] - mx); s += row[j]; sq += row[j] / prior[j] }
                 let logPr = mx + log(s)                               // log Σⱼ πⱼ p(r | xⱼ)
+                // q(r) = Σⱼ p(r | xⱼ)/N = e^{mx} Σⱼ rowⱼ/(N πⱼ), so w = p(r)/q(r) = N s / sq.
+                let wk = weighted ? Double(n) * s / sq : 1
+                weight[a] = wk
                 direct[a] = pop.logLikelihood(r, at: stimuli[a]) - logPr
                 var klSum = 0.0, relSum = 0.0
                 for j in 0..<n {
@@ -129,8 +151,8 @@ public struct RingOracle: Sendable {
                     var sc = 0.0
                     for i in 0..<nn { sc += (Double(r[i]) / fv[i * n + j] - 1) * dlogf[i * n + j] }
                     relSum += q * sc * sc
-                    // E_{r|x}[s²] by importance sampling: p(r | x)/p(r) = p(x | r)/p(x).
-                    let jc = q / prior[j] * sc * sc
+                    // E_{r|x}[s²] by importance sampling: p(r | x)/q(r) = p(x | r)/p(x) · p(r)/q(r).
+                    let jc = weighted ? q / prior[j] * sc * sc * wk : q / prior[j] * sc * sc
                     jrow[j] = jc
                     j0[j] += jc; j0sq[j] += jc * jc
                 }
@@ -189,17 +211,18 @@ public struct RingOracle: Sendable {
             pg.data.withUnsafeBufferPointer { pp in dg.data.withUnsafeBufferPointer { dd in fk.data.withUnsafeMutableBufferPointer { ff in
                 for a in 0..<k {
                     var s = 0.0, cf = 0.0
+                    let wk = weight[a]
                     for j in 0..<n {
                         let pv = pp[a * n + j]
                         if pv > 1e-12 {
                             let sc = dd[a * n + j] / pv, u = sc - dpr[j] / ppr[j]
                             let c = pv * u * u
                             s += c; cf += pv * sc * sc
-                            let f = c / ppr[j]
+                            let f = weighted ? c / ppr[j] * wk : c / ppr[j]
                             jp[j] += f; ff[a * n + j] = f
                         }
                     }
-                    sk[a] = s * h; condFisher += cf * h
+                    sk[a] = s * h; condFisher += weighted ? cf * h * wk : cf * h
                 }
             } } }
             // J_γ(y) = E_k[p_γ(y|r_k) u_k²] / p_γ(y), then E_{y∼N(x,γ)} by diffusing it for a time γ.
@@ -220,7 +243,7 @@ public struct RingOracle: Sendable {
         for gi in 0..<q.gammas.count {
             let w = q.weights[gi], sk = perPattern[gi], sm = smoothedJ[gi], gk = perProbe[gi]
             var total = 0.0
-            for a in 0..<k { identity[a] += 0.5 * w * sk[a]; total += sk[a] }
+            for a in 0..<k { identity[a] += 0.5 * w * sk[a]; total += weighted ? sk[a] * weight[a] : sk[a] }
             lossRate[gi] = 0.5 * total / Double(k)
             for j in 0..<n { metric[j] += 0.5 * w * sm[j] }
             for pi in 0..<np { for a in 0..<k { probeG[pi][a] += 0.5 * w * gk[a * pcols + pi] } }
@@ -234,17 +257,26 @@ public struct RingOracle: Sendable {
         }
 
         func meanSE(_ v: [Double]) -> (Double, Double) { (Stats.mean(v), Stats.standardError(v)) }
+        func weightedMeanSE(_ v: [Double], _ w: [Double]) -> (Double, Double) { weighted ? meanSE(zip(v, w).map { $0 * $1 }) : meanSE(v) }
+        // Covariance of the probe means: the per-pattern terms at all probe points come from the same patterns.
+        let probeMeans = probeG.map(Stats.mean)
+        let probeCov = (0..<np).map { a in (0..<np).map { b -> Double in
+            var c = 0.0
+            for i in 0..<k { c += (probeG[a][i] - probeMeans[a]) * (probeG[b][i] - probeMeans[b]) }
+            return c / Double(k - 1) / Double(k)
+        } }
         let diffs = zip(kl, identity).map { $0 - $1 }
         let sym = (0..<n).map { j in images(j).reduce(0) { $0 + metric[$1] } / Double(images(j).count) }
         return Result(grid: grid, metric: metric, fisher: grid.map(pop.fisher(at:)),
                       fisherEstimate: fisherEst, fisherEstimateError: fisherErr,
                       gammas: q.gammas, lossRate: lossRate, coarseGrainedInformation: curve,
                       exactLossConditional: lossC, exactLossUnconditional: lossU,
-                      miDirect: meanSE(direct), miKL: meanSE(kl), miIdentity: meanSE(identity),
+                      miDirect: weightedMeanSE(direct, stimulusWeight), miKL: weightedMeanSE(kl, weight),
+                      miIdentity: weightedMeanSE(identity, weight),
                       integratedMetric: zip(metric, prior).reduce(0) { $0 + $1.0 * $1.1 },
                       identityMaxAbsDifference: diffs.map(abs).max() ?? 0,
                       identityMeanDifference: diffs.reduce(0, +) / Double(k),
-                      probeMetric: probeG.map(meanSE), probeSymmetrised: probeImages.first.map { $0.count > 1 } ?? false,
+                      probeMetric: probeG.map(meanSE), probeCovariance: probeCov, probeSymmetrised: probeImages.first.map { $0.count > 1 } ?? false,
                       symmetrisedMetric: sym)
     }
 }
