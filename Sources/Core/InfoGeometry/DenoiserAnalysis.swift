@@ -162,8 +162,33 @@ enum DenoiserAnalysis {
             let c = r.metricComparison, a = c.exactError[j], b = gAtNodesErr[j]
             return (c.exactMetric[j] - gAtNodes[j]) / (a * a + b * b).squareRoot()
         } }
-        let exactPullSD = (exactPulls.reduce(0) { $0 + $1 * $1 } / Double(exactPulls.count)).squareRoot()
-        values.append(Scalar("geometry.dsm_Gexact_pullsd", exactPullSD, significantFigures: 2, tolerance: .absolute(0.3)))
+        let exactPullSD = CorrelatedPulls.rms(exactPulls)
+        // These pulls are correlated: the oracle's errors at neighbouring stimuli share its patterns, and every training is
+        // compared with the same oracle. Their full covariance (one block per training: its own exact-denoiser errors,
+        // independent between stimuli and trainings, plus the oracle's covariance in every block pair) gives the sampling
+        // sd of their rms and the whitened pulls.
+        let oracleCov = oracleAtNodes.probeCovariance, np = grid.count, nt = all.count
+        var fullCov = [[Double]](repeating: [Double](repeating: 0, count: nt * np), count: nt * np)
+        var residual = [Double]()
+        for (t, r) in all.enumerated() { for i in 0..<np {
+            residual.append(r.metricComparison.exactMetric[i] - gAtNodes[i])
+            for s in 0..<nt { for j in 0..<np { fullCov[t * np + i][s * np + j] = oracleCov[i][j] } }
+            fullCov[t * np + i][t * np + i] += pow(r.metricComparison.exactError[i], 2)
+        } }
+        let pullSpread = CorrelatedPulls.plainSpread(covariance: fullCov)
+        let whitened = CorrelatedPulls.rms(try CorrelatedPulls.whitened(residual: residual, covariance: fullCov))
+        let whitenedSpread = 1 / Double(2 * residual.count).squareRoot()
+        let neighbourCorr = CorrelatedPulls.neighbourCorrelation(covariance: oracleCov, cyclic: true)
+        // Share of the combined variance of a pull that is the oracle's (common to all trainings).
+        let oracleShare = avg(all.flatMap { r in (0..<np).map { i in oracleCov[i][i] / (oracleCov[i][i] + pow(r.metricComparison.exactError[i], 2)) } })
+        // Tolerances: 3 sampling sds of each rms (plain: with the correlations; whitened: of N independent pulls).
+        values.append(Scalar("geometry.dsm_Gexact_pullsd", exactPullSD, significantFigures: 2, tolerance: .absolute(3 * pullSpread)))
+        values.append(Scalar("geometry.dsm_Gexact_pullsd_spread", pullSpread, significantFigures: 2, tolerance: .relative(0.2)))
+        values.append(Scalar("geometry.dsm_Gexact_whitened", whitened, significantFigures: 2, tolerance: .absolute(3 * whitenedSpread)))
+        values.append(Scalar("geometry.dsm_Gexact_whitened_spread", whitenedSpread, significantFigures: 2, tolerance: .absolute(0)))
+        values.append(Scalar("geometry.dsm_Gexact_pulls", Double(residual.count), significantFigures: 3, tolerance: .absolute(0)))
+        values.append(Scalar("geometry.dsm_oracle_neighbour_corr", neighbourCorr, significantFigures: 2, tolerance: .absolute(0.05)))
+        values.append(Scalar("geometry.dsm_oracle_varshare", 100 * oracleShare, significantFigures: 2, unit: "%", tolerance: .relative(0.2)))
         let gridBias = relFloor(MetricComparison(metric: [], metricError: [], exactMetric: [], exactError: [], difference: [], differenceError: gridCheck.difference))
         let gridBiasFloor = relFloor(gridCheck)
         values.append(Scalar("geometry.dsm_Gexact_gridbias", 100 * gridBias, significantFigures: 2, unit: "%", tolerance: .absolute(max(0.02, 3 * 100 * gridBiasFloor))))
