@@ -105,12 +105,11 @@ enum HighDimAnalysis {
         func image(_ v: Matrix<Double>, _ j: Int) -> [[Double]] { (0..<side).map { i in (0..<side).map { c in v[i * side + c, j] } } }
         // Align the learned eigenvectors' signs with the exact ones for display.
         var panels = [Panel]()
-        let palette = "defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')"
-        for j in 0..<k { panels.append(Panel(title: "closed form #\(j + 1)\(degenerateNote(ev, j).isEmpty ? "" : " (degenerate)")", heatmap: Heatmap(values: image(eV, j), palette: palette))) }
+        for j in 0..<k { panels.append(Panel(title: "closed form #\(j + 1)\(degenerateNote(ev, j).isEmpty ? "" : " (degenerate)")", heatmap: Heatmap(values: image(eV, j), colorRange: .symmetric, colorGroup: "eigenvectors", colorLabel: "component"))) }
         var aligned = l.eigenvectors
         for j in 0..<k where dot(aligned.column(j), eV.column(j)) < 0 { for i in 0..<d { aligned[i, j] = -aligned[i, j] } }
-        for j in 0..<k { panels.append(Panel(title: "learned #\(j + 1)", heatmap: Heatmap(values: image(aligned, j), palette: palette))) }
-        let fig = Figure(id: "hd-eigenvectors", caption: "Top \(k) eigenvectors of G as \(side)×\(side) images: closed form (top row) and learned from \(sizes.last!) pairs (bottom row, signs aligned with the closed form). One colour scale per panel.",
+        for j in 0..<k { panels.append(Panel(title: "learned #\(j + 1)", heatmap: Heatmap(values: image(aligned, j), colorRange: .symmetric, colorGroup: "eigenvectors", colorLabel: "component"))) }
+        let fig = Figure(id: "hd-eigenvectors", caption: "Top \(k) eigenvectors of G as \(side)×\(side) images: closed form (top row) and learned from \(sizes.last!) pairs (bottom row, signs aligned with the closed form). One colour scale for all panels, centred on zero (white), for the components of unit-norm eigenvectors.",
                          altText: "Two rows of small images; the learned eigenvectors reproduce the closed-form ones.",
                          panels: panels, columns: k, panelWidth: 220, panelHeight: 220)
         let specFig = Figure(id: "hd-spectrum", caption: "Eigenvalues of G (nats, descending, log scale): closed form and learned for each number of pairs. Learned eigenvalues below 10⁻⁸ are drawn at 10⁻⁸.",

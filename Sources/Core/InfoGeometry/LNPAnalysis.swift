@@ -216,7 +216,6 @@ enum LNPAnalysis {
                                columns: ["quantity", "value (nats)", "status"], rows: boundRows)
         let side = s.side
         func image(_ v: Matrix<Double>, _ j: Int) -> [[Double]] { (0..<side).map { i in (0..<side).map { c in v[i * side + c, j] } } }
-        let palette = "defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')"
         var panels = [Panel]()
         var aligned = last.eigenvectors
         for j in 0..<k where HighDimAnalysis.dot(aligned.column(j), lV.column(j)) < 0 { for i in 0..<d { aligned[i, j] = -aligned[i, j] } }
@@ -231,10 +230,10 @@ enum LNPAnalysis {
         for (name, vecs, vals) in rowsOfPanels {
             for j in 0..<k {
                 let deg = HighDimAnalysis.degenerateNote(vals, j)
-                panels.append(Panel(title: "\(name) #\(j + 1)\(deg.isEmpty ? "" : " " + deg + ": basis arbitrary")", heatmap: Heatmap(values: image(vecs, j), palette: palette)))
+                panels.append(Panel(title: "\(name) #\(j + 1)\(deg.isEmpty ? "" : " " + deg + ": basis arbitrary")", heatmap: Heatmap(values: image(vecs, j), colorRange: .symmetric, colorGroup: "eigenvectors", colorLabel: "component")))
             }
         }
-        let fig = Figure(id: "lnp-eigenvectors", caption: "Top \(k) eigenvectors, as \(side)×\(side) images, for the LNP Gabor bank: G learned from \(sizes.last!) pairs (first row, one training set, signs aligned with the limit), the estimator's limit G_lim (second row), \(trueVectors == nil ? "" : "the true G from the exact denoisers (third, signs aligned with the limit), ")the prior-averaged Fisher information E_x F(x) and the patch covariance (PCA, bottom). One colour scale per panel.",
+        let fig = Figure(id: "lnp-eigenvectors", caption: "Top \(k) eigenvectors, as \(side)×\(side) images, for the LNP Gabor bank: G learned from \(sizes.last!) pairs (first row, one training set, signs aligned with the limit), the estimator's limit G_lim (second row), \(trueVectors == nil ? "" : "the true G from the exact denoisers (third, signs aligned with the limit), ")the prior-averaged Fisher information E_x F(x) and the patch covariance (PCA, bottom). One colour scale for all panels, centred on zero (white), for the components of unit-norm eigenvectors.",
                          altText: "Four rows of small images: learned and limit G eigenvectors agree; Fisher eigenvectors are Gabor-like, PCA eigenvectors smooth.",
                          panels: panels, columns: k, panelWidth: 200, panelHeight: 200)
         var tables = [table, boundTable]

@@ -77,10 +77,10 @@ enum PatchAnalysis {
             for k in 0..<r.top {
                 let deg = HighDimAnalysis.degenerateNote(vals, k)
                 panels.append(Panel(title: "\(name) #\(k + 1) (λ = \(String(format: "%.3g", vals[k])))\(deg.isEmpty ? "" : " " + deg + ": basis arbitrary")",
-                                    heatmap: Heatmap(values: image(vecs, k), palette: "defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')")))
+                                    heatmap: Heatmap(values: image(vecs, k), colorRange: .symmetric, colorGroup: "eigenvectors", colorLabel: "component")))
             }
         }
-        let fig = Figure(id: "patch-eigenvectors", caption: "Top \(r.top) eigenvectors, as \(side)×\(side) images, of the multi-scale metric G (top row), the Fisher information F = WᵀW/σ² (middle) and the patch covariance (PCA, bottom), for \(w.rows) Gabor neurons with Gaussian noise (σ² = \(noise)) on Fashion-MNIST patches. λ for G is in nats (they sum to I(R;X)).",
+        let fig = Figure(id: "patch-eigenvectors", caption: "Top \(r.top) eigenvectors, as \(side)×\(side) images, of the multi-scale metric G (top row), the Fisher information F = WᵀW/σ² (middle) and the patch covariance (PCA, bottom), for \(w.rows) Gabor neurons with Gaussian noise (σ² = \(noise)) on Fashion-MNIST patches. λ for G is in nats (they sum to I(R;X)). One colour scale for all panels, centred on zero (white), for the components of unit-norm eigenvectors.",
                          altText: "A grid of small images: G eigenvectors are smooth oriented patterns, Fisher eigenvectors are Gabor-like, PCA eigenvectors are smooth low-frequency modes.",
                          panels: panels, columns: r.top, panelWidth: 220, panelHeight: 220)
         let n = min(8, r.metricValues.count)
