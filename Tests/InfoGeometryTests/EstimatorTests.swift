@@ -56,8 +56,11 @@ final class EstimatorTests: XCTestCase {
         XCTAssertGreaterThan(r.freshLoss.unconditional.value, r.exactFreshLoss.unconditional.value - 3 * r.freshLoss.unconditional.error)
         XCTAssert(r.metric.allSatisfy { $0.isFinite && $0 > 0 })
         XCTAssertGreaterThan(r.bestStep.conditional, 0)
-        // Same seed, same numbers.
-        XCTAssertEqual(try e.run(metricGrid: [-Double.pi, 0]).miDirect.value, r.miDirect.value)
+        // Same seed, same numbers (checked on a small budget: rerunning the one above doubled the test's time).
+        var small = e; small.trainingSize = 300; small.steps = 200; small.miSamples = 64; small.metricSamples = 8; small.evaluationNodes = 5
+        let s1 = try small.run(metricGrid: [0]), s2 = try small.run(metricGrid: [0])
+        XCTAssertEqual(s1.miDirect.value, s2.miDirect.value)
+        XCTAssertEqual(s1.metric, s2.metric)
     }
 
     func testCatalogAndParameterErrors() throws {
