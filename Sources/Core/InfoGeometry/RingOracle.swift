@@ -9,8 +9,8 @@ import Numerics
 /// weight w_k = p(r_k)/q(r_k) (both sums over the grid, w ≤ max p(x)·2π = e^κ/I₀(κ)); expectations over p(x, r) take
 /// w_k = p(x_k)/q(x_k). The standard error of each weighted mean is sd(w f)/√K. For the uniform prior every weight is 1 and
 /// this is plain Monte Carlo over p(r). (Drawing x_k from the von Mises prior itself, `priorProposal`, makes the
-/// importance weights p(r | x)/p(r) of J_0 and G heavy-tailed where the prior is small, and their plain errors too small:
-/// pull sd 2.3 for J_0(−π) at κ = 1, `CalibrationTests`.) For each pattern the posterior p(x | r_k) is computed on an N-point grid, expanded in
+/// importance weights p(r | x)/p(r) of J_0 heavy-tailed where the prior is small: pull sd 1.35 ± 0.14 for J_0(−π) at κ = 1
+/// over 500 replicates of 200 patterns, against 1.05 ± 0.04 with the proposal; `CalibrationTests`.) For each pattern the posterior p(x | r_k) is computed on an N-point grid, expanded in
 /// Fourier modes and diffused exactly (mode n decays as e^{−γn²/2}); the prior is diffused the same way. This gives
 /// u_k(y) = ∂_y log p_γ(y | r_k) − ∂_y log p_γ(y). Three estimates of the same mutual information use the same patterns:
 /// * `direct`: log p(r_k | x_k) − log p(r_k);
