@@ -126,8 +126,9 @@ extension RMIAnalyses {
                 columns: ["σ", "Ĩ(a)", "Ĩ(b)", "Ĩ(a) − Ĩ(b)"], rows: crossRows)
             var values = [Scalar("rmi.wave_crossing", crossing?.root ?? .nan, error: crossing?.error, significantFigures: 3),
                           Scalar("rmi.wave_crossing_linear", linearCrossing ?? .nan, significantFigures: 3),
+                          // χ²/ν of a correct fit scatters by √(2/ν); a redraw of the samples moves it by √2 of that (3σ).
                           Scalar("rmi.wave_crossing_chi2_dof", crossing.map { $0.chi2 / Double($0.dof) } ?? .nan, significantFigures: 2,
-                                 tolerance: .absolute(3)),
+                                 tolerance: .absolute(3 * 2.0.squareRoot() * (2 / Double(max(crossing?.dof ?? 1, 1))).squareRoot())),
                           Scalar("rmi.wave_best_at_zero_index", Double(bestAt[0]), significantFigures: 1, tolerance: .absolute(0.5)),
                           Scalar("rmi.wave_best_at_max_index", Double(bestAt.last!), significantFigures: 1, tolerance: .absolute(0.5))]
             for (f, feature) in features.enumerated() {
