@@ -40,6 +40,12 @@ extension RINEAnalyses {
             sim.planCorrelation = try p.double("plan_correlation", default: 0.7, range: 0...0.99)
             let trialsPerTarget = try p.int("trials_per_target", default: 91, range: 5...10_000)
             let replicates = try p.int("replicates", default: 3, range: 2...100)
+            // The ρ sweep and the weaker-window variant can use more replicates than the main runs: the first `replicates` are
+            // paired with the main runs, the rest are new populations and trials drawn the same way (root.child(r)).
+            let rhoReplicates = try p.int("rho_replicates", default: replicates, range: 2...100)
+            guard rhoReplicates >= replicates else {
+                throw RINEParameterChecks.error(p, "rho_replicates", "must be at least replicates (\(replicates)), got \(rhoReplicates)")
+            }
             let controls = try p.bool("controls", default: true)
             let seed = try p.int("seed", default: 6)
             let config = try premotorConfig(p)
@@ -158,10 +164,18 @@ extension RINEAnalyses {
             // Variants of the shared-plan simulation on the same neurons, the same trial seeds and the same initialisations
             // (paired with the main runs): the ρ sweep, and a weaker last window (tuning depth × g, g fitted so that the
             // last window's true-model information relative to the others is the paper's diagonal ratio).
-            struct Variant { let label: String; let tag: String; let sim: PremotorSimulation }
+            // Each variant runs on replicates `range` with trial draws rr.child(draws.0) and rr.child(draws.1), rr = root.child(r).
+            // With rho_replicates > replicates, the main simulation and the ρ = 0 control are extended to the extra replicates
+            // the same way (the main runs' draws 1, 2 and the control's 3, 4), so every row of the sweep has rho_replicates.
+            struct Variant { let label: String; let tag: String; let sim: PremotorSimulation; var draws = (1, 2); var range: Range<Int> }
+            func rhoTag(_ rho: Double) -> String { String(format: "_rho%02d", Int((rho * 100).rounded())) }
             var variants = rhoSweep.filter { $0 != sim.planCorrelation }.sorted().map { rho -> Variant in
                 var v = sim; v.planCorrelation = rho
-                return Variant(label: "ρ = \(rho)", tag: String(format: "_rho%02d", Int((rho * 100).rounded())), sim: v)
+                return Variant(label: "ρ = \(rho)", tag: rhoTag(rho), sim: v, range: 0..<rhoReplicates)
+            }
+            if rhoReplicates > replicates && (!variants.isEmpty || weakLast) {
+                variants.append(Variant(label: "ρ = \(sim.planCorrelation), extra replicates", tag: "_main_extra", sim: sim, range: replicates..<rhoReplicates))
+                if controls { variants.append(Variant(label: "ρ = 0, extra replicates", tag: "_indep_extra", sim: indepSim, draws: (3, 4), range: replicates..<rhoReplicates)) }
             }
             var weakFit: (g: Double, target: Double, reached: Double)? = nil
             if weakLast {
@@ -179,15 +193,25 @@ extension RINEAnalyses {
                 let g = (lo + hi) / 2
                 weakFit = (g, target, lastInfo(g))
                 var v = sim; v.lastWindowDepth = g
-                variants.append(Variant(label: String(format: "last window's depth × %.2f", g), tag: "_weak", sim: v))
+                variants.append(Variant(label: String(format: "last window's depth × %.2f", g), tag: "_weak", sim: v, range: 0..<rhoReplicates))
             }
-            let variantJobs = variants.indices.flatMap { v in (0..<replicates).flatMap { r in cells.map { (v: v, r: r, a: $0.0, b: $0.1) } } }
-            let variantData: [[(x: [Matrix<Float>], y: [Int])]] = variants.flatMap { v in (0..<replicates).map { r -> [(x: [Matrix<Float>], y: [Int])] in
-                let rr = root.child(r)
-                return [1, 2].map { k in var rng = rr.child(k); return v.sim.simulate(trialsPerTarget: trialsPerTarget, tuning: reps[r].tuning, rng: &rng) }
-            } }
+            // The populations of the extra replicates, drawn as the main replicates' (root.child(r).child(0)).
+            let tunings: [PremotorSimulation.Tuning] = (0..<rhoReplicates).map { r in
+                if r < replicates { return reps[r].tuning }
+                var g = root.child(r).child(0)
+                return sim.tuning(rng: &g)
+            }
+            // One data set (training, test) per variant and replicate, in the order of `variantSets`.
+            let variantSets: [(v: Int, r: Int)] = variants.indices.flatMap { v in variants[v].range.map { (v: v, r: $0) } }
+            var setIndex = [Int: Int]()
+            for (i, vr) in variantSets.enumerated() { setIndex[vr.v * 1000 + vr.r] = i }
+            let variantData: [[(x: [Matrix<Float>], y: [Int])]] = variantSets.map { vr -> [(x: [Matrix<Float>], y: [Int])] in
+                let rr = root.child(vr.r), v = variants[vr.v]
+                return [v.draws.0, v.draws.1].map { k in var rng = rr.child(k); return v.sim.simulate(trialsPerTarget: trialsPerTarget, tuning: tunings[vr.r], rng: &rng) }
+            }
+            let variantJobs = variantSets.indices.flatMap { i in cells.map { (set: i, r: variantSets[i].r, a: $0.0, b: $0.1) } }
             let variantOut = Parallel.map(variantJobs.count) { j -> Double in
-                let job = variantJobs[j], d = variantData[job.v * replicates + job.r]
+                let job = variantJobs[j], d = variantData[job.set]
                 let test = ([d[1].x[job.a], d[1].x[job.b]], d[1].y)
                 var rng = root.child(1_000_000 + job.r * 10_000 + job.a * 100 + job.b)
                 let r = RINETrainer(config: config).run(train: ([d[0].x[job.a], d[0].x[job.b]], d[0].y), test: test, classes: 8,
@@ -195,15 +219,17 @@ extension RINEAnalyses {
                 return r.history[readoutEpoch - 1].0
             }
             func variantCell(_ v: Int, _ r: Int, _ a: Int, _ b: Int) -> Double {
-                variantOut[(v * replicates + r) * cells.count + cells.firstIndex { $0 == (min(a, b), max(a, b)) }!]
+                variantOut[setIndex[v * 1000 + r]! * cells.count + cells.firstIndex { $0 == (min(a, b), max(a, b)) }!]
             }
             var variantRows = [[String]]()
             var rhoPoints = [(rho: Double, decline: (mean: Double, error: Double, sd: Double), inner: (mean: Double, error: Double, sd: Double))]()
+            // A row of the sweep over `rhoReplicates` replicates.
             func addRow(_ label: String, _ cell: @escaping (Int, Int, Int) -> Double, tag: String?, rho: Double?) {
-                func lagS(_ lag: Int) -> (mean: Double, error: Double, sd: Double) { SeedSpread.summary((0..<replicates).map { r in Stats.mean((0..<(W - lag)).map { cell(r, $0, $0 + lag) }) }) }
-                let dec = SeedSpread.summary((0..<replicates).map { r in Stats.mean((0..<(W - 1)).map { cell(r, $0, $0 + 1) }) - cell(r, 0, W - 1) })
-                let inner = SeedSpread.summary((0..<replicates).map { r in innerDecline { cell(r, $0, $1) } })
-                let last = SeedSpread.summary((0..<replicates).map { r in cell(r, W - 1, W - 1) })
+                let rs = 0..<rhoReplicates
+                func lagS(_ lag: Int) -> (mean: Double, error: Double, sd: Double) { SeedSpread.summary(rs.map { r in Stats.mean((0..<(W - lag)).map { cell(r, $0, $0 + lag) }) }) }
+                let dec = SeedSpread.summary(rs.map { r in Stats.mean((0..<(W - 1)).map { cell(r, $0, $0 + 1) }) - cell(r, 0, W - 1) })
+                let inner = SeedSpread.summary(rs.map { r in innerDecline { cell(r, $0, $1) } })
+                let last = SeedSpread.summary(rs.map { r in cell(r, W - 1, W - 1) })
                 variantRows.append([label] + (0...(W - 1)).map { fmt(lagS($0)) } + [fmt(dec), fmt(inner), fmt(last)])
                 if let rho { rhoPoints.append((rho, dec, inner)) }
                 if let tag {
@@ -222,9 +248,16 @@ extension RINEAnalyses {
                     variantRows.append(["paper Fig. 3"] + pl + [String(format: "%.3f", Double(pl[1])! - Double(pl[3])!), String(format: "%.3f", paperInner!), String(format: "%.2f", paperFig3[3][3])])
                 }
                 var rows = [(rho: Double, label: String, cell: (Int, Int, Int) -> Double, tag: String?)]()
-                if controls { rows.append((0, "ρ = 0 (control: own draws)", { r, a, b in out[job(.independent, r, a, b)].curve[readoutEpoch - 1] }, nil)) }
-                rows.append((sim.planCorrelation, "ρ = \(sim.planCorrelation) (the simulation as it is)", { r, a, b in out[job(.shared, r, a, b)].curve[readoutEpoch - 1] }, nil))
-                for (v, variant) in variants.enumerated() where variant.tag != "_weak" {
+                // The main runs and the control on their replicates, extended by the extra-replicate variants beyond them.
+                let mainExtra = variants.firstIndex { $0.tag == "_main_extra" }, indepExtra = variants.firstIndex { $0.tag == "_indep_extra" }
+                if controls {
+                    rows.append((0, "ρ = 0 (control: own draws)", { r, a, b in r < replicates ? out[job(.independent, r, a, b)].curve[readoutEpoch - 1] : variantCell(indepExtra!, r, a, b) },
+                                 rhoReplicates > replicates ? rhoTag(0) : nil))
+                }
+                rows.append((sim.planCorrelation, "ρ = \(sim.planCorrelation) (the simulation as it is)",
+                             { r, a, b in r < replicates ? out[job(.shared, r, a, b)].curve[readoutEpoch - 1] : variantCell(mainExtra!, r, a, b) },
+                             rhoReplicates > replicates ? rhoTag(sim.planCorrelation) : nil))
+                for (v, variant) in variants.enumerated() where !["_weak", "_main_extra", "_indep_extra"].contains(variant.tag) {
                     rows.append((variant.sim.planCorrelation, variant.label, { r, a, b in variantCell(v, r, a, b) }, variant.tag))
                 }
                 for row in rows.sorted(by: { $0.rho < $1.rho }) { addRow(row.label, row.cell, tag: row.tag, rho: row.rho) }
@@ -305,8 +338,8 @@ extension RINEAnalyses {
             var tables = [lagTable, cellTable, epochTable], figures = [fig, curves]
             if !variants.isEmpty {
                 let apart = (1...(W - 1)).map { "\($0) apart" }
-                let weakWord = weakFit.map { String(format: " Weaker last window: every neuron's tuning depth × g = %.2f in window %d only, g fitted (bisection on the true-model information of replicate 1) so that window %d's Shannon information is the paper's diagonal ratio %.2f/%.3f of the other windows' (%.3f bits reached, target %.3f); nothing else is fitted.", $0.g, W, W, paperFig3[3][3], Stats.mean((0..<3).map { paperFig3[$0][$0] }), $0.reached, $0.target) } ?? ""
-                tables.append(Table(id: "premotor-rho", caption: "How the decline depends on the plan correlation ρ between consecutive windows, and on a weaker last window. Each row: the shared-plan simulation on the same neurons, trial seeds and initialisations as the main runs (paired), read at epoch \(readoutEpoch); I∩ (bits) by distance between windows, the decline adjacent − \(W - 1) apart, the decline among windows 1–\(W - 1) only (adjacent − \(W - 2) apart, which leaves out window \(W)), and window \(W) with itself; ± t-corrected over \(replicates) replicates. The ρ = 0 row is the control (its own draws). Paper: the same means of its printed Fig. 3 values." + weakWord + " Cost: \(cells.count * replicates) trainings per row.",
+                let weakWord = weakFit.map { String(format: " Weaker last window: every neuron's tuning depth × g = %.2f in window %d only, g fitted (bisection on the true-model information of replicate 1) so that window %d's Shannon information is the paper's diagonal ratio %.2f/%.3f of the other windows' (%.3f bits reached, target %.3f); nothing else is fitted. It is a constant smaller modulation over the whole window, not a ramp within it and not a response to the go cue (at 500 ms, after the window ends): the simulation has no time course inside a window.", $0.g, W, W, paperFig3[3][3], Stats.mean((0..<3).map { paperFig3[$0][$0] }), $0.reached, $0.target) } ?? ""
+                tables.append(Table(id: "premotor-rho", caption: "How the decline depends on the plan correlation ρ between consecutive windows, and on a weaker last window. Each row: the shared-plan simulation over \(rhoReplicates) replicates, the first \(replicates) on the same neurons, trial seeds and initialisations as the main runs (paired)\(rhoReplicates > replicates ? ", the other \(rhoReplicates - replicates) new populations and trials drawn the same way (the same ones in every row)" : ""), read at epoch \(readoutEpoch); I∩ (bits) by distance between windows, the decline adjacent − \(W - 1) apart, the decline among windows 1–\(W - 1) only (adjacent − \(W - 2) apart, which leaves out window \(W)), and window \(W) with itself; ± t-corrected over the \(rhoReplicates) replicates. The ρ = 0 row is the control (its own draws). Paper: the same means of its printed Fig. 3 values." + weakWord + " Cost: \(cells.count * rhoReplicates) trainings per row (\(cells.count * (rhoReplicates - replicates)) for the main and control rows, whose first \(replicates) replicates are the main runs).",
                                     columns: ["simulation", "same window"] + apart + ["adjacent − \(W - 1) apart", "windows 1–\(W - 1): adjacent − \(W - 2) apart", "window \(W) with itself"], rows: variantRows))
                 let pts = rhoPoints.sorted { $0.rho < $1.rho }
                 let rhoX: [Double] = pts.map { $0.rho }
@@ -321,7 +354,7 @@ extension RINEAnalyses {
                     series.append(Series(label: "paper: adjacent − 3 apart", style: .lines, x: [lo, hi], y: [p1, p1]))
                     series.append(Series(label: "paper: windows 1–3, adjacent − 2 apart", style: .lines, x: [lo, hi], y: [paperInner!, paperInner!]))
                 }
-                figures.append(Figure(id: "premotor-rho", caption: "Decline of the redundancy with distance between windows against the plan correlation ρ of the simulation (mean ± t-corrected error over \(replicates) replicates, epoch \(readoutEpoch)), beside the paper's Fig. 3 values (horizontal lines).",
+                figures.append(Figure(id: "premotor-rho", caption: "Decline of the redundancy with distance between windows against the plan correlation ρ of the simulation (mean ± t-corrected error over \(rhoReplicates) replicates, epoch \(readoutEpoch)), beside the paper's Fig. 3 values (horizontal lines). Every window has the same tuning; only the plan deviation's correlation changes between the points.",
                                       altText: "Decline of redundancy with window distance against the plan correlation, with the paper's values as horizontal lines.",
                                       panels: [Panel(title: "decline against ρ", xLabel: "plan correlation ρ between consecutive windows", yLabel: "Δ I∩ (bits)", series: series)],
                                       columns: 1, panelWidth: 560, panelHeight: 360))

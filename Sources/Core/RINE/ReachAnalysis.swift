@@ -194,9 +194,11 @@ extension RINEAnalyses {
                 SeedSpread.summary(v)
             }
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
-            let jobs = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
-                + (surrogate ? [ReachPairing.simultaneous, .pseudo] : [.simultaneous]).flatMap { m in cellsList.flatMap { c in (0..<units).map { Job(pairing: m, a: c.0, b: c.1, split: splits + $0) } } }
-                + (ceLongEpochs > 0 ? cellsList.filter { $0.0 != $0.1 }.flatMap { c in (0..<splits).map { Job(pairing: .simultaneousCELong, a: c.0, b: c.1, split: $0) } } : [])
+            // Every pairing on the splits and on the units of the data-set error; the longer-capped CE rule on the splits only.
+            let splitJobs: [Job] = pairings.flatMap { m in cellsList.flatMap { c in (0..<splits).map { Job(pairing: m, a: c.0, b: c.1, split: $0) } } }
+            let unitJobs: [Job] = pairings.flatMap { m in cellsList.flatMap { c in (0..<units).map { Job(pairing: m, a: c.0, b: c.1, split: splits + $0) } } }
+            let longJobs: [Job] = ceLongEpochs == 0 ? [] : cellsList.filter { $0.0 != $0.1 }.flatMap { c in (0..<splits).map { Job(pairing: .simultaneousCELong, a: c.0, b: c.1, split: $0) } }
+            let jobs = splitJobs + unitJobs + longJobs
             let done = Counter()
             // Other stopping rules read from the same histories (issue 22 §4): the objective with a shorter patience (training
             // is identical up to the stop, so the shorter rule's pick lies in the history), and the validation cross-entropy alone.
@@ -323,10 +325,11 @@ extension RINEAnalyses {
             ] + (ceStopping ? [("validation cross-entropy ½(CE₁ + CE₂) alone, patience \(patience), its own trainings (uncensored)", "_cestop", .simultaneousCE, 0, 5)] : []) + [
                 ("last epoch trained", "_last", .simultaneous, 4, 13),
             ]
-            // Rules read from the simultaneous runs get the calibrated error; the uncensored rule's own trainings have no
-            // halves, so its error is the split spread (a lower bound).
+            // Every rule gets the calibrated error: the rules read from the simultaneous runs through their units, and the
+            // uncensored cross-entropy rule through its own trainings on the same units (same initialisations).
             func ruleSummary(_ r: (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int), diagonal: Bool) -> (mean: Double, error: Double, sd: Double) {
-                r.run == .simultaneous ? est(cellsMean(diagonal ? diagCells : offCells, r.k)) : splitSummary(perSplitMean(r.run, diagonal: diagonal, r.k))
+                let cs = diagonal ? diagCells : offCells
+                return estAny { c in Stats.mean(cs.map { c(r.run, $0.0, $0.1, r.k) }) }
             }
             let ruleOff = rules.map { ruleSummary($0, diagonal: false) }
             let ruleDiag = rules.map { ruleSummary($0, diagonal: true) }
@@ -336,7 +339,7 @@ extension RINEAnalyses {
             func medianEpoch(_ run: ReachPairing, _ k: Int, diagonal: Bool) -> Double {
                 Stats.median(jobs.indices.filter { jobs[$0].pairing == run && jobs[$0].split < splits && (jobs[$0].a == jobs[$0].b) == diagonal }.map { out[$0][k] })
             }
-            tables.append(Table(id: "reach-stopping", caption: "The estimate under each stopping rule: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits) ± its error over \(splits) splits (as in table reach-cells; the uncensored rule's own trainings have no halvings, so its error is the split spread, a lower bound), and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the censored cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained." + (ceStopping ? " The uncensored cross-entropy rule has its own trainings, with the same initialisations, stopped once (1/2)(CE₁ + CE₂) on the validation trials has not improved for \(patience) epochs (or at epoch \(config.epochs))." : "") + " The spread over the rules is the systematic range of the estimate.",
+            tables.append(Table(id: "reach-stopping", caption: "The estimate under each stopping rule: mean over the off-diagonal (and diagonal) cells of the test I∩ (bits) ± its error over \(splits) splits (as in table reach-cells; the uncensored rule's own trainings are run on the halvings too, so it has the same calibrated error), and the median epoch picked (1-based). Training ran with patience \(patience) on the validation objective at the final β, (1/2)(CE₁ + CE₂) + βD; the shorter patience is read from the same histories (training is identical up to its stop), and the censored cross-entropy rule takes the epoch of lowest (1/2)(CE₁ + CE₂) on the validation trials among the epochs trained." + (ceStopping ? " The uncensored cross-entropy rule has its own trainings, with the same initialisations, stopped once (1/2)(CE₁ + CE₂) on the validation trials has not improved for \(patience) epochs (or at epoch \(config.epochs))." : "") + " The spread over the rules is the systematic range of the estimate.",
                                 columns: ["stopping rule", "off-diagonal I∩", "median epoch, off-diag.", "diagonal I∩", "median epoch, diag."],
                                 rows: rules.indices.map { i in [rules[i].label, fmt(ruleOff[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: false)),
                                                                 fmt(ruleDiag[i]), String(format: "%.0f", medianEpoch(rules[i].run, rules[i].epoch, diagonal: true))] }))
@@ -370,7 +373,7 @@ extension RINEAnalyses {
             }
             if ceStopping {
                 // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
-                let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b }
+                let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b && jobs[$0].split < splits }
                 let capped = Double(ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count) / Double(ce.count)
                 vals.append(Scalar("rine.reach_cestop_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)))
             }
