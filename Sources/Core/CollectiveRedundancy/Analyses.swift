@@ -82,11 +82,20 @@ enum Shared {
             }
             return try Fig5Analysis.files.enumerated().map { (k, id) in (Fig5Analysis.keys[k], id, try ctx.dataFile("data", default: id)) }
         }
+        try checkValueTag(tag, p, key: "tag")
+        return [(tag, given.trimmingCharacters(in: .whitespaces), try ctx.dataFile("data", default: ""))]
+    }
+    /// A parameter that names an analysis's values (part of every value key): lower-case ASCII letters, digits and _.
+    static func valueTag(_ p: Parameters, key: String, default d: String) throws -> String {
+        let tag = try p.string(key, default: d)
+        try checkValueTag(tag, p, key: key)
+        return tag
+    }
+    static func checkValueTag(_ tag: String, _ p: Parameters, key: String) throws {
         guard !tag.isEmpty, tag.unicodeScalars.allSatisfy({ CharacterSet.lowercaseLetters.contains($0) || CharacterSet.decimalDigits.contains($0) || $0 == "_" }),
               tag.unicodeScalars.allSatisfy(\.isASCII) else {
-            throw ParameterError(key: "tag", line: p.entries["tag"]?.line, message: "expected lower-case letters, digits and _, got '\(tag)'")
+            throw ParameterError(key: key, line: p.entries[key]?.line, message: "expected lower-case letters, digits and _, got '\(tag)'")
         }
-        return [(tag, given.trimmingCharacters(in: .whitespaces), try ctx.dataFile("data", default: ""))]
     }
     static func fmt(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
     static func curveSeries(_ label: String, _ c: ComponentCurve) -> Series {

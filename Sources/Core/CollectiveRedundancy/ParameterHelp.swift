@@ -38,6 +38,13 @@ extension CollectiveRedundancyCatalog {
         "collective.fig4": [
             "snapshots": "search iterations at which the assignment matrix is drawn",
         ],
+        "collective.compress": [
+            "data": "table of samples × (elements · element_dimension) numbers (.npy 1-D/2-D or CSV; element i in columns i·d ..< (i+1)·d): a path or a manifest id; without it, a generated example with known redundancy",
+            "element_dimension": "columns per element d (with data:); 1 for scalar elements",
+            "length": "samples of the generated example (without data:)",
+            "name": "names this run's values: collective.compress_<name>_… (lower-case letters, digits, _)",
+            "max_components": "largest number of components m searched (default min(6, elements), at most the elements)",
+        ],
         "collective.fish_null": [
             "max_gap": "longest gap (frames) filled by linear interpolation; longer gaps stay missing",
             "null_draws": "random-lag time shifts of each fish's series for the null distribution of r",
