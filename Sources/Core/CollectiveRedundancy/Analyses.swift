@@ -38,6 +38,16 @@ enum Shared {
         }
         return q
     }
+    /// Bytes per agent and recorded sample of a simulated run while its data are analysed: positions and velocities
+    /// of the trajectory (4 doubles) and the velocity data matrix (2 doubles).
+    static let bytesPerAgentSample = 48.0
+    /// Checks the memory of `runs` simulated runs of `agents` agents each (×`copies` data copies, e.g. concatenation)
+    /// against the budget before any simulation (issue 14 §4).
+    static func requireFlockMemory(_ p: Parameters, _ q: FlockingParameters, runs: Int, agents: Int, copies: Double = 1, keys: [String]) throws {
+        let samples = (q.duration / q.sampleInterval).rounded(.up)
+        let bytes = Double(runs) * Double(agents) * samples * bytesPerAgentSample * copies
+        try p.requireMemory(bytes, for: "\(runs) runs of \(agents) agents × \(Int(samples)) samples", keys: keys + ["duration", "sample_interval"])
+    }
     static func elementDimension(_ p: Parameters) throws -> Bool {
         let e = try p.string("elements", default: "velocity")
         switch e {

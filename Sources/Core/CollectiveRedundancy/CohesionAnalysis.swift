@@ -46,6 +46,8 @@ enum CohesionAnalysis {
             throw ParameterError(key: "noises", line: p.entries["noises"]?.line, message: "each noise must be in 0...5, got \(eta)")
         }
         let groups = [5, 10, 20]
+        // the runs of one noise level and force rule are held at once
+        try Shared.requireFlockMemory(p, q, runs: reps, agents: groups.reduce(0, +), keys: ["replicates"])
         let modes: [(key: String, label: String, reference: Int)] = [("averaged", "averaged over n − 1", 0), ("summed", "summed, ÷ \(reference - 1)", reference)]
         var out = AnalysisOutput()
         var rows: [[String]] = [], grows: [[String]] = []

@@ -41,6 +41,33 @@ public struct GroupedFactorExample: Sendable {
     }
 }
 
+/// Delete-one-block jackknife errors over time (Numerics `BlockJackknife`, blocks ≥ 5 τ_int from the pooled
+/// τ_int of all columns) of r(S) and of the scores r̄ = (1/m) Σ_j r(A_j) of given hard partitions of one
+/// autocorrelated recording: each leave-one-block-out model is rescored on the same labels, so the error is that of
+/// the score of a fixed partition (the search that chose the labels is not repeated). Nil errors when fewer than
+/// 4 blocks fit. Calibrated in `CompressAnalysisTests.testJackknifeErrorsAreCalibrated`.
+public struct RedundancyJackknife: Sendable {
+    public let tau: IntegratedAutocorrelation
+    public let blocks: Int?
+    /// Error of r(S), all elements.
+    public let wholeError: Double?
+    /// Error of each partition's score, in the order given.
+    public let scoreErrors: [Double]?
+
+    public init(data: Matrix<Double>, elementDimension d: Int, authors: Bool = false, partitions: [(labels: [Int], m: Int)]) throws {
+        let n = data.cols / d
+        tau = IntegratedAutocorrelation(columnsOf: data)
+        blocks = BlockJackknife.blocks(samples: data.rows, tau: tau.tau)
+        guard let K = blocks else { wholeError = nil; scoreErrors = nil; return }
+        let left = try BlockJackknife.leaveOneBlockOut(count: data.rows, blocks: K) { idx -> [Double] in
+            let g = try Shared.redundancy(data.selectingRows(idx), elementDimension: d, authors: authors).0
+            return [g.relativeRedundancy(Array(0..<n))] + partitions.map { Shared.score(g, labels: $0.labels, m: $0.m) }
+        }
+        wholeError = BlockJackknife.errorFrom(leaveOut: left.map { $0[0] })
+        scoreErrors = partitions.indices.map { k in BlockJackknife.errorFrom(leaveOut: left.map { $0[k + 1] }) }
+    }
+}
+
 /// collective.compress: the paper's general method on any set of multivariate trajectories — the Gaussian-copula
 /// redundancy r(S) of all n elements and the redundancy-compression curve, best r̄(m) = (1/m) Σ_j r(A_j) over hard
 /// partitions into m components, with block-jackknife errors over time (blocks ≥ 5 τ_int) on r(S) and on the score
@@ -106,17 +133,9 @@ enum CompressAnalysis {
                                            samples: mcSamples, seed: seed + 1, progress: ctx.progress)
         let rAll = model.relativeRedundancy(Array(0..<n))
         // errors: delete-one-block jackknife over time; each block's model rescored on the same labels
-        let tau = IntegratedAutocorrelation(columnsOf: data)
-        let K = BlockJackknife.blocks(samples: T, tau: tau.tau)
-        var rErr: Double? = nil, curveErr: [Double]? = nil
-        if let K {
-            let left = try BlockJackknife.leaveOneBlockOut(count: T, blocks: K) { idx -> [Double] in
-                let g = try Shared.redundancy(data.selectingRows(idx), elementDimension: d, authors: authors).0
-                return [g.relativeRedundancy(Array(0..<n))] + curve.results.enumerated().map { k, r in Shared.score(g, labels: r.labels, m: curve.components[k]) }
-            }
-            rErr = BlockJackknife.errorFrom(leaveOut: left.map { $0[0] })
-            curveErr = curve.components.indices.map { k in BlockJackknife.errorFrom(leaveOut: left.map { $0[k + 1] }) }
-        }
+        let jack = try RedundancyJackknife(data: data, elementDimension: d, authors: authors,
+                                           partitions: curve.results.enumerated().map { ($1.labels, curve.components[$0]) })
+        let tau = jack.tau, K = jack.blocks, rErr = jack.wholeError, curveErr = jack.scoreErrors
         let peakIndex = curve.components.firstIndex(of: curve.peak)!
         let peakLabels = curve.results[peakIndex].labels
         // Deterministic for given data and seed; the last digits follow the BLAS/LAPACK kernel (measured 4.6e-6 on the

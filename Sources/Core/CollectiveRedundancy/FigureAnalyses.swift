@@ -17,6 +17,7 @@ enum Fig2Analysis {
         let betaComponents = try p.int("beta_components", default: 2, range: 1...20)
         let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
+        try Shared.requireFlockMemory(p, q, runs: reps, agents: 20, keys: ["replicates"])
         var out = AnalysisOutput()
         // errors of one run: the same quantity on replicates 1..<reps of the Fig. 3 systems 5, 10 and 5+5 (same
         // parameters, independent runs; shared with collective.fig3 through the simulation memo)
@@ -124,9 +125,11 @@ enum Fig3Analysis {
         let authors = try Shared.authorsNormalisation(p)
         let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
+        let systems = ReplicateRuns.systems
+        // every system's own run and its replicates may be held at once (its work items run in parallel)
+        try Shared.requireFlockMemory(p, q, runs: reps, agents: systems.map { $0.groups.reduce(0, +) }.reduce(0, +), keys: ["replicates"])
         var out = AnalysisOutput()
         var offsets: [String] = []
-        let systems = ReplicateRuns.systems
         let d = positions ? 4 : 2
         var panels: [String: [Series]] = [:]
         var rows: [[String]] = []

@@ -47,6 +47,8 @@ enum ReplicateAnalysis {
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let authors = try Shared.authorsNormalisation(p)
         try p.rejectUnused()
+        // every replicate of every system is held at once, and each system's replicates once more concatenated
+        try Shared.requireFlockMemory(p, q, runs: reps, agents: systems.map { $0.1.reduce(0, +) }.reduce(0, +), copies: 1 + 16 / Shared.bytesPerAgentSample, keys: ["replicates"])
         // replicate k of system s: its own seed, disjoint from those of fig2–fig4 (seed·1000 + small offsets)
         var jobs: [(groups: [Int], seed: UInt64)] = []
         for (s, sys) in systems.enumerated() {
