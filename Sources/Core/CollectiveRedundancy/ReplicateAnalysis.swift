@@ -57,7 +57,7 @@ enum ReplicateAnalysis {
         let sims = FlockingSimulation.dataMatrices(systems: jobs, parameters: q, positions: false)
         var out = AnalysisOutput()
         var rows: [[String]] = [], series: [Series] = []
-        struct SystemResult { var gaps: [PartitionGap]; var concat: PartitionGap; var tau: IntegratedAutocorrelation; var curve: ComponentCurve; var T: Int }
+        struct SystemResult { var gaps: [PartitionGap]; var concat: PartitionGap; var concatError: (difference: Double, between: Double); var tau: IntegratedAutocorrelation; var curve: ComponentCurve; var T: Int }
         var results: [SystemResult] = []
         for (s, sys) in systems.enumerated() {
             let block = Array(sims[(s * reps)..<((s + 1) * reps)])
@@ -72,7 +72,13 @@ enum ReplicateAnalysis {
             let model = try Shared.redundancy(cat, elementDimension: 2, authors: authors).0
             let curve = ComponentCurve.compute(model: model, maxComponents: maxM, initialisations: inits, exact: model.n <= 10,
                                                samples: samples, seed: seed + 50 + UInt64(s), progress: ctx.progress)
-            results.append(SystemResult(gaps: gaps, concat: PartitionGap(model: model, groups: sys.1), tau: tau, curve: curve, T: T))
+            // errors of the concatenated values: delete-one-replicate jackknife (block b of the concatenation is replicate
+            // b, and the replicates are independent)
+            let left = try BlockJackknife.leaveOneBlockOut(count: T * reps, blocks: reps) { idx -> PartitionGap in
+                PartitionGap(model: try Shared.redundancy(cat.selectingRows(idx), elementDimension: 2, authors: authors).0, groups: sys.1)
+            }
+            let catErr = (BlockJackknife.errorFrom(leaveOut: left.map(\.difference)), BlockJackknife.errorFrom(leaveOut: left.map(\.between)))
+            results.append(SystemResult(gaps: gaps, concat: PartitionGap(model: model, groups: sys.1), concatError: catErr, tau: tau, curve: curve, T: T))
             series.append(Shared.curveSeries(sys.0, curve))
         }
         for (s, sys) in systems.enumerated() {
@@ -87,8 +93,8 @@ enum ReplicateAnalysis {
             out.values.append(Scalar(name + "diff_\(key)", diff.mean, error: diff.error, significantFigures: 2, tolerance: .absolute(3 * diff.error)))
             out.values.append(Scalar(name + "between_\(key)", between.mean, error: between.error, significantFigures: 2, tolerance: .absolute(3 * between.error)))
             out.values.append(Scalar(name + "weighting_\(key)", weighting.mean, error: weighting.error, significantFigures: 2, tolerance: .absolute(3 * weighting.error)))
-            out.values.append(Scalar(name + "diffcat_\(key)", r.concat.difference, significantFigures: 2, tolerance: .absolute(max(3 * diff.error / Double(reps).squareRoot(), 1e-3))))
-            out.values.append(Scalar(name + "betweencat_\(key)", r.concat.between, significantFigures: 2, tolerance: .absolute(max(3 * between.error / Double(reps).squareRoot(), 1e-3))))
+            out.values.append(Scalar(name + "diffcat_\(key)", r.concat.difference, error: r.concatError.difference, significantFigures: 2, tolerance: .absolute(max(3 * diff.error / Double(reps).squareRoot(), 1e-3))))
+            out.values.append(Scalar(name + "betweencat_\(key)", r.concat.between, error: r.concatError.between, significantFigures: 2, tolerance: .absolute(max(3 * between.error / Double(reps).squareRoot(), 1e-3))))
             out.values.append(Scalar(name + "tau_\(key)", r.tau.tau, significantFigures: 3, tolerance: .relative(0.3)))
             out.values.append(Scalar(name + "ess_\(key)", ess, significantFigures: 3, tolerance: .relative(0.3)))
             out.values.append(Scalar(name + "esstotal_\(key)", ess * Double(reps), significantFigures: 3, tolerance: .relative(0.3)))
@@ -96,9 +102,9 @@ enum ReplicateAnalysis {
             let pm: ((mean: Double, error: Double)) -> String = { String(format: "%.4f ± %.4f", $0.mean, $0.error) }
             rows.append([sys.0, "\(reps) × \(r.T)", String(format: "%.0f%@", r.tau.tau, r.tau.truncated ? " (lower bound)" : ""),
                          String(format: "%.1f", ess), String(format: "%.0f", ess * Double(reps)), pm(whole), pm(weighting), pm(between), pm(diff),
-                         String(format: "%+.4f", r.concat.difference), String(format: "%.4f", r.concat.between), "\(r.curve.peak)"])
+                         String(format: "%+.4f ± %.4f", r.concat.difference, r.concatError.difference), String(format: "%.4f ± %.4f", r.concat.between, r.concatError.between), "\(r.curve.peak)"])
         }
-        out.tables.append(Table(id: "replicates-\(tag)", caption: "η = \(q.noise): \(reps) independent replicate runs per system. τ_int in samples (Δt_s = \(q.sampleInterval)), pooled over the velocity components of all agents and replicates; ESS = T/τ_int per replicate. Per-replicate means ± error over replicates of r(S), the weighting term (1/k)Σr(G_g) − Σw_g r(G_g), the between-group term B, and r̄_true − r(S) = weighting − B; then r̄_true − r(S), B and the peak of best r̄ vs m on the \(reps) replicates concatenated.",
+        out.tables.append(Table(id: "replicates-\(tag)", caption: "η = \(q.noise): \(reps) independent replicate runs per system. τ_int in samples (Δt_s = \(q.sampleInterval)), pooled over the velocity components of all agents and replicates; ESS = T/τ_int per replicate. Per-replicate means ± error over replicates of r(S), the weighting term (1/k)Σr(G_g) − Σw_g r(G_g), the between-group term B, and r̄_true − r(S) = weighting − B; then r̄_true − r(S), B (± delete-one-replicate jackknife) and the peak of best r̄ vs m on the \(reps) replicates concatenated.",
                                 columns: ["system", "replicates × samples", "τ_int", "ESS / replicate", "ESS total", "r(S)", "weighting", "between B", "r̄_true − r(S)", "concatenated: r̄_true − r(S)", "concatenated: B", "concatenated: peak m"], rows: rows))
         out.figures.append(Figure(id: "replicates-\(tag)", caption: "Best r̄ versus m on \(reps) concatenated replicates (η = \(q.noise), \(inits) initialisations per m).",
                                   altText: "Best average redundancy against number of components for the four multi-group systems on concatenated replicate data.",
