@@ -2,7 +2,7 @@ extension RetinaCatalog {
     /// One line of meaning per parameter of the module's analyses, for `replicate describe` (`"*"`: every analysis).
     public static let parameterHelp: [String: [String: String]] = [
         "*": [
-            "data": "spike raster: a MAT v5 file with variable bint (repeats × neurons × bins, 0/1), a path or a manifest id",
+            "data": "spike raster (repeats × neurons × bins, 0/1): a MAT v5 file with variable bint or a .npy array; a path or a manifest id",
             "seed": "seed of the random half-splits, bootstraps and restarts; same seed, same bytes",
             "neuron": "target cell σ0 (0-based); −1: the paper's example cell",
             "restarts": "random restarts of the iterative hard bottleneck (Eqs 4–7); the best is kept",

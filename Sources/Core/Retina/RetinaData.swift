@@ -8,8 +8,8 @@ enum RetinaData {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var cache: [String: (SpikeRaster, [[Double]])] = [:]
 
-    /// The spike raster named by the directive's `data:` parameter (a manifest id or a MAT v5 file with a
-    /// `bint` variable, repeats × neurons × bins, relative to the report; default: the paper's recording) and the matrix
+    /// The spike raster named by the directive's `data:` parameter (a manifest id, a MAT v5 file with a `bint`
+    /// variable or a .npy array, repeats × neurons × bins, relative to the report; default: the paper's recording) and the matrix
     /// of pairwise I(σi;σj), loaded once per process and file.
     static func load(_ context: AnalysisContext) throws -> (raster: SpikeRaster, mi: [[Double]]) {
         let url = try context.dataFile("data", default: datasetID)
@@ -19,7 +19,7 @@ enum RetinaData {
         lock.lock(); defer { lock.unlock() }
         if let c = cache[key] { return c }
         context.progress("reading \(url.lastPathComponent)")
-        let raster = try SpikeRaster(matFile: url)
+        let raster = try SpikeRaster(contentsOf: url)
         let mi = PartnerRanking.pairwiseInformation(raster)
         cache[key] = (raster, mi)
         return (raster, mi)

@@ -15,6 +15,25 @@ public struct SpikeRaster: Sendable {
         self.repeats = repeats; self.neurons = neurons; self.bins = bins; self.spikes = spikes
     }
 
+    /// Reads a raster file by its extension: `.npy`, an array of shape (repeats, neurons, bins) of 0/1 values (any
+    /// numeric dtype, C order); otherwise a MAT v5 file with the variable `bint` (see `init(matFile:)`).
+    public init(contentsOf url: URL) throws {
+        guard url.pathExtension.lowercased() == "npy" else { try self.init(matFile: url); return }
+        let a = try NPYArray(contentsOf: url)
+        guard a.shape.count == 3, a.shape.allSatisfy({ $0 > 0 }) else {
+            throw DataFileError(file: url.path, message: "expected a spike raster of shape (repeats, neurons, bins), found \(a.shape)")
+        }
+        let (nr, nn, nt) = (a.shape[0], a.shape[1], a.shape[2])
+        if let bad = a.data.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw DataFileError(file: url.path, message: "expected 0/1 spikes, found \(a.data[bad]) at flat index \(bad) (binarise spike counts first)")
+        }
+        var sp = [[UInt8]](repeating: [UInt8](repeating: 0, count: nr * nt), count: nn)
+        for n in 0..<nn {
+            for r in 0..<nr { for t in 0..<nt { sp[n][r * nt + t] = a.data[(r * nn + n) * nt + t] == 1 ? 1 : 0 } }
+        }
+        self.init(repeats: nr, neurons: nn, bins: nt, spikes: sp)
+    }
+
     /// Reads a MAT v5 variable `repeats × neurons × bins` (MATLAB column-major) of 0/1 values.
     public init(matFile url: URL, variable: String = "bint") throws {
         let mat = try MATFile(contentsOf: url)
