@@ -20,9 +20,9 @@ enum FigureLayout {
     }
 
     /// The x and y extent of a panel's series: points, error bars, arrow heads, box widths (boxes rest on y = 0).
-    static func dataExtent(_ panel: Panel) -> (x: Interval, y: Interval) {
+    static func dataExtent(_ panel: Panel, boxes: Bool = true) -> (x: Interval, y: Interval) {
         var x = Interval(), y = Interval()
-        for s in panel.series {
+        for s in panel.series where boxes || s.style != .boxes {
             let n = Swift.min(s.x.count, s.y.count)
             let half = s.style == .boxes ? boxHalfWidth(s) : 0
             for i in 0..<n {
@@ -73,10 +73,32 @@ enum FigureLayout {
             guard let r, r.count == 2, r[0].isFinite, r[1].isFinite, r[0] != r[1] else { return nil }
             return (r[0], r[1])
         }
-        let x = fixed(panel.xRange) ?? (dx.isEmpty ? nil : padded(dx, log: panel.logX))
-        let y = fixed(panel.yRange) ?? (dy.isEmpty ? nil : padded(dy, log: panel.logY))
+        // A fixed range that the data reaches is widened on that side, so that no point or line lies on the frame.
+        let (ex, ey) = dataExtent(panel, boxes: false)
+        let x = fixed(panel.xRange).map { widened($0, toReach: ex, log: panel.logX) } ?? (dx.isEmpty ? nil : padded(dx, log: panel.logX))
+        let y = fixed(panel.yRange).map { widened($0, toReach: ey, log: panel.logY) } ?? (dy.isEmpty ? nil : padded(dy, log: panel.logY))
         guard let x, let y else { return nil }
         return (x, y)
+    }
+
+    /// A panel's fixed range (`low`, `high`; either order) with each side that the data `extent` reaches (within 0.5 % of
+    /// the span inside it, or up to 10 % beyond it) moved out by 4 % of the span past the data, in decades on a log
+    /// axis: an analysis that fixes [0, 1] for a fraction that is 0 somewhere, or [−π, π] for points at ±π, gets no
+    /// data on the frame. Data further beyond a side is a deliberate zoom and stays clipped; a range the data does not
+    /// reach is kept exactly. Box series are left out (bars rest on their axis).
+    static func widened(_ range: (Double, Double), toReach extent: Interval, log: Bool) -> (Double, Double) {
+        guard !extent.isEmpty, !log || (range.0 > 0 && range.1 > 0) else { return range }
+        let f: (Double) -> Double = log ? { Foundation.log10($0) } : { $0 }
+        let g: (Double) -> Double = log ? { pow(10, $0) } : { $0 }
+        let lo = f(Swift.min(range.0, range.1)), hi = f(Swift.max(range.0, range.1)), span = hi - lo
+        let dlo = f(extent.low), dhi = f(extent.high)
+        guard span > 0, dlo.isFinite, dhi.isFinite else { return range }
+        var newLo = lo, newHi = hi
+        if dlo <= lo + 0.005 * span && dlo >= lo - 0.1 * span { newLo = Swift.min(lo, dlo) - 0.04 * span }
+        if dhi >= hi - 0.005 * span && dhi <= hi + 0.1 * span { newHi = Swift.max(hi, dhi) + 0.04 * span }
+        if newLo == lo && newHi == hi { return range }
+        let a = newLo == lo ? Swift.min(range.0, range.1) : g(newLo), b = newHi == hi ? Swift.max(range.0, range.1) : g(newHi)
+        return range.0 <= range.1 ? (a, b) : (b, a)
     }
 
     /// Plot-area size in pixels of a panel, estimated from gnuplot's margins (tick labels, axis labels, title, key).

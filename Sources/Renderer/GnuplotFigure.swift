@@ -283,7 +283,7 @@ enum GnuplotFigure {
         }
         // Heatmaps are embedded bitmaps; browsers would smooth them into blurs, so ask for crisp cells.
         let classPrefix = "gp-" + String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
-        let drawn = keyed(classifyingGroups(compactColorBoxes(removingEmptyGroups(String(decoding: drawnData, as: UTF8.self))), prefix: classPrefix)
+        let drawn = keyed(classifyingGroups(compactingMarkup(compactColorBoxes(removingEmptyGroups(String(decoding: drawnData, as: UTF8.self)))), prefix: classPrefix)
             .replacingOccurrences(of: "<image x=", with: "<image style='image-rendering:pixelated' x="), key: key)
         let bytes = Data(drawn.utf8)
         try AtomicFile.write(bytes, to: svg)
@@ -292,7 +292,162 @@ enum GnuplotFigure {
 
     /// The version of what `render` does to gnuplot's SVG after drawing (part of the figure key, so that a kept SVG
     /// is redrawn when it changes): empty groups dropped, colour boxes as gradients, style groups as classes.
-    static let postProcessing = "svg-postprocessing 2"
+    static let postProcessing = "svg-postprocessing 4"
+
+    /// Shorter markup for the same drawing (issue 19's page weights; about 12–15 % of a figure): coordinates without
+    /// trailing zeros ("164.00" → "164", "-0.00" → "0") in `d`, `points`, `transform`, `x`, `y`, `width` and `height`;
+    /// `rgb(r, g, b)` colours as `#rrggbb`; a label's lone `<tspan font-family="DejaVu Sans">` (the font its group
+    /// already sets) dropped; and runs of point markers of one colour wrapped in one `<g color>` instead of a `color`
+    /// on each; long polylines without the vertices that lie within 0.1 px of their neighbours' segment, written
+    /// relative (`simplifiedPath`). Text content is never touched. Deterministic: the same SVG in gives the same bytes out.
+    static func compactingMarkup(_ svg: String) -> String {
+        // Inside tags only (from `<name` to `>`), so that no label's text changes.
+        var text = replacing(svg, pattern: #"(<[A-Za-z][^<>]*>)"#) { g in
+            let tag = replacing(g[0], pattern: #"rgb\(\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3})\)"#) { c in
+                let v = c.compactMap { Int($0) }
+                return v.count == 3 ? String(format: "#%02x%02x%02x", v[0], v[1], v[2]) : nil
+            }
+            return replacing(tag, pattern: #"(\s(?:d|points|transform|x|y|width|height) ?= ?)(['"])([^'"<>]*)\2"#) { a in
+                var value = trimmedNumbers(a[2]).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+                if a[0].hasSuffix("d=") && !tag.contains(" id=") { value = simplifiedPath(value) }
+                return a[0] + a[1] + value + a[1]
+            }
+        }
+        text = replacing(text, pattern: #"<text><tspan font-family="DejaVu Sans" >([^<]*)</tspan></text>"#) { g in "<text>" + g[0] + "</text>" }
+        return groupingMarkers(text)
+    }
+
+    /// Path data `M x,y L x,y …` (absolute moves and lines only) with the vertices of each subpath that lie within
+    /// 0.1 px of the segment between the kept vertices around them dropped (gnuplot writes a vertex per data point, e.g.
+    /// 2000 training steps across 330 px), and the remaining lines written relative (`l dx,dy …`, exact in the
+    /// 0.01 px that gnuplot writes). Paths with fewer than 8 vertices, or any other command, are returned unchanged,
+    /// so that frames, boxes and markers keep their absolute form.
+    static func simplifiedPath(_ d: String) -> String {
+        var subpaths = [[(Int, Int)]]()
+        var tokens = d.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })[...]
+        var count = 0
+        while let t = tokens.first {
+            tokens = tokens.dropFirst()
+            guard let c = t.first, c == "M" || c == "L" else { return d }
+            let pair = t.dropFirst().split(separator: ",")
+            guard pair.count == 2, let x = hundredths(pair[0]), let y = hundredths(pair[1]) else { return d }
+            if c == "M" { subpaths.append([(x, y)]) } else if subpaths.isEmpty { return d } else { subpaths[subpaths.count - 1].append((x, y)) }
+            count += 1
+        }
+        guard count >= 8 else { return d }
+        func dist2(_ p: (Int, Int), _ a: (Int, Int), _ b: (Int, Int)) -> Double {
+            let (px, py, ax, ay, bx, by) = (Double(p.0), Double(p.1), Double(a.0), Double(a.1), Double(b.0), Double(b.1))
+            let dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy
+            let t = l2 == 0 ? 0 : Swift.max(0, Swift.min(1, ((px - ax) * dx + (py - ay) * dy) / l2))
+            let qx = ax + t * dx - px, qy = ay + t * dy - py
+            return qx * qx + qy * qy
+        }
+        let tol2 = 10.0 * 10.0   // 0.1 px in hundredths, squared
+        var out = ""
+        for sp in subpaths {
+            var kept = [sp[0]]
+            var anchor = 0, i = 1
+            while i < sp.count {
+                // Extend the segment from the anchor as far as every skipped vertex stays within the tolerance.
+                var j = i
+                while j + 1 < sp.count && j + 1 - anchor <= 64
+                        && (anchor + 1...j).allSatisfy({ dist2(sp[$0], sp[anchor], sp[j + 1]) <= tol2 }) { j += 1 }
+                kept.append(sp[j]); anchor = j; i = j + 1
+            }
+            out += (out.isEmpty ? "" : " ") + "M" + text(kept[0].0) + "," + text(kept[0].1)
+            if kept.count > 1 {
+                out += " l" + (1..<kept.count).map { text(kept[$0].0 - kept[$0 - 1].0) + "," + text(kept[$0].1 - kept[$0 - 1].1) }.joined(separator: " ")
+            }
+        }
+        return out
+    }
+
+    /// A coordinate with at most two decimals in hundredths ("12.5" → 1250); nil for anything else.
+    static func hundredths(_ s: Substring) -> Int? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0].isEmpty || parts[0] == "-" ? parts[0] + "0" : parts[0]) else { return nil }
+        var frac = 0
+        if parts.count == 2 {
+            guard parts[1].count <= 2, parts[1].allSatisfy(\.isASCII), let f = Int(parts[1]) else { return nil }
+            frac = parts[1].count == 1 ? f * 10 : f
+        }
+        let negative = s.hasPrefix("-")
+        return whole * 100 + (negative ? -frac : frac)
+    }
+
+    /// Hundredths as the shortest decimal ("1250" → "12.5", "-5" → "-0.05").
+    static func text(_ v: Int) -> String {
+        let a = abs(v), whole = a / 100, frac = a % 100
+        var s = String(whole)
+        if frac != 0 { s += frac % 10 == 0 ? "." + String(frac / 10) : (frac < 10 ? ".0" : ".") + String(frac) }
+        return v < 0 ? "-" + s : s
+    }
+
+    /// Numbers of an attribute value without trailing decimal zeros ("164.00" → "164", "54.10" → "54.1", "-0.00" → "0").
+    static func trimmedNumbers(_ value: String) -> String {
+        replacing(value, pattern: #"(-?\d+)\.(\d+)"#) { g in
+            var frac = Substring(g[1])
+            while frac.last == "0" { frac = frac.dropLast() }
+            let s = frac.isEmpty ? g[0] : g[0] + "." + frac
+            return s == "-0" ? "0" : s
+        }
+    }
+
+    /// Runs of two or more consecutive marker lines `\t<use xlink:href='#gpPtN' transform='…' color='C'/>` of one colour
+    /// as `\t<g color='C'>` around the same lines without their `color` (they inherit it: `currentColor`).
+    static func groupingMarkers(_ svg: String) -> String {
+        let lines = svg.split(separator: "\n", omittingEmptySubsequences: false)
+        func color(_ l: Substring) -> (Substring, Substring)? {
+            guard l.hasPrefix("\t<use xlink:href='#gpPt"), l.hasSuffix("'/>"), let r = l.range(of: "' color='") else { return nil }
+            let c = l[r.upperBound..<l.index(l.endIndex, offsetBy: -3)]
+            guard !c.isEmpty, !c.contains("'"), !l[..<r.lowerBound].contains(" color=") else { return nil }
+            return (c, l[..<r.lowerBound] + "'/>")
+        }
+        var out = [Substring]()
+        out.reserveCapacity(lines.count)
+        var i = 0
+        while i < lines.count {
+            if let (c, _) = color(lines[i]) {
+                var j = i, run = [Substring]()
+                while j < lines.count, let (cj, bare) = color(lines[j]), cj == c { run.append(bare); j += 1 }
+                if run.count >= 2 {
+                    out.append("\t<g color='\(c)'>"); out += run; out.append("\t</g>")
+                    i = j; continue
+                }
+            }
+            out.append(lines[i]); i += 1
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private static let regexLock = NSLock()
+    nonisolated(unsafe) private static var regexes = [String: NSRegularExpression]()
+    /// A compiled pattern, compiled once per process.
+    static func regex(_ pattern: String) -> NSRegularExpression? {
+        regexLock.lock(); defer { regexLock.unlock() }
+        if let re = regexes[pattern] { return re }
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return nil }
+        regexes[pattern] = re
+        return re
+    }
+
+    /// `text` with every match of `pattern` replaced by `transform(capture groups)` (the match is kept when it returns nil).
+    static func replacing(_ text: String, pattern: String, _ transform: ([String]) -> String?) -> String {
+        guard let re = regex(pattern) else { return text }
+        let ns = text as NSString
+        var out = "", last = 0
+        for m in re.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let groups = (1..<m.numberOfRanges).map { k -> String in
+                let r = m.range(at: k)
+                return r.location == NSNotFound ? "" : ns.substring(with: r)
+            }
+            guard let replacement = transform(groups) else { continue }
+            out += ns.substring(with: NSRange(location: last, length: m.range.location - last)) + replacement
+            last = m.range.location + m.range.length
+        }
+        if last == 0 { return text }
+        return out + ns.substring(from: last)
+    }
 
     /// gnuplot's SVG terminal opens and closes a style group around every tick, grid line and key entry, most of them
     /// empty (a fifth of a figure's bytes). An empty group — a line `<g …>` without an id, directly followed by a line

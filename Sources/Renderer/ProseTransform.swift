@@ -13,7 +13,8 @@ import Foundation
 /// The transform is linear in the input: every closer is found through next-occurrence tables built by one backward
 /// pass per paragraph, never by a forward search from each opener. `steps` counts the character visits of all passes.
 struct ProseTransform {
-    struct Math { let tex: String; let display: Bool }
+    /// A math span: its TeX, whether it is display math, and the source line it starts on.
+    struct Math { let tex: String; let display: Bool; var line: Int = 0 }
     private(set) var math = [Math]()
     private(set) var problems = [ReportDiagnostic]()
     /// Names of values that prose referred to.
@@ -32,6 +33,13 @@ struct ProseTransform {
     /// `codeLines` are the code blocks' line ranges as the Markdown parser found them (`MarkdownDocument.codeBlockLines`);
     /// without them, fences are recognised line by line (top-level fences only).
     mutating func apply(_ source: String, file: String, codeLines: [ClosedRange<Int>]? = nil, lookup: (String) -> String?) -> String {
+        apply(source, file: file, codeLines: codeLines, lookupInContext: { ref, _ in lookup(ref) })
+    }
+
+    /// As `apply(_:file:codeLines:lookup:)`, with the text that follows the reference on its line (up to 32
+    /// characters) passed to `lookupInContext`, e.g. to tell whether the prose writes the value's unit itself.
+    mutating func apply(_ source: String, file: String, codeLines: [ClosedRange<Int>]? = nil,
+                        lookupInContext lookup: (String, String) -> String?) -> String {
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         var out = [String]()
         out.reserveCapacity(lines.count)
@@ -73,7 +81,7 @@ struct ProseTransform {
     }
 
     private mutating func flush(_ paragraph: inout [Substring], firstLine: Int, into out: inout [String], file: String,
-                                lookup: (String) -> String?) {
+                                lookup: (String, String) -> String?) {
         guard !paragraph.isEmpty else { return }
         let text = transformParagraph(Array(paragraph.joined(separator: "\n")), firstLine: firstLine, file: file, lookup: lookup)
         let split = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -84,7 +92,7 @@ struct ProseTransform {
 
     /// One paragraph (lines joined by `\n`) transformed; the result has the same number of `\n`.
     private mutating func transformParagraph(_ c: [Character], firstLine: Int, file: String,
-                                             lookup: (String) -> String?) -> String {
+                                             lookup: (String, String) -> String?) -> String {
         let n = c.count
         // Next-occurrence tables, one backward pass: for each index i the first j ≥ i where ... (n = none).
         var escaped = [Bool](repeating: false, count: n)   // `$` preceded by an odd number of backslashes
@@ -161,7 +169,7 @@ struct ProseTransform {
                     let tex = c[(i + (display ? 2 : 1))..<close]
                     steps += tex.count
                     let breaks = newlines(tex)
-                    math.append(Math(tex: String(tex), display: display))
+                    math.append(Math(tex: String(tex), display: display, line: line))
                     result += String(repeating: "\n", count: breaks) + ProseTransform.placeholder(math.count - 1)
                     line += breaks
                     i = close + (display ? 2 : 1); continue
@@ -178,7 +186,7 @@ struct ProseTransform {
                     let inner = String(c[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)
                     steps += close - i
                     referenced.insert(inner.hasSuffix("±") ? String(inner.dropLast()) : inner)
-                    if let text = lookup(inner) { result += text } else {
+                    if let text = lookup(inner, String(c[(close + 2)..<Swift.min(close + 34, nextNewline[i])])) { result += text } else {
                         problems.append(ReportDiagnostic(file: file, line: line, message: "unknown value '{{\(inner)}}': no directive in this report produces it"))
                         result += "**[unknown value \(inner)]**"
                     }

@@ -363,8 +363,10 @@ public struct ReportRenderer {
     /// The page-level part of a report: compare tables, directive outputs (figures drawn only when `drawFigures`) and the
     /// prose transform. Every page-level problem (bad compare row, unknown `{{value}}`, unclosed `$`) is returned, so
     /// `check` and `accept` fail on exactly what `render` fails on.
+    /// Without `drawFigures` (check, accept) the body is the page's text with figure captions instead of figures, only
+    /// so that its math can be typeset and checked (`mathProblems`); with them, the page body.
     private func assemble(_ name: String, source: String, file: String, drawFigures: Bool)
-        -> (result: ReportResult, body: String, footerRows: [String]) {
+        -> (result: ReportResult, body: String, footerRows: [String], proseMath: [ProseTransform.Math]) {
         let (runs, scalars, executeProblems, unplaced) = execute(name, source: source)
         var problems = executeProblems
         let figureFolder = project.figuresFolder.appendingPathComponent(name)
@@ -397,7 +399,8 @@ public struct ReportRenderer {
                         labels["tbl:" + t.id] = labels["tbl:" + t.id] ?? "Table \(tableNumber)"
                         html += HTMLBlocks.table(t, verdictColumn: nil, number: tableNumber)
                     }
-                    for f in out.figures where drawFigures {
+                    for f in out.figures {
+                        if !drawFigures { html += "<figure><figcaption>\(HTML.escape(f.caption))</figcaption></figure>"; continue }
                         if figureStub { html += "<figure id=\"fig-\(HTML.escape(f.id))\">\(HTML.escape(f.caption))</figure>"; continue }
                         do {
                             let svg = try GnuplotFigure.render(f, in: figureFolder)
@@ -424,10 +427,10 @@ public struct ReportRenderer {
             replacements[r.directive.line] = html
         }
         var prose = ProseTransform()
-        let transformed = prose.apply(source, file: file, codeLines: MarkdownDocument.codeBlockLines(in: source)) { ref in
+        let transformed = prose.apply(source, file: file, codeLines: MarkdownDocument.codeBlockLines(in: source)) { ref, following in
             let withError = ref.hasSuffix("±")
             let key = withError ? String(ref.dropLast()) : ref
-            return scalars[key].map { ValueFormatting.format($0, withError: withError) }
+            return scalars[key].map { ValueFormatting.prose($0, withError: withError, following: following) }
         }
         problems += prose.problems
         let xrefProblems = Self.crossReferenceProblems(prose.crossReferences, runs: runs, file: file)
@@ -441,6 +444,8 @@ public struct ReportRenderer {
             body = PageNavigation.insertingTOC(links + PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
             let proseErrors = (unplaced + prose.problems + xrefProblems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }
+        } else if project.buildTimeMath && PageMath.available {
+            body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
         }
         var stored: StoredValues? = nil
         var valuesProblem: ReportDiagnostic? = nil
@@ -453,7 +458,7 @@ public struct ReportRenderer {
         let result = ReportResult(name: name, title: Self.title(of: source, fallback: name), scalars: list, diagnostics: problems,
                                   checks: ValueCheck.compare(list, stored), hasStoredValues: stored != nil,
                                   tally: tally, computeSeconds: seconds, valuesProblem: valuesProblem)
-        return (result, body, footerRows)
+        return (result, body, footerRows, prose.math)
     }
 
     /// The prose's cross-references to no figure or table of the report: each an error at its line (the page still
@@ -492,8 +497,20 @@ public struct ReportRenderer {
     /// Its diagnostics include every page-level problem that `render` would report.
     public func compute(_ name: String) throws -> ReportResult {
         let source = try readSource(name)
-        var result = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: false).result
+        let file = project.displayPath(project.sourceURL(name))
+        let parts = assemble(name, source: source.text, file: file, drawFigures: false)
+        var result = parts.result
         result.diagnostics = source.problems + result.diagnostics
+        // Math KaTeX cannot parse fails `check` as it fails `render`, at the same line.
+        if project.buildTimeMath && PageMath.available && PageTemplate.hasClientMath(body: parts.body, footer: "") {
+            let formulas = PageMath.extract(parts.body).formulas
+            do {
+                let typeset = try PageMath.typeset(formulas, cacheFolder: project.cacheFolder)
+                result.diagnostics += Self.mathProblems(formulas, typeset, source: source.text, proseMath: parts.proseMath, file: file)
+            } catch {
+                project.log("warning: \(error); math is not checked")
+            }
+        }
         return result
     }
 
@@ -560,15 +577,36 @@ public struct ReportRenderer {
 
     /// The page of a report from its decoded source (no HTML written; figures drawn unless `figureStub`).
     func page(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String) {
-        let parts = pageParts(name, source: source)
-        var result = parts.0, body = parts.1
-        let footer = parts.2, file = project.displayPath(project.sourceURL(name))
-        let (html, mathProblems) = finishPage(title: result.title, body: body, footer: footer, nav: siteLinks(name), source: source.text, file: file)
+        let parts = pagePartsAndMath(name, source: source)
+        var result = parts.result, body = parts.body
+        let footer = parts.footer, file = project.displayPath(project.sourceURL(name))
+        let (html, mathProblems) = finishPage(title: result.title, body: body, footer: footer, nav: siteLinks(name), source: source.text,
+                                              file: file, proseMath: parts.proseMath)
         if mathProblems.isEmpty { return (result, html) }
         // A formula KaTeX cannot parse is bad input: an error at its line, and in a box at the top of the page.
         result.diagnostics += mathProblems
         body = mathProblems.map(HTMLBlocks.error).joined() + body
         return (result, finishPage(title: result.title, body: body, footer: footer, nav: siteLinks(name), source: source.text, file: file).html)
+    }
+
+    /// An error for each formula KaTeX could not typeset, at its line: the line of the prose's math span with that TeX
+    /// (the first such span), else the first line of `source` holding the formula's first line, else line 1 (math in
+    /// analysis output). `check` and `render` report the same lines.
+    static func mathProblems(_ formulas: [PageMath.Formula], _ typeset: [(html: String, error: String?)], source: String,
+                             proseMath: [ProseTransform.Math], file: String) -> [ReportDiagnostic] {
+        var problems = [ReportDiagnostic]()
+        var lines: [Substring]? = nil
+        for (f, t) in zip(formulas, typeset) {
+            guard let error = t.error else { continue }
+            var line = proseMath.first { $0.tex == f.tex && $0.display == f.display && $0.line > 0 }?.line
+            if line == nil {
+                if lines == nil { lines = source.split(separator: "\n", omittingEmptySubsequences: false) }
+                let needle = f.tex.split(separator: "\n").first.map(String.init) ?? f.tex
+                line = lines!.firstIndex { $0.contains(needle) }.map { $0 + 1 }
+            }
+            problems.append(ReportDiagnostic(file: file, line: line ?? 1, message: "math: KaTeX cannot typeset '\(f.tex)': \(error)"))
+        }
+        return problems
     }
 
     /// Writes the shared assets (`site/assets/`) that pages link; self-contained pages need none.
@@ -580,7 +618,8 @@ public struct ReportRenderer {
     /// are available; otherwise, or when Node fails (a warning), KaTeX typesets it in the browser. Returns the page and
     /// an error for each formula KaTeX cannot parse, at the first line of `source` holding the formula (line 1 for
     /// formulas in analysis output).
-    func finishPage(title: String, body: String, footer: String, nav: String, source: String, file: String)
+    func finishPage(title: String, body: String, footer: String, nav: String, source: String, file: String,
+                    proseMath: [ProseTransform.Math] = [])
         -> (html: String, problems: [ReportDiagnostic]) {
         var body = body, footer = footer, clientMath = true, problems = [ReportDiagnostic]()
         if project.buildTimeMath && PageMath.available && PageTemplate.hasClientMath(body: body, footer: footer) {
@@ -591,13 +630,7 @@ public struct ReportRenderer {
                 let parts = PageMath.restore(marked, typeset.map(\.html)).components(separatedBy: separator)
                 if parts.count == 2 {
                     body = parts[0]; footer = parts[1]; clientMath = false
-                    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
-                    for (f, t) in zip(formulas, typeset) {
-                        guard let error = t.error else { continue }
-                        let needle = f.tex.split(separator: "\n").first.map(String.init) ?? f.tex
-                        let line = lines.firstIndex { $0.contains(needle) }.map { $0 + 1 } ?? 1
-                        problems.append(ReportDiagnostic(file: file, line: line, message: "math: KaTeX cannot typeset '\(f.tex)': \(error)"))
-                    }
+                    problems = Self.mathProblems(formulas, typeset, source: source, proseMath: proseMath, file: file)
                 }
             } catch {
                 project.log("warning: \(error); math is left to KaTeX in the browser")
@@ -632,7 +665,14 @@ public struct ReportRenderer {
 
     /// The report-specific parts of its page: body and footer (the template around them is fixed).
     func pageParts(_ name: String, source: (text: String, problems: [ReportDiagnostic])) -> (ReportResult, String, String) {
-        var (result, body, footerRows) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
+        let p = pagePartsAndMath(name, source: source)
+        return (p.result, p.body, p.footer)
+    }
+
+    /// `pageParts` and the prose's math spans (for the lines of math errors).
+    func pagePartsAndMath(_ name: String, source: (text: String, problems: [ReportDiagnostic]))
+        -> (result: ReportResult, body: String, footer: String, proseMath: [ProseTransform.Math]) {
+        var (result, body, footerRows, proseMath) = assemble(name, source: source.text, file: project.displayPath(project.sourceURL(name)), drawFigures: true)
         result.diagnostics = source.problems + result.diagnostics
         body = source.problems.map(HTMLBlocks.error).joined() + body
         if project.profile != Profiles.laptop {
@@ -641,7 +681,7 @@ public struct ReportRenderer {
                 + "lines replace its laptop-scale parameters (the paper's own settings); values are checked against "
                 + "<code>\(HTML.escape(project.valuesURL(name).lastPathComponent))</code>.</p>\n" + body
         }
-        return (result, body, Provenance.footer(rows: footerRows, result: result, root: project.root))
+        return (result, body, Provenance.footer(rows: footerRows, result: result, root: project.root), proseMath)
     }
 
     /// Writes `site/index.html` listing every report in the reports folder with its check status at its last render

@@ -50,6 +50,34 @@ public enum ValueFormatting {
         if unit, let u = s.unit, !u.isEmpty { return "\(text) \(u)" }
         return text
     }
+
+    /// A scalar in prose (`{{name}}`, `{{name±}}`), with its unit unless the prose writes it: `following` is the text
+    /// after the reference on its line. The unit is left out when that text starts with the unit (after spaces), or
+    /// when it continues a range or list whose last value carries it ("{{a}}–{{b}} nats", "{{a}} to {{b}}",
+    /// "{{a}}/{{b}}", "{{a}}, {{b}} and {{c}} nats"). Degrees follow the number directly ("12°"), other units after a space, as in tables.
+    public static func prose(_ s: Scalar, withError: Bool, following: String) -> String {
+        let text = format(s, withError: withError)
+        guard let u = s.unit?.trimmingCharacters(in: .whitespaces), !u.isEmpty, !proseWritesUnit(u, following: following) else { return text }
+        return u == "°" ? text + u : "\(text) \(u)"
+    }
+
+    /// Whether prose that continues with `following` after a value already gives its unit `unit` (see `prose`).
+    static func proseWritesUnit(_ unit: String, following: String) -> Bool {
+        let rest = following.drop { $0 == " " || $0 == "\u{00A0}" || $0 == "\u{202F}" || $0 == "\u{2009}" }
+        if rest.hasPrefix(unit) {
+            // The unit as a word: not the start of a longer word ("bits" in "bitstream").
+            let after = rest.dropFirst(unit.count).first
+            if after == nil || !(after!.isLetter || after!.isNumber) { return true }
+        }
+        // A range or pair of values: the unit follows the last one.
+        for joiner in ["–", "—", "−", "-", "/", ",", "to ", "and ", "or ", "vs ", "vs. ", "versus "] {
+            if rest.hasPrefix(joiner) {
+                let next = rest.dropFirst(joiner.count).drop { $0 == " " || $0 == "\u{00A0}" || $0 == "$" }
+                if next.hasPrefix("{{") { return true }
+            }
+        }
+        return false
+    }
 }
 
 /// HTML escaping. NUL becomes U+FFFD (as cmark does in the Markdown source): HTML blocks reach cmark as C strings,
