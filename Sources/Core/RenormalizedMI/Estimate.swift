@@ -145,7 +145,7 @@ public enum EntropyInfluence {
 }
 
 /// One estimate of Ĩ(x, y) from samples: the value, its standard error and the two parts of Eq. (1).
-public struct RMIEstimate: Sendable, Equatable {
+public struct RMIEstimate: Sendable, Equatable, Codable {
     /// Ĩ = H(y) − ⟨ln √det(∇f·∇f)⟩ (nats).
     public var value: Double
     /// Standard error of Ĩ: random halves of the whole estimator (`HalvesErrors`), calibrated; equal to `deltaError`

@@ -69,6 +69,7 @@ extension RMIAnalyses {
     static let spiral = AnalysisDescriptor(
         name: "rmi.spiral",
         summary: "Fig. 3: gradient ascent of Ĩ over a neural 1-D feature of the rotated spiral, with yardsticks, held-out evaluation and a plateau stopping rule",
+        itemized: true,
         run: { ctx in
             let p = ctx.parameters
             let recipe = try p.string("recipe", default: "ours")
@@ -122,11 +123,13 @@ extension RMIAnalyses {
             let yard = SpiralYardsticks(dist: dist, points: points, weights: weights, bins: opt.bins)
             let yardHeld = yard.heldOut(held, dist: dist, bins: evalBins)
             let log = ctx.progress
-            struct Outcome {
+            /// One training run (a work item): its CDF-normalised feature on the grid, Ĩ on the grid at every step, held-out
+            /// Ĩ at every checkpoint, the final held-out estimates and invariance check, and its own stopping-rule outcome.
+            struct Outcome: Codable {
                 var feature: [Double]; var history: [Double]; var checks: [Double]; var final: [RMIEstimate]; var invariance: [RMIEstimate]
-                /// The feature's held-out values and ln|∇f| at every checkpoint (for the single-run stopping rule).
-                var checkData: [(values: [Double], logGradient: [Double])]
+                var stopIndex: Int; var stopFound: Bool
             }
+            let checkSteps = (0...(opt.steps / every)).map { Double($0 * every) } + (opt.steps % every == 0 ? [] : [Double(opt.steps)])
             func heldOutData(_ engine: TiledInputGradient) -> ([Double], [Double]) {
                 let (f, g) = engine.evaluate(heldFlat)
                 let lg = (0..<held.count).map { i -> Double in
@@ -142,7 +145,10 @@ extension RMIAnalyses {
                 }
                 return (bins.map { RenormalizedMI.estimate(values: v, logGradient: lg, bins: $0) }, v + lg)
             }
-            let outcomes = Parallel.map(runs) { r -> Outcome in
+            // Work items: one per run (stage "runs"), seeded by its index as before (root.child(r)), so a killed render
+            // keeps the finished runs and `replicate work --shard i/n` spreads them (the paper profile's 20 runs).
+            let outcomes = try ctx.workItems("runs", count: runs, seed: UInt64(seed)) { item -> Outcome in
+                let r = item.index
                 var rng = root.child(r)
                 var checks = [Double](), final = [RMIEstimate](), invariance = [RMIEstimate](), checkData = [([Double], [Double])]()
                 let result = opt.run(points: points, weights: weights, rng: &rng,
@@ -165,8 +171,26 @@ extension RMIAnalyses {
                                      }) { step, value in
                     if r == 0 { log("\(recipe) run 1: step \(step), Ĩ = \(String(format: "%.3f", value))") }
                 }
+                // The plateau rule for this run alone: the first checkpoint after which its held-out Ĩ gains less than
+                // twice the random-halves error of the gain (same held-out samples) within the next `plateau_window` steps.
+                // Its outcome is discrete and chaotic (a rounding-level change redraws the runs), so it is shown as a
+                // distribution over runs.
+                let runStop: (index: Int, found: Bool) = {
+                    let d = checkData
+                    for k in checkSteps.indices {
+                        guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
+                        func tilde(_ c: Int, _ idx: [Int]) -> Double {
+                            EntropyInfluence.mean(d[c].0, indices: idx, bins: checkBins)
+                                - idx.reduce(0) { $0 + d[c].1[$1] } / Double(idx.count)
+                        }
+                        let gain = checks[j] - checks[k]
+                        let err = HalvesErrors.errors(count: held.count, splits: 10) { [tilde(j, $0) - tilde(k, $0)] }[0]
+                        if gain < max(2 * err, 1e-3) { return (k, true) }
+                    }
+                    return (checkSteps.count - 1, false)
+                }()
                 return Outcome(feature: FeatureOptimizer.cdfNormalised(result.feature, weights: weights), history: result.history,
-                               checks: checks, final: final, invariance: invariance, checkData: checkData.map { (values: $0.0, logGradient: $0.1) })
+                               checks: checks, final: final, invariance: invariance, stopIndex: runStop.index, stopFound: runStop.found)
             }
             var features = outcomes.map(\.feature)
             let histories = outcomes.map(\.history)
@@ -207,7 +231,6 @@ extension RMIAnalyses {
             let ext = [-extent, extent, -extent, extent]
             let finals = histories.map { $0.last! }
             let steps = (0...opt.steps).map(Double.init)
-            let checkSteps = (0...(opt.steps / every)).map { Double($0 * every) } + (opt.steps % every == 0 ? [] : [Double(opt.steps)])
             let meanChecks = checkSteps.indices.map { k in Stats.mean(outcomes.map { $0.checks[k] }) }
             let seChecks = checkSteps.indices.map { k in runs > 1 ? Stats.standardError(outcomes.map { $0.checks[k] }) : 0 }
             // Stopping rule: the first checkpoint after which the mean held-out Ĩ gains less than twice the standard
@@ -228,24 +251,7 @@ extension RMIAnalyses {
                 let m = Stats.mean(loo)
                 return (Double(runs - 1) / Double(runs) * loo.reduce(0) { $0 + ($1 - m) * ($1 - m) }).squareRoot()
             }() : nil
-            // The same rule for each run alone: the first checkpoint after which that run's held-out Ĩ gains less than
-            // twice the random-halves error of the gain (same held-out samples) within the next `plateau_window` steps.
-            // Its outcome is discrete and chaotic (a rounding-level change redraws the runs), so it is shown as a
-            // distribution over runs.
-            let runStops = Parallel.map(runs) { r -> (index: Int, found: Bool) in
-                let d = outcomes[r].checkData
-                for k in checkSteps.indices {
-                    guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
-                    func tilde(_ c: Int, _ idx: [Int]) -> Double {
-                        EntropyInfluence.mean(d[c].values, indices: idx, bins: checkBins)
-                            - idx.reduce(0) { $0 + d[c].logGradient[$1] } / Double(idx.count)
-                    }
-                    let gain = outcomes[r].checks[j] - outcomes[r].checks[k]
-                    let err = HalvesErrors.errors(count: held.count, splits: 10) { [tilde(j, $0) - tilde(k, $0)] }[0]
-                    if gain < max(2 * err, 1e-3) { return (k, true) }
-                }
-                return (checkSteps.count - 1, false)
-            }
+            let runStops = outcomes.map { (index: $0.stopIndex, found: $0.stopFound) }
             let runStopSteps = runStops.map { checkSteps[$0.index] }
             let runStopHeld = zip(runStops, outcomes).map { $1.checks[$0.index] }
             let mean = { (k: Int) in Stats.mean(histories.map { $0[k] }) }
