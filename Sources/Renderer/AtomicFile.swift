@@ -24,16 +24,90 @@ public enum AtomicFile {
     }
 }
 
-/// An exclusive advisory lock (flock) on `<folder>/.render.lock`, held while one report's figures and page are
-/// written, so two renders into one output tree cannot interleave versions of a page.
+/// The lock file of an output tree could not be opened or locked.
+public struct OutputLockError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// An exclusive advisory lock (flock) on `<folder>/.render.lock`, held while a render writes into the tree: one
+/// report's figures and page (`ReportRenderer.render`), or every page and the index (`renderAll`), or the index alone
+/// (`writeIndex`). Two renders into one tree therefore take turns and the tree ends as one version of each page and
+/// of the index; a second render says that it waits.
+///
+/// A lock file that cannot be opened (a folder that cannot be written, `.render.lock` being a folder, permissions) is
+/// an error naming the file: running unlocked would drop the guarantee silently, and a page could not be written
+/// there anyway. Only when the file system refuses `flock` itself (ENOLCK, ENOTSUP, ENOSYS: some network mounts)
+/// does the body run unlocked, after a warning through `warn`: every file is still written atomically
+/// (`AtomicFile`), only the one-version guarantee across files is lost, and refusing would make such trees
+/// unusable.
 public enum OutputLock {
-    public static func withLock<T>(in folder: URL, _ body: () throws -> T) throws -> T {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let fd = open(folder.appendingPathComponent(".render.lock").path, O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { return try body() }
+    public static func withLock<T>(in folder: URL, warn: (String) -> Void = { _ in }, _ body: () throws -> T) throws -> T {
+        try FileLock.withLock(folder.appendingPathComponent(".render.lock"), warn: warn, body)
+    }
+}
+
+/// An exclusive advisory lock (flock) on a file, held while `body` runs (see `OutputLock` for the failure rules).
+enum FileLock {
+    static func withLock<T>(_ url: URL, warn: (String) -> Void = { _ in }, _ body: () throws -> T) throws -> T {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw OutputLockError(description: "cannot create the folder of the lock file \(url.path): \(error.localizedDescription)")
+        }
+        let fd = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw OutputLockError(description: "cannot open the lock file \(url.path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        var waited = false
+        while true {
+            if flock(fd, waited ? LOCK_EX : LOCK_EX | LOCK_NB) == 0 { break }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EWOULDBLOCK && !waited {
+                warn("waiting for another render that holds \(url.path)")
+                waited = true; continue
+            }
+            if e == ENOLCK || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS {
+                warn("warning: the file system of \(url.path) does not support locks (\(String(cString: strerror(e)))): "
+                     + "writing unlocked; each file is still written atomically, but two renders at once may leave pages of two versions")
+                return try body()
+            }
+            throw OutputLockError(description: "cannot lock \(url.path): \(String(cString: strerror(e)))")
+        }
         defer { flock(fd, LOCK_UN) }
         return try body()
+    }
+}
+
+/// Temp files that a killed writer left behind: `AtomicFile`'s `.<name>.<pid>.<uuid>.tmp` and `GnuplotFigure`'s
+/// `.<id>.<pid>.<n>.svg.tmp` and `.<id>.<pid>.<n>.gp`, whose process (pid) is gone. A render removes them from the
+/// folders it writes, under the output lock, so that a `kill -9` leaves nothing behind after the next render.
+enum StaleTempFiles {
+    /// The pid in a temp file's name, or nil if the name is not one of ours.
+    static func owner(_ name: String) -> pid_t? {
+        guard name.hasPrefix(".") else { return nil }
+        let c = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        func pid(_ i: Int) -> pid_t? { i >= 1 && i < c.count ? pid_t(c[i]) : nil }
+        if name.hasSuffix(".svg.tmp"), c.count >= 6, Int(c[c.count - 3]) != nil { return pid(c.count - 4) }
+        if name.hasSuffix(".tmp"), c.count >= 5, UUID(uuidString: c[c.count - 2]) != nil { return pid(c.count - 3) }
+        if name.hasSuffix(".gp"), c.count >= 5, Int(c[c.count - 2]) != nil { return pid(c.count - 3) }
+        return nil
+    }
+
+    static func alive(_ pid: pid_t) -> Bool {
+        pid == getpid() || kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// Removes the stale temp files directly inside `folder`; returns their names.
+    @discardableResult
+    static func sweep(_ folder: URL) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var removed = [String]()
+        for n in names.sorted() {
+            guard let p = owner(n), p > 0, !alive(p) else { continue }
+            if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(n))) != nil { removed.append(n) }
+        }
+        return removed
     }
 }

@@ -105,19 +105,6 @@ struct TimingStore {
     }
 }
 
-/// An exclusive advisory lock (flock) on a file, held while `body` runs.
-enum FileLock {
-    static func withLock<T>(_ url: URL, _ body: () throws -> T) throws -> T {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let fd = open(url.path, O_CREAT | O_RDWR, 0o644)
-        guard fd >= 0 else { return try body() }
-        defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-        defer { flock(fd, LOCK_UN) }
-        return try body()
-    }
-}
-
 /// The work-item store of one directive run: item results under `.cache/items/<directive key hash>/<stage>/<i>.json`.
 ///
 /// Each file is framed like a `ResultCache` entry: a header line `{"key": "<directive key hash>/<stage>/<i>",

@@ -243,7 +243,7 @@ public struct ReportRenderer {
             return fail(d.line, "unknown analysis '\(analysisName)' (\(hint)see `replicate list`)")
         }
         let parameters: Parameters
-        do { parameters = try d.parameters(profile: project.profile) } catch let e as ParameterError { return fail(e.line, e.description) }
+        do { parameters = try d.parameters(profile: project.profile) } catch let e as ParameterError { return fail(e.line, e.unlocatedDescription) }
         catch { return fail(d.line, "\(error)") }
         var dataHashes = [String: String]()
         for id in analysis.datasets {
@@ -352,7 +352,7 @@ public struct ReportRenderer {
             project.log("\(label) ... \(result.itemsComputed) work item(s) computed; the rest belong to other shards (\(e))")
         } catch let e as ParameterError {
             if items != nil { recordTiming(nil) }
-            return fail(e.line, e.description)
+            return fail(e.line, e.unlocatedDescription)
         } catch {
             if items != nil { recordTiming(nil) }
             return fail(d.line, "analysis \(analysisName) failed: \(error)")
@@ -522,29 +522,61 @@ public struct ReportRenderer {
     }
 
     /// Renders one report to `site/<name>.html`, with figures under `figures/<name>/`.
-    /// Holds the output tree's lock (`site/.render.lock`) throughout, so concurrent renders into one tree take turns.
+    /// Holds the output tree's lock (`site/.render.lock`, `OutputLock`) throughout, so concurrent renders into one
+    /// tree take turns; a lock file that cannot be opened is an error.
     public func render(_ name: String) throws -> ReportResult {
-        try OutputLock.withLock(in: project.siteFolder) { try renderLocked(name) }
+        try OutputLock.withLock(in: project.siteFolder, warn: project.log) { try renderLocked(name) }
     }
 
     /// Renders every named report, in order, whatever happens to one of them: a report that cannot be read or whose
     /// page cannot be written is a result with the error at its path (its page shows the error when it can be written),
     /// and the later reports and the index are still written. Callers exit non-zero when any result has diagnostics.
+    /// The output lock is held from the first page to the index, so that a concurrent render into the same tree
+    /// cannot leave pages of one version beside an index of another; a lock that cannot be taken fails every report
+    /// (nothing is written).
     public func renderAll(_ names: [String]) -> (results: [ReportResult], indexProblem: ReportDiagnostic?) {
+        do {
+            return try OutputLock.withLock(in: project.siteFolder, warn: project.log) { renderAllLocked(names) }
+        } catch {
+            let d = ReportDiagnostic(file: project.displayPath(project.siteFolder.appendingPathComponent(".render.lock")), line: 1,
+                                     message: "cannot render: \(error)")
+            project.log(d.description)
+            return (names.map { Self.failed($0, d) }, d)
+        }
+    }
+
+    private func renderAllLocked(_ names: [String]) -> (results: [ReportResult], indexProblem: ReportDiagnostic?) {
         var results = [ReportResult]()
         for name in names {
-            do { results.append(try render(name)) } catch {
+            do { results.append(try renderLocked(name)) } catch {
                 let d = (error as? ReportDiagnostic)
                     ?? ReportDiagnostic(file: project.displayPath(project.sourceURL(name)), line: 1, message: "cannot render: \(error)")
                 project.log(d.description)
                 results.append(Self.failed(name, d))
             }
         }
-        do { try writeIndex(results); return (results, nil) } catch {
+        do { try writeIndexLocked(results); return (results, nil) } catch {
             let d = ReportDiagnostic(file: project.displayPath(project.siteFolder.appendingPathComponent("index.html")), line: 1,
                                      message: "cannot write the index: \(error)")
             project.log(d.description)
             return (results, d)
+        }
+    }
+
+    /// Removes temp files that killed renders left in the folders a render of `name` writes (`StaleTempFiles`).
+    private func sweepStaleTempFiles(_ name: String?) {
+        let assets = project.siteFolder.appendingPathComponent("assets")
+        var folders = [project.siteFolder, project.siteFolder.appendingPathComponent("source"), assets]
+        // The shared assets' folders (assets/katex, assets/katex/fonts).
+        if let e = FileManager.default.enumerator(at: assets, includingPropertiesForKeys: [.isDirectoryKey]) {
+            for case let u as URL in e where (try? u.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true { folders.append(u) }
+        }
+        if let name {
+            folders += [project.figuresFolder.appendingPathComponent(name),
+                        project.siteFolder.appendingPathComponent("figures").appendingPathComponent(name)]
+        }
+        for f in folders {
+            for n in StaleTempFiles.sweep(f) { project.log("removed \(project.displayPath(f.appendingPathComponent(n))), left by a killed render") }
         }
     }
 
@@ -554,6 +586,7 @@ public struct ReportRenderer {
     }
 
     private func renderLocked(_ name: String) throws -> ReportResult {
+        sweepStaleTempFiles(name)
         let source: (text: String, problems: [ReportDiagnostic])
         do { source = try readSource(name) } catch {
             // An unreadable report still gets a page that says so.
@@ -685,8 +718,14 @@ public struct ReportRenderer {
     }
 
     /// Writes `site/index.html` listing every report in the reports folder with its check status at its last render
-    /// (statuses of reports not rendered by this command are kept in `.cache/index-status.json`).
+    /// (statuses of reports not rendered by this command are kept in `.cache/index-status.json`), under the output
+    /// lock, so that two renders cannot interleave their reads and writes of the statuses or the page.
     public func writeIndex(_ results: [ReportResult]) throws {
+        try OutputLock.withLock(in: project.siteFolder, warn: project.log) { try writeIndexLocked(results) }
+    }
+
+    private func writeIndexLocked(_ results: [ReportResult]) throws {
+        sweepStaleTempFiles(nil)
         let statusURL = project.cacheFolder.appendingPathComponent(project.profile == Profiles.laptop ? "index-status.json" : "index-status.\(project.profile).json")
         var entries = (try? JSONDecoder().decode([String: IndexEntry].self, from: Data(contentsOf: statusURL))) ?? [:]
         for r in results { entries[r.name] = IndexEntry(r) }
@@ -739,4 +778,10 @@ struct IndexEntry: Codable, Equatable {
         else if r.passed { status = "values match"; css = "status-pass" }
         else { status = "fail: \(r.checks.filter { $0.status != .ok }.count) value(s) differ"; css = "status-fail" }
     }
+}
+
+extension ParameterError {
+    /// The message without its "line N: " prefix, for a diagnostic that already sits at that line
+    /// ("reports/t.md:7: parameter 'rhoo': unknown parameter…", not "…:7: line 7: parameter…").
+    var unlocatedDescription: String { line == nil ? description : (key.map { "parameter '\($0)': " } ?? "") + message }
 }
