@@ -41,7 +41,7 @@ struct SpiralYardsticks {
 /// the code (another BLAS kernel, a reordered sum) redraws every run, so a stored statistic of the runs is compared with
 /// an independent redraw of it. The two differ by √2 σ, where σ is the statistic's standard error; σ is estimated from
 /// the same runs with runs − 1 degrees of freedom, so the bound is the two-sided 99.73 % quantile of Student's t (the
-/// 3σ of a normal): 4.03 for 8 runs, 235.8 for 2, where the spread of two runs says almost nothing about the next two.
+/// 3σ of a normal): 4.53 for 8 runs, 9.22 for 4, 235.8 for 2, where the spread of two runs says almost nothing about the next two.
 enum RedrawTolerance {
     static let coverage = 0.5 + 0.5 * erf(3 / 2.0.squareRoot())
 
@@ -60,6 +60,20 @@ enum RedrawTolerance {
     static func fraction(_ k: Int, runs: Int) -> Tolerance {
         let p = Double(k + 1) / Double(runs + 2)
         return .absolute(3 * 2.0.squareRoot() * (p * (1 - p) / Double(runs)).squareRoot())
+    }
+}
+
+/// The one-σ error of a mean over R independent training runs: the run spread s/√R widened by √((R − 1)/(R − 3)).
+/// For normally distributed run values the pull (mean − μ)/(s/√R) is a Student t with R − 1 degrees of freedom, whose
+/// standard deviation is √((R − 1)/(R − 3)) (1.18 for 8 runs, 1.73 for 4, infinite for 2 and 3): the plain s/√R is
+/// too small for few runs. With the factor the pull sd is 1 and ±1σ covers 72.5 % for 8 runs (81.8 % for 4, i.e.
+/// conservative), checked in `CalibrationTests.testRunMeanError`. The same rule as CollectiveRedundancy's
+/// `ReplicateSpread.mean`, which RenormalizedMI cannot import; nil below 4 runs, where no scale factor gives a pull sd of 1.
+enum RunSpread {
+    static func error(_ v: [Double]) -> Double? {
+        guard v.count >= 4 else { return nil }
+        let r = Double(v.count)
+        return Stats.standardError(v) * ((r - 1) / (r - 3)).squareRoot()
     }
 }
 
@@ -232,25 +246,33 @@ extension RMIAnalyses {
             let finals = histories.map { $0.last! }
             let steps = (0...opt.steps).map(Double.init)
             let meanChecks = checkSteps.indices.map { k in Stats.mean(outcomes.map { $0.checks[k] }) }
+            // Plain standard errors over runs (for the redraw tolerances, whose t quantile already allows for the few
+            // degrees of freedom) and the calibrated errors of the means (RunSpread, shown as ±).
             let seChecks = checkSteps.indices.map { k in runs > 1 ? Stats.standardError(outcomes.map { $0.checks[k] }) : 0 }
-            // Stopping rule: the first checkpoint after which the mean held-out Ĩ gains less than twice the standard
-            // error of that gain (over runs) within the next `plateau_window` steps.
-            func meanRuleStop(_ subset: [Int]) -> Int {
+            let errChecks = checkSteps.indices.map { k in RunSpread.error(outcomes.map { $0.checks[k] }) }
+            // Stopping rules on the population of runs: the first checkpoint after which the centre of the runs'
+            // held-out gains within the next `plateau_window` steps is less than twice its standard error. The centre
+            // is the mean (standard error s/√n) or the median (1.2533 s/√n, the median of a normal sample), which a
+            // minority of runaway runs does not drag along.
+            func populationStop(_ subset: [Int], median: Bool) -> Int {
                 for k in checkSteps.indices {
                     guard let j = checkSteps.indices.first(where: { checkSteps[$0] >= checkSteps[k] + Double(plateau) }) else { break }
                     let gains = subset.map { outcomes[$0].checks[j] - outcomes[$0].checks[k] }
                     let se = subset.count > 1 ? Stats.standardError(gains) : 0
-                    if Stats.mean(gains) < max(2 * se, 1e-3) { return k }
+                    let centre = median ? Stats.median(gains) : Stats.mean(gains)
+                    if centre < max(2 * (median ? 1.2533 : 1) * se, 1e-3) { return k }
                 }
                 return checkSteps.count - 1
             }
-            let stopIndex = meanRuleStop(Array(0..<runs))
-            // Its spread over runs: the jackknife of the stop step (leave one run out), from 3 runs on.
-            let stopStepError: Double? = runs > 2 ? {
-                let loo = (0..<runs).map { r in checkSteps[meanRuleStop((0..<runs).filter { $0 != r })] }
+            // A rule's spread over runs: the jackknife of its stop step (leave one run out), from 3 runs on.
+            func stopStepError(median: Bool) -> Double? {
+                guard runs > 2 else { return nil }
+                let loo = (0..<runs).map { r in checkSteps[populationStop((0..<runs).filter { $0 != r }, median: median)] }
                 let m = Stats.mean(loo)
                 return (Double(runs - 1) / Double(runs) * loo.reduce(0) { $0 + ($1 - m) * ($1 - m) }).squareRoot()
-            }() : nil
+            }
+            let stopIndex = populationStop(Array(0..<runs), median: false)
+            let medianStopIndex = populationStop(Array(0..<runs), median: true)
             let runStops = outcomes.map { (index: $0.stopIndex, found: $0.stopFound) }
             let runStopSteps = runStops.map { checkSteps[$0.index] }
             let runStopHeld = zip(runStops, outcomes).map { $1.checks[$0.index] }
@@ -267,7 +289,7 @@ extension RMIAnalyses {
                     Panel(title: "(e) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
                           series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs (grid)" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
                             + [Series(label: "mean of \(runs) runs (grid)", style: .lines, x: steps, y: steps.indices.map(mean), color: "black"),
-                               Series(label: "held-out, \(checkBins) bins", style: .errorLines, x: checkSteps, y: meanChecks, yError: seChecks, color: "red"),
+                               Series(label: "held-out, \(checkBins) bins", style: .errorLines, x: checkSteps, y: meanChecks, yError: errChecks.map { $0 ?? 0 }, color: "red"),
                                Series(label: "best linear feature (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.linear.grid, yard.linear.grid], color: "blue"),
                                Series(label: "principal coordinate (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.principal.grid, yard.principal.grid], color: "dark-green")]),
                 ], columns: 2, panelWidth: 480, panelHeight: 420)
@@ -275,12 +297,13 @@ extension RMIAnalyses {
             var rows = [[String]]()
             rows.append(["trained network (grid Ĩ \(String(format: "%.3f", Stats.mean(finals))))"] + evalBins.indices.map { b in
                 let v = outcomes.map { $0.final[b].value }
-                return runs > 1 ? ValueText.pm(Stats.mean(v), Stats.standardError(v)) : ValueText.pm(v[0], outcomes[0].final[b].error)
+                if let e = RunSpread.error(v) { return ValueText.pm(Stats.mean(v), e) }
+                return runs > 1 ? String(format: "%.3f (runs %.3f–%.3f)", Stats.mean(v), v.min()!, v.max()!) : ValueText.pm(v[0], outcomes[0].final[b].error)
             })
             rows.append([String(format: "best linear feature, θ = %.3f (grid Ĩ %.3f)", yard.linear.angle, yard.linear.grid)] + yardHeld.linear.map { ValueText.pm($0.value, $0.error) })
             rows.append([String(format: "principal coordinate, θ = %.3f (grid Ĩ %.3f)", yard.principal.angle, yard.principal.grid)] + yardHeld.principal.map { ValueText.pm($0.value, $0.error) })
             let table = Table(id: idBase + "-heldout",
-                              caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean ± standard error over \(runs) runs (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± random-halves error. The grid values in brackets use the training grid and \(opt.bins) bins.",
+                              caption: "Held-out Ĩ (nats) on \(heldOutN) fresh samples of the spiral at several bin counts (linear two-bin histogram). Trained network: mean over \(runs) runs ± its error (run spread s/√n × √((n−1)/(n−3)), calibrated) (a single run's own statistical error is about \(String(format: "%.3f", outcomes[0].final[evalBins.count / 2].error))). Yardsticks: ± random-halves error. The grid values in brackets use the training grid and \(opt.bins) bins.",
                               columns: ["feature"] + evalBins.map { "\($0) bins" }, rows: rows)
             let stopTable = Table(id: idBase + "-stops",
                                   caption: "The plateau stopping rule applied to each run alone (held-out Ĩ at \(checkBins) bins, gain within \(plateau) steps against twice its random-halves error on the same samples). The outcome is discrete and chaotic, so the table gives its distribution over the \(runs) runs.",
@@ -288,6 +311,15 @@ extension RMIAnalyses {
                                   rows: runs > 0 ? (0..<runs).map { r in
                                       ["\(r + 1)", String(format: "%.0f", runStopSteps[r]), runStops[r].found ? "yes" : "no",
                                        String(format: "%.3f", runStopHeld[r]), String(format: "%.3f", outcomes[r].checks.last!)] } : [])
+            // The three stopping rules side by side: their spread is a systematic uncertainty of the early-stopped value.
+            let ruleHeld = [meanChecks[stopIndex], meanChecks[medianStopIndex], Stats.mean(runStopHeld)]
+            let pmRuns = { (v: Double, e: Double?) in e.map { ValueText.pm(v, $0) } ?? String(format: "%.3f", v) }
+            let rulesTable = Table(id: idBase + "-rules",
+                                   caption: "Stopping rules (held-out Ĩ at \(checkBins) bins, gains within \(plateau) steps): on the mean of the runs' gains, on their median, and on each run alone (median stop step; Ĩ at each run's own stop, mean over runs). Held-out Ĩ ± its error over runs. Range over the three rules: " + String(format: "%.3f nats.", ruleHeld.max()! - ruleHeld.min()!),
+                                   columns: ["rule", "stop step", "held-out Ĩ at the stop (nats)"],
+                                   rows: [["mean over runs", String(format: "%.0f", checkSteps[stopIndex]), pmRuns(ruleHeld[0], errChecks[stopIndex])],
+                                          ["median over runs", String(format: "%.0f", checkSteps[medianStopIndex]), pmRuns(ruleHeld[1], errChecks[medianStopIndex])],
+                                          ["each run alone", String(format: "%.0f (median)", Stats.median(runStopSteps)), pmRuns(ruleHeld[2], RunSpread.error(runStopHeld))]])
             let inv = outcomes[0].invariance
             let cubicShifts = outcomes.map { $0.invariance[2].value - $0.invariance[0].value }
             let invTable = Table(id: idBase + "-invariance",
@@ -296,6 +328,13 @@ extension RMIAnalyses {
                                  rows: zip(["f", "4f", "f³ + 5f"], inv).map { [$0, ValueText.pm($1.entropy, $1.entropyError), ValueText.pm($1.value, $1.error)] })
             let prefix = label.isEmpty ? "rmi.spiral" : "rmi.spiral_" + label
             let se = { (v: [Double]) -> Double? in runs > 1 ? Stats.standardError(v) : nil }
+            let re = { (v: [Double]) -> Double? in RunSpread.error(v) }
+            // A stop step is checked with its measured spread (at least one checkpoint spacing), or with the whole range
+            // where there is none.
+            let stepTolerance = { (e: Double?) -> Tolerance in
+                RedrawTolerance.absolute(e, runs: runs).map { t -> Tolerance in
+                    if case .absolute(let a) = t { return .absolute(max(a, Double(every))) }; return t } ?? .absolute(checkSteps.last!)
+            }
             // Every outcome of training below is checked against a redraw of all runs (RedrawTolerance), with the
             // spread measured on these runs; nothing is widened by hand.
             let redraw = { (e: Double?) -> Tolerance in RedrawTolerance.absolute(e, runs: runs) ?? .absolute(0.5) }
@@ -303,9 +342,9 @@ extension RMIAnalyses {
             // The median of the per-run stop steps: standard error 1.2533 s/√runs (the median of a normal sample).
             let runStopError = runs > 1 ? 1.2533 * Stats.standardError(runStopSteps) : nil
             var values = [
-                Scalar("\(prefix)_final", Stats.mean(finals), error: se(finals), significantFigures: 3, unit: "nats",
+                Scalar("\(prefix)_final", Stats.mean(finals), error: re(finals), significantFigures: 3, unit: "nats",
                        tolerance: redraw(se(finals))),
-                Scalar("\(prefix)_initial", Stats.mean(histories.map { $0[0] }), error: se(histories.map { $0[0] }), significantFigures: 3, unit: "nats"),
+                Scalar("\(prefix)_initial", Stats.mean(histories.map { $0[0] }), error: re(histories.map { $0[0] }), significantFigures: 3, unit: "nats"),
                 // The core and tail spreads (the paper's claim is about them); their jackknife error over runs from 3
                 // runs on, else the relative sampling error of an s.d. of `runs` values.
                 Scalar("\(prefix)_core_sd", coreSD, error: coreSDError, significantFigures: 2,
@@ -316,30 +355,32 @@ extension RMIAnalyses {
                 // Intel SkylakeX kernel and at step 50 with the AMD Zen kernel, with a plateau in 2 against 7 of 8 runs,
                 // 2026-12-03): checked with their measured spread over runs, and with the whole range only where there
                 // is none (the mean rule with 2 runs).
-                Scalar("\(prefix)_run_stop_median", Stats.median(runStopSteps), significantFigures: 4,
-                       tolerance: RedrawTolerance.absolute(runStopError, runs: runs).map { t -> Tolerance in
-                           if case .absolute(let a) = t { return .absolute(max(a, Double(every))) }; return t } ?? .absolute(checkSteps.last!)),
+                Scalar("\(prefix)_run_stop_median", Stats.median(runStopSteps), significantFigures: 4, tolerance: stepTolerance(runStopError)),
+                // The value at each run's own stop, mean over runs.
+                Scalar("\(prefix)_run_stop_heldout", Stats.mean(runStopHeld), error: re(runStopHeld), significantFigures: 3, unit: "nats",
+                       tolerance: redraw(se(runStopHeld))),
                 Scalar("\(prefix)_run_plateau_fraction", Double(plateauRuns) / Double(max(runs, 1)), significantFigures: 2,
                        tolerance: RedrawTolerance.fraction(plateauRuns, runs: runs)),
                 Scalar("\(prefix)_linear_grid", yard.linear.grid, significantFigures: 4, unit: "nats"),
                 Scalar("\(prefix)_principal_grid", yard.principal.grid, significantFigures: 4, unit: "nats"),
-                Scalar("\(prefix)_stop_step", checkSteps[stopIndex], significantFigures: 4,
-                       tolerance: RedrawTolerance.absolute(stopStepError, runs: runs).map { t -> Tolerance in
-                           if case .absolute(let a) = t { return .absolute(max(a, Double(every))) }; return t } ?? .absolute(checkSteps.last!)),
-                Scalar("\(prefix)_stop_heldout", meanChecks[stopIndex], error: runs > 1 ? seChecks[stopIndex] : nil, significantFigures: 3, unit: "nats",
+                Scalar("\(prefix)_stop_step", checkSteps[stopIndex], significantFigures: 4, tolerance: stepTolerance(stopStepError(median: false))),
+                Scalar("\(prefix)_stop_heldout", meanChecks[stopIndex], error: errChecks[stopIndex], significantFigures: 3, unit: "nats",
                        tolerance: redraw(runs > 1 ? seChecks[stopIndex] : nil)),
+                Scalar("\(prefix)_median_stop_step", checkSteps[medianStopIndex], significantFigures: 4, tolerance: stepTolerance(stopStepError(median: true))),
+                Scalar("\(prefix)_median_stop_heldout", meanChecks[medianStopIndex], error: errChecks[medianStopIndex], significantFigures: 3, unit: "nats",
+                       tolerance: redraw(runs > 1 ? seChecks[medianStopIndex] : nil)),
                 // Ĩ(f³ + 5f) − Ĩ(f) of every run's final feature (the table shows run 1), mean over runs.
-                Scalar("\(prefix)_invariance_cubic", Stats.mean(cubicShifts), error: se(cubicShifts), significantFigures: 2, unit: "nats",
+                Scalar("\(prefix)_invariance_cubic", Stats.mean(cubicShifts), error: re(cubicShifts), significantFigures: 2, unit: "nats",
                        tolerance: redraw(se(cubicShifts))),
             ]
             for (b, bins) in evalBins.enumerated() {
                 let v = outcomes.map { $0.final[b].value }
-                values.append(Scalar("\(prefix)_heldout_\(bins)", Stats.mean(v), error: se(v), significantFigures: 3, unit: "nats",
+                values.append(Scalar("\(prefix)_heldout_\(bins)", Stats.mean(v), error: re(v), significantFigures: 3, unit: "nats",
                                      tolerance: redraw(se(v))))
                 values.append(Scalar("\(prefix)_principal_heldout_\(bins)", yardHeld.principal[b].value, error: yardHeld.principal[b].error, significantFigures: 4, unit: "nats"))
                 values.append(Scalar("\(prefix)_linear_heldout_\(bins)", yardHeld.linear[b].value, error: yardHeld.linear[b].error, significantFigures: 4, unit: "nats"))
             }
-            return AnalysisOutput(tables: [table, stopTable, invTable], figures: [fig], values: values, notes: ["\(recipe) recipe, \(runs) runs, seed \(seed)",
+            return AnalysisOutput(tables: [table, stopTable, rulesTable, invTable], figures: [fig], values: values, notes: ["\(recipe) recipe, \(runs) runs, seed \(seed)",
                                                                                                          "probability-weighted s.d. of the normalised feature across runs: " + (wsdError.map { String(format: "%.3f ± %.3f", wsd, $0) } ?? String(format: "%.3f", wsd))])
         })
 }

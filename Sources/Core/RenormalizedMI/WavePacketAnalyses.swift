@@ -96,11 +96,15 @@ extension RMIAnalyses {
                 panels: [Panel(xLabel: "site j", yLabel: "x_j",
                                series: zip(shown, single).map { Series(label: String(format: "σ = %.1f", $0), style: .lines, x: sites, y: $1) })],
                 panelWidth: 640, panelHeight: 320)
+            // No fixed range on the Ĩ panel: the lowest point (at the smallest noise) sets the bottom of the scale.
+            let lowestAt = features.indices.flatMap { f in coarse.indices.map { (f, $0) } }.min { coarse[$0.1].estimates[$0.0].value < coarse[$1.1].estimates[$1.0].value }
+            let lowest = lowestAt.map { " The lowest point, \(features[$0.0].rawValue) at σ = " + String(format: "%.2f (Ĩ = %.1f nats)", sigmas[$0.1], coarse[$0.1].estimates[$0.0].value)
+                + ", sets the bottom of the left scale." } ?? ""
             let fig = Figure(
                 id: "wavepacket",
-                caption: "Fig. 2b analogue: Ĩ of five candidate features versus the field-noise strength σ (N = 100 sites j = \(origin)…\(origin + 99), δj = 9, j̄ ~ U[30, 70]; \(n) samples per level, ± random-halves standard error). Right: the entropy H(y) of the same features (the paper's inset quantity), which depends on the features' scale. The average field at σ = 0 lies off the scale (see the table).",
+                caption: "Fig. 2b analogue: Ĩ of five candidate features versus the field-noise strength σ (N = 100 sites j = \(origin)…\(origin + 99), δj = 9, j̄ ~ U[30, 70]; \(n) samples per level, ± random-halves standard error). Right: the entropy H(y) of the same features (the paper's inset quantity), which depends on the features' scale." + lowest,
                 altText: "Renormalized MI and entropy of five features against noise; the best feature changes as noise grows.",
-                panels: [Panel(title: "Ĩ(x, y)", xLabel: "noise σ", yLabel: "Ĩ (nats)", yRange: [-2, 3.5],
+                panels: [Panel(title: "Ĩ(x, y)", xLabel: "noise σ", yLabel: "Ĩ (nats)",
                                series: features.indices.map { f in Series(label: features[f].rawValue, style: .errorLines, x: sigmas,
                                                                           y: coarse.map { $0.estimates[f].value }, yError: coarse.map { $0.estimates[f].error }) }),
                          Panel(title: "H(y) (not invariant)", xLabel: "noise σ", yLabel: "H (nats)",
