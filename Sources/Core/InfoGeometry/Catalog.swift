@@ -15,15 +15,15 @@ public enum InfoGeometryCatalog {
                            run: DenoiserAnalysis.run),
         AnalysisDescriptor(name: "geometry.patches",
                            summary: "Gabor neurons on Fashion-MNIST patches: eigenvectors of G vs Fisher information vs PCA",
-                           datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
+                           datasets: [PatchAnalysis.imagesID],
                            run: PatchAnalysis.run),
         AnalysisDescriptor(name: "geometry.highdim",
                            summary: "64-D linear-Gaussian population on Fashion-MNIST patch statistics: G learned from denoisers vs the closed form (eigenvalues, eigenvectors, MI)",
-                           datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
+                           datasets: [PatchAnalysis.imagesID],
                            run: HighDimAnalysis.run),
         AnalysisDescriptor(name: "geometry.lnp",
                            summary: "Nonlinear Poisson (LNP) Gabor bank on Fashion-MNIST patch statistics: G learned from denoisers (no closed form), its exact linear-denoiser limit, eigenvectors beside Fisher and PCA",
-                           datasets: [PatchAnalysis.imagesID, PatchAnalysis.labelsID],
+                           datasets: [PatchAnalysis.imagesID],
                            run: LNPAnalysis.run),
     ]
 }

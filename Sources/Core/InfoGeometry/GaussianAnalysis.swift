@@ -11,34 +11,36 @@ enum GaussianAnalysis {
         let nParam = try p.int("neurons", default: 8, range: 1...256)
         let seed = try p.int("seed", default: 1, range: 0...Int(Int32.max))
         let intervals = try p.int("intervals", default: 1600, range: 10...100_000)
-        // A user population: W (neurons × stimulus dimensions) from `tuning_file`, Σₓ from `covariance_file`
-        // (default: identity) and Σₙ from `noise_covariance_file` (default: noise_variance · I), each .npy or CSV.
-        let userFiles = ["tuning_file", "covariance_file", "noise_covariance_file"].filter { p.raw($0) != nil }
+        // A user population: W (neurons × stimulus dimensions) from `data:`, Σₓ from `covariance:` (default: identity)
+        // and Σₙ from `noise_covariance:` (default: noise_variance · I), each .npy or CSV. The old names `tuning_file`,
+        // `covariance_file` and `noise_covariance_file` are accepted as aliases.
+        GeometryData.noteFiles(ctx, [("data", ""), ("covariance", ""), ("noise_covariance", "")])
+        let wKey = try GeometryData.key(p, "data", alias: "tuning_file")
+        let sxKey = try GeometryData.key(p, "covariance", alias: "covariance_file")
+        let snKey = try GeometryData.key(p, "noise_covariance", alias: "noise_covariance_file")
         var tuningURL: URL?, covURL: URL?, noiseURL: URL?
         var noiseVariance = 1.0
-        if !userFiles.isEmpty {
-            guard p.raw("tuning_file") != nil else {
-                throw ParameterError(key: userFiles[0], line: p.entries[userFiles[0]]?.line, message: "a user population needs tuning_file (the n × d matrix W)")
+        if wKey != nil || sxKey != nil || snKey != nil {
+            guard let wKey else {
+                let k = sxKey ?? snKey!
+                throw ParameterError(key: k, line: p.entries[k]?.line, message: "a user population needs data: (the n × d tuning matrix W, .npy or CSV)")
             }
-            tuningURL = try ctx.dataFile("tuning_file", default: "")
-            if p.raw("covariance_file") != nil { covURL = try ctx.dataFile("covariance_file", default: "") }
-            if p.raw("noise_covariance_file") != nil { noiseURL = try ctx.dataFile("noise_covariance_file", default: "") }
+            tuningURL = try ctx.dataFile(wKey, default: "")
+            if let sxKey { covURL = try ctx.dataFile(sxKey, default: "") }
+            if let snKey { noiseURL = try ctx.dataFile(snKey, default: "") }
             else { noiseVariance = try p.double("noise_variance", default: 1, range: 1e-12...1e12) }
         }
         try p.rejectUnused()
         let pop: GaussianLinearPopulation
         if let tuningURL {
-            let wt = try NumericTable(contentsOf: tuningURL)
-            guard wt.rows <= 4096, wt.columns <= 1024 else { throw ParameterError(key: "tuning_file", line: p.entries["tuning_file"]?.line, message: "W is \(wt.rows) × \(wt.columns); at most 4096 neurons × 1024 dimensions") }
-            let w = Matrix<Double>(rows: wt.rows, cols: wt.columns, data: wt.values)
-            func square(_ url: URL?, _ key: String, _ size: Int, _ fallback: Matrix<Double>) throws -> Matrix<Double> {
-                guard let url else { return fallback }
-                let t = try NumericTable(contentsOf: url, expectedColumns: size)
-                guard t.rows == size else { throw ParameterError(key: key, line: p.entries[key]?.line, message: "expected a \(size) × \(size) matrix, found \(t.rows) × \(t.columns)") }
-                return Matrix(rows: size, cols: size, data: t.values)
+            let w = try GeometryData.matrix(tuningURL, rows: nil, columns: nil, what: "tuning matrix W (neurons × stimulus dimensions)")
+            guard w.rows <= 4096, w.cols <= 1024 else {
+                throw DataFileError(file: tuningURL.path, message: "W is \(w.rows) × \(w.cols); at most 4096 neurons × 1024 dimensions")
             }
-            let sx = try square(covURL, "covariance_file", w.cols, Matrix<Double>.identity(w.cols))
-            let sn = try square(noiseURL, "noise_covariance_file", w.rows, noiseVariance * Matrix<Double>.identity(w.rows))
+            let sx = try covURL.map { try GeometryData.matrix($0, rows: w.cols, columns: w.cols, what: "stimulus covariance Σₓ (d × d, d = columns of W)") }
+                ?? Matrix<Double>.identity(w.cols)
+            let sn = try noiseURL.map { try GeometryData.matrix($0, rows: w.rows, columns: w.rows, what: "noise covariance Σₙ (n × n, n = rows of W)") }
+                ?? noiseVariance * Matrix<Double>.identity(w.rows)
             do { pop = try GaussianLinearPopulation(priorCovariance: sx, weights: w, noiseCovariance: sn) }
             catch { throw AnalysisFailureMessage("user population: \(error) (both covariances must be symmetric positive definite)") }
         } else {

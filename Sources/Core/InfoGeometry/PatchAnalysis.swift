@@ -22,7 +22,7 @@ enum PatchAnalysis {
         let p = ctx.parameters
         let images = try p.int("images", default: 5000, range: 1...60000)
         let count = try p.int("patches", default: defaultPatches, range: 100...1_000_000)
-        let side = try p.int("side", default: 8, range: 3...28)
+        let side = try p.int("side", default: 8, range: 3...32)
         let noise = try p.double("noise_variance", default: 0.05, range: 1e-8...1e6)
         let orientations = try p.int("orientations", default: 4, range: 1...32)
         let wavelengths = try p.doubles("wavelengths", default: [4, 8])
@@ -30,11 +30,23 @@ enum PatchAnalysis {
             throw ParameterError(key: "wavelengths", line: p.entries["wavelengths"]?.line, message: "need a non-empty list of wavelengths in (0, 1000] px")
         }
         let sigma = try p.double("sigma", default: 2, range: 0.1...100)
-        let imagesURL = try ctx.dataFile("images_file", default: imagesID), labelsURL = try ctx.dataFile("labels_file", default: labelsID)
+        // The images: `data:` (old name `images_file`), default the paper's Fashion-MNIST training set. Class labels are
+        // not used by the geometry; `labels:` (old name `labels_file`) is accepted and only checked against the images.
+        GeometryData.noteFiles(ctx, [("data", imagesID), ("labels", "")])
+        let imagesKey = try GeometryData.key(p, "data", alias: "images_file") ?? "data"
+        let labelsKey = try GeometryData.key(p, "labels", alias: "labels_file")
+        let imagesURL = try ctx.dataFile(imagesKey, default: imagesID)
+        let labelsURL = try labelsKey.map { try ctx.dataFile($0, default: "") }
         return {
-        let data = try FashionMNIST(images: imagesURL, labels: labelsURL, limit: images)
+        let data = try GeometryData.images(imagesURL, limit: images, minSide: side)
+        if let labelsURL {
+            let n = try labelCount(labelsURL)
+            guard n >= data.images.count else {
+                throw DataFileError(file: labelsURL.path, message: "expected at least \(data.images.count) labels (one per image used), found \(n)")
+            }
+        }
         var rng = Xoshiro256(seed: UInt64(seed))
-        let x = try PatchGeometry.patches(from: data.images, imageSide: 28, patchSide: side, count: count, rng: &rng)
+        let x = try PatchGeometry.patches(from: data.images, imageSide: data.side, patchSide: side, count: count, rng: &rng)
         var cov = x.covariance()
         let ridge = 1e-4 * SymmetricMatrix.trace(cov) / Double(cov.rows)
         cov = SymmetricMatrix.shifted(cov, by: ridge)
@@ -42,6 +54,18 @@ enum PatchAnalysis {
         return Setup(covariance: cov, patches: x, filters: w, side: side, images: images, count: count, ridge: ridge, noise: noise,
                      orientations: orientations, wavelengths: wavelengths, sigma: sigma)
         }
+    }
+
+    /// Number of labels in an IDX (1-D) or .npy/CSV (one column) label file.
+    static func labelCount(_ url: URL) throws -> Int {
+        let ext = url.pathExtension.lowercased()
+        if ext == "npy" || ext == "csv" || ext == "txt" {
+            let t = try NumericTable(contentsOf: url, expectedColumns: 1)
+            return t.rows
+        }
+        let f = try IDXFile(contentsOf: url)
+        guard f.dimensions.count == 1 else { throw DataFileError(file: url.path, message: "expected a 1-D label file of shape (N), found shape \(f.dimensions)") }
+        return f.dimensions[0]
     }
 
     /// Orthonormal basis (columns) of the span of the first k columns of v (modified Gram–Schmidt).
