@@ -212,7 +212,7 @@ enum DenoiserAnalysis {
         let fig2 = Figure(id: "dsm-metric", caption: "Learned tr G(x) (left, mean of the trainings) and MI integrand per unit ln γ (right) for each number of pairs, against the oracle. With the von Mises prior (mean 0) the metric is no longer flat: stimuli near the prior mean carry more information.",
                           altText: "Learned metric curves around the oracle metric curve, and learned MI integrands against the oracle integrand.",
                           panels: [Panel(title: "tr G(x)", xLabel: "x (rad)", yLabel: "tr G (nats)", xRange: [-Double.pi, Double.pi], series: gSeries),
-                                   Panel(title: "MI integrand", xLabel: "γ (rad²)", yLabel: "½ γ E J_γ (nats per ln γ)", logX: true, xRange: [1e-4, 50], series: iSeries)],
+                                   Panel(title: "MI integrand", xLabel: "γ (rad²)", yLabel: "½ γ E J_γ (nats per ln γ)", logX: true, series: iSeries)],
                           columns: 2, panelWidth: 460, panelHeight: 340)
         return AnalysisOutput(tables: [table, lossTable], figures: [fig1, fig2], values: values,
                               notes: ["geometry.denoiser: κ = \(kappa), sizes \(sizes), \(steps) steps × \(batch), learning rate \(lr), hidden \(hidden), \(replicates) replicates, seed \(seed); oracle with \(oraclePatterns) patterns"])
