@@ -8,7 +8,9 @@ import Foundation
 /// as KaTeX's auto-render did in the browser, `$$…$$` and `$…$` in the text of table captions, figure captions and
 /// table cells that analyses produced. Results are kept in `.cache/math/` under the sha256 of KaTeX's file and the
 /// page's formulas, so a warm render starts no Node process. Without Node or KaTeX the page falls back to KaTeX in
-/// the browser (`PageTemplate`).
+/// the browser (`PageTemplate`), which writes the same MathML: the page looks the same but loads KaTeX's two scripts
+/// (273 kB, shared by every page of the site) and typesets on load. `REPLICATE_MATH=browser` forces that fallback
+/// (to measure or test it on a machine with Node).
 enum PageMath {
     static let katexFile = PageTemplate.katexFolder.appendingPathComponent("katex.min.js")
 
@@ -17,6 +19,7 @@ enum PageMath {
 
     /// Whether Node.js and KaTeX are installed (asked once per process).
     static let available: Bool = {
+        if ProcessInfo.processInfo.environment["REPLICATE_MATH"] == "browser" { return false }
         guard FileManager.default.isReadableFile(atPath: katexFile.path) else { return false }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -2,9 +2,9 @@ import Foundation
 
 /// The HTML shell of a report page: styles, KaTeX for math left to the browser, and the provenance footer.
 ///
-/// By default a page links the shared assets under `site/assets/` (`style.css`; KaTeX's stylesheet, woff2 fonts and
-/// scripts only on a page whose math is left to the browser), written once by `writeAssets`. A self-contained page
-/// (`replicate render --self-contained`) inlines all of them, KaTeX's fonts as data URIs, and works as a single file.
+/// By default a page links the shared assets under `site/assets/` (`style.css`; KaTeX's scripts only on a page whose
+/// math is left to the browser, which then writes MathML like build-time math), written once by `writeAssets`. A
+/// self-contained page (`replicate render --self-contained`) inlines them and works as a single file.
 enum PageTemplate {
     static let katexFolder = URL(fileURLWithPath: "/usr/share/javascript/katex")
 
@@ -46,6 +46,13 @@ enum PageTemplate {
     footer { margin-top: 3rem; border-top: 1px solid #ccc; font-size: 0.8rem; color: #555; }
     pre { background: #f6f6f6; padding: 0.6rem; overflow-x: auto; max-width: 100%; box-sizing: border-box; }
     code { overflow-wrap: anywhere; } pre code { overflow-wrap: normal; }
+    @media (max-width: 40rem) {
+      .table-wrap > table th, .table-wrap > table td { min-width: 5.5em; }
+      .table-wrap > table th:first-child, .table-wrap > table td:first-child { min-width: 8em; }
+      .table-wrap > table td.long { min-width: 13em; }
+      figure .svg.across-2, figure .svg.across-3, figure .svg.across-4 { overflow-x: auto; }
+      figure .svg.across-2 svg { min-width: 42rem; } figure .svg.across-3 svg { min-width: 63rem; } figure .svg.across-4 svg { min-width: 84rem; }
+    }
     @media (prefers-color-scheme: dark) {
       body { color: #ddd; background: #161616; }
       a { color: #8ab4f8; } .heading-anchor { color: #777; }
@@ -72,38 +79,33 @@ enum PageTemplate {
     }
     """
 
-    /// KaTeX stylesheet with its woff2 fonts inlined as data URIs, plus the KaTeX and auto-render scripts;
-    /// empty if KaTeX is not installed (the page then shows the TeX source).
+    /// The KaTeX and auto-render scripts (about 273 kB), for math left to the browser; empty if KaTeX is not
+    /// installed (the page then shows the TeX source). The page draws MathML, so KaTeX's stylesheet and fonts are not
+    /// needed (`mathScript`).
     static let katexAssets: (css: String, js: String) = {
-        guard var css = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.css"), encoding: .utf8),
-              var js = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.js"), encoding: .utf8) else {
+        guard var js = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.js"), encoding: .utf8) else {
             return ("", "")
         }
         if let autoRender = try? String(contentsOf: katexFolder.appendingPathComponent("contrib/auto-render.js"), encoding: .utf8) {
             js += "\n" + autoRender
         }
-        // Keep only the woff2 source of each @font-face and inline it.
-        let pattern = try! NSRegularExpression(pattern: "src:url\\((fonts/[^)]+\\.woff2)\\)[^;}]*")
-        let matches = pattern.matches(in: css, range: NSRange(css.startIndex..., in: css)).reversed()
-        for m in matches {
-            let rel = String(css[Range(m.range(at: 1), in: css)!])
-            guard let font = try? Data(contentsOf: katexFolder.appendingPathComponent(rel)) else { continue }
-            css.replaceSubrange(Range(m.range, in: css)!, with: "src:url(data:font/woff2;base64,\(font.base64EncodedString())) format(\"woff2\")")
-        }
-        return (css, js)
+        return ("", js)
     }()
 
-    /// Renders the prose math spans, then `$...$` written in table cells and captions that analyses produced.
+    /// Renders the prose math spans, then `$...$` written in table cells and captions that analyses produced, as
+    /// MathML (KaTeX's `output: 'mathml'`): exactly the markup that build-time math writes (`PageMath`), so a page
+    /// looks the same with or without Node, and needs neither KaTeX's stylesheet nor its fonts (browsers draw MathML
+    /// Core with the system's math font).
     static let mathScript = """
     (function () {
       if (typeof katex === 'undefined') return;
       document.querySelectorAll('.math').forEach(function (el) {
-        katex.render(el.textContent, el, { displayMode: el.classList.contains('display'), throwOnError: false });
+        katex.render(el.textContent, el, { displayMode: el.classList.contains('display'), output: 'mathml', throwOnError: false });
       });
       if (typeof renderMathInElement === 'undefined') return;
       document.querySelectorAll('caption, figcaption, th, td').forEach(function (el) {
         renderMathInElement(el, { delimiters: [{ left: '$$', right: '$$', display: true }, { left: '$', right: '$', display: false }],
-                                  throwOnError: false });
+                                  output: 'mathml', throwOnError: false });
       });
     })();
     """
@@ -124,13 +126,12 @@ enum PageTemplate {
                                                  with: "<nav class=\"site-nav bottom\" aria-label=\"Reports (end of page)\">")
         var head = selfContained ? "<style>\(style)</style>\n" : "<link rel=\"stylesheet\" href=\"assets/style.css\">\n"
         var scripts = ""
+        // Math left to the browser: KaTeX's script writes MathML (`mathScript`), so no KaTeX stylesheet or font.
         if hasMath {
             if selfContained {
                 let k = katexAssets
-                if !k.css.isEmpty { head += "<style>\(k.css)</style>\n" }
                 if !k.js.isEmpty { scripts = "<script>\(k.js)</script>\n<script>\(mathScript)</script>\n" }
             } else if !katexAssets.js.isEmpty {
-                head += "<link rel=\"stylesheet\" href=\"assets/katex/katex.min.css\">\n"
                 scripts = "<script src=\"assets/katex/katex.min.js\"></script>\n<script src=\"assets/katex/auto-render.js\"></script>\n"
                     + "<script src=\"assets/math.js\"></script>\n"
             }
@@ -152,26 +153,14 @@ enum PageTemplate {
         """
     }
 
-    /// The shared assets, by path under `site/assets/`: the stylesheet, the math script, and KaTeX's stylesheet (its
-    /// woff2 fonts only), fonts and scripts when KaTeX is installed.
+    /// The shared assets, by path under `site/assets/`: the stylesheet, the math script, and KaTeX's scripts when
+    /// KaTeX is installed (for pages whose math is left to the browser; no stylesheet or fonts, see `mathScript`).
     static let sharedAssets: [(path: String, data: Data)] = {
         var files: [(path: String, data: Data)] = [("style.css", Data(style.utf8)), ("math.js", Data(mathScript.utf8))]
-        guard var css = try? String(contentsOf: katexFolder.appendingPathComponent("katex.min.css"), encoding: .utf8),
-              let js = try? Data(contentsOf: katexFolder.appendingPathComponent("katex.min.js")) else { return files }
-        let pattern = try! NSRegularExpression(pattern: "src:url\\((fonts/[^)]+\\.woff2)\\)[^;}]*")
-        var fonts = [String]()
-        for m in pattern.matches(in: css, range: NSRange(css.startIndex..., in: css)).reversed() {
-            let rel = String(css[Range(m.range(at: 1), in: css)!])
-            fonts.append(rel)
-            css.replaceSubrange(Range(m.range, in: css)!, with: "src:url(\(rel)) format(\"woff2\")")
-        }
-        files.append(("katex/katex.min.css", Data(css.utf8)))
+        guard let js = try? Data(contentsOf: katexFolder.appendingPathComponent("katex.min.js")) else { return files }
         files.append(("katex/katex.min.js", js))
         if let autoRender = try? Data(contentsOf: katexFolder.appendingPathComponent("contrib/auto-render.js")) {
             files.append(("katex/auto-render.js", autoRender))
-        }
-        for rel in fonts.sorted() {
-            if let font = try? Data(contentsOf: katexFolder.appendingPathComponent(rel)) { files.append(("katex/" + rel, font)) }
         }
         return files
     }()

@@ -44,7 +44,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(html.contains("is 1.6096 bits."), "value at its significant figures")
         XCTAssertNotNil(html.range(of: "= 1\\.[0-9]{2,3} ± 0\\.[0-9]{2,3} bits \\(error from 10 batch means\\)", options: .regularExpression), "value ± error")
         XCTAssertTrue(html.contains("<td>0.736966</td><td>0.736966 bits</td><td>−4.1e−07</td><td>— (σ = 0)</td>"
-                                    + "<td>0.0000005 (the value is quoted to six decimals: half a unit in the last place)</td>"
+                                    + "<td class=\"long\">0.0000005 (the value is quoted to six decimals: half a unit in the last place)</td>"
                                     + "<td class=\"agrees-tol\">agrees within tolerance</td>"), "compare row")
         XCTAssertEqual(first.tally, VerdictTally(agrees: 3, withinTolerance: 1, differs: 0))
         XCTAssertFalse(html.components(separatedBy: "<footer>")[0].contains("{{"), "no unsubstituted values")

@@ -45,13 +45,16 @@ final class SiteAssetsTests: XCTestCase {
         _ = try ReportRenderer(project: client).render("r")
         let clientHTML = try String(contentsOf: dir.appendingPathComponent("site/r.html"), encoding: .utf8)
         if !PageTemplate.katexAssets.js.isEmpty {
-            XCTAssertTrue(clientHTML.contains("<link rel=\"stylesheet\" href=\"assets/katex/katex.min.css\">"))
+            // KaTeX's scripts write MathML, like build-time math: no KaTeX stylesheet or fonts, linked or copied.
+            XCTAssertFalse(clientHTML.contains("katex.min.css"))
             XCTAssertTrue(clientHTML.contains("<script src=\"assets/katex/katex.min.js\"></script>"))
-            for f in ["katex/katex.min.css", "katex/katex.min.js", "katex/auto-render.js", "math.js", "katex/fonts/KaTeX_Main-Regular.woff2"] {
+            for f in ["katex/katex.min.js", "katex/auto-render.js", "math.js"] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/assets/" + f).path), f)
             }
-            let css = try String(contentsOf: dir.appendingPathComponent("site/assets/katex/katex.min.css"), encoding: .utf8)
-            XCTAssertFalse(css.contains(".woff)") || css.contains(".ttf)"), "only the woff2 fonts, which are copied")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/assets/katex/fonts").path))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/assets/katex/katex.min.css").path))
+            let script = try String(contentsOf: dir.appendingPathComponent("site/assets/math.js"), encoding: .utf8)
+            XCTAssertEqual(script.components(separatedBy: "output: 'mathml'").count, 3, "both KaTeX calls write MathML")
             XCTAssertLessThan(clientHTML.utf8.count, html.utf8.count + 2000, "KaTeX is referenced, not inlined")
         }
     }
@@ -68,7 +71,7 @@ final class SiteAssetsTests: XCTestCase {
         XCTAssertFalse(html.contains("src=\"assets/"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/assets").path), "no shared assets needed")
         if !PageTemplate.katexAssets.js.isEmpty {
-            XCTAssertTrue(html.contains("src:url(data:font/woff2;base64,"), "fonts inlined")
+            XCTAssertFalse(html.contains("data:font/woff2"), "MathML needs no KaTeX fonts")
             XCTAssertTrue(html.contains("<script>" + PageTemplate.katexAssets.js))
         }
         // With build-time math a self-contained page needs no KaTeX at all.
@@ -108,5 +111,30 @@ final class SiteAssetsTests: XCTestCase {
         let d = try ReportRenderer(project: project).render("r").diagnostics
         XCTAssertEqual(d.map(\.line), [5], "\(d)")
         XCTAssertTrue(d.first?.message.hasPrefix("math: KaTeX cannot typeset '\\frac{1}{'") ?? false, "\(d)")
+    }
+}
+
+/// Issue 19 §4 (screens): on a phone, multi-panel figures keep a readable scale and scroll in their own box, and
+/// table columns keep a minimum width instead of wrapping numbers one token per line.
+final class NarrowScreenTests: XCTestCase {
+    func testMultiPanelFiguresScrollInsteadOfShrinking() {
+        func fig(_ panels: Int, columns: Int) -> Figure {
+            Figure(id: "f", caption: "c", altText: "a", panels: Array(repeating: Panel(series: []), count: panels), columns: columns)
+        }
+        XCTAssertEqual(HTMLBlocks.svgClass(fig(1, columns: 1)), "svg")
+        XCTAssertEqual(HTMLBlocks.svgClass(fig(2, columns: 1)), "svg", "stacked panels are one wide")
+        XCTAssertEqual(HTMLBlocks.svgClass(fig(2, columns: 2)), "svg across-2")
+        XCTAssertEqual(HTMLBlocks.svgClass(fig(2, columns: 3)), "svg across-2", "as many across as there are panels")
+        XCTAssertEqual(HTMLBlocks.svgClass(fig(6, columns: 6)), "svg across-4")
+        let html = HTMLBlocks.figure(fig(2, columns: 2), svg: Data("<svg width=\"1120\" height=\"400\" viewBox=\"0 0 1120 400\"></svg>".utf8))
+        XCTAssertTrue(html.contains("<div class=\"svg across-2\">"), html)
+        let narrow = PageTemplate.style.components(separatedBy: "@media (max-width: 40rem) {")
+        XCTAssertEqual(narrow.count, 2)
+        XCTAssertTrue(narrow[1].contains("figure .svg.across-2 svg { min-width: 42rem; }"))
+        XCTAssertTrue(narrow[1].contains(".table-wrap > table th, .table-wrap > table td { min-width: 5.5em; }"))
+        let table = HTMLBlocks.table(Table(id: "t", caption: "c", columns: ["a", "b"],
+                                           rows: [["1", String(repeating: "word ", count: 9)], ["2", "short"]]), verdictColumn: nil)
+        XCTAssertTrue(table.contains("<td>1</td><td class=\"long\">word word"), table)
+        XCTAssertTrue(table.contains("<td>2</td><td class=\"long\">short</td>"), "the whole column: \(table)")
     }
 }
