@@ -60,4 +60,27 @@ public struct CurveCrossing: Sendable, Equatable {
         }
         return nil
     }
+
+    /// The same crossing with its delta-method error from the independent errors of the two bracketing points:
+    /// s* = s₀ + h d₀/(d₀ − d₁), so ∂s*/∂d₀ = −h d₁/(d₀ − d₁)² and ∂s*/∂d₁ = h d₀/(d₀ − d₁)². Calibrated in
+    /// `CalibrationTests.testLinearCrossingError` for bracketing differences many errors away from zero.
+    public static func linearInterpolation(s: [Double], d: [Double], errors: [Double]) -> (root: Double, error: Double)? {
+        precondition(s.count == d.count && d.count == errors.count)
+        guard let root = linearInterpolation(s: s, d: d),
+              let k = (1..<s.count).first(where: { (d[$0 - 1] > 0) != (d[$0] > 0) }) else { return nil }
+        let d0 = d[k - 1], d1 = d[k], h = s[k] - s[k - 1]
+        let g0 = h * (-d1) / ((d0 - d1) * (d0 - d1)), g1 = h * d0 / ((d0 - d1) * (d0 - d1))
+        return (root, ((g0 * errors[k - 1]) * (g0 * errors[k - 1]) + (g1 * errors[k]) * (g1 * errors[k])).squareRoot())
+    }
+}
+
+/// The mean difference Δ̄ = mean(oursᵢ − theirsᵢ) over L levels and its standard error, when each of their values is
+/// one estimate with the same statistical error eᵢ as ours and the levels are independent:
+/// var Δ̄ = Σ 2eᵢ²/L². (The page used mean(e)·√(2/L) before 2026-12-07, which is smaller when the eᵢ differ.)
+public enum MeanDifference {
+    public static func estimate(ours: [Double], theirs: [Double], errors: [Double]) -> (value: Double, error: Double) {
+        precondition(ours.count == theirs.count && ours.count == errors.count && !ours.isEmpty)
+        let l = Double(ours.count)
+        return (Stats.mean(zip(theirs, ours).map { $1 - $0 }), (2 * errors.reduce(0) { $0 + $1 * $1 }).squareRoot() / l)
+    }
 }

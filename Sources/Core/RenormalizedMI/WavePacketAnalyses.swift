@@ -178,8 +178,8 @@ extension RMIAnalyses {
                 rows.append([m.ours.rawValue, String(format: "%.3f", theirs[0]), ValueText.pm(ours[0].value, ours[0].error),
                              String(format: "%.3f", theirs.last!), ValueText.pm(ours.last!.value, ours.last!.error),
                              String(format: "%+.4f", meanDelta), String(format: "%.3f", pulls.map(abs).max()!), String(format: "%.1f", chi2)])
-                values.append(Scalar("rmi.authors_\(m.key)_mean_delta", meanDelta, error: Stats.mean(ours.map(\.error)) * (2.0 / Double(sigmas.count)).squareRoot(),
-                                     significantFigures: 2, unit: "nats"))
+                let delta = MeanDifference.estimate(ours: ours.map(\.value), theirs: theirs, errors: ours.map(\.error))
+                values.append(Scalar("rmi.authors_\(m.key)_mean_delta", delta.value, error: delta.error, significantFigures: 2, unit: "nats"))
                 values.append(Scalar("rmi.authors_\(m.key)_chi2", chi2, significantFigures: 3, tolerance: .absolute(3 * (2 * Double(sigmas.count)).squareRoot())))
                 values.append(Scalar("rmi.authors_\(m.key)_at_10", ours[0].value, error: ours[0].error, significantFigures: 4, unit: "nats"))
                 values.append(Scalar("rmi.authors_\(m.key)_at_100", ours.last!.value, error: ours.last!.error, significantFigures: 4, unit: "nats"))
@@ -190,14 +190,9 @@ extension RMIAnalyses {
             let q = AuthorsFigure2b.renormalizedMI[4].values, pc = AuthorsFigure2b.renormalizedMI[0].values
             let theirsCross = CurveCrossing.linearInterpolation(s: sigmas, d: zip(q, pc).map { $0 - $1 }) ?? .nan
             let diffs = levels.map { $0.difference(idx(.normalisedPosition), idx(.pca)) }
-            let oursCross = CurveCrossing.linearInterpolation(s: sigmas, d: diffs.map(\.value)) ?? .nan
-            // Its error: the linear interpolation is a smooth function of the two bracketing differences.
-            var crossError = Double.nan
-            if let k = (1..<sigmas.count).first(where: { (diffs[$0 - 1].value > 0) != (diffs[$0].value > 0) }) {
-                let d0 = diffs[k - 1].value, d1 = diffs[k].value, h = sigmas[k] - sigmas[k - 1]
-                let g0 = h * (-d1) / ((d0 - d1) * (d0 - d1)), g1 = h * d0 / ((d0 - d1) * (d0 - d1))
-                crossError = ((g0 * diffs[k - 1].error) * (g0 * diffs[k - 1].error) + (g1 * diffs[k].error) * (g1 * diffs[k].error)).squareRoot()
-            }
+            // Its error: the linear interpolation is a smooth function of the two bracketing differences (delta method).
+            let cross = CurveCrossing.linearInterpolation(s: sigmas, d: diffs.map(\.value), errors: diffs.map(\.error))
+            let oursCross = cross?.root ?? .nan, crossError = cross?.error ?? .nan
             values.append(Scalar("rmi.authors_crossing_file", theirsCross, significantFigures: 4))
             values.append(Scalar("rmi.authors_crossing_ours", oursCross, error: crossError, significantFigures: 4))
             let table = Table(
