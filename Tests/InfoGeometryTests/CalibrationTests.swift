@@ -116,6 +116,81 @@ final class CalibrationTests: XCTestCase {
         }
     }
 
+    /// Issue 12 / report 001 §2: the 2000-replicate run finds J_0(−π) and G(−π) errors 5–7 % too small at 200 patterns.
+    /// Is that the finite-K behaviour of a t-statistic of a skewed mean (excess pull variance ∝ 1/K), negligible at the
+    /// report's 8000 patterns? One large oracle run per κ supplies a pool of per-pattern terms (its empirical distribution
+    /// stands in for the true one); replicates of K terms drawn from the pool give the pull sd of mean ± sd/√K at each K
+    /// with small sampling error. Checks: at K = 200 it reproduces the replicate measurement's excess; the excess falls like
+    /// 1/K (K × (sd² − 1) constant within its errors over K = 200…1600); at K = 8000 the predicted sd is within 1 % of 1.
+    /// Only with GEOMETRY_LONG_TESTS=1 (about a minute).
+    func testRingOracleSmallSampleExcessFallsLikeOneOverK() throws {
+        try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
+        let poolRuns = 4, perRun = 50_000
+        for kappa in [0.0, 1.0] {
+            let runs = try Parallel.map(poolRuns) { i in try smallOracle(seed: UInt64(10_000 + i), patterns: perRun, kappa: kappa).run() }
+            var pools: [(String, [Double])] = [("J_0(−π)", runs.flatMap { $0.probeFisherTerms[0] })]
+            for p in 0..<runs[0].probeTerms.count { pools.append(("G probe \(p)", runs.flatMap { $0.probeTerms[p] })) }
+            for (name, pool) in pools {
+                let n = pool.count, mu = Stats.mean(pool), sd = Stats.standardDeviation(pool)
+                let skew = pool.reduce(0) { $0 + pow(($1 - mu) / sd, 3) } / Double(n)
+                let kurt = pool.reduce(0) { $0 + pow(($1 - mu) / sd, 4) } / Double(n) - 3
+                var line = "κ = \(kappa) \(name): pool \(n), skewness \(String(format: "%.2f", skew)), excess kurtosis \(String(format: "%.1f", kurt));"
+                var scaled = [(Double, Double)]()
+                for (ki, kk) in [200, 400, 800, 1600, 8000].enumerated() {
+                    let reps = kk >= 8000 ? 4000 : 20_000
+                    let root = Xoshiro256(seed: UInt64(77 + ki))
+                    let pulls = Parallel.map(reps) { rep -> Double in
+                        var r = root.child(rep)
+                        var s = 0.0, s2 = 0.0
+                        for _ in 0..<kk { let v = pool[r.int(below: n)]; s += v; s2 += v * v }
+                        let m = s / Double(kk), v = max(0, (s2 - Double(kk) * m * m) / Double(kk - 1))
+                        return (m - mu) / (v / Double(kk)).squareRoot()
+                    }
+                    var p = Pulls(); for v in pulls { p.add(v, 1, truth: 0) }
+                    let c = tightCalibration(p)
+                    // K (sd² − 1) and its error from the sd's sampling error.
+                    let excess = Double(kk) * (c.sd * c.sd - 1), excessErr = Double(kk) * 2 * c.sd * c.se
+                    if kk <= 1600 { scaled.append((excess, excessErr)) }
+                    line += " K = \(kk): sd \(String(format: "%.3f ± %.3f", c.sd, c.se)), K(sd²−1) \(String(format: "%.0f ± %.0f", excess, excessErr));"
+                    // At the report's 8000 patterns, for J_0 (whose terms do not depend on the grid). The G pools of this
+                    // coarse 48-point grid hold rare giant terms (testRingOracleGTailByGrid), so at K = 8000 they say
+                    // something about the test grid, not about the report's 128-point oracle: printed only.
+                    if kk == 8000 && name.hasPrefix("J_0") { XCTAssertLessThan(c.sd, 1.01 + 3 * c.se, "\(name) κ = \(kappa): predicted pull sd at the report's 8000 patterns \(c.sd)") }
+                }
+                print(line)
+                // 1/K: every K(sd² − 1) within 3 combined errors of their weighted mean.
+                let w = scaled.map { 1 / ($0.1 * $0.1) }, mean = zip(scaled, w).reduce(0) { $0 + $1.0.0 * $1.1 } / w.reduce(0, +)
+                for (e, err) in scaled { XCTAssertLessThanOrEqual(abs(e - mean), 3 * (err * err + 1 / w.reduce(0, +)).squareRoot(), "\(name) κ = \(kappa): K(sd²−1) = \(e) vs \(mean)") }
+            }
+        }
+    }
+
+    /// The heavy tail of the per-pattern G terms (κ = 0) is the coarse test grid's: the same 40000 patterns on the test's
+    /// 48-point grid (20 modes) and on the report's 128-point grid (48 modes). Measured: G(−π) skewness 104, excess kurtosis
+    /// 2·10⁴, largest term 47× the mean on the 48-point grid; −0.74, 1.2 and 1.34× on the 128-point grid (G(π/4): 26, 10⁴,
+    /// 42× against −0.51, −0.7, 1.42×). J_0(−π) is the same on both (skewness 2.84, kurtosis 8.1). Asserts the report grid's
+    /// G terms are light-tailed (|excess kurtosis| < 10, largest term < 3× the mean). Only with GEOMETRY_LONG_TESTS=1.
+    func testRingOracleGTailByGrid() throws {
+        try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
+        let k = Int(ProcessInfo.processInfo.environment["GEOMETRY_TAIL_PATTERNS"] ?? "") ?? 40_000
+        for (grid, modes) in [(48, 20), (128, 48)] {
+            let runs = try Parallel.map(2) { i -> RingOracle.Result in
+                var o = smallOracle(seed: UInt64(20_000 + i), patterns: k / 2); o.gridSize = grid; o.modes = modes
+                return try o.run()
+            }
+            for (name, pool) in [("J_0(−π)", runs.flatMap { $0.probeFisherTerms[0] }), ("G(−π)", runs.flatMap { $0.probeTerms[0] }), ("G(π/4)", runs.flatMap { $0.probeTerms[1] })] {
+                let mu = Stats.mean(pool), sd = Stats.standardDeviation(pool), n = Double(pool.count)
+                let skew = pool.reduce(0) { $0 + pow(($1 - mu) / sd, 3) } / n, kurt = pool.reduce(0) { $0 + pow(($1 - mu) / sd, 4) } / n - 3
+                let top = pool.sorted(by: >).prefix(3).map { String(format: "%.3g", $0 / mu) }.joined(separator: ", ")
+                if grid == 128 && name.hasPrefix("G") {
+                    XCTAssertLessThan(abs(kurt), 10, "\(name) on the report's grid: excess kurtosis \(kurt)")
+                    XCTAssertLessThan(pool.max()! / mu, 3, "\(name) on the report's grid: largest term / mean")
+                }
+                print("tail, grid \(grid)/\(modes) modes, \(pool.count) patterns, \(name): mean \(String(format: "%.4g", mu)), skewness \(String(format: "%.2f", skew)), excess kurtosis \(String(format: "%.1f", kurt)), largest terms / mean \(top)")
+            }
+        }
+    }
+
     /// The earlier design for the von Mises prior — patterns drawn from the prior itself, plain errors — fails the same test
     /// (measured: J_0(−π) pull sd 1.35, driven by a few large pulls, while its coverage stays near 68 %). Only with
     /// GEOMETRY_LONG_TESTS=1.
@@ -155,9 +230,10 @@ final class CalibrationTests: XCTestCase {
 
 /// The floor of the learned ring G (issue 20 §2): a pair of predictors and the exact denoisers are evaluated on common
 /// samples (`RingDenoiserEstimator.compareMetric`) and the paired difference D(x) carries the standard error of the
-/// per-sample differences. Checked by replicate measurement: 40 independent evaluations of a fixed, deliberately wrong
-/// predictor pair (the exact denoisers of a population with gain 17 instead of 20 and κ = 0.7 instead of 1), pulls of each
-/// evaluation about the mean of the other 39. The paired error must also be well below the exact denoisers' own error.
+/// per-sample differences. Checked by replicate measurement: 500 independent evaluations (48 samples per node and stimulus;
+/// geometry.denoiser uses more, the error formula is the same) of a fixed, deliberately wrong predictor pair (the exact
+/// denoisers of a population with gain 17 instead of 20 and κ = 0.7 instead of 1), pulls of each evaluation about the mean
+/// of the other 499. The paired error must also be well below the exact denoisers' own error.
 final class PairedFloorCalibrationTests: XCTestCase {
     func testPairedMetricFloorIsCalibrated() throws {
         var pop = RingPopulation(); pop.priorConcentration = 1
@@ -168,20 +244,25 @@ final class PairedFloorCalibrationTests: XCTestCase {
             let p = other.predict(y: y, gamma: g, counts: c); return (p.conditional, p.unconditional)
         }
         let q = LogGammaQuadrature(lowest: 1e-3, highest: 30, intervals: 8)
-        let grid = [-2.0, 0.5, 2.5], root = Xoshiro256(seed: 5), reps = 40
-        let runs = (0..<reps).map { i -> MetricComparison in
+        // 48 samples per node and stimulus: with 16 the exact denoisers' own error is too small (pull sd 1.21), with 48
+        // 1.07 — the excess of a t-statistic of a skewed mean, falling like 1/samples (0.21 × 16/48 = 0.07).
+        let samples = Int(ProcessInfo.processInfo.environment["GEOMETRY_FLOOR_SAMPLES"] ?? "") ?? 48
+        let grid = [-2.0, 0.5, 2.5], root = Xoshiro256(seed: 5), reps = 500
+        let runs = Parallel.map(reps) { i -> MetricComparison in
             var r = root.child(i)
             return RingDenoiserEstimator.compareMetric(population: pop, exact: exact, learned: learned, grid: grid,
-                                                       quadrature: q, samples: 48, rng: &r)
+                                                       quadrature: q, samples: samples, rng: &r)
         }
         func pulls(_ value: (MetricComparison) -> [Double], _ error: (MetricComparison) -> [Double]) -> [Double] {
             var out = [Double]()
-            for (i, r) in runs.enumerated() { for j in grid.indices {
-                let others = runs.indices.filter { $0 != i }
-                let m = others.reduce(0) { $0 + value(runs[$1])[j] } / Double(others.count)
-                let em = (others.reduce(0) { $0 + pow(error(runs[$1])[j], 2) }).squareRoot() / Double(others.count)
-                out.append((value(r)[j] - m) / (error(r)[j] * error(r)[j] + em * em).squareRoot())
-            } }
+            for j in grid.indices {
+                let total = runs.reduce(0) { $0 + value($1)[j] }, total2 = runs.reduce(0) { $0 + pow(error($1)[j], 2) }
+                let k = Double(runs.count - 1)
+                for r in runs {
+                    let m = (total - value(r)[j]) / k, em = (total2 - pow(error(r)[j], 2)).squareRoot() / k
+                    out.append((value(r)[j] - m) / (error(r)[j] * error(r)[j] + em * em).squareRoot())
+                }
+            }
             return out
         }
         let pd = pulls(\.difference, \.differenceError), pe = pulls(\.exactMetric, \.exactError)
@@ -190,11 +271,13 @@ final class PairedFloorCalibrationTests: XCTestCase {
         func cover(_ v: [Double]) -> Double { Double(v.filter { abs($0) <= 1 }.count) / Double(v.count) }
         let ratio = Stats.mean(runs.flatMap(\.differenceError)) / Stats.mean(runs.flatMap(\.exactError))
         let rel = Stats.mean(runs.flatMap { r in zip(r.difference, r.exactMetric).map { abs($0 / $1) } })
-        print("paired floor: pull sd \(sd(pd)) coverage \(cover(pd)); exact: pull sd \(sd(pe)) coverage \(cover(pe)); repeat pulls sd \(sd(rp)); paired/exact error \(ratio); |D|/G \(rel)")
-        XCTAssert((0.8...1.2).contains(sd(pd)), "paired pull sd \(sd(pd))")
-        XCTAssert((0.8...1.2).contains(sd(pe)), "exact pull sd \(sd(pe))")
-        XCTAssert((0.7...1.3).contains(sd(rp)), "repeat pull sd \(sd(rp))")
-        XCTAssert((0.58...0.78).contains(cover(pd)), "paired coverage \(cover(pd))")
+        print("paired floor (\(samples) samples): pull sd \(sd(pd)) coverage \(cover(pd)); exact: pull sd \(sd(pe)) coverage \(cover(pe)); repeat pulls sd \(sd(rp)); paired/exact error \(ratio); |D|/G \(rel)")
+        // Issue 12's standard on 500 replicates × 3 stimuli (1500 pulls each): sd 0.9–1.1, coverage 62–74 %.
+        XCTAssert((0.9...1.1).contains(sd(pd)), "paired pull sd \(sd(pd))")
+        XCTAssert((0.9...1.1).contains(sd(pe)), "exact pull sd \(sd(pe))")
+        XCTAssert((0.9...1.1).contains(sd(rp)), "repeat pull sd \(sd(rp))")
+        XCTAssert((0.62...0.74).contains(cover(pd)), "paired coverage \(cover(pd))")
+        XCTAssert((0.62...0.74).contains(cover(pe)), "exact coverage \(cover(pe))")
         XCTAssertGreaterThan(rel, 0.03)          // the wrong pair is visibly wrong …
         XCTAssertLessThan(ratio, 0.7)            // … and still measured more precisely than the exact G itself
     }

@@ -70,6 +70,10 @@ public struct RingOracle: Sendable {
         /// points share the patterns, so their errors are correlated.
         public let probeCovariance: [[Double]]
         public let probeSymmetrised: Bool
+        /// The per-pattern terms whose means are `probeMetric` (P × K, importance weights included) and J_0 at the probes'
+        /// grid points (not symmetrised, as `fisherEstimate`): for the calibration tests' resampling of the t-statistic.
+        public let probeTerms: [[Double]]
+        public let probeFisherTerms: [[Double]]
         /// G symmetrised over the ring's symmetry group on the grid (equal to `metric` when not symmetrisable).
         public let symmetrisedMetric: [Double]
     }
@@ -124,6 +128,7 @@ public struct RingOracle: Sendable {
         var direct = [Double](repeating: 0, count: k), kl = direct, rel0 = direct
         var j0 = [Double](repeating: 0, count: n), j0sq = j0
         var probeJ0 = [[Double]](repeating: [Double](repeating: 0, count: k), count: probeIdx.count)
+        var probeFisher = probeJ0
         post.data.withUnsafeMutableBufferPointer { p in
             var row = [Double](repeating: 0, count: n), jrow = row
             for a in 0..<k {
@@ -156,7 +161,7 @@ public struct RingOracle: Sendable {
                     jrow[j] = jc
                     j0[j] += jc; j0sq[j] += jc * jc
                 }
-                for (pi, im) in probeImages.enumerated() { probeJ0[pi][a] = im.reduce(0) { $0 + jrow[$1] } / Double(im.count) }
+                for (pi, im) in probeImages.enumerated() { probeJ0[pi][a] = im.reduce(0) { $0 + jrow[$1] } / Double(im.count); probeFisher[pi][a] = jrow[probeIdx[pi]] }
                 kl[a] = klSum; rel0[a] = relSum
             }
         }
@@ -277,6 +282,7 @@ public struct RingOracle: Sendable {
                       identityMaxAbsDifference: diffs.map(abs).max() ?? 0,
                       identityMeanDifference: diffs.reduce(0, +) / Double(k),
                       probeMetric: probeG.map(meanSE), probeCovariance: probeCov, probeSymmetrised: probeImages.first.map { $0.count > 1 } ?? false,
+                      probeTerms: probeG, probeFisherTerms: probeFisher,
                       symmetrisedMetric: sym)
     }
 }
