@@ -104,11 +104,17 @@ enum DenoiserAnalysis {
             // not bit-reproducible across BLAS kernels).
             let errTol = max(3 * floor, (perErr.max()! - perErr.min()!)) * 100
             let spread = "over \(replicates) training seeds"
-            values.append(Scalar("geometry.dsm_mi_\(size)", avg(d), error: dErr, significantFigures: 3, unit: "nats", tolerance: .absolute(0.05),
+            // Check tolerances of the MI values: 3 Monte Carlo errors of the evaluation (the Scalar default), no longer a
+            // fixed 0.05. What else could move them on another machine is the training's dependence on the BLAS kernel:
+            // measured by re-running this directive with OPENBLAS_CORETYPE = PRESCOTT and HASWELL against the library's
+            // default (Cooperlake), the MI values moved by at most 5e-8 nats (the G errors by 4e-6 %), 10⁵ times below
+            // 3 σ. (The scatter between training seeds, up to 0.06 nats, is a different quantity: it is shown as the systematic
+            // range and does not change between runs of the same seeds.)
+            values.append(Scalar("geometry.dsm_mi_\(size)", avg(d), error: dErr, significantFigures: 3, unit: "nats",
                                  systematic: replicates > 1 ? SystematicSpread(low: d.min()!, high: d.max()!, over: spread) : nil))
-            values.append(Scalar("geometry.dsm_mi_delta_\(size)", avg(d) - exactMI, error: dErr, significantFigures: 2, unit: "nats", tolerance: .absolute(0.05),
+            values.append(Scalar("geometry.dsm_mi_delta_\(size)", avg(d) - exactMI, error: dErr, significantFigures: 2, unit: "nats",
                                  systematic: replicates > 1 ? SystematicSpread(low: d.min()! - exactMI, high: d.max()! - exactMI, over: spread) : nil))
-            values.append(Scalar("geometry.dsm_milossdiff_\(size)", avg(l), error: lErr, significantFigures: 3, unit: "nats", tolerance: .absolute(0.05),
+            values.append(Scalar("geometry.dsm_milossdiff_\(size)", avg(l), error: lErr, significantFigures: 3, unit: "nats",
                                  systematic: replicates > 1 ? SystematicSpread(low: l.min()!, high: l.max()!, over: spread) : nil))
             values.append(Scalar("geometry.dsm_miexactden_\(size)", exD, error: exDErr, significantFigures: 4, unit: "nats"))
             values.append(Scalar("geometry.dsm_Gerr_\(size)", 100 * gErr, significantFigures: 2, unit: "%", tolerance: .absolute(errTol)))
@@ -116,7 +122,7 @@ enum DenoiserAnalysis {
             values.append(Scalar("geometry.dsm_Gexact_\(size)", 100 * exactDev, significantFigures: 2, unit: "%", tolerance: .absolute(0.6 * 100 * exactFloor)))
             values.append(Scalar("geometry.dsm_Gexactfloor_\(size)", 100 * exactFloor, significantFigures: 2, unit: "%", tolerance: .relative(0.3)))
             values.append(Scalar("geometry.dsm_Gdirect_\(size)", 100 * direct, significantFigures: 2, unit: "%", tolerance: .absolute(max(errTol, 3 * 100 * exactFloor))))
-            values.append(Scalar("geometry.dsm_mi_paired_\(size)", avg(pmi), error: pmiErr, significantFigures: 2, unit: "nats", tolerance: .absolute(0.05),
+            values.append(Scalar("geometry.dsm_mi_paired_\(size)", avg(pmi), error: pmiErr, significantFigures: 2, unit: "nats",
                                  systematic: replicates > 1 ? SystematicSpread(low: pmi.min()!, high: pmi.max()!, over: spread) : nil))
             let trC = avg(g.map(\.trainLoss.conditional)), vaC = avg(g.map(\.validationLoss.conditional)), frC = avg(g.map(\.freshLoss.conditional.value))
             let exTrC = avg(g.map(\.exactTrainLoss.conditional)), exVaC = avg(g.map(\.exactValidationLoss.conditional)), exFrC = avg(g.map(\.exactFreshLoss.conditional.value))

@@ -14,7 +14,8 @@ enum GaussianAnalysis {
         // A user population: W (neurons × stimulus dimensions) from `data:`, Σₓ from `covariance:` (default: identity)
         // and Σₙ from `noise_covariance:` (default: noise_variance · I), each .npy or CSV. The old names `tuning_file`,
         // `covariance_file` and `noise_covariance_file` are accepted as aliases.
-        GeometryData.noteFiles(ctx, [("data", ""), ("covariance", ""), ("noise_covariance", "")])
+        GeometryData.noteFiles(ctx, [("data", "none (a random population from seed)"), ("covariance", "none (the identity)"),
+                                     ("noise_covariance", "none (noise_variance · I)")])
         let wKey = try GeometryData.key(p, "data", alias: "tuning_file")
         let sxKey = try GeometryData.key(p, "covariance", alias: "covariance_file")
         let snKey = try GeometryData.key(p, "noise_covariance", alias: "noise_covariance_file")

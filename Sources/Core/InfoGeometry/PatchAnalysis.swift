@@ -32,7 +32,7 @@ enum PatchAnalysis {
         let sigma = try p.double("sigma", default: 2, range: 0.1...100)
         // The images: `data:` (old name `images_file`), default the paper's Fashion-MNIST training set. Class labels are
         // not used by the geometry; `labels:` (old name `labels_file`) is accepted and only checked against the images.
-        GeometryData.noteFiles(ctx, [("data", imagesID), ("labels", "")])
+        GeometryData.noteFiles(ctx, [("data", imagesID), ("labels", "none (not used)")])
         let imagesKey = try GeometryData.key(p, "data", alias: "images_file") ?? "data"
         let labelsKey = try GeometryData.key(p, "labels", alias: "labels_file")
         let imagesURL = try ctx.dataFile(imagesKey, default: imagesID)
