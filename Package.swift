@@ -53,7 +53,7 @@ var targets: [Target] = [
 for name in paperModules {
     targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit"],
                            path: "Sources/Core/\(name)", swiftSettings: unsafeFlags, plugins: ["SourceIdentity"]))
-    targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "AnalysisKit"],
+    targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "DataFiles", "AnalysisKit"],
                                path: "Tests/\(name)Tests"))
 }
 

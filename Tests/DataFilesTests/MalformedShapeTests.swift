@@ -5,12 +5,7 @@ import XCTest
 /// file (issue 14 §5), never trap or allocate the claimed size.
 final class MalformedShapeTests: XCTestCase {
     func npy(shape: String, payload: Int = 16) -> [UInt8] {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let n = header.utf8.count
-        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(header.utf8)
-            + [UInt8](repeating: 0, count: payload)
+        NPYArray.header(shapeText: shape) + [UInt8](repeating: 0, count: payload)
     }
 
     func assertFileError(_ body: () throws -> Void, mentions name: String, _ line: UInt = #line) {
@@ -45,5 +40,20 @@ final class MalformedShapeTests: XCTestCase {
         assertFileError({ _ = try IDXFile(contentsOf: huge) }, mentions: huge.path)
         let short = try write([10, 10], payload: 5)
         assertFileError({ _ = try IDXFile(contentsOf: short) }, mentions: short.path)
+    }
+}
+
+/// `NPYArray.encoded` is the one .npy writer the tests use; it must read back exactly.
+final class NPYEncodingTests: XCTestCase {
+    func testEncodedArraysReadBackExactly() throws {
+        for shape in [[5], [2, 3], [2, 1, 4], [0, 3]] {
+            let n = shape.reduce(1, *)
+            let values = (0..<n).map { Double($0) * 0.37 - 1 } + []
+            let a = try NPYArray(bytes: NPYArray.encoded(values, shape: shape), name: "rt.npy")
+            XCTAssertEqual(a.shape, shape)
+            XCTAssertEqual(a.data, values)
+            XCTAssertEqual(a.dtype, "<f8")
+        }
+        XCTAssertEqual(NPYArray.header(shapeText: "(1,)").count % 64, 0)
     }
 }

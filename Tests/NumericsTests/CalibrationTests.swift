@@ -125,6 +125,23 @@ final class CalibrationTests: XCTestCase {
         XCTAssertFalse(o.passes, o.description)
     }
 
+    /// Bootstrap error of the median (the retina's medians over 160 cells), n = 101 draws of a skewed continuous
+    /// distribution (log-normal, median 1), 100 resamples; the /√2 power check reuses the same 500 trials.
+    func testBootstrapErrorOfTheMedian() {
+        let root = Xoshiro256(seed: 707)
+        let trials = (0..<Self.replicates).map { k -> (estimate: Double, error: Double) in
+            var rng = root.child(k)
+            let x = (0..<101).map { _ in exp(rng.normal(0, 0.8)) }
+            return (Stats.median(x), Resampling.medianError(x, replicates: 100, rng: &rng))
+        }
+        let r = Calibration.evaluate(estimates: trials.map(\.estimate), errors: trials.map(\.error), truth: 1)
+        report("bootstrap, median", r)
+        XCTAssertTrue(r.passes, r.description)
+        let o = Calibration.evaluate(estimates: trials.map(\.estimate), errors: trials.map { $0.error / 2.0.squareRoot() }, truth: 1)
+        report("bootstrap, median, /√2 (power check)", o)
+        XCTAssertFalse(o.passes, o.description)
+    }
+
     /// Standard error of the mean, n = 20 normals with mean 3 and sd 2.
     func testStandardErrorOfTheMean() {
         func trial(_ rng: inout Xoshiro256, _ scale: Double) -> (estimate: Double, error: Double) {

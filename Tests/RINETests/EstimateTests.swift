@@ -1,6 +1,7 @@
 import AnalysisKit
 import Foundation
 import Numerics
+import DataFiles
 import XCTest
 @testable import RINE
 
@@ -17,13 +18,7 @@ final class RINEEstimateTests: XCTestCase {
 
     /// A little-endian float64 .npy file of shape (rows, cols), or (rows,) with `cols` nil.
     func npy(rows: Int, cols: Int?, _ values: [Double]) -> [UInt8] {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows),\(cols.map { " \($0)" } ?? "")), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]
-        bytes += Array(header.utf8)
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
-        return bytes
+        NPYArray.encoded(values, shape: [rows] + (cols.map { [$0] } ?? []))
     }
 
     func run(_ parameters: [String: String]) throws -> AnalysisOutput {

@@ -1,4 +1,5 @@
 import Foundation
+import DataFiles
 import XCTest
 import Numerics
 import AnalysisKit
@@ -7,13 +8,7 @@ import AnalysisKit
 /// Issue 13 §1: a user's spike raster as a .npy array (repeats, neurons, bins) of 0/1, beside the MAT v5 `bint`.
 final class NPYRasterTests: XCTestCase {
     static func npy(_ values: [Double], shape: [Int]) -> Data {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let n = header.utf8.count
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(header.utf8)
-        for v in values { bytes += withUnsafeBytes(of: v.bitPattern.littleEndian, Array.init) }
-        return Data(bytes)
+        Data(NPYArray.encoded(values, shape: shape))
     }
 
     func testNPYRasterLayoutAndErrors() throws {

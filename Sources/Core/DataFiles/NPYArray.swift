@@ -21,6 +21,32 @@ public struct NPYArray {
         return data[off]
     }
 
+    /// The `.npy` (format 1.0, little-endian `<f8`, C order) encoding of `values` with `shape`; `init(bytes:)` reads it
+    /// back exactly. `values.count` must equal the product of `shape`.
+    public static func encoded(_ values: [Double], shape: [Int]) -> [UInt8] {
+        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+                     "\(values.count) values do not fill shape \(shape)")
+        var bytes = header(shapeText: shapeText(shape))
+        bytes.reserveCapacity(bytes.count + 8 * values.count)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        return bytes
+    }
+
+    /// The shape as NumPy writes it in a header: `(n,)` for one dimension, `(a, b, c)` otherwise.
+    public static func shapeText(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+
+    /// Magic, version 1.0 and a header dictionary with the given `shape` text and `dtype`, padded with spaces so that the
+    /// payload starts on a 64-byte boundary. The text is written as given, so a test can build malformed headers.
+    public static func header(shapeText: String, dtype: String = "<f8") -> [UInt8] {
+        var dict = "{'descr': '\(dtype)', 'fortran_order': False, 'shape': \(shapeText), }"
+        while (10 + dict.utf8.count + 1) % 64 != 0 { dict += " " }
+        dict += "\n"
+        let n = dict.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(dict.utf8)
+    }
+
     public init(contentsOf url: URL) throws {
         try self.init(bytes: [UInt8](try Data(contentsOf: url)), name: url.path)
     }

@@ -295,7 +295,11 @@ enum CoarseAnalysis {
                 medMM.append(Stats.median(mm)); medErr.append(Stats.median(err))
                 rowsL.append(["\(l + 1)", Fmt.f(Stats.median(cells.map(\.plugIn)), 5), Fmt.f(Stats.median(mm), 5), Fmt.f(Stats.median(err), 5),
                               String(format: "%.5f ± %.5f", meanMM, meanErr), "\(sig) / \(cells.count)"])
-                values += [Scalar("\(prefix).group_info_mm_median_l\(l + 1)", Stats.median(mm), error: Stats.median(err), significantFigures: 2),
+                // The median over cells carries the bootstrap error over cells; the median per-cell error is its own value.
+                var bsl = root.child(31400 + l)
+                values += [Scalar("\(prefix).group_info_mm_median_l\(l + 1)", Stats.median(mm),
+                                  error: Resampling.medianError(mm, replicates: bootstrap, rng: &bsl), significantFigures: 2),
+                           Scalar("\(prefix).group_info_error_median_l\(l + 1)", Stats.median(err), significantFigures: 2, tolerance: .relative(0.3)),
                            Scalar("\(prefix).group_info_mm_mean_l\(l + 1)", meanMM, error: meanErr, significantFigures: 2),
                            Scalar("\(prefix).group_info_significant_l\(l + 1)", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.2 * Double(sig))))]
             }
@@ -322,8 +326,8 @@ enum CoarseAnalysis {
             series4.append(Series(label: "step \(s + 1) (\(8 << s) neurons, M* = \(Int(mstars[s])))", style: .points, x: sx, y: shared))
             let ratio = zip(shared, sx).filter { $0.1 > 0 }.map { $0.0 / $0.1 }
             var bs = root.child(5000 + s)
-            let boots = (0..<bootstrap).map { _ in Stats.median((0..<ratio.count).map { _ in ratio[bs.int(below: ratio.count)] }) }
-            values.append(Scalar("\(prefix).info_ratio_step\(s + 1)", Stats.median(ratio), error: Stats.standardDeviation(boots), significantFigures: 3))
+            values.append(Scalar("\(prefix).info_ratio_step\(s + 1)", Stats.median(ratio),
+                                 error: Resampling.medianError(ratio, replicates: bootstrap, rng: &bs), significantFigures: 3))
             // Per-cell spread of the ratio.
             values += [Scalar("\(prefix).info_ratio_q10_step\(s + 1)", Stats.quantile(ratio, 0.1), significantFigures: 2, tolerance: .absolute(0.03)),
                        Scalar("\(prefix).info_ratio_q90_step\(s + 1)", Stats.quantile(ratio, 0.9), significantFigures: 2, tolerance: .absolute(0.03)),
@@ -338,13 +342,14 @@ enum CoarseAnalysis {
         let maxX = max(sx.max() ?? 0.1, 1e-3)
         series4.append(Series(label: "I(σ0;σ̃) = I(σ0;s)", style: .lines, x: [0, maxX], y: [0, maxX]))
         let stimErr = Stats.median(stim.map(\.error))
-        values.append(Scalar("\(prefix).istim_median", Stats.median(sx), error: stimErr, significantFigures: 3))
+        var bsStim = root.child(8899)
+        values.append(Scalar("\(prefix).istim_median", Stats.median(sx),
+                             error: Resampling.medianError(sx, replicates: bootstrap, rng: &bsStim), significantFigures: 3))
+        values.append(Scalar("\(prefix).istim_error_median", stimErr, significantFigures: 2, tolerance: .relative(0.3)))
         tables.append(Table(id: "\(figPrefix)-fig4-spread", caption: "Per-cell spread of I(σ0;σ̃)/I(σ0;s) over the \(raster.neurons) cells (first group chain at M*; I(σ0;s) single-bin direct method): quantiles and the cells at or above equality",
                             columns: ["step", "partners", "10 %", "25 %", "median", "75 %", "90 %", "ratio ≥ 1"], rows: ratioRows))
         var bsd = root.child(8900)
-        func bootMedian(_ x: [Double]) -> Double {
-            Resampling.bootstrapError(count: x.count, replicates: bootstrap, rng: &bsd) { idx in Stats.median(idx.map { x[$0] }) }.error
-        }
+        func bootMedian(_ x: [Double]) -> Double { Resampling.medianError(x, replicates: bootstrap, rng: &bsd) }
         if !wordRates.isEmpty {
             let wr = wordRates.map(\.value), diff = zip(wr, sx).map { $0 - $1 }
             values += [Scalar("\(prefix).istim_word_median", Stats.median(wr), error: bootMedian(wr), significantFigures: 3),

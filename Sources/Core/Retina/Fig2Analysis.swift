@@ -90,9 +90,7 @@ enum Fig2Analysis {
         // Scalars
         var values = [Scalar]()
         var bs = root.child(9_999_999)
-        func bootMedian(_ x: [Double]) -> Double {
-            Resampling.bootstrapError(count: x.count, replicates: 200, rng: &bs) { idx in Stats.median(idx.map { x[$0] }) }.error
-        }
+        func bootMedian(_ x: [Double]) -> Double { Resampling.medianError(x, replicates: 200, rng: &bs) }
         var rows = [[String]]()
         for (k, o) in orders.enumerated() {
             let c = cellList.map { costs[$0]!.full[k] }
@@ -116,14 +114,21 @@ enum Fig2Analysis {
         rows.append(["expected floor, lookup table", "256", "–", Fmt.f(Stats.median(floorL)), "–"])
         rows.append(["expected floor, true model", "0", "–", Fmt.f(Stats.median(floorT)), "–"])
         let c5 = cellList.map { costs[$0]!.full[4] }
-        values.append(Scalar("retina.c_order5_within10", Double(c5.filter { $0 <= 0.1 }.count) / Double(n),
-                             error: (0.25 / Double(n)).squareRoot(), significantFigures: 2))
+        // A binomial fraction over cells: Agresti–Coull error √(p̃(1 − p̃)/(n + 4)), p̃ = (k + 2)/(n + 4), which stays
+        // positive at k = 0 or n (the old √(0.25/n) was the largest possible binomial error, whatever k).
+        let within = c5.filter { $0 <= 0.1 }.count
+        let pTilde = Double(within + 2) / Double(n + 4)
+        values.append(Scalar("retina.c_order5_within10", Double(within) / Double(n),
+                             error: (pTilde * (1 - pTilde) / Double(n + 4)).squareRoot(), significantFigures: 2))
         values.append(Scalar("retina.c_example_order5", ex.full[4], error: ex.testSD[4], significantFigures: 2))
         let fi11 = cellList.map { comps[$0]!.fraction[min(10, grid.count - 1)] }
         values.append(Scalar("retina.fi_median_m11", Stats.median(fi11), error: bootMedian(fi11), significantFigures: 3))
         if grid.count >= 15 {
             let fi15 = cellList.map { comps[$0]!.fraction[14] }
-            values.append(Scalar("retina.fi_min_m15", fi15.min()!, error: Stats.median(cellList.map { comps[$0]!.fractionError[14] }),
+            // The worst cell's value with that cell's own random-halves error (a minimum over cells has no bootstrap
+            // error over cells; the median of all cells' errors is not the error of this one value).
+            let worst = cellList.min { comps[$0]!.fraction[14] < comps[$1]!.fraction[14] }!
+            values.append(Scalar("retina.fi_min_m15", fi15.min()!, error: comps[worst]!.fractionError[14],
                                  significantFigures: 3))
         }
         // Shortfall of the iterative hard IB relative to the exact optimum of Eq (3) at M = 11 (all data).
@@ -131,9 +136,16 @@ enum Fig2Analysis {
         values.append(Scalar("retina.ib_gap_m11_median", Stats.median(gaps), error: bootMedian(gaps), significantFigures: 2))
         values.append(Scalar("retina.ib_gap_m11_max", gaps.max() ?? .nan, significantFigures: 2, tolerance: .relative(0.2)))
         // The M at which the median FI first matches the median (1 − C) of the fifth-order series.
-        let target = 1 - Stats.median(c5)
-        let mEquiv = grid.first { m in Stats.median(cellList.map { comps[$0]!.fraction[m - 1] }) >= target } ?? grid.last!
-        values.append(Scalar("retina.m_equiv_order5", Double(mEquiv), error: 1, significantFigures: 2))
+        // Its error: the sd of the same M over 200 bootstrap resamples of the cells (the statistic is discrete, so the
+        // sd is 0 when every resample gives the same M; the compare row's tolerance then decides).
+        func mEquivalent(_ cells: [Int]) -> Int {
+            let target = 1 - Stats.median(cells.map { c5[$0] })
+            return grid.first { m in Stats.median(cells.map { comps[cellList[$0]]!.fraction[m - 1] }) >= target } ?? grid.last!
+        }
+        let mEquiv = mEquivalent(Array(0..<cellList.count))
+        var bsM = root.child(9_999_998)
+        let mEquivError = Resampling.bootstrapError(count: cellList.count, replicates: 200, rng: &bsM) { Double(mEquivalent($0)) }.error
+        values.append(Scalar("retina.m_equiv_order5", Double(mEquiv), error: mEquivError, significantFigures: 2))
         // The example cell's own M: the first M where its FI reaches its own 1 − C of the fifth-order series.
         let exTarget = 1 - ex.full[4]
         let mEquivExample = grid.first { exF.fraction[$0 - 1] >= exTarget }
