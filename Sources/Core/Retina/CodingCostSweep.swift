@@ -25,8 +25,7 @@ public enum CodingCostSweep {
                            ridge: Double, rng: inout Xoshiro256) throws -> CodingCostResult {
         let models = orders.map { SeriesExpansion(partners: k, order: $0) }
         let all = counts.joint()
-        let indAll = try SeriesExpansion(partners: k, order: 1).fit(all, ridge: ridge)
-        let full = try models.map { SeriesExpansion.codingCost(approx: try $0.fit(all, ridge: ridge), independent: indAll, on: all) }
+        let full = try fullCosts(all, partners: k, orders: orders, ridge: ridge)
         var tests = [[Double]](repeating: [], count: models.count)
         var lookup = [Double](), floorL = [Double](), floorT = [Double]()
         let nTrain = Int((Double(counts.repeats) * trainFraction).rounded())
@@ -51,6 +50,23 @@ public enum CodingCostSweep {
         result.floorLookup = Stats.mean(floorL)
         result.floorTrueModel = Stats.mean(floorT)
         return result
+    }
+
+    /// C of each truncation fitted and evaluated on the same joint distribution (the "all data" cost of Eq 9).
+    public static func fullCosts(_ joint: BinaryJoint, partners k: Int, orders: [Int], ridge: Double) throws -> [Double] {
+        let ind = try SeriesExpansion(partners: k, order: 1).fit(joint, ridge: ridge)
+        return try orders.map { SeriesExpansion.codingCost(approx: try SeriesExpansion(partners: k, order: $0).fit(joint, ridge: ridge),
+                                                            independent: ind, on: joint) }
+    }
+
+    /// Random-halves error of the all-data C per order: `fullCosts` on both halves of `splits` random halvings of the
+    /// repeats, error = sd of the half values (`Resampling.halvesError`, no /√2). The sd over train/test splits
+    /// (`testSD`) is the spread of a held-out cost, not the error of the all-data one.
+    public static func fullCostHalvesError(_ counts: RepeatCounts, partners k: Int, orders: [Int], splits: Int, ridge: Double,
+                                           rng: inout Xoshiro256) -> [Double] {
+        HalvesErrors.run(count: counts.repeats, splits: splits, rng: &rng) { half in
+            (try? fullCosts(counts.joint(repeats: half), partners: k, orders: orders, ridge: ridge)) ?? orders.map { _ in .nan }
+        }.errors
     }
 
     /// The full lookup table over the 2^K states (2^K parameters): ĥ(x) = ln((n1 + a p̄)/(n0 + a(1 − p̄))), each
