@@ -107,6 +107,22 @@ final class OutputLockTests: XCTestCase {
         return (dir, reference)
     }
 
+    /// Waits (up to 10 s) until no process works in a folder under `dir` (Linux /proc): the gnuplot children that a
+    /// killed render leaves running in figures/<report>.
+    static func waitForProcesses(workingIn dir: URL) {
+        let root = dir.resolvingSymlinksInPath().path
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int32($0) != nil } ?? []
+            let busy = pids.contains { pid in
+                guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
+                return cwd.hasPrefix(root + "/")
+            }
+            if !busy { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     func clearOutputs(_ dir: URL) {
         for f in ["site", "figures"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent(f)) }
     }
@@ -160,7 +176,7 @@ final class OutputLockTests: XCTestCase {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             try? FileManager.default.removeItem(at: log)
-            Thread.sleep(forTimeInterval: 0.3)   // a gnuplot child of the killed render may still finish its temp file
+            Self.waitForProcesses(workingIn: dir)   // a gnuplot child of the killed render may still finish its temp file
             let tree = try Self.snapshot(dir)
             for (path, data) in tree where !(path.split(separator: "/").last ?? "").hasPrefix(".") {
                 XCTAssertEqual(data, reference[path], "kill \(k): \(path) is not whole (\(data.count) bytes)")
