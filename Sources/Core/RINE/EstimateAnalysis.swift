@@ -279,13 +279,13 @@ extension RINEAnalyses {
             var values = [Scalar]()
             for x in named {
                 values.append(Scalar("\(prefix)_\(x.tag)", x.e.mean, error: x.e.error, significantFigures: 3, unit: x.tag == "distance" ? nil : "bits",
-                                     tolerance: .absolute(max(x.tag == "distance" ? 0.01 : 0.05, 3 * x.e.error))))
+                                     tolerance: RINERedraw.tolerance(error: x.e.error, dof: x.e.dof)))
             }
             values += [Scalar("\(prefix)_samples", Double(n), significantFigures: 6, tolerance: .absolute(0)),
                        Scalar("\(prefix)_classes", Double(classes), significantFigures: 4, tolerance: .absolute(0)),
                        Scalar("\(prefix)_label_entropy", hAll, significantFigures: 4, unit: "bits", tolerance: .absolute(1e-9)),
-                       Scalar("\(prefix)_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: .absolute(Double(max(10, patience)))),
-                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(jobs.count), significantFigures: 2, tolerance: .absolute(0.2))]
+                       Scalar("\(prefix)_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RINERedraw.medianTolerance(bestEpochs)),
+                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(jobs.count), significantFigures: 2, tolerance: RINERedraw.fractionTolerance(cappedRuns, runs: jobs.count))]
             func pm(_ e: Estimate) -> String { String(format: "%.3f ± %.3f", e.mean, e.error) }
             let errorWord = halvings > 0
                 ? "± is the calibrated error of HalfSampleSpread: the spread over the \(splits) splits plus Var_D, the variance from sampling the data set itself, from \(halvings) random halvings of the samples, each half analysed again by \(halfPartitions) partitions into \(halfFolds) folds (calibrated on synthetic data in SplitErrorCalibrationTests)"

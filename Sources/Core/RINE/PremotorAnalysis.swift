@@ -119,7 +119,8 @@ extension RINEAnalyses {
                 SeedSpread.summary((0..<replicates).map { decline(c, $0, epoch: e) })
             }
             func fmt(_ s: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.2f ± %.2f", s.mean, s.error) }
-            func tol(_ e: Double) -> Tolerance { .absolute(max(0.1, 3 * e)) }
+            // Check tolerances: a redraw of the replicates' trainings (RINERedraw), on the replicates of the value's row.
+            func tol(_ e: Double, runs: Int = replicates) -> Tolerance { RINERedraw.tolerance(error: e, runs: runs) }
 
             // The simulation's Shannon information per window (true-model Bayes decoder on the test trials), per replicate.
             let perWindow = Parallel.map(replicates * W) { k -> Double in
@@ -127,7 +128,7 @@ extension RINEAnalyses {
                 return sim.bayesInformation(counts: rep.sets[0][1].x[k % W], y: rep.sets[0][1].y, tuning: rep.tuning)
             }
             let bayes = SeedSpread.summary((0..<replicates).map { r in Stats.mean(Array(perWindow[(r * W)..<((r + 1) * W)])) })
-            var values = [Scalar("rine.premotor_bayes", bayes.mean, error: bayes.error, significantFigures: 3, unit: "bits", tolerance: .absolute(max(0.02, 3 * bayes.error)))]
+            var values = [Scalar("rine.premotor_bayes", bayes.mean, error: bayes.error, significantFigures: 3, unit: "bits", tolerance: RINERedraw.untrained)]
             let maxLag = W - 1
             let lagName = ["diag"] + (1...maxLag).map { "lag\($0)" }
             for c in conditions {
@@ -235,11 +236,11 @@ extension RINEAnalyses {
                 if let tag {
                     for lag in 0...(W - 1) {
                         let x = lagS(lag)
-                        values.append(Scalar("rine.premotor\(tag)_\(lagName[lag])", x.mean, error: x.error, significantFigures: 3, unit: "bits", tolerance: tol(x.error)))
+                        values.append(Scalar("rine.premotor\(tag)_\(lagName[lag])", x.mean, error: x.error, significantFigures: 3, unit: "bits", tolerance: tol(x.error, runs: rhoReplicates)))
                     }
-                    values.append(Scalar("rine.premotor\(tag)_decline", dec.mean, error: dec.error, significantFigures: 2, unit: "bits", tolerance: tol(dec.error)))
-                    values.append(Scalar("rine.premotor\(tag)_inner_decline", inner.mean, error: inner.error, significantFigures: 2, unit: "bits", tolerance: tol(inner.error)))
-                    values.append(Scalar("rine.premotor\(tag)_last_diag", last.mean, error: last.error, significantFigures: 3, unit: "bits", tolerance: tol(last.error)))
+                    values.append(Scalar("rine.premotor\(tag)_decline", dec.mean, error: dec.error, significantFigures: 2, unit: "bits", tolerance: tol(dec.error, runs: rhoReplicates)))
+                    values.append(Scalar("rine.premotor\(tag)_inner_decline", inner.mean, error: inner.error, significantFigures: 2, unit: "bits", tolerance: tol(inner.error, runs: rhoReplicates)))
+                    values.append(Scalar("rine.premotor\(tag)_last_diag", last.mean, error: last.error, significantFigures: 3, unit: "bits", tolerance: tol(last.error, runs: rhoReplicates)))
                 }
             }
             if !variants.isEmpty {
@@ -266,8 +267,8 @@ extension RINEAnalyses {
                 }
             }
             if let weakFit {
-                values.append(Scalar("rine.premotor_weak_depth", weakFit.g, significantFigures: 2, tolerance: .absolute(0.05)))
-                values.append(Scalar("rine.premotor_weak_bayes_last", weakFit.reached, significantFigures: 3, unit: "bits", tolerance: .absolute(0.05)))
+                values.append(Scalar("rine.premotor_weak_depth", weakFit.g, significantFigures: 2, tolerance: RINERedraw.untrained))
+                values.append(Scalar("rine.premotor_weak_bayes_last", weakFit.reached, significantFigures: 3, unit: "bits", tolerance: RINERedraw.untrained))
             }
 
             // Training length: the same trainings read after every epoch (the learning rate and β schedules depend on the epoch

@@ -251,12 +251,11 @@ extension RINEAnalyses {
             func estimate(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate {
                 summarise((0..<splits).map { s in q { cell(.simultaneous, $0, $1, s, $2) } }, (0..<units).map { i in q { cell(.simultaneous, $0, $1, splits + i, $2) } })
             }
-            func est(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> (mean: Double, error: Double, sd: Double) {
-                let e = estimate(q); return (e.mean, e.error, .nan)
-            }
-            func estAny(_ q: (_ cell: (ReachPairing, Int, Int, Int) -> Double) -> Double) -> (mean: Double, error: Double, sd: Double) {
-                let e = estimateAny(q); return (e.mean, e.error, .nan)
-            }
+            func est(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate { estimate(q) }
+            func estAny(_ q: (_ cell: (ReachPairing, Int, Int, Int) -> Double) -> Double) -> Estimate { estimateAny(q) }
+            // Check tolerance of an estimate: a redraw of all its trainings (RINERedraw) on the estimate's degrees of freedom.
+            func tol(_ e: Estimate) -> Tolerance { RINERedraw.tolerance(error: e.error, dof: e.dof) }
+            func tol(_ s: (mean: Double, error: Double, sd: Double)) -> Tolerance { RINERedraw.tolerance(error: s.error, runs: splits) }
             func cellsMean(_ cs: [(Int, Int)], _ k: Int) -> ((Int, Int, Int) -> Double) -> Double {
                 { c in Stats.mean(cs.map { c($0.0, $0.1, k) }) }
             }
@@ -265,6 +264,7 @@ extension RINEAnalyses {
                 (0..<groups).map { a in (0..<groups).map { b in Stats.mean(values(m, a, b, k)) } }
             }
             func fmt(_ s: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.2f ± %.2f", s.mean, s.error) }
+            func fmt(_ s: Estimate) -> String { String(format: "%.2f ± %.2f", s.mean, s.error) }
             // Per split, the mean over the off-diagonal (or diagonal) cells; the error is t-corrected over splits.
             func perSplitMean(_ m: ReachPairing, diagonal: Bool, _ k: Int = 0) -> [Double] {
                 let cs = cellsList.filter { ($0.0 == $0.1) == diagonal }
@@ -308,7 +308,7 @@ extension RINEAnalyses {
                                 heatmap: Heatmap(values: mean, rowLabels: labels, columnLabels: labels, showNumbers: true))]
             var tables = [cells]
             let offE = estimate(cellsMean(offCells, 0)), diagE = estimate(cellsMean(diagCells, 0))
-            let offS = (mean: offE.mean, error: offE.error), diagS = (mean: diagE.mean, error: diagE.error)
+            let offS = offE, diagS = diagE
             let offLast = est(cellsMean(offCells, 4)), diagLast = est(cellsMean(diagCells, 4))
             let bestEpochs = jobs.indices.filter { jobs[$0].pairing == .simultaneous && jobs[$0].split < splits }.map { out[$0][5] }
             let r2 = plans[0].r2
@@ -316,7 +316,6 @@ extension RINEAnalyses {
             func groupOf(_ g: [[Int]]) -> [Int] { var o = [Int](repeating: 0, count: nNeurons); for (k, m) in g.enumerated() { for i in m { o[i] = k } }; return o }
             let g0 = groupOf(plans[0].groups)
             let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
-            let tolOff = max(0.15, 3 * offS.error), tolDiag = max(0.15, 3 * diagS.error)
             // The estimate under each stopping rule: (label, value tag, output index of I∩, of the epoch).
             let rules: [(label: String, tag: String, run: ReachPairing, k: Int, epoch: Int)] = [
                 ("validation objective at the final β, patience \(patience) (the estimate)", "", .simultaneous, 0, 5),
@@ -327,7 +326,7 @@ extension RINEAnalyses {
             ]
             // Every rule gets the calibrated error: the rules read from the simultaneous runs through their units, and the
             // uncensored cross-entropy rule through its own trainings on the same units (same initialisations).
-            func ruleSummary(_ r: (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int), diagonal: Bool) -> (mean: Double, error: Double, sd: Double) {
+            func ruleSummary(_ r: (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int), diagonal: Bool) -> Estimate {
                 let cs = diagonal ? diagCells : offCells
                 return estAny { c in Stats.mean(cs.map { c(r.run, $0.0, $0.1, r.k) }) }
             }
@@ -359,13 +358,13 @@ extension RINEAnalyses {
                 Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
                 Scalar("rine.reach_check_max_pull", maxPull[0], significantFigures: 2, tolerance: .absolute(1.5)),
                 Scalar("rine.reach_check_max_pull_last", maxPull[1], significantFigures: 2, tolerance: .absolute(1.5)),
-                Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolOff), systematic: offSpread),
-                Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: .absolute(tolDiag), systematic: diagSpread),
-                Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * offLast.error))),
-                Scalar("rine.reach_diag_mean_last", diagLast.mean, error: diagLast.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * diagLast.error))),
-                Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: .absolute(15)),
-                Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: .absolute(0.02)),
-                Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: .absolute(0.05)),
+                Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: tol(offS), systematic: offSpread),
+                Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: tol(diagS), systematic: diagSpread),
+                Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: tol(offLast)),
+                Scalar("rine.reach_diag_mean_last", diagLast.mean, error: diagLast.error, significantFigures: 2, unit: "bits", tolerance: tol(diagLast)),
+                Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RINERedraw.medianTolerance(bestEpochs)),
+                Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: RINERedraw.untrained),
+                Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: RINERedraw.untrained),
             ]
             if halvings > 0 {
                 vals.append(Scalar("rine.reach_offdiag_error_ratio", offE.error / offE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
@@ -374,20 +373,21 @@ extension RINEAnalyses {
             if ceStopping {
                 // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
                 let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b && jobs[$0].split < splits }
-                let capped = Double(ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count) / Double(ce.count)
-                vals.append(Scalar("rine.reach_cestop_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)))
+                let k = ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count
+                vals.append(Scalar("rine.reach_cestop_capped", Double(k) / Double(ce.count), significantFigures: 2, tolerance: RINERedraw.fractionTolerance(k, runs: ce.count)))
             }
             if ceLongEpochs > 0 {
                 // The same rule with the longer cap, off the diagonal: the estimate, the fraction still capped, the paired change.
                 let long = jobs.indices.filter { jobs[$0].pairing == .simultaneousCELong }
-                let capped = Double(long.filter { out[$0][13] >= Double(ceLongEpochs) && out[$0][5] > Double(ceLongEpochs - patience) }.count) / Double(long.count)
+                let kLong = long.filter { out[$0][13] >= Double(ceLongEpochs) && out[$0][5] > Double(ceLongEpochs - patience) }.count
+                let capped = Double(kLong) / Double(long.count)
                 let l = splitSummary(perSplitMean(.simultaneousCELong, diagonal: false))
                 let d = splitSummary(zip(perSplitMean(.simultaneousCELong, diagonal: false), perSplitMean(.simultaneousCE, diagonal: false)).map { $0 - $1 })
                 let medianLong = Stats.median(long.map { out[$0][5] })
-                vals += [Scalar("rine.reach_offdiag_mean_cestop_long", l.mean, error: l.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * l.error))),
-                         Scalar("rine.reach_cestop_long_minus_cestop", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.1, 3 * d.error))),
-                         Scalar("rine.reach_cestop_long_capped", capped, significantFigures: 2, tolerance: .absolute(0.2)),
-                         Scalar("rine.reach_cestop_long_median_epoch", medianLong, significantFigures: 2, tolerance: .absolute(40))]
+                vals += [Scalar("rine.reach_offdiag_mean_cestop_long", l.mean, error: l.error, significantFigures: 2, unit: "bits", tolerance: tol(l)),
+                         Scalar("rine.reach_cestop_long_minus_cestop", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d)),
+                         Scalar("rine.reach_cestop_long_capped", capped, significantFigures: 2, tolerance: RINERedraw.fractionTolerance(kLong, runs: long.count)),
+                         Scalar("rine.reach_cestop_long_median_epoch", medianLong, significantFigures: 2, tolerance: RINERedraw.medianTolerance(long.map { out[$0][5] }))]
                 tables.append(Table(id: "reach-ce-cap", caption: "The uncensored cross-entropy rule (validation ½(CE₁ + CE₂) alone, patience \(patience)) with the epoch cap raised from \(config.epochs) to \(ceLongEpochs), off the diagonal (\(long.count) trainings with the same initialisations; identical to the capped runs up to epoch \(config.epochs)): mean off-diagonal test I∩ at the picked epoch ± t-corrected split spread (a lower bound), the paired change, the median picked epoch, and the fraction of runs that still reach the cap with the cross-entropy improving.",
                                     columns: ["cap (epochs)", "off-diagonal I∩", "median epoch", "capped"],
                                     rows: [["\(config.epochs)", fmt(splitSummary(perSplitMean(.simultaneousCE, diagonal: false))), String(format: "%.0f", medianEpoch(.simultaneousCE, 5, diagonal: false)),
@@ -397,9 +397,9 @@ extension RINEAnalyses {
             }
             for i in rules.indices where !["", "_last"].contains(rules[i].tag) {
                 vals.append(Scalar("rine.reach_offdiag_mean\(rules[i].tag)", ruleOff[i].mean, error: ruleOff[i].error, significantFigures: 2, unit: "bits",
-                                   tolerance: .absolute(max(0.15, 3 * ruleOff[i].error))))
+                                   tolerance: tol(ruleOff[i])))
                 vals.append(Scalar("rine.reach_diag_mean\(rules[i].tag)", ruleDiag[i].mean, error: ruleDiag[i].error, significantFigures: 2, unit: "bits",
-                                   tolerance: .absolute(max(0.15, 3 * ruleDiag[i].error))))
+                                   tolerance: tol(ruleDiag[i])))
             }
             if grouping == "direction" && groups == 4 {
                 // Groups one sector apart (circularly) against groups two sectors apart (opposite preferred directions).
@@ -407,9 +407,9 @@ extension RINEAnalyses {
                 for (k, tag) in [(0, ""), (4, "_last")] {
                     let sa = est(cellsMean(adjacent, k)), so = est(cellsMean(opposite, k))
                     let d = est { c in cellsMean(opposite, k)(c) - cellsMean(adjacent, k)(c) }
-                    vals += [Scalar("rine.reach_adjacent_mean\(tag)", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * sa.error))),
-                             Scalar("rine.reach_opposite_mean\(tag)", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * so.error))),
-                             Scalar("rine.reach_opposite_minus_adjacent\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error)))]
+                    vals += [Scalar("rine.reach_adjacent_mean\(tag)", sa.mean, error: sa.error, significantFigures: 2, unit: "bits", tolerance: tol(sa)),
+                             Scalar("rine.reach_opposite_mean\(tag)", so.mean, error: so.error, significantFigures: 2, unit: "bits", tolerance: tol(so)),
+                             Scalar("rine.reach_opposite_minus_adjacent\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d))]
                 }
             }
             if surrogate {
@@ -430,12 +430,12 @@ extension RINEAnalyses {
                         Stats.mean((diagonal ? diagCells : offCells).map { c(m, $0.0, $0.1, k) })
                     }
                     let o = estAny { pseudoMean(false, $0, .pseudo) }, d = estAny { pseudoMean(true, $0, .pseudo) }
-                    vals.append(Scalar("rine.reach_pseudo_offdiag_mean\(tag)", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * o.error))))
-                    vals.append(Scalar("rine.reach_pseudo_diag_mean\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: .absolute(max(0.15, 3 * d.error))))
+                    vals.append(Scalar("rine.reach_pseudo_offdiag_mean\(tag)", o.mean, error: o.error, significantFigures: 2, unit: "bits", tolerance: tol(o)))
+                    vals.append(Scalar("rine.reach_pseudo_diag_mean\(tag)", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d)))
                     for diagonal in [false, true] {
                         let x = estAny { pseudoMean(diagonal, $0, .pseudo) - pseudoMean(diagonal, $0, .simultaneous) }
                         vals.append(Scalar("rine.reach_pseudo_minus_sim_\(diagonal ? "diag" : "offdiag")\(tag)", x.mean, error: x.error, significantFigures: 2, unit: "bits",
-                                           tolerance: .absolute(max(0.15, 3 * x.error))))
+                                           tolerance: tol(x)))
                     }
                 }
             }
