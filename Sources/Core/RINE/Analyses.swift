@@ -341,12 +341,13 @@ enum RINEAnalyses {
             // runs in scripts/generate_redundant_commands.py), on the same data and initialisations as the scheduled runs.
             let fixedBeta = try p.bool("fixed_beta", default: false)
             guard !fixedBeta || betas.max()! > 0 else { throw RINEParameterChecks.error(p, "fixed_beta", "needs a β > 0 in betas") }
+            // The images: data / labels (training) and test_data / test_labels, each a path or a manifest id (FashionInput).
+            let trainURLs = try FashionInput.urls(ctx, FashionInput.train), testURLs = try FashionInput.urls(ctx, FashionInput.test)
             try p.rejectUnused()
-            let train = try FashionMNIST(images: try ctx.dataset("fashion-mnist/train-images-idx3-ubyte.gz"),
-                                         labels: try ctx.dataset("fashion-mnist/train-labels-idx1-ubyte.gz"), limit: nTrain)
-            let test = try FashionMNIST(images: try ctx.dataset("fashion-mnist/t10k-images-idx3-ubyte.gz"),
-                                        labels: try ctx.dataset("fashion-mnist/t10k-labels-idx1-ubyte.gz"), limit: nTest)
+            let train = try FashionInput.load(p, images: trainURLs.images, labels: trainURLs.labels, keys: (FashionInput.train.images, FashionInput.train.labels), limit: nTrain)
+            let test = try FashionInput.load(p, images: testURLs.images, labels: testURLs.labels, keys: (FashionInput.test.images, FashionInput.test.labels), limit: nTest)
             let hY = RINEReadout.labelEntropy(test.labels)
+            let dataWord = p.raw(FashionInput.train.images) == nil ? "Fashion-MNIST" : trainURLs.images.lastPathComponent
             // Views: crops of each width, then the Gaussian-blur split, then the FFT-box split.
             let gTrain = ImageViews.frequencySplit(train.images, sigma: sigma), gTest = ImageViews.frequencySplit(test.images, sigma: sigma)
             let fTrain = ImageViews.fftBoxSplit(train.images, cutoff: cutoff), fTest = ImageViews.fftBoxSplit(test.images, cutoff: cutoff)
@@ -427,7 +428,7 @@ enum RINEAnalyses {
             let pcFFT = (0..<10).map { cl in summary(cell(bLast, widths.count + 1).map { $0.1[cl] }) }
             func f(_ x: (mean: Double, error: Double?)) -> String { String(format: "%.3f", x.mean) + (x.error.map { String(format: " ± %.3f", $0) } ?? "") }
             let cls = (0..<10).map(Double.init)
-            let fig = Figure(id: "fashion", caption: "Fig. 2 analogue on Fashion-MNIST (\(nTrain) training / \(nTest) test images, \(seeds) seed\(seeds > 1 ? "s" : "")): (left) redundant information about the class between the left and right crops of width w (overlapping for w > 14; w = 28 is the whole image twice) for each β; (right) per-class redundancy at β = \(Int(betas[bLast])) between the w = \(widths[wHalf]) crops and between the FFT-box low/high-pass images (|k| ≤ \(cutoff) cycles per image). MLP \(config.hidden), Adam, \(config.epochs) epochs, schedule γ = \(config.gamma).",
+            let fig = Figure(id: "fashion", caption: "Fig. 2 analogue on \(dataWord) (\(train.images.count) training / \(test.images.count) test images, \(seeds) seed\(seeds > 1 ? "s" : "")): (left) redundant information about the class between the left and right crops of width w (overlapping for w > 14; w = 28 is the whole image twice) for each β; (right) per-class redundancy at β = \(Int(betas[bLast])) between the w = \(widths[wHalf]) crops and between the FFT-box low/high-pass images (|k| ≤ \(cutoff) cycles per image). MLP \(config.hidden), Adam, \(config.epochs) epochs, schedule γ = \(config.gamma).",
                              altText: "Redundancy against crop width for each beta; per-class bars for crops and frequencies.",
                              panels: [Panel(title: "left vs right crops", xLabel: "crop width w (pixels)", yLabel: "I∩ (bits)", series: series),
                                       Panel(title: "per class, β = \(Int(betas[bLast]))", xLabel: "class", yLabel: "I∩ contribution (bits)", xRange: [-0.5, 9.5],

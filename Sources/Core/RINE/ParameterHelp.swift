@@ -84,12 +84,16 @@ extension RINECatalog {
         ],
         "rine.fashion": [
             "widths": "crop widths w in pixels of the left and right crops (up to 28)",
-            "train": "Fashion-MNIST training images used",
-            "test": "Fashion-MNIST test images used",
+            "train": "training images used (the first ones of data)",
+            "test": "test images used (the first ones of test_data)",
             "blur_sigma": "Gaussian blur σ (pixels) of the low-pass image",
             "fft_cutoff": "FFT box half-width (in frequency index) separating low from high frequencies",
             "learning_rate": "Adam learning rate",
             "fixed_beta": "also train the crops with the largest β fixed from the first epoch (Fig. A2)",
+            "data": "training images: a path relative to the report or a manifest id; IDX unsigned bytes [n, 28, 28] (plain or gzip) or a table (.npy, CSV) of n × 784 pixels in [0, 1] or 0…255 (default the paper's Fashion-MNIST training images)",
+            "labels": "training labels 0…9, one per image of data: IDX [n] or a one-column table (default Fashion-MNIST's)",
+            "test_data": "test images, as data (default the Fashion-MNIST test images)",
+            "test_labels": "test labels, as labels (default Fashion-MNIST's test labels)",
         ],
     ]
 }
