@@ -57,8 +57,8 @@ final class SeedSpreadTests: XCTestCase {
         XCTAssertTrue(r.passes, r.description)
     }
 
-    /// The seed counts the report uses: 3 (ablation, fashion, premotor), 5 (canonical), 6 (reach splits, synthetic's k
-    /// values), 8 (premotor ρ sweep). 4000 replicates each of a skewed process (each "seed" the mean of 10 exponential
+    /// The seed counts the report uses: 3 (ablation, fashion, premotor), 5 (canonical, synthetic's five k values), 6
+    /// (reach and estimate splits), 8 (premotor ρ sweep). 4000 replicates each of a skewed process (each "seed" the mean of 10 exponential
     /// draws, truth 1). With few seeds the t-corrected error cannot have pull sd 1: for normal data the pull is
     /// T/t_ν(0.8413) with T ~ t_ν, whose sd is √(ν/(ν − 2))/t_ν(0.8413) (1.239 at ν = 4, 1.163 at 5, 1.099 at 7, infinite
     /// at 2) and whose median |pull| is t_ν(0.75)/t_ν(0.8413) (0.618 at ν = 2); what it does keep is the ±1σ coverage,
