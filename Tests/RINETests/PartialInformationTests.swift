@@ -64,7 +64,9 @@ final class SeedSpreadTests: XCTestCase {
     /// at 2) and whose median |pull| is t_ν(0.75)/t_ν(0.8413) (0.618 at ν = 2); what it does keep is the ±1σ coverage,
     /// 68.3 % at every ν. Checked: coverage in 62–74 %, median |pull| within 8 % of the t expectation, pull sd within 8 %
     /// of it for ν ≥ 5 (finite fourth moment). The old plain rule σ̂/√s covers only 57.7 % at 3 seeds (P(|t₂| < 1)).
-    /// About 0.1 s.
+    /// Measured: coverage 68.8 / 66.5 / 67.5 / 67.2 % at 3 / 5 / 6 / 8 seeds; median |pull| 0.598 (t: 0.618), 0.679 (0.649),
+    /// 0.674 (0.654), 0.677 (0.660); pull sd at 5 / 6 / 8 seeds 1.281 / 1.206 / 1.144 against 1.239 / 1.163 / 1.099; plain rule 58.4 % at 3
+    /// seeds. About a second in debug.
     func testSeedSpreadAtTheSeedCountsInUse() {
         for seeds in [3, 5, 6, 8] {
             let nu = seeds - 1
@@ -95,20 +97,23 @@ final class SeedSpreadTests: XCTestCase {
     /// The check tolerance against an independent redraw of all the runs (`RINERedraw`): for s runs of a noisy quantity
     /// (the skewed process above), the stored mean and a redrawn mean differ by more than the tolerance computed from the
     /// stored runs in about 0.27 % of pairs (two-sided 3σ), at every seed count; 3σ of the stated error alone (the old
-    /// default, without the √2 and the t quantile) fails far more often at few seeds. 20 000 pairs each, about 0.2 s.
+    /// default, without the √2 and the t quantile) fails far more often at few seeds. 20 000 pairs each, about a second
+    /// in debug. Measured: 0.22 / 0.36 / 0.38 % at 3 / 5 / 8 runs; 3σ of the error alone 11.4 / 7.8 / 6.2 %.
     func testRedrawToleranceCoversAnIndependentRedraw() {
         XCTAssertEqual(RINERedraw.factor(dof: 4), 2.0.squareRoot() * StudentT.quantile(RINERedraw.coverage, dof: 4) / StudentT.oneSigmaQuantile(dof: 4), accuracy: 1e-12)
         XCTAssertEqual(RINERedraw.factor(dof: 2), 20.6, accuracy: 0.1)
         XCTAssertEqual(RINERedraw.factor(dof: 4), 8.2, accuracy: 0.1)
         XCTAssertEqual(RINERedraw.tolerance(error: nil, runs: 1), .relative(1e-6))
         for seeds in [3, 5, 8] {
+            // The t quantile is a bisection on the t cdf (slow in debug): the factor once per seed count.
+            let factor = RINERedraw.factor(dof: seeds - 1)
+            XCTAssertEqual(RINERedraw.tolerance(error: 0.5, runs: seeds), .absolute(0.5 * factor))
             let root = Xoshiro256(seed: UInt64(330 + seeds))
             let fails = Parallel.map(20_000) { r -> (redraw: Bool, threeSigma: Bool) in
                 var rng = root.child(r)
                 func draw() -> [Double] { (0..<seeds).map { _ in (0..<10).reduce(0.0) { acc, _ in acc - log(1 - rng.uniform()) } / 10 } }
                 let stored = SeedSpread.summary(draw()), again = Stats.mean(draw())
-                let tol = RINERedraw.tolerance(error: stored.error, runs: seeds)
-                return (!tol.accepts(again, stored: stored.mean), abs(again - stored.mean) > 3 * stored.error)
+                return (abs(again - stored.mean) > factor * stored.error, abs(again - stored.mean) > 3 * stored.error)
             }
             let rate = Double(fails.filter(\.redraw).count) / Double(fails.count)
             let old = Double(fails.filter(\.threeSigma).count) / Double(fails.count)
