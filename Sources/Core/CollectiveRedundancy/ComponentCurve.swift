@@ -7,6 +7,8 @@ public struct ComponentCurve: Sendable {
     public var best: [Double]
     /// Best runs per m (labels, assignment).
     public var results: [CompressionResult]
+    /// Values of m whose best run ended with a dead component (weight below 1/(10 n)) despite the reinitialisation.
+    public var mWithDeadComponents: Int { results.filter { $0.deadComponents > 0 }.count }
     /// m with the highest best r̄ (smallest m on ties).
     public var peak: Int {
         var k = 0

@@ -151,6 +151,7 @@ enum Fig3Analysis {
             var values: [Scalar] = []
             let key = name.replacingOccurrences(of: "+", with: "_")
             values.append(Scalar("collective.fig3_\(tag)_peak_\(key)", Double(curve.peak), significantFigures: 2, tolerance: .absolute(0)))
+            values.append(Scalar("collective.fig3_\(tag)_dead_\(key)", Double(curve.mWithDeadComponents), significantFigures: 2, tolerance: .absolute(0)))
             // best r̄: the winning partition (at the best m) scored on every replicate run
             let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
             let bestLabels = curve.results[bestIndex].labels

@@ -19,7 +19,8 @@ public struct CompressionSettings: Sendable {
     /// Reinitialise a component whose weight p(j) fell below 1/(10 n) (less than a tenth of one element; its
     /// exp(β Δd / p(i)) factors underflowed): column j is redrawn as U(0, 1/m) and the rows renormalised. At most
     /// `maxReinitialisations` times per component, and only in the first half of the iterations so runs still converge.
-    public var reinitialiseDead = false
+    /// On by default (issue 17 §4); a component that dies again after that is counted in `deadComponents`.
+    public var reinitialiseDead = true
     public var maxReinitialisations = 3
     public init(components: Int) { self.components = components }
 }
@@ -38,6 +39,8 @@ public struct CompressionResult: Sendable {
     public var iterationsRun: Int
     /// Distinct sets whose increments were computed (Monte Carlo only).
     public var evaluations: Int = 0
+    /// Components whose final weight p(j) is below 1/(10 n): dead at the end, so the run used fewer than m components.
+    public var deadComponents: Int = 0
     /// p(j|i) after each iteration when recorded.
     public var history: [[Double]]
 }
@@ -132,8 +135,10 @@ public struct RedundancyCompressor: Sendable {
         let labels = (0..<n).map { i in (0..<m).max { p[i * m + $0] < p[i * m + $1] }! }
         let hard = hardAverageRedundancy(labels: labels, m: m)
         let soft = table.map { exactAverageRedundancy(table: $0, assign: p, m: m) } ?? hard
-        return CompressionResult(assignment: p, components: m, averageRedundancy: soft, hardAverageRedundancy: hard,
-                                 labels: labels, iterationsRun: iterations, evaluations: mc?.evaluations ?? 0, history: history)
+        var result = CompressionResult(assignment: p, components: m, averageRedundancy: soft, hardAverageRedundancy: hard,
+                                       labels: labels, iterationsRun: iterations, evaluations: mc?.evaluations ?? 0, history: history)
+        result.deadComponents = componentWeights(p, n: n, m: m).filter { $0 < 0.1 / Double(n) }.count
+        return result
     }
 
     /// The hard-assignment search of the authors' R package (crtwomey/sscs, R/sscs.R, `update_assignment` and

@@ -30,6 +30,7 @@ enum SearchAnalysis {
         let comp = RedundancyCompressor(model: model, tabulate: false)
         var soft = CompressionSettings(components: m)
         soft.method = .monteCarlo(samples: samples)
+        soft.reinitialiseDead = false // the plain algorithm, without the (default) reinitialisation of dead components
         var reinit = soft
         reinit.reinitialiseDead = true
         let root = Xoshiro256(seed: seed + 70)
