@@ -35,6 +35,8 @@ final class SearchTests: XCTestCase {
         let g = try blockModel([3, 3], rho: 0.7)
         let comp = RedundancyCompressor(model: g, tabulate: true)
         var s = CompressionSettings(components: 2)
+        XCTAssertTrue(s.reinitialiseDead, "reinitialisation is the default (issue 17 §4)")
+        s.reinitialiseDead = false
         s.recordHistory = true
         // component 2 starts (almost) empty: p(2|i) = 1e-300
         let start = (0..<6).flatMap { _ in [1 - 1e-300, 1e-300] }
@@ -43,6 +45,8 @@ final class SearchTests: XCTestCase {
         s.reinitialiseDead = true
         let revived = comp.run(s, initial: start, rng: &r2)
         XCTAssertEqual(Set(plain.labels).count, 1, "without reinitialisation the dead component stays dead")
+        XCTAssertEqual(plain.deadComponents, 1)
+        XCTAssertEqual(revived.deadComponents, 0)
         XCTAssertEqual(Set(revived.labels).count, 2, "the reinitialised component takes one block")
         XCTAssertGreaterThan(revived.hardAverageRedundancy, plain.hardAverageRedundancy - 1e-12)
         // no dead component: identical runs
@@ -50,6 +54,7 @@ final class SearchTests: XCTestCase {
         var a = Xoshiro256(seed: 9)
         let rnd = RedundancyCompressor.randomAssignment(n: 6, m: 2, rng: &a)
         var s2 = CompressionSettings(components: 2)
+        s2.reinitialiseDead = false
         let x = comp.run(s2, initial: rnd, rng: &r3)
         s2.reinitialiseDead = true
         let y = comp.run(s2, initial: rnd, rng: &r4)
