@@ -28,9 +28,7 @@ final class MalformedShapeTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         func write(_ dims: [UInt32], payload: Int) throws -> URL {
-            var b: [UInt8] = [0, 0, 0x08, UInt8(dims.count)]
-            for d in dims { b += [UInt8(d >> 24), UInt8((d >> 16) & 0xFF), UInt8((d >> 8) & 0xFF), UInt8(d & 0xFF)] }
-            b += [UInt8](repeating: 1, count: payload)
+            let b = IDXFile.encoded(dimensions: dims.map(Int.init), bytes: [UInt8](repeating: 1, count: payload))
             let url = dir.appendingPathComponent("f\(dims.count)-\(payload).idx")
             try Data(b).write(to: url)
             return url

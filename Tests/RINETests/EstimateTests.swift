@@ -9,12 +9,7 @@ import XCTest
 /// source 2 = (R, U₂, B), Y = 8R + 4U₁ + 2U₂ + (A ⊕ B), so I∩ = 1 bit (I∧ = I_BROJA) and each source's usable
 /// information is 2 bits.
 final class RINEEstimateTests: XCTestCase {
-    func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rine-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
-        try Data(bytes).write(to: url)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL { try temporaryFile(prefix: "rine", name, bytes) }
 
     /// A little-endian float64 .npy file of shape (rows, cols), or (rows,) with `cols` nil.
     func npy(rows: Int, cols: Int?, _ values: [Double]) -> [UInt8] {

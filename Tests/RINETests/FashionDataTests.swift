@@ -1,4 +1,5 @@
 import AnalysisKit
+import DataFiles
 import Foundation
 import Numerics
 import XCTest
@@ -7,19 +8,10 @@ import XCTest
 /// `rine.fashion` on the user's own images (issue 13 §1): data / labels / test_data / test_labels as paths, in a table
 /// (CSV) or IDX format, and shape errors naming the file, the expected and the found shape.
 final class FashionDataTests: XCTestCase {
-    func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rine-fashion-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
-        try Data(bytes).write(to: url)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL { try temporaryFile(prefix: "rine-fashion", name, bytes) }
 
     /// An unsigned-byte IDX file with the given dimensions.
-    func idx(_ dims: [Int], _ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0, 0, 0x08, UInt8(dims.count)]
-        for d in dims { out += [UInt8((d >> 24) & 0xff), UInt8((d >> 16) & 0xff), UInt8((d >> 8) & 0xff), UInt8(d & 0xff)] }
-        return out + bytes
-    }
+    func idx(_ dims: [Int], _ bytes: [UInt8]) -> [UInt8] { IDXFile.encoded(dimensions: dims, bytes: bytes) }
 
     /// n generated 28 × 28 images: class c lights row block c of both halves (so both crops know the class), plus noise.
     func images(_ n: Int, seed: UInt64) -> (pixels: [[UInt8]], labels: [Int]) {

@@ -5,6 +5,16 @@ public struct IDXFile {
     public let dimensions: [Int]
     public let bytes: [UInt8]
 
+    /// The unsigned-byte IDX encoding (magic 0x0000 08 nd, big-endian 32-bit dimensions, then the bytes) that
+    /// `init(contentsOf:)` reads back. The bytes are written as given, so a test can build short or long payloads.
+    public static func encoded(dimensions: [Int], bytes: [UInt8]) -> [UInt8] {
+        precondition(dimensions.count < 256 && dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) },
+                     "IDX holds at most 255 dimensions of at most 2³² − 1")
+        var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+        for d in dimensions { out += [UInt8((d >> 24) & 0xFF), UInt8((d >> 16) & 0xFF), UInt8((d >> 8) & 0xFF), UInt8(d & 0xFF)] }
+        return out + bytes
+    }
+
     public init(contentsOf url: URL) throws {
         var raw = try Data(contentsOf: url)
         if raw.count >= 2 && raw[raw.startIndex] == 0x1f && raw[raw.startIndex + 1] == 0x8b {
