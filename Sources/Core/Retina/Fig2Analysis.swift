@@ -36,7 +36,7 @@ enum Fig2Analysis {
         let done = ProgressTally()
         let m11 = min(11, mMax)
         // One task per target cell, each with the child generator of its σ0; results come back in the order of `targets`.
-        let perTarget = try Parallel.map(targets.count) { i -> (cost: CodingCostResult, exact: Double, comp: CompressionCase) in
+        let perTarget = try Parallel.map(targets.count) { i -> (cost: CodingCostResult, exact: Double, comp: CompressionCase, halves: [Double]) in
             let s0 = targets[i]
             var rng = root.child(s0)
             let partners = Array(PartnerRanking.ranked(mi, target: s0).prefix(8))
@@ -49,7 +49,11 @@ enum Fig2Analysis {
                                             settings: settings, rng: &rng)
             let d = done.increment()
             if d % 40 == 0 { ctx.progress("retina.fig2: \(d)/\(targets.count) cells") }
-            return (cost, exact, comp)
+            // The error of the example cell's all-data C: random halves of the repeats (10 halvings), on its own stream.
+            var halvesRNG = root.child(8_888_888)
+            let halves = s0 == s0Example
+                ? CodingCostSweep.fullCostHalvesError(rc, partners: 8, orders: orders, splits: 10, ridge: ridge, rng: &halvesRNG) : []
+            return (cost, exact, comp, halves)
         }
         // Indexed by σ0 (nil / NaN for cells that were not targets).
         var costs = [CodingCostResult?](repeating: nil, count: raster.neurons)
@@ -58,13 +62,7 @@ enum Fig2Analysis {
         for (s0, r) in zip(targets, perTarget) { costs[s0] = r.cost; exact11[s0] = r.exact; comps[s0] = r.comp }
         let cellList = Array(0..<n)
         let ex = costs[s0Example]!, exF = comps[s0Example]!
-        // The error of the example cell's all-data C: random halves of the repeats (10 halvings).
-        let exHalvesError: [Double] = {
-            let codes = raster.codes(Array(PartnerRanking.ranked(mi, target: s0Example).prefix(8)))
-            let rc = RepeatCounts(codes: codes, size: 256, target: raster.spikes[s0Example], repeats: raster.repeats, bins: raster.bins)
-            var rng = root.child(8_888_888)
-            return CodingCostSweep.fullCostHalvesError(rc, partners: 8, orders: orders, splits: 10, ridge: ridge, rng: &rng)
-        }()
+        let exHalvesError = perTarget[targets.firstIndex(of: s0Example)!].halves
         // (a) example coding cost vs parameters, (b) example FI vs M
         let panelA = Panel(title: "(a) cell \(s0Example): series expansion", xLabel: "number of parameters", yLabel: "coding cost C",
                            logX: true, logY: true, series: [
