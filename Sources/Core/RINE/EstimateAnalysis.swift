@@ -112,6 +112,8 @@ extension RINEAnalyses {
             let standardize = try p.bool("standardize", default: true)
             let seed = try p.int("seed", default: 8)
             let prefix = try p.string("name", default: "rine.estimate")
+            // The bar figure repeats the table; a sweep of several directives can leave it out (page weight, issue 19).
+            let drawFigure = try p.bool("figure", default: true)
             guard !prefix.isEmpty, prefix.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.lowercaseLetters.contains($0) || CharacterSet.decimalDigits.contains($0) || "_.".unicodeScalars.contains($0)) }) else {
                 throw RINEParameterChecks.error(p, "name", "expected lower-case letters, digits, _ and ., got '\(prefix)'")
             }
@@ -320,7 +322,7 @@ extension RINEAnalyses {
                                                series: barSeries(named.filter { $0.tag != "distance" }.map { ($0.e.mean, $0.e.error, $0.known) }),
                                                xTickLabels: named.filter { $0.tag != "distance" }.map { shortLabel($0.tag) })],
                                 panelWidth: 620, panelHeight: 360)
-            return AnalysisOutput(tables: tables, figures: [figure], values: values,
+            return AnalysisOutput(tables: tables, figures: drawFigure ? [figure] : [], values: values,
                                   notes: ["rine.estimate on \(origin): \(jobs.count) trainings, seed \(seed)"])
         })
 

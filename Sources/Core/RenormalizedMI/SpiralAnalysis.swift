@@ -301,9 +301,13 @@ extension RMIAnalyses {
             let runStopSteps = runStops.map { checkSteps[$0.index] }
             let runStopHeld = zip(runStops, outcomes).map { $1.checks[$0.index] }
             let mean = { (k: Int) in Stats.mean(histories.map { $0[k] }) }
+            // Training curves drawn at about one step per pixel of the 480-px panel (every k-th step and the last): a
+            // 2000-step run has more points than the panel has pixels, and its noisy curve does not simplify.
+            let drawEvery = max(1, Int((Double(steps.count) / 480).rounded(.up)))
+            let drawn = Array(stride(from: 0, to: steps.count, by: drawEvery)) + ((steps.count - 1) % drawEvery == 0 ? [] : [steps.count - 1])
             let fig = Figure(
                 id: idBase,
-                caption: "Fig. 3 analogue (\(recipe == "authors" ? "the authors' recipe" : "our recipe")): (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) one run's normalised feature (the paper's 3b); (d) standard deviation across runs; (e) Ĩ during optimisation on the training grid (grey: single runs, black: mean), held-out Ĩ (\(heldOutN) fresh samples, \(checkBins) bins, mean over runs, red) and the yardsticks on the same grid and bins: the best linear feature and the spiral's principal coordinate. Network 2-\(width)-\(width)-\(width)-1 (\(opt.activations.map(\.rawValue).joined(separator: "/"))), \(opt.steps) steps on a \(gridN)×\(gridN) grid over ±\(extent)\(jitter ? ", jittered" : "").",
+                caption: "Fig. 3 analogue (\(recipe == "authors" ? "the authors' recipe" : "our recipe")): (a) density of the rotated spiral (σ₁=\(dist.sigma1), σ₂=\(dist.sigma2), ρ=\(dist.rho), α=\(dist.alpha)); (b) mean CDF-normalised feature over \(runs) runs with contours; (c) one run's normalised feature (the paper's 3b); (d) standard deviation across runs; (e) Ĩ during optimisation on the training grid (grey: single runs, black: mean\(drawEvery > 1 ? "; drawn every \(drawEvery) steps" : "")), held-out Ĩ (\(heldOutN) fresh samples, \(checkBins) bins, mean over runs, red) and the yardsticks on the same grid and bins: the best linear feature and the spiral's principal coordinate. Network 2-\(width)-\(width)-\(width)-1 (\(opt.activations.map(\.rawValue).joined(separator: "/"))), \(opt.steps) steps on a \(gridN)×\(gridN) grid over ±\(extent)\(jitter ? ", jittered" : "").",
                 altText: "Panels: spiral density, mean and single learned features, their run-to-run spread, and training curves with held-out values and yardstick lines.",
                 panels: [
                     Panel(title: "(a) density p(x)", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(weights), extent: ext)),
@@ -311,8 +315,8 @@ extension RMIAnalyses {
                     Panel(title: "(c) one run", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(features[0]), contours: true, extent: ext)),
                     Panel(title: "(d) s.d. across runs", xLabel: "x₁", yLabel: "x₂", heatmap: Heatmap(values: grid(sdF), extent: ext)),
                     Panel(title: "(e) Ĩ during optimisation", xLabel: "step", yLabel: "Ĩ (nats)",
-                          series: histories.enumerated().map { Series(label: $0.offset == 0 ? "single runs (grid)" : "", style: .lines, x: steps, y: $0.element, color: "gray70") }
-                            + [Series(label: "mean of \(runs) runs (grid)", style: .lines, x: steps, y: steps.indices.map(mean), color: "black"),
+                          series: histories.enumerated().map { r, h in Series(label: r == 0 ? "single runs (grid)" : "", style: .lines, x: drawn.map { steps[$0] }, y: drawn.map { h[$0] }, color: "gray70") }
+                            + [Series(label: "mean of \(runs) runs (grid)", style: .lines, x: drawn.map { steps[$0] }, y: drawn.map(mean), color: "black"),
                                Series(label: "held-out, \(checkBins) bins", style: .errorLines, x: checkSteps, y: meanChecks, yError: errChecks.map { $0 ?? 0 }, color: "red"),
                                Series(label: "best linear feature (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.linear.grid, yard.linear.grid], color: "blue"),
                                Series(label: "principal coordinate (grid)", style: .lines, x: [0, Double(opt.steps)], y: [yard.principal.grid, yard.principal.grid], color: "dark-green")]),
