@@ -75,6 +75,7 @@ extension RINECatalog {
             "validation_fraction": "fraction of the non-test samples held out for early stopping",
             "patience": "epochs without improvement of the validation objective before training stops; the best validation epoch is read",
             "halvings": "random halvings of the samples for the calibrated data-set error (HalfSampleSpread; 0: split spread only, a lower bound); each costs 2 × half_partitions × half_folds trainings on half the samples per β",
+            "figure": "draw the bar figure of the estimates (false: the table only, e.g. for the directives of a sweep)",
             "half_folds": "folds of each partition of a half (every sample of the half tested once per partition)",
             "half_partitions": "independent fold partitions of each half (≥ 2: their spread is the partition noise that is subtracted)",
             "usable_information": "also train every split at β = 0 (same initialisations): each source's usable information H(Y) − CE, an upper bound of I∩",
