@@ -23,6 +23,8 @@ var targets: [Target] = [
     .target(name: "AnalysisKit", path: "Sources/AnalysisKit"),
     .target(name: "Numerics", dependencies: ["CBLAS"], path: "Sources/Core/Numerics", swiftSettings: unsafeFlags),
     .target(name: "DataFiles", dependencies: ["CZlib"], path: "Sources/Core/DataFiles"),
+    // Check tolerances derived from statistical errors (the redraw bound of trained estimators), shared by the papers.
+    .target(name: "StatisticalTolerances", dependencies: ["Numerics", "AnalysisKit"], path: "Sources/Core/StatisticalTolerances"),
     .target(name: "ElementwiseKernels", path: "Sources/Core/Kernels",
             cSettings: unchecked ? [.unsafeFlags(["-O3"], .when(configuration: .release))] : []),
     .target(name: "NeuralNet", dependencies: ["CBLAS", "Numerics", "ElementwiseKernels"], path: "Sources/Core/NeuralNet",
@@ -51,9 +53,9 @@ var targets: [Target] = [
     .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit", "DemoAnalyses"], path: "Tests/RendererTests"),
 ]
 for name in paperModules {
-    targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit"],
+    targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit", "StatisticalTolerances"],
                            path: "Sources/Core/\(name)", swiftSettings: unsafeFlags, plugins: ["SourceIdentity"]))
-    targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "DataFiles", "AnalysisKit"],
+    targets.append(.testTarget(name: "\(name)Tests", dependencies: [.target(name: name), "Numerics", "DataFiles", "AnalysisKit", "StatisticalTolerances"],
                                path: "Tests/\(name)Tests"))
 }
 
@@ -66,6 +68,7 @@ let package = Package(
         .library(name: "AnalysisKit", targets: ["AnalysisKit"]),
         .library(name: "DataFiles", targets: ["DataFiles"]),
         .library(name: "Numerics", targets: ["Numerics"]),
+        .library(name: "StatisticalTolerances", targets: ["StatisticalTolerances"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Renderer", targets: ["Renderer"]),
         .library(name: "ReplicateCLI", targets: ["ReplicateCLI"]),

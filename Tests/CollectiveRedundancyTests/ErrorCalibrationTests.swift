@@ -54,7 +54,7 @@ final class ErrorCalibrationTests: XCTestCase {
             let runs = try (0..<8).map { _ in try Self.r(Self.data(T: 150, elements: 3, rho: 0.5, phi: 0.6, rng: &rng)) }
             return (runs[0], Array(runs.dropFirst()))
         }
-        let report = Calibration.evaluate(estimates: trials.map(\.value), errors: trials.map { ReplicateSpread.single(others: $0.others) },
+        let report = Calibration.evaluate(estimates: trials.map(\.value), errors: trials.map { ReplicateMean.singleRunError(others: $0.others) },
                                           truth: 0, bias: .empirical)
         // the pull is a t with 6 degrees of freedom: unit sd, but 73 % inside ±1σ (normal: 68 %)
         let coverage = Self.tCoverageWindow(dof: 6, replicates: n)

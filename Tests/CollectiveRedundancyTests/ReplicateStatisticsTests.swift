@@ -20,7 +20,7 @@ final class ReplicateStatisticsTests: XCTestCase {
             var plain: [(Double, Double)] = []
             let report = Calibration.run(replicates: 600, seed: UInt64(reps), truth: mu) { rng in
                 let values = (0..<reps).map { _ in Stats.mean(ar1(200, phi: 0.9, mean: mu, rng: &rng)) }
-                let r = ReplicateSpread.mean(values)
+                let r = ReplicateMean.unitPull(values)
                 return (r.mean, r.error)
             }
             if reps >= 10 { XCTAssertTrue(report.passes, "R = \(reps): \(report)") }

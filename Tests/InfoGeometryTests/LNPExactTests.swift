@@ -152,9 +152,9 @@ final class LNPExactTests: XCTestCase {
     }
 
     func testStudentQuantile() {
-        XCTAssertEqual(ReplicateError.oneSigmaQuantile(dof: 2), 1.3213, accuracy: 1e-3)
-        XCTAssertEqual(ReplicateError.oneSigmaQuantile(dof: 1), tan(Double.pi * (0.5 * erf(1 / 2.0.squareRoot()))), accuracy: 1e-4)
-        XCTAssertEqual(ReplicateError.oneSigmaQuantile(dof: 400), 1, accuracy: 2e-3)
+        XCTAssertEqual(StudentT.oneSigmaQuantile(dof: 2), 1.3213, accuracy: 1e-3)
+        XCTAssertEqual(StudentT.oneSigmaQuantile(dof: 1), tan(Double.pi * (0.5 * erf(1 / 2.0.squareRoot()))), accuracy: 1e-4)
+        XCTAssertEqual(StudentT.oneSigmaQuantile(dof: 400), 1, accuracy: 2e-3)
     }
 
     /// The t-corrected error of a mean over 3 replicates of the learned estimator (geometry.lnp's ±), by replicate
@@ -183,9 +183,9 @@ final class LNPExactTests: XCTestCase {
         for k in 0..<groups {
             let v = Array(values[(k * n)..<((k + 1) * n)])
             let m = v.reduce(0, +) / Double(n), truth = (total - v.reduce(0, +)) / Double(values.count - n)
-            let e = ReplicateError.tCorrected(v)
+            let e = ReplicateMean.coverage(v).error
             pulls.append((m - truth) / e)
-            plain.append((m - truth) / (e / ReplicateError.oneSigmaQuantile(dof: n - 1)))
+            plain.append((m - truth) / (e / StudentT.oneSigmaQuantile(dof: n - 1)))
         }
         func cover(_ p: [Double]) -> Double { Double(p.filter { abs($0) <= 1 }.count) / Double(p.count) }
         let med = Stats.median(pulls.map(abs))

@@ -1,6 +1,7 @@
 import XCTest
 import AnalysisKit
 import Numerics
+import StatisticalTolerances
 @testable import RINE
 
 /// Reference redundancies from the dit package, version 2.3 from PyPI (dit.pid.PID_MMI, PID_BROJA, PID_CCS, PID_GK),
@@ -51,7 +52,7 @@ final class SeedSpreadTests: XCTestCase {
     func testSeedSpreadErrorIsCalibrated() throws {
         let r = Calibration.run(replicates: 1000, seed: 22, truth: 1) { rng in
             let seeds = (0..<12).map { _ in (0..<10).reduce(0.0) { acc, _ in acc - log(1 - rng.uniform()) } / 10 }
-            let s = SeedSpread.summary(seeds)
+            let s = ReplicateMean.coverage(seeds)
             return (s.mean, s.error)
         }
         XCTAssertTrue(r.passes, r.description)
@@ -74,7 +75,7 @@ final class SeedSpreadTests: XCTestCase {
             let runs = Parallel.map(4000) { r -> (mean: Double, error: Double, plain: Double) in
                 var rng = root.child(r)
                 let v = (0..<seeds).map { _ in (0..<10).reduce(0.0) { acc, _ in acc - log(1 - rng.uniform()) } / 10 }
-                let s = SeedSpread.summary(v)
+                let s = ReplicateMean.coverage(v)
                 return (s.mean, s.error, Stats.standardError(v))
             }
             let t = Calibration.evaluate(estimates: runs.map(\.mean), errors: runs.map(\.error), truth: 1)
@@ -94,25 +95,25 @@ final class SeedSpreadTests: XCTestCase {
         }
     }
 
-    /// The check tolerance against an independent redraw of all the runs (`RINERedraw`): for s runs of a noisy quantity
+    /// The check tolerance against an independent redraw of all the runs (`RedrawTolerance`): for s runs of a noisy quantity
     /// (the skewed process above), the stored mean and a redrawn mean differ by more than the tolerance computed from the
     /// stored runs in about 0.27 % of pairs (two-sided 3σ), at every seed count; 3σ of the stated error alone (the old
     /// default, without the √2 and the t quantile) fails far more often at few seeds. 20 000 pairs each, about a second
     /// in debug. Measured: 0.22 / 0.36 / 0.38 % at 3 / 5 / 8 runs; 3σ of the error alone 11.4 / 7.8 / 6.2 %.
     func testRedrawToleranceCoversAnIndependentRedraw() {
-        XCTAssertEqual(RINERedraw.factor(dof: 4), 2.0.squareRoot() * StudentT.quantile(RINERedraw.coverage, dof: 4) / StudentT.oneSigmaQuantile(dof: 4), accuracy: 1e-12)
-        XCTAssertEqual(RINERedraw.factor(dof: 2), 20.6, accuracy: 0.1)
-        XCTAssertEqual(RINERedraw.factor(dof: 4), 8.2, accuracy: 0.1)
-        XCTAssertEqual(RINERedraw.tolerance(error: nil, runs: 1), .relative(1e-6))
+        XCTAssertEqual(RedrawTolerance.factor(dof: 4), 2.0.squareRoot() * StudentT.quantile(RedrawTolerance.coverage, dof: 4) / StudentT.oneSigmaQuantile(dof: 4), accuracy: 1e-12)
+        XCTAssertEqual(RedrawTolerance.factor(dof: 2), 20.6, accuracy: 0.1)
+        XCTAssertEqual(RedrawTolerance.factor(dof: 4), 8.2, accuracy: 0.1)
+        XCTAssertEqual(RedrawTolerance.tolerance(error: nil, runs: 1), .relative(1e-6))
         for seeds in [3, 5, 8] {
             // The t quantile is a bisection on the t cdf (slow in debug): the factor once per seed count.
-            let factor = RINERedraw.factor(dof: seeds - 1)
-            XCTAssertEqual(RINERedraw.tolerance(error: 0.5, runs: seeds), .absolute(0.5 * factor))
+            let factor = RedrawTolerance.factor(dof: seeds - 1)
+            XCTAssertEqual(RedrawTolerance.tolerance(error: 0.5, runs: seeds), .absolute(0.5 * factor))
             let root = Xoshiro256(seed: UInt64(330 + seeds))
             let fails = Parallel.map(20_000) { r -> (redraw: Bool, threeSigma: Bool) in
                 var rng = root.child(r)
                 func draw() -> [Double] { (0..<seeds).map { _ in (0..<10).reduce(0.0) { acc, _ in acc - log(1 - rng.uniform()) } / 10 } }
-                let stored = SeedSpread.summary(draw()), again = Stats.mean(draw())
+                let stored = ReplicateMean.coverage(draw()), again = Stats.mean(draw())
                 return (abs(again - stored.mean) > factor * stored.error, abs(again - stored.mean) > 3 * stored.error)
             }
             let rate = Double(fails.filter(\.redraw).count) / Double(fails.count)

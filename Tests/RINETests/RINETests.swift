@@ -117,7 +117,7 @@ final class SplitErrorCalibrationTests: XCTestCase {
         let units = HalfSampleSpread.units(count: n, halvings: halvings, folds: folds, partitions: partitions, rng: &rng)
         let u = units.map { estimate($0.test, $0.rest, &rng) }
         let s = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: u, halvings: halvings, folds: folds, partitions: partitions)
-        return (s.mean, SeedSpread.summary(v).error, s.error)
+        return (s.mean, ReplicateMean.coverage(v).error, s.error)
     }
 
     /// 500 data sets of 150 trials, 10 splits each, counting decoders: the plain split spread (what the reach analysis

@@ -17,7 +17,7 @@ final class RunCalibrationTests: XCTestCase {
         return report
     }
 
-    /// The mean over 8 runs with RunSpread.error passes; the plain s/√8 does not (pull sd √(7/5) = 1.18). With 4 runs
+    /// The mean over 8 runs with ReplicateMean.unitPullError passes; the plain s/√8 does not (pull sd √(7/5) = 1.18). With 4 runs
     /// the pull sd is still 1 but ±1σ covers 82 % (conservative).
     func testRunMeanError() {
         let root = Xoshiro256(seed: 31)
@@ -26,21 +26,21 @@ final class RunCalibrationTests: XCTestCase {
             for i in 0..<replicates {
                 var rng = root.child(runs * 100_000 + i)
                 let v = (0..<runs).map { _ in 2 + 0.3 * rng.normal() }
-                est.append(Stats.mean(v)); err.append(RunSpread.error(v)!); plain.append(Stats.standardError(v))
+                est.append(Stats.mean(v)); err.append(ReplicateMean.unitPullError(v)!); plain.append(Stats.standardError(v))
             }
             if runs == 8 {
-                check(est, err, truth: 2, label: "mean of 8 runs, RunSpread")
+                check(est, err, truth: 2, label: "mean of 8 runs, ReplicateMean.unitPullError")
                 check(est, plain, truth: 2, label: "mean of 8 runs, plain s/√n", passes: false)
             } else {
                 // With 4 runs the pulls are a Student t with 3 degrees of freedom (scaled to unit variance), whose
                 // fourth moment is infinite: the sample sd of the pulls is dominated by a few large ones (measured
                 // 1.55 over 2000 replicates) and cannot be calibrated. ±1σ covers 82 % (conservative).
                 let r = Calibration.evaluate(estimates: est, errors: err, truth: 2)
-                print("RMI run calibration, mean of 4 runs, RunSpread (coverage only): \(r)")
+                print("RMI run calibration, mean of 4 runs, ReplicateMean.unitPullError (coverage only): \(r)")
                 XCTAssertTrue((0.78...0.86).contains(r.coverage), "conservative coverage expected with 4 runs: \(r)")
             }
         }
-        XCTAssertNil(RunSpread.error([1, 2, 3]))
+        XCTAssertNil(ReplicateMean.unitPullError([1, 2, 3]))
     }
 
     /// Run-to-run spread of a feature map (`regionSD`, the core and tail s.d. of Fig. 3) over 8 runs whose features

@@ -166,7 +166,7 @@ enum ModelAnalysis {
                     pol += (sx * sx + sy * sy).squareRoot() / (Double(n) * q.speed)
                 }
                 pol /= Double(t.samples)
-                let polErr = ReplicateSpread.single(others: others.map { Shared.polarisation($0[b], speed: q.speed) })
+                let polErr = ReplicateMean.singleRunError(others: others.map { Shared.polarisation($0[b], speed: q.speed) })
                 rows.append(["\(eta)", "\(n)", "\(t.samples)", String(format: "%.4f ± %.4f", pol, polErr)])
                 let tag = eta == 0.2 ? "high" : eta == 0.15 ? "low" : "eta\(a)"
                 out.values.append(Scalar("collective.polarisation_\(tag)_n\(n)", pol, error: polErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(pol, error: polErr)))

@@ -75,9 +75,9 @@ enum CohesionAnalysis {
                 }
                 var rText: [String] = []
                 for (g, sz) in groups.enumerated() {
-                    let po = ReplicateSpread.mean(perGroup[g].map(\.0.polarisation))
-                    let di = ReplicateSpread.mean(perGroup[g].map(\.0.meanDistance))
-                    let r = ReplicateSpread.mean(perGroup[g].map(\.1))
+                    let po = ReplicateMean.unitPull(perGroup[g].map(\.0.polarisation))
+                    let di = ReplicateMean.unitPull(perGroup[g].map(\.0.meanDistance))
+                    let r = ReplicateMean.unitPull(perGroup[g].map(\.1))
                     out.values.append(Scalar(name + "pol_\(sz)", po.mean, error: po.error, significantFigures: 3, tolerance: .absolute(3 * po.error + 1e-4)))
                     out.values.append(Scalar(name + "dist_\(sz)", di.mean, error: di.error, significantFigures: 3, tolerance: .absolute(3 * di.error + 1e-3)))
                     out.values.append(Scalar(name + "r_\(sz)", r.mean, error: r.error, significantFigures: 3, tolerance: .absolute(3 * r.error + 1e-4)))
@@ -85,7 +85,7 @@ enum CohesionAnalysis {
                     pol[g].append(po.mean); rr[g].append(r.mean)
                     rText.append(String(format: "%.3f", r.mean))
                 }
-                let w = ReplicateSpread.mean(gaps.map(\.weighting)), b = ReplicateSpread.mean(gaps.map(\.between)), d = ReplicateSpread.mean(gaps.map(\.difference))
+                let w = ReplicateMean.unitPull(gaps.map(\.weighting)), b = ReplicateMean.unitPull(gaps.map(\.between)), d = ReplicateMean.unitPull(gaps.map(\.difference))
                 out.values.append(Scalar(name + "weighting", w.mean, error: w.error, significantFigures: 2, tolerance: .absolute(3 * w.error + 1e-4)))
                 out.values.append(Scalar(name + "between", b.mean, error: b.error, significantFigures: 2, tolerance: .absolute(3 * b.error + 1e-4)))
                 out.values.append(Scalar(name + "diff", d.mean, error: d.error, significantFigures: 2, tolerance: .absolute(3 * d.error + 1e-4)))

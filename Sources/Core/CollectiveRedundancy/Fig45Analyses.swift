@@ -35,7 +35,7 @@ enum Fig4Analysis {
         out.values.append(Scalar("collective.fig4_agreement", agree, significantFigures: 2, tolerance: .absolute(0.3)))
         // error of one run: the winning partition scored on replicates of the three-group system (Fig. 3 system 6)
         let others = ReplicateRuns.data(systems: [(6, groups)], replicates: reps, seed: seed, parameters: q)
-        let rbarErr = ReplicateSpread.single(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[0], elementDimension: 2), labels: run.labels, m: m) })
+        let rbarErr = ReplicateMean.singleRunError(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[0], elementDimension: 2), labels: run.labels, m: m) })
         out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, error: rbarErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(run.hardAverageRedundancy, error: rbarErr)))
         // first iteration after which the hard labels never change
         let labelsAt: ([Double]) -> [Int] = { a in (0..<model.n).map { i in (0..<m).max { a[i * m + $0] < a[i * m + $1] }! } }

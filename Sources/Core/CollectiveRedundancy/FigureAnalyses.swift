@@ -36,7 +36,7 @@ enum Fig2Analysis {
             let diffs = zip(mc.best, ex.best).map { $0 - $1 }
             let maxAbs = diffs.map(abs).max()!
             out.values.append(Scalar("collective.fig2_maxdiff_n\(n)", maxAbs, significantFigures: 2, tolerance: .absolute(0.02)))
-            let r1Err = ReplicateSpread.single(others: try others.map { try GaussianRedundancy(samples: $0[k], elementDimension: d).relativeRedundancy(Array(0..<n)) })
+            let r1Err = ReplicateMean.singleRunError(others: try others.map { try GaussianRedundancy(samples: $0[k], elementDimension: d).relativeRedundancy(Array(0..<n)) })
             out.values.append(Scalar("collective.fig2_exact_r1_n\(n)", ex.best[0], error: r1Err, significantFigures: 3, tolerance: Shared.statisticalTolerance(ex.best[0], error: r1Err)))
             out.values.append(Scalar("collective.fig2_mc_wins_n\(n)", Double(diffs.filter { $0 > 1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
             out.values.append(Scalar("collective.fig2_exact_wins_n\(n)", Double(diffs.filter { $0 < -1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
@@ -70,7 +70,7 @@ enum Fig2Analysis {
         let ref = soft[refIndex]
         // its error: the hard labels of that solution scored on the replicate runs of 5+5 (at β = 200 the assignment is
         // hard, so the soft and hard r̄ agree to the hardness shown)
-        let refErr = ReplicateSpread.single(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[2], elementDimension: d), labels: bestLabels[refIndex], m: betaComponents) })
+        let refErr = ReplicateMean.singleRunError(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[2], elementDimension: d), labels: bestLabels[refIndex], m: betaComponents) })
         let stableAt = betas[soft.firstIndex(where: { $0 >= 0.95 * ref }) ?? (betas.count - 1)]
         out.values.append(Scalar("collective.fig2_beta_stable", stableAt, significantFigures: 2, tolerance: .relative(0.5)))
         // the paper's one-sided claim as a yes/no: r̄ within 5 % of its β = 200 value at every swept β ≥ 5
@@ -94,7 +94,7 @@ enum Fig2Analysis {
 
 /// collective.fig3: best r̄ versus m for single groups, pairs of non-interacting groups and three groups 5/10/20.
 /// Every continuous value carries the error of one run, from the same quantity on `replicates` − 1 further independent
-/// runs of each system (`ReplicateSpread.single`); r per group size is the mean over all runs and groups of that size.
+/// runs of each system (`ReplicateMean.singleRunError`); r per group size is the mean over all runs and groups of that size.
 ///
 /// Work items: one per system (stage "systems", 7 items). Item k simulates system k's own run and its replicates
 /// (seeds seed·1000 + k and `ReplicateRuns.seed`, as before, so the data do not depend on which item or process runs
@@ -155,7 +155,7 @@ enum Fig3Analysis {
             // best r̄: the winning partition (at the best m) scored on every replicate run
             let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
             let bestLabels = curve.results[bestIndex].labels
-            let rmaxErr = ReplicateSpread.single(others: repModels.map { Shared.score($0, labels: bestLabels, m: bestIndex + 1) })
+            let rmaxErr = ReplicateMean.singleRunError(others: repModels.map { Shared.score($0, labels: bestLabels, m: bestIndex + 1) })
             values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(curve.best.max()!, error: rmaxErr)))
             var groupOf: [Int] = []
             for (g, s) in groups.enumerated() { groupOf += Array(repeating: g, count: s) }
@@ -176,8 +176,8 @@ enum Fig3Analysis {
                 let agree = labelAgreement(labels: res.labels, groups: groupOf)
                 values.append(Scalar("collective.fig3_\(tag)_agree_\(key)", agree, significantFigures: 3, tolerance: .absolute(0.1)))
                 let gaps = allModels.map { PartitionGap(model: $0, groups: groups) }
-                let truthErr = ReplicateSpread.single(others: gaps.dropFirst().map(\.trueMean))
-                let gapErr = ReplicateSpread.single(others: gaps.dropFirst().map { -$0.difference })
+                let truthErr = ReplicateMean.singleRunError(others: gaps.dropFirst().map(\.trueMean))
+                let gapErr = ReplicateMean.singleRunError(others: gaps.dropFirst().map { -$0.difference })
                 values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(gaps[0].trueMean, error: truthErr)))
                 values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", -gaps[0].difference, error: gapErr,
                                      significantFigures: 2, tolerance: Shared.statisticalTolerance(-gaps[0].difference, error: gapErr)))
@@ -213,11 +213,11 @@ enum Fig3Analysis {
                                 columns: ["system", "best r̄", "true partition r̄", "r(S) − r̄_true"], rows: erows))
         var srows: [[String]] = []
         for size in rBySize.keys.sorted() {
-            let r = ReplicateSpread.mean(rBySize[size]!)
+            let r = ReplicateMean.unitPull(rBySize[size]!)
             out.values.append(Scalar("collective.fig3_\(tag)_rgroup_\(size)", r.mean, error: r.error, significantFigures: 3, tolerance: .absolute(3 * r.error)))
             var row = ["\(size)", "\(rBySize[size]!.count)", pm(r.mean, r.error), Shared.fmt(Stats.standardDeviation(rBySize[size]!))]
             if let pol = polBySize[size] {
-                let pr = ReplicateSpread.mean(pol)
+                let pr = ReplicateMean.unitPull(pol)
                 out.values.append(Scalar("collective.fig3_\(tag)_pol_\(size)", pr.mean, error: pr.error, significantFigures: 4, tolerance: .absolute(3 * pr.error)))
                 row.append(String(format: "%.5f ± %.5f", pr.mean, pr.error))
             }

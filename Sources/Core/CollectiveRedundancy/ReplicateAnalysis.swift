@@ -83,10 +83,10 @@ enum ReplicateAnalysis {
         }
         for (s, sys) in systems.enumerated() {
             let r = results[s], key = sys.0.replacingOccurrences(of: "+", with: "_")
-            let diff = ReplicateSpread.mean(r.gaps.map(\.difference))
-            let between = ReplicateSpread.mean(r.gaps.map(\.between))
-            let weighting = ReplicateSpread.mean(r.gaps.map(\.weighting))
-            let whole = ReplicateSpread.mean(r.gaps.map(\.whole))
+            let diff = ReplicateMean.unitPull(r.gaps.map(\.difference))
+            let between = ReplicateMean.unitPull(r.gaps.map(\.between))
+            let weighting = ReplicateMean.unitPull(r.gaps.map(\.weighting))
+            let whole = ReplicateMean.unitPull(r.gaps.map(\.whole))
             let ess = r.tau.effectiveSamples(r.T)
             let name = "collective.rep_\(tag)_"
             // tolerances: three stated errors, as accept would set them

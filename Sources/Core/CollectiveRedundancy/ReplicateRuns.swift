@@ -3,7 +3,7 @@ import Numerics
 
 /// Independent replicate simulations of the report's systems, for the one-σ errors of values computed on one
 /// simulated recording (issue 12): the same quantity is computed on R − 1 further independent runs of the same system
-/// (own initial conditions and noise, same parameters and length), and `ReplicateSpread.single(others:)` turns their
+/// (own initial conditions and noise, same parameters and length), and `ReplicateMean.singleRunError(others:)` turns their
 /// spread into the error of the figure's run.
 enum ReplicateRuns {
     /// The Fig. 3 systems in their order (system s of a Fig. 3 run uses seed·1000 + s).

@@ -94,7 +94,7 @@ enum SearchAnalysis {
                 return (c10.run(se, initial: start, rng: &r1).hardAverageRedundancy, c10.run(sm, initial: start, rng: &rng).hardAverageRedundancy)
             }
             let diffs = pairs.map { $0.1 - $0.0 }
-            let d = ReplicateSpread.mean(diffs)
+            let d = ReplicateMean.unitPull(diffs)
             let same = Double(diffs.filter { abs($0) <= 1e-9 }.count) / Double(inits)
             out.values.append(Scalar("collective.search_mc_minus_exact_m\(mm)", d.mean, error: d.error, significantFigures: 2, tolerance: .absolute(3 * d.error + 1e-6)))
             out.values.append(Scalar("collective.search_same_end_m\(mm)", same, significantFigures: 2, tolerance: .absolute(0.15)))

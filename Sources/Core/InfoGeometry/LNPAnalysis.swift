@@ -91,8 +91,8 @@ enum LNPAnalysis {
         }
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
         // t-corrected error of a mean over the replicates (calibrated in LNPTests).
-        func spreadError(_ v: [Double]) -> Double { ReplicateError.tCorrected(v) }
-        let tFactor = ReplicateError.oneSigmaQuantile(dof: replicates - 1)
+        func spreadError(_ v: [Double]) -> Double { ReplicateMean.coverage(v).error }
+        let tFactor = StudentT.oneSigmaQuantile(dof: replicates - 1)
         let limitTrace = SymmetricMatrix.trace(gLimit)
         var values = [Scalar("geometry.lnp_neurons", Double(n), significantFigures: 2, tolerance: .absolute(0)),
                       Scalar("geometry.lnp_replicates", Double(replicates), significantFigures: 2, tolerance: .absolute(0)),

@@ -37,19 +37,3 @@ public enum MonteCarloQuadrature {
         return (v, e2.squareRoot())
     }
 }
-
-/// Error of the mean of n independent replicates from their spread, with Student's t correction for the few degrees of
-/// freedom: σ = t_{n−1}(Φ(1)) · sd/√n, so that mean ± σ covers the replicates' expectation with probability Φ(1) − Φ(−1)
-/// ≈ 68.3 % for normal replicates (sd/√n alone covers it only 57.7 % of the time for n = 3).
-public enum ReplicateError {
-    /// The quantile of Student's t at Φ(1) ≈ 0.8413 (1.3213 for ν = 2, → 1 as ν → ∞): Numerics' `StudentT`.
-    public static func oneSigmaQuantile(dof: Int) -> Double { StudentT.oneSigmaQuantile(dof: dof) }
-
-    /// t-corrected standard error of the mean of `v` (n ≥ 2).
-    public static func tCorrected(_ v: [Double]) -> Double {
-        precondition(v.count >= 2, "a spread needs at least two replicates")
-        let n = Double(v.count), m = v.reduce(0, +) / n
-        let sd = (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot()
-        return oneSigmaQuantile(dof: v.count - 1) * sd / n.squareRoot()
-    }
-}

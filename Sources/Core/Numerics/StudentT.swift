@@ -23,14 +23,28 @@ public enum StudentT {
     public static func oneSigmaQuantile(dof: Int) -> Double {
         cacheLock.lock(); defer { cacheLock.unlock() }
         if let q = cache[dof] { return q }
-        let q = quantile(0.5 + 0.5 * erf(1 / 2.0.squareRoot()), dof: dof)
+        let q = bisect(0.5 + 0.5 * erf(1 / 2.0.squareRoot()), dof: dof)
         cache[dof] = q
         return q
     }
 
-    /// The p-quantile for 0.5 ≤ p < 1 (to 1e-10).
+    nonisolated(unsafe) private static var quantileCache = [QuantileKey: Double]()
+    private struct QuantileKey: Hashable { let p: UInt64, dof: Int }
+
+    /// The p-quantile for 0.5 ≤ p < 1 (to 1e-10), cached per (p, ν): one bisection costs about 40 CDFs of 2000 density
+    /// evaluations each, and tolerance rules call it per value (60 000 calls made a debug test take 596 s).
     public static func quantile(_ p: Double, dof: Int) -> Double {
         precondition(p >= 0.5 && p < 1 && dof >= 1, "quantile needs 0.5 ≤ p < 1 and dof ≥ 1")
+        let key = QuantileKey(p: p.bitPattern, dof: dof)
+        cacheLock.lock()
+        if let q = quantileCache[key] { cacheLock.unlock(); return q }
+        cacheLock.unlock()
+        let q = bisect(p, dof: dof)
+        cacheLock.lock(); if quantileCache.count < 10_000 { quantileCache[key] = q }; cacheLock.unlock()
+        return q
+    }
+
+    private static func bisect(_ p: Double, dof: Int) -> Double {
         var lo = 0.0, hi = 1.0
         while cdf(hi, dof: dof) < p { hi *= 2 }
         while hi - lo > 1e-10 { let mid = (lo + hi) / 2; if cdf(mid, dof: dof) < p { lo = mid } else { hi = mid } }

@@ -2,6 +2,7 @@ import AnalysisKit
 import DataFiles
 import Foundation
 import Numerics
+import StatisticalTolerances
 
 /// Report analyses for RINE (seed 003).
 enum RINEAnalyses {
@@ -32,7 +33,7 @@ enum RINEAnalyses {
 
     /// The paper's ± in Table 1 is numpy's population sd over 5 initialisations (print_redundancy_toy_mean.py); this is
     /// the t-corrected standard error of the mean it implies.
-    static func paperError(_ sd0: Double) -> Double { SeedSpread.errorFromPopulationSD(sd0, seeds: 5) }
+    static func paperError(_ sd0: Double) -> Double { ReplicateMean.coverageError(populationSD: sd0, count: 5) }
 
     static let canonical = AnalysisDescriptor(
         name: "rine.canonical",
@@ -65,7 +66,7 @@ enum RINEAnalyses {
             }
             config.beta = betas.last ?? 0
             func cell(_ t: Int, _ b: Int, _ k: Int) -> (mean: Double, error: Double, sd: Double) {
-                SeedSpread.summary((0..<seeds).map { s in results[jobs.firstIndex { $0 == (t, b, s) }!][k] })
+                ReplicateMean.coverage((0..<seeds).map { s in results[jobs.firstIndex { $0 == (t, b, s) }!][k] })
             }
             func fmt(_ c: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.3f ± %.3f", c.mean, c.error) }
             let paperBetas: [Double] = [0, 5, 15]
@@ -84,11 +85,11 @@ enum RINEAnalyses {
                     let tag = "rine.\(name)_beta\(Int(betas[b]))"
                     let lo = min(ours.mean, exactH.mean, authors.mean), hi = max(ours.mean, exactH.mean, authors.mean)
                     values.append(Scalar(tag, ours.mean, error: ours.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: ours.error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: ours.error, runs: seeds)))
                     values.append(Scalar(tag + "_authors", authors.mean, error: authors.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: authors.error, runs: seeds), systematic: SystematicSpread(low: lo, high: hi, over: "readout: final epoch vs last-5 mean, 1/ln 2 vs 1.44, H(Y) of test labels vs exact vs hard-coded")))
+                                         tolerance: RedrawTolerance.tolerance(error: authors.error, runs: seeds), systematic: SystematicSpread(low: lo, high: hi, over: "readout: final epoch vs last-5 mean, 1/ln 2 vs 1.44, H(Y) of test labels vs exact vs hard-coded")))
                     values.append(Scalar(tag + "_exacth", exactH.mean, error: exactH.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: exactH.error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: exactH.error, runs: seeds)))
                 }
                 let i15 = betas.firstIndex(of: 15)
                 let r15 = i15.map { cell(t, $0, 2) }, o15 = i15.map { cell(t, $0, 0) }
@@ -111,7 +112,7 @@ enum RINEAnalyses {
                 values.append(Scalar("rine.\(name)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
                 values.append(Scalar("rine.\(name)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
             }
-            let setup = "Network \(config.hidden) + batch norm + ReLU, SGD momentum \(config.momentum), lr \(config.learningRate)·0.97^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), \(config.epochs) epochs, β schedule β(1 − 0.97^e), \(samples) samples split 80/20, \(seeds) seeds; ± is the t-corrected standard error of the seed mean (SeedSpread)."
+            let setup = "Network \(config.hidden) + batch norm + ReLU, SGD momentum \(config.momentum), lr \(config.learningRate)·0.97^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), \(config.epochs) epochs, β schedule β(1 − 0.97^e), \(samples) samples split 80/20, \(seeds) seeds; ± is the t-corrected standard error of the seed mean (ReplicateMean.coverage)."
             let table1 = Table(id: "table1", caption: "Table 1: redundancy (bits) of the canonical tasks. Exact measures computed by the project (I∧ = Gács–Körner common information of Griffith et al., I_MMI, I_BROJA, I_ccs; tested against dit 2.3) beside RINE at β = 15 with the authors' readout (mean test cross-entropy over the last 5 epochs × 1.44, hard-coded H(Y)) and ours (final epoch, 1/ln 2, H(Y) of the test labels), and the paper's β = 15 value. " + setup,
                                columns: ["task", "I∧", "I_MMI", "I_BROJA", "I_ccs", "RINE β=15, authors' readout", "RINE β=15, ours", "paper"], rows: t1)
             let tableA5 = Table(id: "tableA5", caption: "Table A5 and the β sweep, three readouts of the same trainings (bits). Ours: final-epoch test cross-entropy against the entropy of the 2000 test labels. Exact H: the same cross-entropy against the exact H(Y) of the distribution. Authors: mean over the last 5 epochs, nats × 1.44, H(Y) hard-coded (0.811 for AND, log₂|Y| otherwise). D: decoder distance on the test set (final epoch). " + setup,
@@ -155,10 +156,10 @@ enum RINEAnalyses {
                     let curve = (0..<config.epochs).map { e in Stats.mean(rs.map { $0.history[e].0 }) }
                     series.append(Series(label: sch ? "β schedule" : "fixed β", style: .lines, x: epochs, y: curve))
                     let fin = rs.map(\.redundancy), dist = rs.map(\.distance)
-                    let finError: Double? = seeds > 1 ? SeedSpread.summary(fin).error : nil
+                    let finError: Double? = seeds > 1 ? ReplicateMean.coverage(fin).error : nil
                     cells.append(String(format: "%.3f (D = %.3f)", Stats.mean(fin), Stats.mean(dist)))
                     values.append(Scalar("rine.ablation_\(task.name.lowercased())_\(sch ? "schedule" : "fixed")", Stats.mean(fin),
-                                         error: finError, significantFigures: 3, unit: "bits", tolerance: RINERedraw.tolerance(error: finError, runs: seeds)))
+                                         error: finError, significantFigures: 3, unit: "bits", tolerance: RedrawTolerance.tolerance(error: finError, runs: seeds)))
                 }
                 rows.append(cells)
                 panels.append(Panel(title: task.name, xLabel: "epoch", yLabel: "I∩ on test (bits)", series: series))
@@ -248,7 +249,7 @@ enum RINEAnalyses {
                 let wedge = ExactRedundancy.iWedge(task).value, broja = PartialInformation.broja(task)
                 let mmi = PartialInformation.mmi(task), ccs = PartialInformation.ccs(task)
                 // Mean over k (the k runs differ in data and initialisation; redundancy should not depend on k), t-corrected.
-                let per = lrs.indices.map { l in (ours: SeedSpread.summary(ks.map { run(l, n, $0)[0] }), authors: SeedSpread.summary(ks.map { run(l, n, $0)[1] })) }
+                let per = lrs.indices.map { l in (ours: ReplicateMean.coverage(ks.map { run(l, n, $0)[0] }), authors: ReplicateMean.coverage(ks.map { run(l, n, $0)[1] })) }
                 let all = per.flatMap { [$0.ours.mean, $0.authors.mean] }
                 let spread = SystematicSpread(low: all.min()!, high: all.max()!, over: "readout (final epoch vs last-5 mean × 1.44) × learning rate \(lrs.map { String(format: "%g", $0) }.joined(separator: " / "))")
                 for (l, lr) in lrs.enumerated() {
@@ -257,22 +258,22 @@ enum RINEAnalyses {
                                 + [String(format: "%.3f ± %.3f", per[l].ours.mean, per[l].ours.error), String(format: "%.3f ± %.3f", per[l].authors.mean, per[l].authors.error)])
                     let suffix = l == 0 ? "" : "_lr\(lrTag(lr))"
                     values.append(Scalar("rine.synthetic_n\(n)_mean\(suffix)", per[l].ours.mean, error: per[l].ours.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: per[l].ours.error, runs: ks.count)))
+                                         tolerance: RedrawTolerance.tolerance(error: per[l].ours.error, runs: ks.count)))
                     values.append(Scalar("rine.synthetic_n\(n)_authors\(suffix)", per[l].authors.mean, error: per[l].authors.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: per[l].authors.error, runs: ks.count), systematic: l == 0 ? spread : nil))
+                                         tolerance: RedrawTolerance.tolerance(error: per[l].authors.error, runs: ks.count), systematic: l == 0 ? spread : nil))
                 }
                 values.append(Scalar("rine.synthetic_n\(n)_iwedge", wedge, significantFigures: 3, unit: "bits"))
                 values.append(Scalar("rine.synthetic_n\(n)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
                 values.append(Scalar("rine.synthetic_n\(n)_mmi", mmi, significantFigures: 3, unit: "bits"))
                 values.append(Scalar("rine.synthetic_n\(n)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
             }
-            for (k, c) in zip(cosKs, cosNoise) { values.append(Scalar("rine.synthetic_cos_noise_k\(k)", c, significantFigures: 3, tolerance: RINERedraw.untrained)) }
+            for (k, c) in zip(cosKs, cosNoise) { values.append(Scalar("rine.synthetic_cos_noise_k\(k)", c, significantFigures: 3, tolerance: RedrawTolerance.untrained)) }
             for (i, n) in commonNs.enumerated() {
-                for (k, c) in zip(commonKs, cosCommon[i]) { values.append(Scalar("rine.synthetic_cos_common_n\(n)_k\(k)", c, significantFigures: 3, tolerance: RINERedraw.untrained)) }
+                for (k, c) in zip(commonKs, cosCommon[i]) { values.append(Scalar("rine.synthetic_cos_common_n\(n)_k\(k)", c, significantFigures: 3, tolerance: RedrawTolerance.untrained)) }
             }
-            values.append(Scalar("rine.synthetic_cos_drop", cosNoise.first! - cosNoise.last!, significantFigures: 2, tolerance: RINERedraw.untrained))
+            values.append(Scalar("rine.synthetic_cos_drop", cosNoise.first! - cosNoise.last!, significantFigures: 2, tolerance: RedrawTolerance.untrained))
             if let i = commonNs.firstIndex(of: 4) {
-                values.append(Scalar("rine.synthetic_cos_rise", cosCommon[i].last! - cosCommon[i].first!, significantFigures: 2, tolerance: RINERedraw.untrained))
+                values.append(Scalar("rine.synthetic_cos_rise", cosCommon[i].last! - cosCommon[i].first!, significantFigures: 2, tolerance: RedrawTolerance.untrained))
             }
             let table = Table(id: "synthetic-table", caption: "Redundancy (bits) per n and learning rate: the exact measures of the distribution of (X₁, X₂, Y) (noise inputs are independent and change none of them) — I∧, I_BROJA, I_MMI, I_ccs — beside RINE (our readout: final epoch against the entropy of the test labels) for each number of noise inputs k, its mean over k, and the mean over k of the authors' readout (last 5 epochs × 1.44 against H = 3 bits); ± t-corrected over the k values. " + setup,
                               columns: ["n", "lr", "I∧", "I_BROJA", "I_MMI", "I_ccs"] + ks.map { "RINE k = \($0)" } + ["RINE mean", "authors' readout, mean"], rows: rows)
@@ -378,7 +379,7 @@ enum RINEAnalyses {
             }
             func cell(_ b: Int, _ v: Int) -> [(Double, [Double], Double)] { (0..<seeds).map { s in runs[jobs.firstIndex { $0 == (s, b, v) }!] } }
             func summary(_ x: [Double]) -> (mean: Double, error: Double?) {
-                x.count >= 2 ? { let s = SeedSpread.summary(x); return (s.mean, s.error) }() : (x[0], nil)
+                x.count >= 2 ? { let s = ReplicateMean.coverage(x); return (s.mean, s.error) }() : (x[0], nil)
             }
             var series = [Series](), values = [Scalar](), tableRows = [[String]]()
             for (b, beta) in betas.enumerated() {
@@ -387,11 +388,11 @@ enum RINEAnalyses {
                                      y: sums.map(\.mean), yError: seeds >= 2 ? sums.map { $0.error! } : nil))
                 for (w, sm) in zip(widths, sums) {
                     values.append(Scalar("rine.fashion_crop_w\(w)_beta\(Int(beta))", sm.mean, error: sm.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: sm.error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: sm.error, runs: seeds)))
                 }
                 let g = summary(cell(b, widths.count).map(\.0)), f = summary(cell(b, widths.count + 1).map(\.0))
-                values.append(Scalar("rine.fashion_blur_beta\(Int(beta))", g.mean, error: g.error, significantFigures: 3, unit: "bits", tolerance: RINERedraw.tolerance(error: g.error, runs: seeds)))
-                values.append(Scalar("rine.fashion_fft_beta\(Int(beta))", f.mean, error: f.error, significantFigures: 3, unit: "bits", tolerance: RINERedraw.tolerance(error: f.error, runs: seeds)))
+                values.append(Scalar("rine.fashion_blur_beta\(Int(beta))", g.mean, error: g.error, significantFigures: 3, unit: "bits", tolerance: RedrawTolerance.tolerance(error: g.error, runs: seeds)))
+                values.append(Scalar("rine.fashion_fft_beta\(Int(beta))", f.mean, error: f.error, significantFigures: 3, unit: "bits", tolerance: RedrawTolerance.tolerance(error: f.error, runs: seeds)))
                 tableRows.append(["β = \(Int(beta))"] + sums.map { String(format: "%.3f", $0.mean) + ($0.error.map { String(format: " ± %.3f", $0) } ?? "") }
                                  + [g, f].map { String(format: "%.3f", $0.mean) + ($0.error.map { String(format: " ± %.3f", $0) } ?? "") })
             }
@@ -401,7 +402,7 @@ enum RINEAnalyses {
             // Crops against frequencies at the last β, paired by seed (same seed stream per view index).
             let cropMinusFFT = summary(zip(cell(bLast, wHalf).map(\.0), cell(bLast, widths.count + 1).map(\.0)).map { $0 - $1 })
             values.append(Scalar("rine.fashion_crop_minus_fft_beta\(Int(betas[bLast]))", cropMinusFFT.mean, error: cropMinusFFT.error, significantFigures: 2, unit: "bits",
-                                 tolerance: RINERedraw.tolerance(error: cropMinusFFT.error, runs: seeds)))
+                                 tolerance: RedrawTolerance.tolerance(error: cropMinusFFT.error, runs: seeds)))
             var tables = [Table]()
             func fmtE(_ x: (mean: Double, error: Double?)) -> String { String(format: "%.3f", x.mean) + (x.error.map { String(format: " ± %.3f", $0) } ?? "") }
             if fixedBeta {
@@ -415,9 +416,9 @@ enum RINEAnalyses {
                     let sc = summary(cell(bSched, v).map(\.0)), fx = fixedSums[v]
                     let d = summary(zip(cell(bSched, v).map(\.0), cell(bFixed, v).map(\.0)).map { $0 - $1 })
                     values.append(Scalar("rine.fashion_crop_w\(w)_beta\(Int(betaFixed))_fixed", fx.mean, error: fx.error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: fx.error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: fx.error, runs: seeds)))
                     values.append(Scalar("rine.fashion_crop_w\(w)_schedule_minus_fixed", d.mean, error: d.error, significantFigures: 2, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: d.error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: d.error, runs: seeds)))
                     rowsA.append(["\(w)", fmtE(sc), fmtE(fx), fmtE(d), String(format: "%.3f / %.3f", meanD(bSched, v), meanD(bFixed, v))])
                 }
                 tables.append(Table(id: "fashion-ablation", caption: "Fig. A2 on the images: redundancy (bits) between left/right crops of width w at β = \(Int(betaFixed)), with the β schedule β(1 − \(config.gamma)^e) or β fixed from the first epoch, on the same data and initialisations; the per-seed difference; the final test decoder distance D (schedule / fixed).",
@@ -445,9 +446,9 @@ enum RINEAnalyses {
             if seeds >= 2 {
                 for cl in 0..<10 {
                     values.append(Scalar("rine.fashion_class\(cl)_crop_w\(widths[wHalf])", pcCrop[cl].mean, error: pcCrop[cl].error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: pcCrop[cl].error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: pcCrop[cl].error, runs: seeds)))
                     values.append(Scalar("rine.fashion_class\(cl)_fft", pcFFT[cl].mean, error: pcFFT[cl].error, significantFigures: 3, unit: "bits",
-                                         tolerance: RINERedraw.tolerance(error: pcFFT[cl].error, runs: seeds)))
+                                         tolerance: RedrawTolerance.tolerance(error: pcFFT[cl].error, runs: seeds)))
                 }
             }
             return AnalysisOutput(tables: [totals, table] + tables, figures: [fig], values: values, notes: ["\(jobs.count) trainings"])

@@ -2,6 +2,7 @@ import AnalysisKit
 import DataFiles
 import Foundation
 import Numerics
+import StatisticalTolerances
 
 /// The generated example of `rine.estimate`, with a known answer: five independent fair bits R, U₁, U₂, A, B; source 1
 /// holds (R, U₁, A) and source 2 holds (R, U₂, B), each bit as a ±1 feature, followed by `noise` independent N(0, 1)
@@ -249,7 +250,7 @@ extension RINEAnalyses {
             struct Estimate { let mean: Double, error: Double, plain: Double, dataSD: Double, dof: Double }
             func estimate(_ q: (_ main: [Double], _ zero: [Double]?) -> Double) -> Estimate {
                 func at(_ pl: Int) -> Double { q(cell(0, pl), betas.count > 1 ? cell(1, pl) : nil) }
-                let v = (0..<splits).map(at), plain = SeedSpread.summary(v)
+                let v = (0..<splits).map(at), plain = ReplicateMean.coverage(v)
                 guard halvings > 0 else { return Estimate(mean: plain.mean, error: plain.error, plain: plain.error, dataSD: .nan, dof: Double(splits - 1)) }
                 let h = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: (0..<units).map { at(splits + $0) }, halvings: halvings,
                                                  folds: halfFolds, partitions: halfPartitions)
@@ -281,13 +282,13 @@ extension RINEAnalyses {
             var values = [Scalar]()
             for x in named {
                 values.append(Scalar("\(prefix)_\(x.tag)", x.e.mean, error: x.e.error, significantFigures: 3, unit: x.tag == "distance" ? nil : "bits",
-                                     tolerance: RINERedraw.tolerance(error: x.e.error, dof: x.e.dof)))
+                                     tolerance: RedrawTolerance.tolerance(error: x.e.error, dof: x.e.dof)))
             }
             values += [Scalar("\(prefix)_samples", Double(n), significantFigures: 6, tolerance: .absolute(0)),
                        Scalar("\(prefix)_classes", Double(classes), significantFigures: 4, tolerance: .absolute(0)),
                        Scalar("\(prefix)_label_entropy", hAll, significantFigures: 4, unit: "bits", tolerance: .absolute(1e-9)),
-                       Scalar("\(prefix)_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RINERedraw.medianTolerance(bestEpochs)),
-                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(jobs.count), significantFigures: 2, tolerance: RINERedraw.fractionTolerance(cappedRuns, runs: jobs.count))]
+                       Scalar("\(prefix)_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RedrawTolerance.median(bestEpochs)),
+                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(jobs.count), significantFigures: 2, tolerance: RedrawTolerance.fraction(cappedRuns, runs: jobs.count))]
             func pm(_ e: Estimate) -> String { String(format: "%.3f ± %.3f", e.mean, e.error) }
             let errorWord = halvings > 0
                 ? "± is the calibrated error of HalfSampleSpread: the spread over the \(splits) splits plus Var_D, the variance from sampling the data set itself, from \(halvings) random halvings of the samples, each half analysed again by \(halfPartitions) partitions into \(halfFolds) folds (calibrated on synthetic data in SplitErrorCalibrationTests)"

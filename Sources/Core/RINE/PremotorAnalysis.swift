@@ -1,6 +1,7 @@
 import AnalysisKit
 import Foundation
 import Numerics
+import StatisticalTolerances
 
 extension RINEAnalyses {
     /// The paper's Fig. 3 (β = 50): redundancy (bits) between the 100 ms windows starting 50, 150, 250 and 350 ms after
@@ -111,24 +112,24 @@ extension RINEAnalyses {
                 Stats.mean((0..<(W - lag)).map { a in out[job(c, r, a, a + lag)].curve[e - 1] })
             }
             func lagSummary(_ c: PremotorCondition, lag: Int, epoch e: Int) -> (mean: Double, error: Double, sd: Double) {
-                SeedSpread.summary((0..<replicates).map { lagMean(c, $0, lag: lag, epoch: e) })
+                ReplicateMean.coverage((0..<replicates).map { lagMean(c, $0, lag: lag, epoch: e) })
             }
             // The decline with distance: adjacent windows (lag 1) minus the most distant pair (lag W − 1), paired per replicate.
             func decline(_ c: PremotorCondition, _ r: Int, epoch e: Int) -> Double { lagMean(c, r, lag: 1, epoch: e) - lagMean(c, r, lag: W - 1, epoch: e) }
             func declineSummary(_ c: PremotorCondition, epoch e: Int) -> (mean: Double, error: Double, sd: Double) {
-                SeedSpread.summary((0..<replicates).map { decline(c, $0, epoch: e) })
+                ReplicateMean.coverage((0..<replicates).map { decline(c, $0, epoch: e) })
             }
             func fmt(_ s: (mean: Double, error: Double, sd: Double)) -> String { String(format: "%.2f ± %.2f", s.mean, s.error) }
-            // Check tolerances: a redraw of the replicates' trainings (RINERedraw), on the replicates of the value's row.
-            func tol(_ e: Double, runs: Int = replicates) -> Tolerance { RINERedraw.tolerance(error: e, runs: runs) }
+            // Check tolerances: a redraw of the replicates' trainings (RedrawTolerance), on the replicates of the value's row.
+            func tol(_ e: Double, runs: Int = replicates) -> Tolerance { RedrawTolerance.tolerance(error: e, runs: runs) }
 
             // The simulation's Shannon information per window (true-model Bayes decoder on the test trials), per replicate.
             let perWindow = Parallel.map(replicates * W) { k -> Double in
                 let rep = reps[k / W]
                 return sim.bayesInformation(counts: rep.sets[0][1].x[k % W], y: rep.sets[0][1].y, tuning: rep.tuning)
             }
-            let bayes = SeedSpread.summary((0..<replicates).map { r in Stats.mean(Array(perWindow[(r * W)..<((r + 1) * W)])) })
-            var values = [Scalar("rine.premotor_bayes", bayes.mean, error: bayes.error, significantFigures: 3, unit: "bits", tolerance: RINERedraw.untrained)]
+            let bayes = ReplicateMean.coverage((0..<replicates).map { r in Stats.mean(Array(perWindow[(r * W)..<((r + 1) * W)])) })
+            var values = [Scalar("rine.premotor_bayes", bayes.mean, error: bayes.error, significantFigures: 3, unit: "bits", tolerance: RedrawTolerance.untrained)]
             let maxLag = W - 1
             let lagName = ["diag"] + (1...maxLag).map { "lag\($0)" }
             for c in conditions {
@@ -142,10 +143,10 @@ extension RINEAnalyses {
             if controls {
                 // What the shared trial-to-trial variability adds to adjacent windows: shared − shuffled, paired per replicate.
                 for lag in [0, 1] {
-                    let d = SeedSpread.summary((0..<replicates).map { lagMean(.shared, $0, lag: lag, epoch: readoutEpoch) - lagMean(.shuffled, $0, lag: lag, epoch: readoutEpoch) })
+                    let d = ReplicateMean.coverage((0..<replicates).map { lagMean(.shared, $0, lag: lag, epoch: readoutEpoch) - lagMean(.shuffled, $0, lag: lag, epoch: readoutEpoch) })
                     values.append(Scalar("rine.premotor_\(lagName[lag])_minus_shuffle", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d.error)))
                 }
-                let d = SeedSpread.summary((0..<replicates).map { lagMean(.independent, $0, lag: 1, epoch: readoutEpoch) - lagMean(.shuffled, $0, lag: 1, epoch: readoutEpoch) })
+                let d = ReplicateMean.coverage((0..<replicates).map { lagMean(.independent, $0, lag: 1, epoch: readoutEpoch) - lagMean(.shuffled, $0, lag: 1, epoch: readoutEpoch) })
                 values.append(Scalar("rine.premotor_indep_minus_shuffle_lag1", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d.error)))
             }
             // The decline among the first W − 1 windows (adjacent minus W − 2 apart), which leaves out the last window: in the
@@ -157,7 +158,7 @@ extension RINEAnalyses {
             }
             let paperInner: Double? = W == 4 ? innerDecline { (paperFig3[$0][$1] + paperFig3[$1][$0]) / 2 } : nil
             if W >= 3 {
-                let d = SeedSpread.summary((0..<replicates).map { r in innerDecline { out[job(.shared, r, $0, $1)].curve[readoutEpoch - 1] } })
+                let d = ReplicateMean.coverage((0..<replicates).map { r in innerDecline { out[job(.shared, r, $0, $1)].curve[readoutEpoch - 1] } })
                 values.append(Scalar("rine.premotor_inner_decline", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d.error)))
                 if let paperInner { values.append(Scalar("rine.premotor_paper_inner_decline", paperInner, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-9))) }
             }
@@ -227,10 +228,10 @@ extension RINEAnalyses {
             // A row of the sweep over `rhoReplicates` replicates.
             func addRow(_ label: String, _ cell: @escaping (Int, Int, Int) -> Double, tag: String?, rho: Double?) {
                 let rs = 0..<rhoReplicates
-                func lagS(_ lag: Int) -> (mean: Double, error: Double, sd: Double) { SeedSpread.summary(rs.map { r in Stats.mean((0..<(W - lag)).map { cell(r, $0, $0 + lag) }) }) }
-                let dec = SeedSpread.summary(rs.map { r in Stats.mean((0..<(W - 1)).map { cell(r, $0, $0 + 1) }) - cell(r, 0, W - 1) })
-                let inner = SeedSpread.summary(rs.map { r in innerDecline { cell(r, $0, $1) } })
-                let last = SeedSpread.summary(rs.map { r in cell(r, W - 1, W - 1) })
+                func lagS(_ lag: Int) -> (mean: Double, error: Double, sd: Double) { ReplicateMean.coverage(rs.map { r in Stats.mean((0..<(W - lag)).map { cell(r, $0, $0 + lag) }) }) }
+                let dec = ReplicateMean.coverage(rs.map { r in Stats.mean((0..<(W - 1)).map { cell(r, $0, $0 + 1) }) - cell(r, 0, W - 1) })
+                let inner = ReplicateMean.coverage(rs.map { r in innerDecline { cell(r, $0, $1) } })
+                let last = ReplicateMean.coverage(rs.map { r in cell(r, W - 1, W - 1) })
                 variantRows.append([label] + (0...(W - 1)).map { fmt(lagS($0)) } + [fmt(dec), fmt(inner), fmt(last)])
                 if let rho { rhoPoints.append((rho, dec, inner)) }
                 if let tag {
@@ -267,8 +268,8 @@ extension RINEAnalyses {
                 }
             }
             if let weakFit {
-                values.append(Scalar("rine.premotor_weak_depth", weakFit.g, significantFigures: 2, tolerance: RINERedraw.untrained))
-                values.append(Scalar("rine.premotor_weak_bayes_last", weakFit.reached, significantFigures: 3, unit: "bits", tolerance: RINERedraw.untrained))
+                values.append(Scalar("rine.premotor_weak_depth", weakFit.g, significantFigures: 2, tolerance: RedrawTolerance.untrained))
+                values.append(Scalar("rine.premotor_weak_bayes_last", weakFit.reached, significantFigures: 3, unit: "bits", tolerance: RedrawTolerance.untrained))
             }
 
             // Training length: the same trainings read after every epoch (the learning rate and β schedules depend on the epoch
@@ -298,7 +299,7 @@ extension RINEAnalyses {
             for (a, b) in cells {
                 var row = ["\(a + 1) × \(b + 1)", W == 4 ? String(format: "%.2f / %.2f", paperFig3[a][b], paperFig3[b][a]) : "–"]
                 for c in conditions {
-                    let v = SeedSpread.summary((0..<replicates).map { out[job(c, $0, a, b)].curve[readoutEpoch - 1] })
+                    let v = ReplicateMean.coverage((0..<replicates).map { out[job(c, $0, a, b)].curve[readoutEpoch - 1] })
                     let dist = Stats.mean((0..<replicates).map { out[job(c, $0, a, b)].distance })
                     row.append(fmt(v) + String(format: " (D %.3f)", dist))
                 }

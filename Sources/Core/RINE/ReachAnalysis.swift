@@ -2,6 +2,7 @@ import AnalysisKit
 import DataFiles
 import Foundation
 import Numerics
+import StatisticalTolerances
 
 /// Preferred directions of reach-tuned neurons and groups of neurons built from them (issue 22 §4).
 ///
@@ -191,7 +192,7 @@ extension RINEAnalyses {
             // Errors over splits of the one data set: the t-corrected spread over splits (it covers training noise and the
             // choice of test trials, not the sampling of the data set itself).
             func splitSummary(_ v: [Double]) -> (mean: Double, error: Double, sd: Double) {
-                SeedSpread.summary(v)
+                ReplicateMean.coverage(v)
             }
             struct Job { let pairing: ReachPairing; let a: Int; let b: Int; let split: Int }
             // Every pairing on the splits and on the units of the data-set error; the longer-capped CE rule on the splits only.
@@ -240,7 +241,7 @@ extension RINEAnalyses {
             struct Estimate { let mean: Double, error: Double, plain: Double, dataVariance: Double, splitVariance: Double, dof: Double }
             // `estimateAny` reads any pairing with units (simultaneous, and pseudo with the surrogate).
             func summarise(_ v: [Double], _ u: [Double]) -> Estimate {
-                let plain = SeedSpread.summary(v)
+                let plain = ReplicateMean.coverage(v)
                 guard halvings > 0 else { return Estimate(mean: plain.mean, error: plain.error, plain: plain.error, dataVariance: .nan, splitVariance: plain.sd * plain.sd / Double(splits), dof: Double(splits - 1)) }
                 let h = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: u, halvings: halvings, folds: halfFolds, partitions: halfPartitions)
                 return Estimate(mean: h.mean, error: h.error, plain: plain.error, dataVariance: h.dataVariance, splitVariance: h.splitVariance, dof: h.dof)
@@ -253,9 +254,9 @@ extension RINEAnalyses {
             }
             func est(_ q: (_ cell: (Int, Int, Int) -> Double) -> Double) -> Estimate { estimate(q) }
             func estAny(_ q: (_ cell: (ReachPairing, Int, Int, Int) -> Double) -> Double) -> Estimate { estimateAny(q) }
-            // Check tolerance of an estimate: a redraw of all its trainings (RINERedraw) on the estimate's degrees of freedom.
-            func tol(_ e: Estimate) -> Tolerance { RINERedraw.tolerance(error: e.error, dof: e.dof) }
-            func tol(_ s: (mean: Double, error: Double, sd: Double)) -> Tolerance { RINERedraw.tolerance(error: s.error, runs: splits) }
+            // Check tolerance of an estimate: a redraw of all its trainings (RedrawTolerance) on the estimate's degrees of freedom.
+            func tol(_ e: Estimate) -> Tolerance { RedrawTolerance.tolerance(error: e.error, dof: e.dof) }
+            func tol(_ s: (mean: Double, error: Double, sd: Double)) -> Tolerance { RedrawTolerance.tolerance(error: s.error, runs: splits) }
             func cellsMean(_ cs: [(Int, Int)], _ k: Int) -> ((Int, Int, Int) -> Double) -> Double {
                 { c in Stats.mean(cs.map { c($0.0, $0.1, k) }) }
             }
@@ -362,9 +363,9 @@ extension RINEAnalyses {
                 Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: tol(diagS), systematic: diagSpread),
                 Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: tol(offLast)),
                 Scalar("rine.reach_diag_mean_last", diagLast.mean, error: diagLast.error, significantFigures: 2, unit: "bits", tolerance: tol(diagLast)),
-                Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RINERedraw.medianTolerance(bestEpochs)),
-                Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: RINERedraw.untrained),
-                Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: RINERedraw.untrained),
+                Scalar("rine.reach_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RedrawTolerance.median(bestEpochs)),
+                Scalar("rine.reach_cosine_r2_median", Stats.median(r2), significantFigures: 2, tolerance: RedrawTolerance.untrained),
+                Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: RedrawTolerance.untrained),
             ]
             if halvings > 0 {
                 vals.append(Scalar("rine.reach_offdiag_error_ratio", offE.error / offE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
@@ -374,7 +375,7 @@ extension RINEAnalyses {
                 // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
                 let ce = jobs.indices.filter { jobs[$0].pairing == .simultaneousCE && jobs[$0].a != jobs[$0].b && jobs[$0].split < splits }
                 let k = ce.filter { out[$0][13] >= Double(config.epochs) && out[$0][5] > Double(config.epochs - patience) }.count
-                vals.append(Scalar("rine.reach_cestop_capped", Double(k) / Double(ce.count), significantFigures: 2, tolerance: RINERedraw.fractionTolerance(k, runs: ce.count)))
+                vals.append(Scalar("rine.reach_cestop_capped", Double(k) / Double(ce.count), significantFigures: 2, tolerance: RedrawTolerance.fraction(k, runs: ce.count)))
             }
             if ceLongEpochs > 0 {
                 // The same rule with the longer cap, off the diagonal: the estimate, the fraction still capped, the paired change.
@@ -386,8 +387,8 @@ extension RINEAnalyses {
                 let medianLong = Stats.median(long.map { out[$0][5] })
                 vals += [Scalar("rine.reach_offdiag_mean_cestop_long", l.mean, error: l.error, significantFigures: 2, unit: "bits", tolerance: tol(l)),
                          Scalar("rine.reach_cestop_long_minus_cestop", d.mean, error: d.error, significantFigures: 2, unit: "bits", tolerance: tol(d)),
-                         Scalar("rine.reach_cestop_long_capped", capped, significantFigures: 2, tolerance: RINERedraw.fractionTolerance(kLong, runs: long.count)),
-                         Scalar("rine.reach_cestop_long_median_epoch", medianLong, significantFigures: 2, tolerance: RINERedraw.medianTolerance(long.map { out[$0][5] }))]
+                         Scalar("rine.reach_cestop_long_capped", capped, significantFigures: 2, tolerance: RedrawTolerance.fraction(kLong, runs: long.count)),
+                         Scalar("rine.reach_cestop_long_median_epoch", medianLong, significantFigures: 2, tolerance: RedrawTolerance.median(long.map { out[$0][5] }))]
                 tables.append(Table(id: "reach-ce-cap", caption: "The uncensored cross-entropy rule (validation ½(CE₁ + CE₂) alone, patience \(patience)) with the epoch cap raised from \(config.epochs) to \(ceLongEpochs), off the diagonal (\(long.count) trainings with the same initialisations; identical to the capped runs up to epoch \(config.epochs)): mean off-diagonal test I∩ at the picked epoch ± t-corrected split spread (a lower bound), the paired change, the median picked epoch, and the fraction of runs that still reach the cap with the cross-entropy improving.",
                                     columns: ["cap (epochs)", "off-diagonal I∩", "median epoch", "capped"],
                                     rows: [["\(config.epochs)", fmt(splitSummary(perSplitMean(.simultaneousCE, diagonal: false))), String(format: "%.0f", medianEpoch(.simultaneousCE, 5, diagonal: false)),

@@ -1,6 +1,7 @@
 import AnalysisKit
 import Foundation
 import Numerics
+import StatisticalTolerances
 
 /// How a trained RINE run is turned into a number of bits, I∩ = H(Y) − CE, with the two readouts the report compares:
 /// ours (final epoch, CE converted with 1/ln 2, H(Y) the entropy of the test labels) and the authors' protocol
@@ -25,76 +26,10 @@ public enum RINEReadout {
     public static func labelEntropy(_ y: [Int]) -> Double { DiscreteInformation.entropy(samples: y) }
 }
 
-/// Mean over independent seeds with a Student-t error: for s seeds with sample sd σ̂, the error is
-/// t_{s−1}(0.8413) · σ̂/√s, the half-width of the central 68.3 % t interval, so that ± covers the truth as often as a
-/// one-σ normal interval does when s is small.
-public enum SeedSpread {
-    public static func summary(_ v: [Double]) -> (mean: Double, error: Double, sd: Double) {
-        precondition(v.count >= 2, "need at least two seeds for a spread")
-        let sd = Stats.standardDeviation(v)
-        return (Stats.mean(v), StudentT.oneSigmaQuantile(dof: v.count - 1) * sd / Double(v.count).squareRoot(), sd)
-    }
-
-    /// A standard error of the mean (t-corrected as above) from a population sd (ddof = 0, numpy's default) over `seeds`.
-    public static func errorFromPopulationSD(_ sd0: Double, seeds: Int) -> Double {
-        precondition(seeds >= 2)
-        let s = Double(seeds)
-        return StudentT.oneSigmaQuantile(dof: seeds - 1) * sd0 * (s / (s - 1)).squareRoot() / s.squareRoot()
-    }
-}
-
-/// Check tolerance of a value that a rounding-level change of the code redraws (issue 12 §4). RINE's trainings are
-/// chaotic: another BLAS kernel or a reordered sum sends every run elsewhere (measured in the report notes: a change of
-/// OpenBLAS kernel moves the stored values by O(their error), not by O(rounding)), so a stored mean over runs is compared
-/// with an independent redraw of all its runs. Stored and redrawn value differ by √2 σ, σ the value's standard error;
-/// σ is estimated from the same runs with ν degrees of freedom, so the bound is √2 · t_ν(99.865 %) · σ̂, the two-sided
-/// 99.73 % quantile of Student's t (the 3σ of a normal). The errors RINE states are t-corrected one-σ half-widths,
-/// t_ν(84.13 %) · σ̂ (`SeedSpread`, `HalfSampleSpread`), so σ̂ = error / t_ν(84.13 %).
-///
-/// The same rule as `RedrawTolerance` in RenormalizedMI (internal there, with the plain σ̂ and runs − 1 degrees of
-/// freedom); it belongs in Numerics for both modules (see the rine report).
-public enum RINERedraw {
-    /// One-sided 99.865 %: the two-sided 99.73 % of a normal 3σ.
-    public static let coverage = 0.5 + 0.5 * erf(3 / 2.0.squareRoot())
-
-    /// The factor that turns a t-corrected one-σ error with ν degrees of freedom into the redraw bound:
-    /// √2 · t_ν(99.865 %) / t_ν(84.13 %). 8.2 for ν = 4 (5 seeds), 20.6 for ν = 2 (3 seeds), 5.3 for ν = 7.
-    public static func factor(dof: Int) -> Double {
-        precondition(dof >= 1, "need at least one degree of freedom")
-        return 2.0.squareRoot() * StudentT.quantile(coverage, dof: dof) / StudentT.oneSigmaQuantile(dof: dof)
-    }
-
-    /// The bound for a value with t-corrected error `error` on `dof` degrees of freedom (fractional ν, e.g.
-    /// Welch–Satterthwaite, rounded down as `HalfSampleSpread` does for its error). Without an error (one run) there is
-    /// no spread to go by: the value must then reproduce to rounding (relative 1e-6), which a kernel change will break.
-    public static func tolerance(error: Double?, dof: Double) -> Tolerance {
-        guard let error, error.isFinite, error > 0, dof >= 1 else { return .relative(1e-6) }
-        return .absolute(factor(dof: Int(dof.rounded(.down))) * error)
-    }
-
-    /// The same for a mean over `runs` independent runs (`SeedSpread`, ν = runs − 1).
-    public static func tolerance(error: Double?, runs: Int) -> Tolerance { tolerance(error: error, dof: Double(runs - 1)) }
-
-    /// A median over runs (e.g. the median best epoch): its standard error √(π/2) · sd/√n (normal approximation), the
-    /// same redraw bound √2 · t_{n−1}(99.865 %) · se. One run or no spread: the value must reproduce exactly.
-    public static func medianTolerance(_ v: [Double]) -> Tolerance {
-        guard v.count > 1 else { return .absolute(0) }
-        let se = (Double.pi / 2).squareRoot() * Stats.standardDeviation(v) / Double(v.count).squareRoot()
-        guard se > 0 else { return .absolute(0) }
-        return .absolute(2.0.squareRoot() * StudentT.quantile(coverage, dof: v.count - 1) * se)
-    }
-
-    /// A fraction k/runs of runs with some outcome (e.g. stopped at the epoch cap): binomial standard error from the
-    /// Laplace estimate (k + 1)/(runs + 2), never zero, times 3√2.
-    public static func fractionTolerance(_ k: Int, runs: Int) -> Tolerance {
-        precondition(runs >= 1)
-        let p = Double(k + 1) / Double(runs + 2)
-        return .absolute(3 * 2.0.squareRoot() * (p * (1 - p) / Double(runs)).squareRoot())
-    }
-
-    /// Values computed without training (exact measures, cosine similarities of generated inputs, the Bayes decoder,
-    /// fits of tuning curves): identical under another BLAS kernel (measured: bit-identical under OPENBLAS_CORETYPE
-    /// Haswell and Cooperlake), so they are checked to rounding.
+/// Values of RINE computed without training (exact measures, cosine similarities of generated inputs, the Bayes
+/// decoder, fits of tuning curves): identical under another BLAS kernel (measured: bit-identical under
+/// OPENBLAS_CORETYPE Haswell and Cooperlake), so they are checked to rounding. Trained values use `RedrawTolerance`.
+extension RedrawTolerance {
     public static let untrained = Tolerance.absolute(1e-9)
 }
 

@@ -2,6 +2,7 @@ import AnalysisKit
 import Foundation
 import NeuralNet
 import Numerics
+import StatisticalTolerances
 
 /// Yardsticks for Fig. 3: Ĩ of fixed features of the spiral, on the weighted training grid and on held-out samples.
 struct SpiralYardsticks {
@@ -37,46 +38,10 @@ struct SpiralYardsticks {
     }
 }
 
-/// Check tolerances for the outcomes of independent training runs. Training is chaotic: a rounding-level change of
-/// the code (another BLAS kernel, a reordered sum) redraws every run, so a stored statistic of the runs is compared with
-/// an independent redraw of it. The two differ by √2 σ, where σ is the statistic's standard error; σ is estimated from
-/// the same runs with runs − 1 degrees of freedom, so the bound is the two-sided 99.73 % quantile of Student's t (the
-/// 3σ of a normal): 4.53 for 8 runs, 9.22 for 4, 235.8 for 2, where the spread of two runs says almost nothing about the next two.
-enum RedrawTolerance {
-    static let coverage = 0.5 + 0.5 * erf(3 / 2.0.squareRoot())
-
-    /// √2 · t_{runs−1}(99.73 %) · se, or nil when there is no spread to go by (one run, or no error).
-    static func absolute(_ se: Double?, runs: Int) -> Tolerance? {
-        guard runs > 1, let se, se.isFinite else { return nil }
-        return .absolute(2.0.squareRoot() * StudentT.quantile(coverage, dof: runs - 1) * se)
-    }
-
-    /// A spread (s.d. over runs) without a jackknife error: its relative standard error is 1/√(2(runs − 1)), so the
-    /// redraw bound is 3√2/√(2(runs − 1)) = 3/√(runs − 1) relative.
-    static func spread(runs: Int) -> Tolerance { .relative(3 / Double(max(runs - 1, 1)).squareRoot()) }
-
-    /// A fraction k/runs of runs with some outcome: binomial standard error from the Laplace estimate (k+1)/(runs+2)
-    /// (never zero, so a fraction of 0 or 1 is not a bound of 0), times 3√2.
-    static func fraction(_ k: Int, runs: Int) -> Tolerance {
-        let p = Double(k + 1) / Double(runs + 2)
-        return .absolute(3 * 2.0.squareRoot() * (p * (1 - p) / Double(runs)).squareRoot())
-    }
-}
-
-/// The one-σ error of a mean over R independent training runs: the run spread s/√R widened by √((R − 1)/(R − 3)).
-/// For normally distributed run values the pull (mean − μ)/(s/√R) is a Student t with R − 1 degrees of freedom, whose
-/// standard deviation is √((R − 1)/(R − 3)) (1.18 for 8 runs, 1.73 for 4, infinite for 2 and 3): the plain s/√R is
-/// too small for few runs. With the factor the pull sd is 1 and ±1σ covers 72.5 % for 8 runs (81.8 % for 4, i.e.
-/// conservative; the pull sd of 4 runs is not defined, t₃ having no fourth moment), checked in
-/// `RunCalibrationTests.testRunMeanError`. The same rule as CollectiveRedundancy's
-/// `ReplicateSpread.mean`, which RenormalizedMI cannot import; nil below 4 runs, where no scale factor gives a pull sd of 1.
+/// Errors of spread statistics over R independent training runs. The error of a plain mean over runs is Numerics'
+/// `ReplicateMean.unitPullError` (s/√R · √((R − 1)/(R − 3)), checked for these runs in
+/// `RunCalibrationTests.testRunMeanError`); the check tolerances are `RedrawTolerance` (StatisticalTolerances).
 enum RunSpread {
-    static func error(_ v: [Double]) -> Double? {
-        guard v.count >= 4 else { return nil }
-        let r = Double(v.count)
-        return Stats.standardError(v) * ((r - 1) / (r - 3)).squareRoot()
-    }
-
     /// Jackknife standard error over runs (leave one run out) of a statistic of all runs; nil below 3 runs.
     static func jackknife<T>(_ runs: [T], _ stat: ([T]) -> Double) -> Double? {
         let n = runs.count
@@ -273,7 +238,7 @@ extension RMIAnalyses {
             // Plain standard errors over runs (for the redraw tolerances, whose t quantile already allows for the few
             // degrees of freedom) and the calibrated errors of the means (RunSpread, shown as ±).
             let seChecks = checkSteps.indices.map { k in runs > 1 ? Stats.standardError(outcomes.map { $0.checks[k] }) : 0 }
-            let errChecks = checkSteps.indices.map { k in RunSpread.error(outcomes.map { $0.checks[k] }) }
+            let errChecks = checkSteps.indices.map { k in ReplicateMean.unitPullError(outcomes.map { $0.checks[k] }) }
             // Stopping rules on the population of runs: the first checkpoint after which the centre of the runs'
             // held-out gains within the next `plateau_window` steps is less than twice its standard error. The centre
             // is the mean (standard error s/√n) or the median (1.2533 s/√n, the median of a normal sample), which a
@@ -325,7 +290,7 @@ extension RMIAnalyses {
             var rows = [[String]]()
             rows.append(["trained network (grid Ĩ \(String(format: "%.3f", Stats.mean(finals))))"] + evalBins.indices.map { b in
                 let v = outcomes.map { $0.final[b].value }
-                if let e = RunSpread.error(v) { return ValueText.pm(Stats.mean(v), e) }
+                if let e = ReplicateMean.unitPullError(v) { return ValueText.pm(Stats.mean(v), e) }
                 return runs > 1 ? String(format: "%.3f (runs %.3f–%.3f)", Stats.mean(v), v.min()!, v.max()!) : ValueText.pm(v[0], outcomes[0].final[b].error)
             })
             rows.append([String(format: "best linear feature, θ = %.3f (grid Ĩ %.3f)", yard.linear.angle, yard.linear.grid)] + yardHeld.linear.map { ValueText.pm($0.value, $0.error) })
@@ -347,7 +312,7 @@ extension RMIAnalyses {
                                    columns: ["rule", "stop step", "held-out Ĩ at the stop (nats)"],
                                    rows: [["mean over runs", String(format: "%.0f", checkSteps[stopIndex]), pmRuns(ruleHeld[0], errChecks[stopIndex])],
                                           ["median over runs", String(format: "%.0f", checkSteps[medianStopIndex]), pmRuns(ruleHeld[1], errChecks[medianStopIndex])],
-                                          ["each run alone", String(format: "%.0f (median)", Stats.median(runStopSteps)), pmRuns(ruleHeld[2], RunSpread.error(runStopHeld))]])
+                                          ["each run alone", String(format: "%.0f (median)", Stats.median(runStopSteps)), pmRuns(ruleHeld[2], ReplicateMean.unitPullError(runStopHeld))]])
             let inv = outcomes[0].invariance
             let cubicShifts = outcomes.map { $0.invariance[2].value - $0.invariance[0].value }
             let invTable = Table(id: idBase + "-invariance",
@@ -356,16 +321,16 @@ extension RMIAnalyses {
                                  rows: zip(["f", "4f", "f³ + 5f"], inv).map { [$0, ValueText.pm($1.entropy, $1.entropyError), ValueText.pm($1.value, $1.error)] })
             let prefix = label.isEmpty ? "rmi.spiral" : "rmi.spiral_" + label
             let se = { (v: [Double]) -> Double? in runs > 1 ? Stats.standardError(v) : nil }
-            let re = { (v: [Double]) -> Double? in RunSpread.error(v) }
+            let re = { (v: [Double]) -> Double? in ReplicateMean.unitPullError(v) }
             // A stop step is checked with its measured spread (at least one checkpoint spacing), or with the whole range
             // where there is none.
             let stepTolerance = { (e: Double?) -> Tolerance in
-                RedrawTolerance.absolute(e, runs: runs).map { t -> Tolerance in
+                RedrawTolerance.standardError(e, runs: runs).map { t -> Tolerance in
                     if case .absolute(let a) = t { return .absolute(max(a, Double(every))) }; return t } ?? .absolute(checkSteps.last!)
             }
             // Every outcome of training below is checked against a redraw of all runs (RedrawTolerance), with the
             // spread measured on these runs; nothing is widened by hand.
-            let redraw = { (e: Double?) -> Tolerance in RedrawTolerance.absolute(e, runs: runs) ?? .absolute(0.5) }
+            let redraw = { (e: Double?) -> Tolerance in RedrawTolerance.standardError(e, runs: runs) ?? .absolute(0.5) }
             let plateauRuns = runStops.filter(\.found).count
             // The median of the per-run stop steps: standard error 1.2533 s/√runs (the median of a normal sample).
             let runStopError = runs > 1 ? 1.2533 * Stats.standardError(runStopSteps) : nil
@@ -376,9 +341,9 @@ extension RMIAnalyses {
                 // The core and tail spreads (the paper's claim is about them); their log-jackknife error over runs (RunSpread.spreadError) from 3
                 // runs on, else the relative sampling error of an s.d. of `runs` values.
                 Scalar("\(prefix)_core_sd", coreSD, error: coreSDError?.error, significantFigures: 2,
-                       tolerance: RedrawTolerance.absolute(coreSDError?.plain, runs: runs) ?? RedrawTolerance.spread(runs: runs)),
+                       tolerance: RedrawTolerance.standardError(coreSDError?.plain, runs: runs) ?? RedrawTolerance.spread(runs: runs)),
                 Scalar("\(prefix)_tail_sd", tailSD, error: tailSDError?.error, significantFigures: 2,
-                       tolerance: RedrawTolerance.absolute(tailSDError?.plain, runs: runs) ?? RedrawTolerance.spread(runs: runs)),
+                       tolerance: RedrawTolerance.standardError(tailSDError?.plain, runs: runs) ?? RedrawTolerance.spread(runs: runs)),
                 // The stopping rule's outcomes are discrete and chaotic (the same code stopped at step 400 with the
                 // Intel SkylakeX kernel and at step 50 with the AMD Zen kernel, with a plateau in 2 against 7 of 8 runs,
                 // 2026-12-03): checked with their measured spread over runs, and with the whole range only where there
