@@ -7,6 +7,9 @@ import Numerics
 /// window (pull sd 0.9–1.1, ±1σ coverage 62–74 %).
 final class RunCalibrationTests: XCTestCase {
     let replicates = 2000
+    /// `RMI_CALIBRATION=1` (the release-mode calibration run, see CalibrationTests): the run-spread test at 8000
+    /// replicates against the plain issue-12 window (50 s in release under load ≈ 18).
+    static let full = ProcessInfo.processInfo.environment["RMI_CALIBRATION"] == "1"
 
     @discardableResult
     func check(_ estimates: [Double], _ errors: [Double], truth: Double, bias: Calibration.Bias = .none, label: String,
@@ -55,7 +58,7 @@ final class RunCalibrationTests: XCTestCase {
         let region = (0..<points).map { $0 < points / 2 }
         let root = Xoshiro256(seed: seed &+ 1)
         var est = [Double](), err = [Double](), plain = [Double]()
-        for i in 0..<1000 {
+        for i in 0..<(RunCalibrationTests.full ? 8000 : 1000) {
             var rng = root.child(i)
             let f = (0..<runs).map { _ -> [Double] in
                 let z = (0..<modes).map { _ in rng.normal() }
@@ -68,15 +71,17 @@ final class RunCalibrationTests: XCTestCase {
     }
 
     /// Measured (1000 replicates): log-jackknife × t has pull sd 1.01 / 1.03 and coverage 74.3 / 73.0 % for 3 / 10
-    /// modes, i.e. the pull sd is in the window and the coverage at its upper edge (slightly conservative), so the
-    /// coverage is asserted in 62–76 %; the plain jackknife has pull sd 1.11 (3 modes). With a single mode (the
-    /// statistic is then a scaled sample s.d. of 8 values) neither is calibrated: pull sd 1.64, skewed pulls.
+    /// modes; at 8000 replicates (`RMI_CALIBRATION=1`) pull sd 1.095 / 1.044 and coverage 71.8 / 71.4 %, inside the
+    /// issue-12 window, so the 74.3 % of 1000 replicates was their binomial noise (sd 1.4 %), and the default run
+    /// allows 62–76 % for it. The plain jackknife has pull sd 1.11 / 1.21 (3 modes, 1000 / 8000 replicates). With a
+    /// single mode (the statistic is then a scaled sample s.d. of 8 values) neither is calibrated: pull sd 1.64 / 1.50.
     func testSpreadError() {
         for (modes, seed) in [(3, UInt64(41)), (10, 43)] {
             let r = spreadReplicates(modes: modes, seed: seed)
             let c = Calibration.evaluate(estimates: r.est, errors: r.err, truth: Stats.mean(r.est))
             print("RMI run calibration, regionSD over 8 runs, \(modes) modes, log-jackknife × t: \(c)")
-            XCTAssertTrue(c.passes(pullWindow: 0.9...1.1, coverageWindow: 0.62...0.76), "\(modes) modes: \(c)")
+            let coverage = RunCalibrationTests.full ? 0.62...0.74 : 0.62...0.76
+            XCTAssertTrue(c.passes(pullWindow: 0.9...1.1, coverageWindow: coverage), "\(modes) modes: \(c)")
             let p = Calibration.evaluate(estimates: r.est, errors: r.plain, truth: Stats.mean(r.est))
             print("RMI run calibration, regionSD over 8 runs, \(modes) modes, plain jackknife: \(p)")
             if modes == 3 { XCTAssertGreaterThan(p.pullSD, 1.1, "the plain jackknife is too small here") }
