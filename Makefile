@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 BLAS_CORETYPE = $(shell sh bench/blas-coretype.sh)
 BLAS_ENV = $(if $(BLAS_CORETYPE),OPENBLAS_CORETYPE=$(BLAS_CORETYPE))
 
-.PHONY: setup build reports check accept test example fuzz bench bench-peers clean pagecheck pagecheck-selftest
+.PHONY: setup build reports check accept test example fuzz calibrate bench bench-peers clean pagecheck pagecheck-selftest
 
 setup:
 	$(SUDO) apt-get update
@@ -58,6 +58,15 @@ FUZZ_CASES ?= 20000
 FUZZ_SEED ?= 14
 fuzz:
 	FUZZ_CASES=$(FUZZ_CASES) FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test --filter FuzzTests
+
+# The long calibrations of the error bars (issue 12) at full size, in release, outside `make test` (too long for CI):
+# RMI's histogram errors at 500 replicates of n = 1000 (RMI_CALIBRATION), retina's M* error at the real size
+# (RETINA_CALIBRATION), RINE's split error with its own trainer (RINE_LONG_CALIBRATION replicates) and geometry's
+# long ring tests (GEOMETRY_LONG_TESTS). Each test prints its pulls; the test files state their cost.
+CALIBRATE_RINE ?= 500
+calibrate:
+	RMI_CALIBRATION=1 RETINA_CALIBRATION=1 RINE_LONG_CALIBRATION=$(CALIBRATE_RINE) GEOMETRY_LONG_TESTS=1 $(BLAS_ENV) \
+	  $(SWIFT) test -c release --filter 'RenormalizedMITests.CalibrationTests|RetinaTests.MStarCalibrationTests|RINETests.SplitErrorCalibrationTests|InfoGeometryTests.CalibrationTests'
 
 # Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
 PEER_VENV = .venv-peers

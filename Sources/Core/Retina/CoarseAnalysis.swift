@@ -59,6 +59,7 @@ enum CoarseAnalysis {
         let root = Xoshiro256(seed: UInt64(seed))
         var restartRows = [[String]](), restartValues = [Scalar]()
         var decomp = [[[(value: Double, error: Double)]]]()
+        var rawDecomp = [[(value: Double, error: Double)]]()
         for s in 0..<stepsCount {
             if !restartStudy.isEmpty {
                 // Iterative vs exact on the inputs of this step, random restarts only (no warm start), all data.
@@ -70,6 +71,18 @@ enum CoarseAnalysis {
                     restartValues += [Scalar("\(prefix).restarts\(r).shortfall_median_step\(s + 1)", g.median, significantFigures: 2, tolerance: .absolute(max(0.5 * g.median, 1e-4))),
                                       Scalar("\(prefix).restarts\(r).shortfall_q90_step\(s + 1)", g.q90, significantFigures: 2, tolerance: .absolute(max(0.5 * g.q90, 1e-4))),
                                       Scalar("\(prefix).restarts\(r).shortfall_max_step\(s + 1)", g.max, significantFigures: 2, tolerance: .relative(0.5))]
+                }
+            }
+            if decomposition && s == 0 {
+                // Eq (15) with the raw eight partners {σj} of the first group (2⁸ states) as x, before any
+                // compression: I(σ0;{σj}|s) from the repeats (issue 15 §4). σ̃ is a function of {σj}, so given s
+                // I(σ0;σ̃|s) ≤ I(σ0;{σj}|s): the raw row bounds what any compression keeps.
+                let me = cg, droot = root.child(8790)
+                rawDecomp = try Parallel.map(raster.neurons) { i -> [(value: Double, error: Double)] in
+                    var r = droot.child(i)
+                    let raw = me.inputs(step: 0, sigma0: i)[0]
+                    return try StimulusDecomposition.extrapolated(codes: raw.codes.map { UInt8(truncatingIfNeeded: $0) }, alphabet: raw.alphabet,
+                                                                  target: raster.spikes[i], repeats: raster.repeats, bins: raster.bins, rng: &r)
                 }
             }
             cg.runStep(rng: root.child(s), bootstrap: bootstrap, progress: ctx.progress)
@@ -381,8 +394,34 @@ enum CoarseAnalysis {
                 }
                 rowsD.append(row)
             }
+            if !rawDecomp.isEmpty {
+                // The raw eight partners of step 1 as x (2⁸ states), the same terms.
+                let cells = rawDecomp
+                let iS = cells.map { $0[0].value }, iX = cells.map { $0[1].value }, cond = cells.map { $0[2].value }
+                let dI = cells.map { $0[3].value }, res = cells.map { $0[4].value }
+                for c in cells { identity = max(identity, abs(c[3].value - (c[0].value + c[2].value - c[1].value))) }
+                let sig = cells.filter { abs($0[4].value) > 2 * $0[4].error }.count
+                // Data processing given s: I(σ0;σ̃|s) ≤ I(σ0;{σj}|s) cell by cell (σ̃ a function of the raw group).
+                let compressedCond = decomp[0].map { $0[2].value }
+                let condExcess = zip(cond, compressedCond).map { $0 - $1 }
+                let tag = "\(prefix).eq15raw"
+                values += [Scalar("\(tag).delta_i_median_step1", Stats.median(dI), error: bootMedian(dI), significantFigures: 2),
+                           Scalar("\(tag).cond_info_median_step1", Stats.median(cond), error: bootMedian(cond), significantFigures: 2),
+                           Scalar("\(tag).shared_median_step1", Stats.median(iX), error: bootMedian(iX), significantFigures: 3),
+                           Scalar("\(tag).residual_median_step1", Stats.median(res), error: bootMedian(res), significantFigures: 2),
+                           Scalar("\(tag).residual_error_median_step1", Stats.median(cells.map { $0[4].error }), significantFigures: 2, tolerance: .relative(0.3)),
+                           Scalar("\(tag).residual_significant_step1", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.1 * Double(sig)))),
+                           Scalar("\(tag).cond_minus_compressed_median_step1", Stats.median(condExcess), error: bootMedian(condExcess), significantFigures: 2)]
+                var row = ["1, raw {σj}", "8 (2⁸ states)", Fmt.f(Stats.median(iS), 4), Fmt.f(Stats.median(iX), 4), Fmt.f(Stats.median(cond), 4),
+                           Fmt.f(Stats.median(dI), 4), String(format: "%.4f ± %.4f", Stats.median(res), bootMedian(res)), "\(sig) / \(cells.count)"]
+                if !wordRates.isEmpty {
+                    let mismatch = (0..<cells.count).map { wordRates[$0].value - iS[$0] }
+                    row.append(String(format: "%.4f ± %.4f", Stats.median(mismatch), bootMedian(mismatch)))
+                }
+                rowsD.insert(row, at: 1)
+            }
             values.append(Scalar("\(prefix).eq14_identity_max", identity, significantFigures: 1, tolerance: .absolute(1e-9)))
-            tables.append(Table(id: "\(figPrefix)-eq15", caption: "Eqs (13)–(15) per step for the first group chain's σ̃ at M*, s the time bin of the movie, every information extrapolated to infinitely many repeats on the same subsets (medians over the \(raster.neurons) cells, bits): I(σ0;s), I(σ0;σ̃), I(σ0;σ̃|s), ΔI(σ0;s) = I(σ̃,σ0;s) − I(σ̃;s), the Eq (15) residual ΔI − I(σ0;σ̃|s) = I(σ0;s) − I(σ0;σ̃) (± bootstrap over cells) and the cells whose residual exceeds twice its extrapolation error\(wordRates.isEmpty ? "" : "; last column: Eq (14) with the Strong et al. word rate as I(σ0;s), right side minus ΔI"). Eq (14) holds for the single-bin reading to \(String(format: "%.0e", max(identity, 1e-300))) bits (an identity of these entropies)",
+            tables.append(Table(id: "\(figPrefix)-eq15", caption: "Eqs (13)–(15) per step for the first group chain's σ̃ at M* (row \"1, raw {σj}\": the eight raw partners of step 1 before compression, x = {σj}), s the time bin of the movie, every information extrapolated to infinitely many repeats on the same subsets (medians over the \(raster.neurons) cells, bits): I(σ0;s), I(σ0;σ̃), I(σ0;σ̃|s), ΔI(σ0;s) = I(σ̃,σ0;s) − I(σ̃;s), the Eq (15) residual ΔI − I(σ0;σ̃|s) = I(σ0;s) − I(σ0;σ̃) (± bootstrap over cells) and the cells whose residual exceeds twice its extrapolation error\(wordRates.isEmpty ? "" : "; last column: Eq (14) with the Strong et al. word rate as I(σ0;s), right side minus ΔI"). Eq (14) holds for the single-bin reading to \(String(format: "%.0e", max(identity, 1e-300))) bits (an identity of these entropies)",
                                 columns: ["step", "partners", "I(σ0;s)", "I(σ0;σ̃)", "I(σ0;σ̃|s)", "ΔI(σ0;s)", "Eq 15 residual", "cells > 2σ"] + (wordRates.isEmpty ? [] : ["Eq 14, word reading"]),
                                 rows: rowsD))
         }

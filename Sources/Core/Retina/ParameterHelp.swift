@@ -45,7 +45,7 @@ extension RetinaCatalog {
             "info_splits": "random halves for the errors of I(σ0;S_l)",
             "calibration_replicates": "experiments of the parametric bootstrap that checks the error of M* on each measured step (0: none)",
             "calibration_bootstrap": "bootstrap resamples over σ0 inside each calibration experiment",
-            "decomposition": "also estimate the terms of Eqs (13)–(15) for the first group chain's σ̃ at M*",
+            "decomposition": "also estimate the terms of Eqs (13)–(15) for the first group chain's σ̃ at M*, and at step 1 for the raw eight partners {σj} (2⁸ states) before compression",
             "word_max": "longest word (bins) of the Strong et al. word-based I(σ0;s) (0: off, else 3–8)",
         ],
         "retina.mstar_calibration": [
