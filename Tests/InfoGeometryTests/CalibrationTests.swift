@@ -5,6 +5,9 @@ import Numerics
 /// Calibration of every ± the module reports (issue 12): on synthetic data with a known truth, 500 replicates,
 /// pulls (estimate − truth)/error must have sd in 0.9–1.1 and ±1σ must cover the truth in 62–74 % of replicates.
 final class CalibrationTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     struct Pulls { var values = [Double](); var covered = 0
         mutating func add(_ est: Double, _ err: Double, truth: Double) { let p = (est - truth) / err; values.append(p); if abs(p) <= 1 { covered += 1 } }
         var sd: Double { Stats.standardDeviation(values) }
@@ -212,6 +215,75 @@ final class CalibrationTests: XCTestCase {
         XCTAssertGreaterThan(failures, 0)
     }
 
+    /// geometry.denoiser's check of the exact denoisers against the oracle (dsm_Gexact_pullsd / _whitened), at the report's
+    /// settings: κ = 1, 16 stimuli, 25 ln γ nodes on [10⁻⁴, 50]; the oracle with 8000 patterns on 128 points and 63 modes;
+    /// the exact denoisers with 2 × 1536 samples per node and stimulus. R independent replicates (oracle and evaluation
+    /// seeds), default 40 (640 pulls). Every value must be finite; the residuals Ĝ_exact − Ĝ_oracle, whitened by their
+    /// claimed covariance (the oracle's probe covariance plus the exact denoisers' own variances), must have rms within
+    /// 3 sampling errors of 1 and ±1σ coverage within 3 binomial errors of 68.3 %; the repeat pulls of the two exact
+    /// evaluations likewise. Measured (40 replicates, release): whitened rms 0.97 ± 0.03 (coverage 69 %), repeat pulls 0.98 ± 0.03, mean residual χ² 18.9 for 16 dof, once the
+    /// sharp-posterior fix was in; before it, 3 of the 40 replicates had an infinite exact G. Only with GEOMETRY_LONG_TESTS=1,
+    /// and in a release build (about 15 s per replicate on one loaded core):
+    /// `GEOMETRY_LONG_TESTS=1 swift test -c release --scratch-path .build-rt --filter InfoGeometryTests.CalibrationTests/testExactDenoisersAgreeWithTheOracle`
+    /// (GEOMETRY_ORACLE_REPLICATES sets R).
+    func testExactDenoisersAgreeWithTheOracle() throws {
+        try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
+        let reps = Int(ProcessInfo.processInfo.environment["GEOMETRY_ORACLE_REPLICATES"] ?? "") ?? 40
+        var pop = RingPopulation(); pop.priorConcentration = 1
+        let grid = Array(Swift.stride(from: 0, to: 128, by: 8)).map { -Double.pi + 2 * Double.pi * Double($0) / 128 }
+        let q = LogGammaQuadrature(lowest: 1e-4, highest: 50, intervals: 24)
+        let exact = try RingExactDenoiser(population: pop)
+        let zero: RingDenoiserEstimator.MetricPredictor = { y, _, _ in ([Double](repeating: 0, count: y.count), [Double](repeating: 0, count: y.count)) }
+        var whitened = Pulls(), repeats = Pulls(), plain = Pulls()
+        for rep in 0..<reps {
+            var o = RingOracle(); o.population = pop; o.patterns = 8000; o.seed = UInt64(5001 + rep)
+            o.modes = 63; o.quadrature = q; o.probePoints = grid
+            let oracle = try o.run()
+            let root = Xoshiro256(seed: UInt64(9001 + rep))
+            let ev = Parallel.map(2) { k -> MetricComparison in
+                var g = root.child(k)
+                return RingDenoiserEstimator.compareMetric(population: pop, exact: exact, learned: zero, grid: grid, quadrature: q, samples: 1536, rng: &g)
+            }
+            let both = MetricComparison.combine(ev[0], ev[1])
+            XCTAssert(both.exactMetric.allSatisfy(\.isFinite) && both.exactError.allSatisfy(\.isFinite), "replicate \(rep): non-finite exact G")
+            var cov = oracle.probeCovariance
+            for i in grid.indices { cov[i][i] += both.exactError[i] * both.exactError[i] }
+            let residual = grid.indices.map { both.exactMetric[$0] - oracle.probeMetric[$0].mean }
+            for z in try CorrelatedPulls.whitened(residual: residual, covariance: cov) { whitened.add(z, 1, truth: 0) }
+            for i in grid.indices { plain.add(residual[i], cov[i][i].squareRoot(), truth: 0) }
+            for z in MetricComparison.repeatPulls(
+                MetricComparison(metric: [], metricError: [], exactMetric: [], exactError: [], difference: ev[0].exactMetric, differenceError: ev[0].exactError),
+                MetricComparison(metric: [], metricError: [], exactMetric: [], exactError: [], difference: ev[1].exactMetric, differenceError: ev[1].exactError)) {
+                repeats.add(z, 1, truth: 0)
+            }
+        }
+        print("exact denoisers vs oracle, \(reps) replicates: plain rms \(String(format: "%.3f", CorrelatedPulls.rms(plain.values)))")
+        assertTightlyCalibrated(whitened, "exact denoisers vs oracle, whitened")
+        assertTightlyCalibrated(repeats, "exact denoisers, two repeats")
+    }
+
+    /// Report 001 §2: geometry.ring's J_0(−π) = 26.05 ± 0.71 rad⁻² (seed 1) lies 2.9 σ below the exact 28.127. Fluctuation or
+    /// bias? The directive's oracle (8000 patterns, 128 points, 63 modes; J_0 does not depend on the ln γ nodes, so 3 suffice)
+    /// with seeds 1…300. Measured: pulls rms 0.989 ± 0.041, mean −0.05 ± 0.06, coverage 69 ± 3 %, skewness −0.19; seed 1 is
+    /// the second lowest of 300 (two beyond −2.9 σ, one expected two-sided for a normal): a fluctuation. Asserts the pulls are
+    /// calibrated (tight window) and their mean within 3/√R of 0. Only with GEOMETRY_LONG_TESTS=1 (a minute in a release
+    /// build: `GEOMETRY_LONG_TESTS=1 swift test -c release --scratch-path .build-rt --filter InfoGeometryTests.CalibrationTests/testRingFisherAtMinusPiOverSeeds`).
+    func testRingFisherAtMinusPiOverSeeds() throws {
+        try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
+        let pop = RingPopulation(), truth = pop.fisher(at: -Double.pi), seeds = 300
+        let pulls = try Parallel.map(seeds) { i -> Double in
+            var o = RingOracle(); o.population = pop; o.patterns = 8000; o.gridSize = 128; o.modes = 63; o.seed = UInt64(i + 1)
+            o.quadrature = LogGammaQuadrature(lowest: 1e-4, highest: 50, intervals: 2); o.probePoints = [-Double.pi]
+            let r = try o.run()
+            let j = r.grid.firstIndex { abs($0 + Double.pi) < 1e-12 }!
+            return (r.fisherEstimate[j] - truth) / r.fisherEstimateError[j]
+        }
+        var p = Pulls(); for v in pulls { p.add(v, 1, truth: 0) }
+        print("ring J_0(−π) over seeds 1–\(seeds): seed 1 pull \(String(format: "%.2f", pulls[0])), rank \(pulls.filter { $0 < pulls[0] }.count + 1) from below")
+        assertTightlyCalibrated(p, "ring J_0(−π) over seeds")
+        XCTAssertLessThan(abs(Stats.mean(pulls)), 3 / Double(seeds).squareRoot())
+    }
+
     /// The Monte Carlo quadrature error used by the learned estimator (MI, losses and G): independent samples at each
     /// node of a weighted sum, here exponential and normal samples with known means.
     func testMonteCarloQuadratureErrorIsCalibrated() {
@@ -235,6 +307,9 @@ final class CalibrationTests: XCTestCase {
 /// denoisers of a population with gain 17 instead of 20 and κ = 0.7 instead of 1), pulls of each evaluation about the mean
 /// of the other 499. The paired error must also be well below the exact denoisers' own error.
 final class PairedFloorCalibrationTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func testPairedMetricFloorIsCalibrated() throws {
         var pop = RingPopulation(); pop.priorConcentration = 1
         let exact = try RingExactDenoiser(population: pop)

@@ -4,6 +4,9 @@ import AnalysisKit
 @testable import InfoGeometry
 
 final class EstimatorTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     /// The γ quadrature converges exponentially: coarse grids must show a visible error, fine ones none.
     func testGaussianQuadratureConvergence() throws {
         var rng = Xoshiro256(seed: 1)

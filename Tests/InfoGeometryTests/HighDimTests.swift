@@ -5,6 +5,9 @@ import Numerics
 /// The d-dimensional pieces: exact Gaussian noise predictors, the linear-denoiser estimator against the closed form,
 /// its calibrated errors, and the closed-form subspace information (issue 20 §4, §5, §7).
 final class HighDimTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func population(_ d: Int, _ n: Int, seed: UInt64) throws -> GaussianLinearPopulation {
         var rng = Xoshiro256(seed: seed)
         return try GaussianLinearPopulation.random(dimension: d, neurons: n, rng: &rng)

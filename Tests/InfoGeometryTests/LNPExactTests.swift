@@ -5,6 +5,9 @@ import Numerics
 /// The exact LNP denoisers (issue 20 §4, the gap between the linear-denoiser limit and the true G) and the t-corrected
 /// replicate errors of `geometry.lnp`.
 final class LNPExactTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func oneNeuron(_ nl: PoissonGaborPopulation.Nonlinearity = .softplus) throws -> PoissonGaborPopulation {
         try PoissonGaborPopulation(priorCovariance: Matrix([[0.3]]), filters: Matrix([[1.0]]), nonlinearity: nl,
                                    gain: nl == .exp ? 1 : 1.5, bias: 0, rateScale: 5)

@@ -6,6 +6,9 @@ import Numerics
 /// the linear-denoiser limit, the reduction to a Gaussian population for an affine rate, the lower bound, and the learned G
 /// converging to its limit.
 final class LNPTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func population(_ nl: PoissonGaborPopulation.Nonlinearity, d: Int = 4, n: Int = 6, gain: Double = 1.5, bias: Double = 0,
                     scale: Double = 5) throws -> PoissonGaborPopulation {
         var rng = Xoshiro256(seed: 21)

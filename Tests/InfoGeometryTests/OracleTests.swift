@@ -3,6 +3,9 @@ import Numerics
 @testable import InfoGeometry
 
 final class OracleTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func testGaussianLinearIdentityAndClosedForms() throws {
         var rng = Xoshiro256(seed: 7)
         let pop = try GaussianLinearPopulation.random(dimension: 5, neurons: 8, rng: &rng)

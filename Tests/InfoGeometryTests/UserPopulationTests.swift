@@ -5,6 +5,9 @@ import Numerics
 
 /// `geometry.gaussian` on a population given as files (issue 13): W and Σₓ from CSV, Σₙ = noise_variance · I.
 final class UserPopulationTests: XCTestCase {
+    override class func setUp() { super.setUp(); TestBLAS.begin() }
+    override class func tearDown() { TestBLAS.end(); super.tearDown() }
+
     func testGaussianAnalysisReadsUserMatrices() throws {
         let dir = FileManager.default.temporaryDirectory
         let tag = "geometry-\(ProcessInfo.processInfo.processIdentifier)"

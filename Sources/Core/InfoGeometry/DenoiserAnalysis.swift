@@ -43,8 +43,9 @@ enum DenoiserAnalysis {
         let gOracle = oracle.probeMetric.map { $0.mean }
         let gAtNodes = oracleAtNodes.probeMetric.map { $0.mean }, gAtNodesErr = oracleAtNodes.probeMetric.map { $0.error }
         let quadratureError = zip(gAtNodes, gOracle).map { abs($0 - $1) / $1 }.max() ?? 0
-        // Discretisation check of the exact denoisers (64-point grid, 31 modes) against a 128-point grid with 63 modes, on
-        // common samples: the paired difference isolates the grid's own bias.
+        // Discretisation check of the exact denoisers (64-point grid, 31 modes; 1024-point direct grid below γ = 0.06) against
+        // a 128-point grid with 63 modes (2048-point direct grid), on common samples: the paired difference isolates the grids'
+        // own bias.
         let fine = try RingExactDenoiser(population: pop, gridSize: 128, modes: 63)
         var gridRng = Xoshiro256(seed: UInt64(seed) &+ 77)
         let gridCheck = RingDenoiserEstimator.compareMetric(
