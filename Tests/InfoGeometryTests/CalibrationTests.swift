@@ -223,8 +223,8 @@ final class CalibrationTests: XCTestCase {
     /// 3 sampling errors of 1 and ±1σ coverage within 3 binomial errors of 68.3 %; the repeat pulls of the two exact
     /// evaluations likewise. Measured (40 replicates, release): whitened rms 0.97 ± 0.03 (coverage 69 %), repeat pulls 0.98 ± 0.03, mean residual χ² 18.9 for 16 dof, once the
     /// sharp-posterior fix was in; before it, 3 of the 40 replicates had an infinite exact G. Only with GEOMETRY_LONG_TESTS=1,
-    /// and in a release build (about 15 s per replicate on one loaded core):
-    /// `GEOMETRY_LONG_TESTS=1 swift test -c release --scratch-path .build-rt --filter InfoGeometryTests.CalibrationTests/testExactDenoisersAgreeWithTheOracle`
+    /// and in a release build (about 15 s per replicate on one loaded core): `make calibrate`, or alone
+    /// `GEOMETRY_LONG_TESTS=1 swift test -c release -Xswiftc -enable-testing --filter InfoGeometryTests.CalibrationTests/testExactDenoisersAgreeWithTheOracle`
     /// (GEOMETRY_ORACLE_REPLICATES sets R).
     func testExactDenoisersAgreeWithTheOracle() throws {
         try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
@@ -267,7 +267,7 @@ final class CalibrationTests: XCTestCase {
     /// with seeds 1…300. Measured: pulls rms 0.989 ± 0.041, mean −0.05 ± 0.06, coverage 69 ± 3 %, skewness −0.19; seed 1 is
     /// the second lowest of 300 (two beyond −2.9 σ, one expected two-sided for a normal): a fluctuation. Asserts the pulls are
     /// calibrated (tight window) and their mean within 3/√R of 0. Only with GEOMETRY_LONG_TESTS=1 (a minute in a release
-    /// build: `GEOMETRY_LONG_TESTS=1 swift test -c release --scratch-path .build-rt --filter InfoGeometryTests.CalibrationTests/testRingFisherAtMinusPiOverSeeds`).
+    /// build: `make calibrate`, or alone `GEOMETRY_LONG_TESTS=1 swift test -c release -Xswiftc -enable-testing --filter InfoGeometryTests.CalibrationTests/testRingFisherAtMinusPiOverSeeds`).
     func testRingFisherAtMinusPiOverSeeds() throws {
         try XCTSkipUnless(Self.long, "set GEOMETRY_LONG_TESTS=1")
         let pop = RingPopulation(), truth = pop.fisher(at: -Double.pi), seeds = 300
