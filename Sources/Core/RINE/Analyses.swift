@@ -75,6 +75,7 @@ enum RINEAnalyses {
             for (t, task) in tasks.enumerated() {
                 let wedge = ExactRedundancy.iWedge(task), mmi = PartialInformation.mmi(task)
                 let broja = PartialInformation.broja(task), ccs = PartialInformation.ccs(task)
+                let gh = PartialInformation.griffithHo(task)
                 let name = task.name.lowercased()
                 for b in betas.indices {
                     let ours = cell(t, b, 0), exactH = cell(t, b, 1), authors = cell(t, b, 2), dist = cell(t, b, 3)
@@ -94,7 +95,7 @@ enum RINEAnalyses {
                 let i15 = betas.firstIndex(of: 15)
                 let r15 = i15.map { cell(t, $0, 2) }, o15 = i15.map { cell(t, $0, 0) }
                 t1.append([task.name, String(format: "%.3f", wedge.value), String(format: "%.3f", mmi), String(format: "%.3f", broja.redundancy),
-                           String(format: "%.3f", ccs), r15.map(fmt) ?? "–", o15.map(fmt) ?? "–",
+                           String(format: "%.3f", ccs), String(format: "%.3f", gh.redundancy), r15.map(fmt) ?? "–", o15.map(fmt) ?? "–",
                            paper[task.name].map { String(format: "%.3f", $0[2]) } ?? "–"])
                 let bx = betas.enumerated().filter { $0.element > 0 }
                 sweepSeries.append(Series(label: task.name, style: .errorLines, x: bx.map(\.element), y: bx.map { cell(t, $0.offset, 0).mean },
@@ -111,10 +112,11 @@ enum RINEAnalyses {
                 values.append(Scalar("rine.\(name)_mmi", mmi, significantFigures: 3, unit: "bits"))
                 values.append(Scalar("rine.\(name)_broja", broja.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(max(1e-6, broja.gap))))
                 values.append(Scalar("rine.\(name)_ccs", ccs, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-6)))
+                values.append(Scalar("rine.\(name)_gh", gh.redundancy, significantFigures: 3, unit: "bits", tolerance: .absolute(1e-9)))
             }
             let setup = "Network \(config.hidden) + batch norm + ReLU, SGD momentum \(config.momentum), lr \(config.learningRate)·0.97^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), \(config.epochs) epochs, β schedule β(1 − 0.97^e), \(samples) samples split 80/20, \(seeds) seeds; ± is the t-corrected standard error of the seed mean (ReplicateMean.coverage)."
-            let table1 = Table(id: "table1", caption: "Table 1: redundancy (bits) of the canonical tasks. Exact measures computed by the project (I∧ = Gács–Körner common information of Griffith et al., I_MMI, I_BROJA, I_ccs; tested against dit 2.3) beside RINE at β = 15 with the authors' readout (mean test cross-entropy over the last 5 epochs × 1.44, hard-coded H(Y)) and ours (final epoch, 1/ln 2, H(Y) of the test labels), and the paper's β = 15 value. " + setup,
-                               columns: ["task", "I∧", "I_MMI", "I_BROJA", "I_ccs", "RINE β=15, authors' readout", "RINE β=15, ours", "paper"], rows: t1)
+            let table1 = Table(id: "table1", caption: "Table 1: redundancy (bits) of the canonical tasks. Exact measures computed by the project (I∧ = Gács–Körner common information of Griffith et al., I_MMI, I_BROJA, I_ccs, I_GH of Griffith and Ho (max I(Y;Q) with Y − Xᵢ − Q Markov, a linear program over the vertices of the constraint polytope); tested against dit 2.3) beside RINE at β = 15 with the authors' readout (mean test cross-entropy over the last 5 epochs × 1.44, hard-coded H(Y)) and ours (final epoch, 1/ln 2, H(Y) of the test labels), and the paper's β = 15 value. " + setup,
+                               columns: ["task", "I∧", "I_MMI", "I_BROJA", "I_ccs", "I_GH", "RINE β=15, authors' readout", "RINE β=15, ours", "paper"], rows: t1)
             let tableA5 = Table(id: "tableA5", caption: "Table A5 and the β sweep, three readouts of the same trainings (bits). Ours: final-epoch test cross-entropy against the entropy of the 2000 test labels. Exact H: the same cross-entropy against the exact H(Y) of the distribution. Authors: mean over the last 5 epochs, nats × 1.44, H(Y) hard-coded (0.811 for AND, log₂|Y| otherwise). D: decoder distance on the test set (final epoch). " + setup,
                                 columns: ["task", "β", "ours (H_test)", "final, exact H", "authors' readout", "D", "paper"], rows: a5)
             let t2 = Table(id: "exact", caption: "Exact quantities of the canonical distributions (bits). I∧: maximum of I(Q;Y) over common functions Q = f₁(X₁) = f₂(X₂); the finest one, the support graph's connected components C, attains it (every other is a coarsening of C), so I∧ = I(C;Y). I_BROJA: unique information optimisation over the distributions with p's source–target marginals, solved by alternating I-projections to the certified duality gap shown; U₁ / U₂ / S its other atoms. I_ccs: Ince's common change in surprisal on the maximum-entropy distribution with p's pairwise marginals.",

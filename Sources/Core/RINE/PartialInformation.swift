@@ -164,3 +164,200 @@ public enum PartialInformation {
         return total
     }
 }
+
+extension PartialInformation {
+    /// The Griffith–Ho redundancy and how it was found.
+    public struct GriffithHo: Sendable {
+        /// I_∩^GH in bits.
+        public let redundancy: Double
+        /// The maximising Q: its probabilities p(q) and its conditionals π_q = p(x₁, x₂, y | q), each over the task's
+        /// outcomes in the order of `DiscreteTask.outcomes` (zero-probability outcomes dropped, duplicates merged:
+        /// `support` lists the (x₁, x₂, y) of each coordinate).
+        public let weights: [Double]
+        public let conditionals: [[Double]]
+        public let support: [(x1: Int, x2: Int, y: Int)]
+        /// Extreme points of the constraint polytope C that were enumerated (the columns of the linear program).
+        public let vertices: Int
+        /// Largest violation of the linear program's dual feasibility, yᵀv − H(v_Y) over every vertex v (bits; ≤ 0 up to
+        /// rounding at an optimum). With the primal value equal to yᵀp, it certifies the minimum to within this amount.
+        public let dualViolation: Double
+    }
+
+    /// I_GH (Griffith & Ho 2015; the paper's eq. 3):
+    ///
+    ///     I_∩^GH(X₁; X₂ → Y) := max_Q I(Y; Q)  s.t.  ∀i  I(Y; Q | Xᵢ) = 0,
+    ///
+    /// i.e. the most information about Y carried by a variable Q for which Y − Xᵢ − Q is a Markov chain for every source
+    /// (I∧ is the same maximum with Q = fᵢ(Xᵢ) deterministic, so I∧ ≤ I_GH ≤ min_i I(Xᵢ; Y)). Q may depend on
+    /// (X₁, X₂, Y) jointly and have any number of values.
+    ///
+    /// Computed exactly. Write p(x₁, x₂, y) = Σ_q p(q) π_q(x₁, x₂, y) with π_q = p(· | Q = q). The constraint
+    /// I(Y; Q | Xᵢ) = 0 says π_q(y | xᵢ) = p(y | xᵢ) wherever π_q(xᵢ) > 0, i.e. π_q lies in the polytope
+    /// C = {π ∈ Δ(supp p) : π(xᵢ, y) = p(y | xᵢ) π(xᵢ) for all i, xᵢ, y}, which is linear in π; and
+    /// I(Y; Q) = H(Y) − Σ_q p(q) H(π_q(Y)). Since H(π(Y)) is concave in π, splitting a π_q into extreme points of C never
+    /// raises the sum, so
+    ///
+    ///     I_∩^GH = H(Y) − min { Σ_v w_v H(v_Y) : w ≥ 0, Σ_v w_v v = p }  over the vertices v of C,
+    ///
+    /// a linear program (no cardinality bound on Q to choose, no local optimum). The vertices are the basic feasible
+    /// solutions of C's equalities: supports whose constraint columns are linearly independent and whose unique
+    /// solution is positive, enumerated depth-first (the family of independent supports is closed under subsets, so a
+    /// dependent set is not extended). The cost grows like 2^|supp p|: at most 20 outcomes are accepted. The program is
+    /// solved by the two-phase simplex method with Bland's rule (`LinearProgram`); `dualViolation` is its certificate.
+    public static func griffithHo(_ t: DiscreteTask) -> GriffithHo {
+        // Support: distinct (x₁, x₂, y) with positive probability, in order of first appearance.
+        var support = [(x1: Int, x2: Int, y: Int)](), p = [Double]()
+        for o in t.outcomes where o.p > 0 {
+            if let k = support.firstIndex(where: { $0 == (o.x1, o.x2, o.y) }) { p[k] += o.p } else { support.append((o.x1, o.x2, o.y)); p.append(o.p) }
+        }
+        let total = p.reduce(0, +)
+        p = p.map { $0 / total }
+        let m = p.count
+        precondition(m <= 20, "griffithHo: \(m) outcomes in the support; the vertex enumeration is exponential (at most 20)")
+        // Constraint rows: Σ π = 1, and for each source i, symbol x of Xᵢ and label y: π(xᵢ = x, y) − p(y | x) π(xᵢ = x) = 0.
+        let ys = Array(Set(support.map(\.y))).sorted()
+        var rows = [[Double]]()
+        rows.append([Double](repeating: 1, count: m))
+        for source in 0..<2 {
+            let symbol: (Int) -> Int = { source == 0 ? support[$0].x1 : support[$0].x2 }
+            for x in Array(Set((0..<m).map(symbol))).sorted() {
+                let px = (0..<m).filter { symbol($0) == x }.reduce(0.0) { $0 + p[$1] }
+                for y in ys {
+                    let pxy = (0..<m).filter { symbol($0) == x && support[$0].y == y }.reduce(0.0) { $0 + p[$1] }
+                    let row = (0..<m).map { s -> Double in
+                        guard symbol(s) == x else { return 0 }
+                        return (support[s].y == y ? 1 : 0) - pxy / px
+                    }
+                    if row.contains(where: { abs($0) > 1e-15 }) { rows.append(row) }
+                }
+            }
+        }
+        let columns = (0..<m).map { s in rows.map { $0[s] } }
+        let vertices = Self.polytopeVertices(columns: columns)
+        func hY(_ v: [Double]) -> Double {
+            h(ys.map { y in (0..<m).filter { support[$0].y == y }.reduce(0.0) { $0 + v[$1] } })
+        }
+        let costs = vertices.map(hY)
+        guard let lp = LinearProgram.minimize(cost: costs, columns: vertices, rhs: p) else {
+            preconditionFailure("griffithHo: p is not a mixture of the vertices of C (it always is: p ∈ C)")
+        }
+        let used = (0..<vertices.count).filter { lp.x[$0] > 1e-12 }
+        let violation = zip(vertices, costs).map { v, c in zip(lp.dual, v).reduce(0.0) { $0 + $1.0 * $1.1 } - c }.max() ?? 0
+        return GriffithHo(redundancy: max(0, hY(p) - lp.value), weights: used.map { lp.x[$0] }, conditionals: used.map { vertices[$0] },
+                          support: support, vertices: vertices.count, dualViolation: violation)
+    }
+
+    /// Vertices of {π ≥ 0 : Σ_s π_s a_s = e₀} for constraint columns a_s (row 0 the normalisation Σ π = 1, the other
+    /// rows homogeneous): the positive solutions on supports with linearly independent columns.
+    static func polytopeVertices(columns: [[Double]]) -> [[Double]] {
+        let m = columns.count, r = columns.first?.count ?? 0
+        var out = [[Double]]()
+        // Depth-first over supports in increasing order, carrying an orthonormal basis of the chosen columns (modified
+        // Gram–Schmidt) and the triangular factor R (columns = basis · R), so each step costs O(r·k).
+        func extend(_ chosen: [Int], _ basis: [[Double]], _ rFactor: [[Double]], from start: Int) {
+            for s in start..<m {
+                var v = columns[s]
+                let norm0 = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm0 > 0 else { continue }
+                var coeffs = [Double]()
+                for q in basis {
+                    let c = zip(q, v).reduce(0.0) { $0 + $1.0 * $1.1 }
+                    coeffs.append(c)
+                    for i in 0..<r { v[i] -= c * q[i] }
+                }
+                let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 1e-9 * norm0 else { continue } // dependent: no superset is independent either
+                let q = v.map { $0 / norm }
+                let nb = basis + [q]
+                var nr = rFactor.map { $0 + [0] } // R grows by a column (and a row)
+                nr.append([Double](repeating: 0, count: nb.count))
+                for (k, c) in coeffs.enumerated() { nr[k][nb.count - 1] = c }
+                nr[nb.count - 1][nb.count - 1] = norm
+                let nc = chosen + [s]
+                // Solve columns_S π = e₀ by least squares: R π = Qᵀ e₀; a solution exists iff e₀'s residual vanishes.
+                let rhs = nb.map { $0[0] }
+                let inRange = 1 - rhs.reduce(0) { $0 + $1 * $1 }
+                if inRange < 1e-10 {
+                    var pi = [Double](repeating: 0, count: nb.count)
+                    for k in stride(from: nb.count - 1, through: 0, by: -1) {
+                        var acc = rhs[k]
+                        for l in (k + 1)..<nb.count { acc -= nr[k][l] * pi[l] }
+                        pi[k] = acc / nr[k][k]
+                    }
+                    if pi.allSatisfy({ $0 > 1e-12 }) {
+                        var vertex = [Double](repeating: 0, count: m)
+                        for (k, outcome) in nc.enumerated() { vertex[outcome] = pi[k] }
+                        let sum = vertex.reduce(0, +)
+                        out.append(vertex.map { $0 / sum })
+                    }
+                }
+                extend(nc, nb, nr, from: s + 1)
+            }
+        }
+        extend([], [], [], from: 0)
+        return out
+    }
+}
+
+/// min cᵀx subject to A x = b, x ≥ 0, with b ≥ 0 and A given by its columns: the two-phase tableau simplex method with
+/// Bland's rule (smallest eligible index enters and leaves, so it cannot cycle). Phase 1 starts from an artificial basis
+/// and minimises the artificials' sum; artificials left in the basis at zero are pivoted out, and a row where none can be
+/// is a redundant equality and is dropped. Returns nil when the constraints are infeasible or the minimum is unbounded.
+/// `dual` is y = c_Bᵀ B⁻¹ (zero on dropped rows): at the optimum c_j − yᵀA_j ≥ 0 for every column and yᵀb = cᵀx.
+enum LinearProgram {
+    struct Solution { let x: [Double]; let value: Double; let dual: [Double] }
+
+    static func minimize(cost c: [Double], columns: [[Double]], rhs b: [Double], tolerance eps: Double = 1e-11) -> Solution? {
+        let m = b.count, n = c.count, width = n + m + 1, rhsColumn = n + m
+        precondition(b.allSatisfy { $0 >= 0 } && columns.count == n && columns.allSatisfy { $0.count == m })
+        var t = [[Double]](repeating: [Double](repeating: 0, count: width), count: m)
+        for i in 0..<m {
+            for j in 0..<n { t[i][j] = columns[j][i] }
+            t[i][n + i] = 1
+            t[i][rhsColumn] = b[i]
+        }
+        var basis = (0..<m).map { n + $0 }, active = [Bool](repeating: true, count: m)
+        func pivot(_ r: Int, _ col: Int) {
+            let pv = t[r][col]
+            for j in 0..<width { t[r][j] /= pv }
+            for i in 0..<m where i != r && active[i] && t[i][col] != 0 {
+                let f = t[i][col]
+                for j in 0..<width { t[i][j] -= f * t[r][j] }
+            }
+            basis[r] = col
+        }
+        func optimise(_ cost: [Double]) -> Bool {
+            while true {
+                var enter = -1
+                for j in 0..<n where !basis.contains(j) {
+                    var d = cost[j]
+                    for i in 0..<m where active[i] { d -= cost[basis[i]] * t[i][j] }
+                    if d < -eps { enter = j; break }
+                }
+                if enter < 0 { return true }
+                var row = -1, best = Double.infinity
+                for i in 0..<m where active[i] && t[i][enter] > eps {
+                    let ratio = t[i][rhsColumn] / t[i][enter]
+                    if ratio < best - 1e-14 || (ratio <= best + 1e-14 && row >= 0 && basis[i] < basis[row]) { best = ratio; row = i }
+                }
+                if row < 0 { return false }
+                pivot(row, enter)
+            }
+        }
+        var phase1 = [Double](repeating: 0, count: n + m)
+        for k in 0..<m { phase1[n + k] = 1 }
+        _ = optimise(phase1)
+        let infeasibility = (0..<m).filter { basis[$0] >= n }.reduce(0.0) { $0 + t[$1][rhsColumn] }
+        guard infeasibility <= 1e-9 * max(1, b.reduce(0, +)) else { return nil }
+        for i in 0..<m where basis[i] >= n {
+            if let j = (0..<n).first(where: { !basis.contains($0) && abs(t[i][$0]) > 1e-9 }) { pivot(i, j) } else { active[i] = false }
+        }
+        let phase2 = c + [Double](repeating: 0, count: m)
+        guard optimise(phase2) else { return nil }
+        var x = [Double](repeating: 0, count: n)
+        for i in 0..<m where active[i] && basis[i] < n { x[basis[i]] = max(0, t[i][rhsColumn]) }
+        var dual = [Double](repeating: 0, count: m)
+        for k in 0..<m { for i in 0..<m where active[i] { dual[k] += phase2[basis[i]] * t[i][n + k] } }
+        return Solution(x: x, value: zip(c, x).reduce(0.0) { $0 + $1.0 * $1.1 }, dual: dual)
+    }
+}
