@@ -190,21 +190,17 @@ final class GriffithHoTests: XCTestCase {
         XCTAssertEqual(g.weights.min() ?? 0, 0.25, accuracy: 1e-12)
     }
 
-    /// Against dit 2.3's PID_GH (a numerical optimisation over Q with |Q| ≤ |X₁ × X₂ × Y|, basin hopping), run by
-    /// /work/notes/rine/dit_gh.py. dit's optimiser finds a lower bound of the maximum; see the values in the comment.
-    func testAgainstDit() {
-        // filled in below
-    }
-
-    /// On random distributions over 3 × 3 × 2 alphabets: the maximising Q is a mixture that reproduces p, each
+    /// On 20 random distributions over 3 × 3 × 2 alphabets (about 0.7 s each in debug): the maximising Q is a mixture that reproduces p, each
     /// conditional satisfies both Markov chains, I(Y; Q) of that mixture equals the returned value, the linear program's
     /// dual certifies it, and I∧ ≤ I_GH ≤ I_MMI (data processing along Y − Xᵢ − Q).
     func testRandomDistributionsStructure() {
         var rng = Xoshiro256(seed: 2207)
-        for trial in 0..<40 {
+        for trial in 0..<20 {
             var rows = [(Int, Int, Int, Double)]()
             for a in 0..<3 { for b in 0..<3 { for y in 0..<2 where rng.uniform() < 0.6 { rows.append((a, b, y, rng.uniform())) } } }
             guard rows.count >= 2 else { continue }
+            let sum = rows.map(\.3).reduce(0, +)
+            rows = rows.map { ($0.0, $0.1, $0.2, $0.3 / sum) } // ExactRedundancy's informations take p as given
             let t = DiscreteTask(name: "random \(trial)", rows)
             let g = PartialInformation.griffithHo(t)
             XCTAssertLessThan(g.dualViolation, 1e-9, t.name)
