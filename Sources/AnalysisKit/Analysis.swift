@@ -42,6 +42,9 @@ public struct AnalysisDescriptor: Sendable {
     public let summary: String
     /// One line of meaning per parameter key, shown by `replicate describe` (see `documented(by:)`).
     public var parameterHelp: [String: String] = [:]
+    /// Keys of `parameterHelp` that come from the module's `"*"` lines (meant for every analysis of the module, read
+    /// by some of them), not from lines of this analysis (see `documented(by:)`).
+    public var moduleWideParameters: Set<String> = []
     /// Dataset ids (manifest keys) the analysis reads; their checksums enter the cache key.
     public let datasets: [String]
     public let run: @Sendable (AnalysisContext) throws -> AnalysisOutput

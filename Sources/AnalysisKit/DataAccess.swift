@@ -17,7 +17,8 @@ public struct DataInput: Codable, Equatable, Sendable {
 }
 
 /// Resolves a `data:`-style parameter value to a file: a manifest id, or a path relative to the report's folder.
-/// The renderer supplies one that verifies manifest checksums and records every file it hands out.
+/// The renderer supplies one that verifies manifest checksums and records every file it hands out. It does not know
+/// which parameter the value came from: `dataFile(_:default:)` puts the key it was asked for into a `ParameterError`.
 public typealias DataResolver = @Sendable (_ spec: String, _ line: Int?) throws -> DataInput
 
 extension AnalysisContext {
@@ -33,6 +34,12 @@ extension AnalysisContext {
         }
         let spec = (given ?? defaultID).trimmingCharacters(in: .whitespaces)
         guard !spec.isEmpty else { throw ParameterError(key: key, line: parameters.entries[key]?.line, message: "empty data path") }
-        return URL(fileURLWithPath: try resolveData(spec, given == nil ? nil : parameters.entries[key]?.line).path)
+        do {
+            return URL(fileURLWithPath: try resolveData(spec, given == nil ? nil : parameters.entries[key]?.line).path)
+        } catch var e as ParameterError {
+            // A resolver sees only the value: its error belongs to the parameter asked for (`test_data`, `target`, …).
+            e.key = key
+            throw e
+        }
     }
 }

@@ -33,7 +33,11 @@ public struct Scalar: Codable, Equatable, Sendable {
     /// Significant figures used when the value is written into prose.
     public var significantFigures: Int
     public var unit: String?
-    /// The tolerance suggested for the regression check, usually derived from `error`.
+    /// The tolerance suggested for the regression check, usually derived from `error`. The default rule (no
+    /// `tolerance:` given): with a finite error σ > 0, absolute max(3σ, 10⁻⁹ · max(1, |value|)); the floor keeps a σ
+    /// at rounding level (e.g. a redundancy that is 1 in every replicate, σ ≈ 10⁻¹⁶) from making the last bit of a
+    /// reduction a drift, and is far below any statistical error the reports state. Without an error (or σ = 0):
+    /// relative 10⁻⁶.
     public var tolerance: Tolerance
     /// Systematic spread: the range of the value over the analysis choices the paper leaves open (optimiser, error
     /// definition, bias correction, …), shown beside the statistical error. Nil when no such choice was varied.
@@ -43,8 +47,16 @@ public struct Scalar: Codable, Equatable, Sendable {
         self.name = name; self.value = value; self.error = error; self.systematic = systematic
         self.significantFigures = significantFigures; self.unit = unit
         if let tolerance { self.tolerance = tolerance }
-        else if let e = error, e > 0, e.isFinite { self.tolerance = .absolute(3 * e) }
+        else if let e = error, e > 0, e.isFinite { self.tolerance = .absolute(Scalar.statisticalTolerance(value, error: e)) }
         else { self.tolerance = .relative(1e-6) }
+    }
+}
+
+extension Scalar {
+    /// The default rule's absolute tolerance for a value with error σ: max(3σ, 10⁻⁹ · max(1, |value|)) (no floor for
+    /// a non-finite value).
+    public static func statisticalTolerance(_ value: Double, error: Double) -> Double {
+        max(3 * error, value.isFinite ? 1e-9 * max(1, abs(value)) : 0)
     }
 }
 

@@ -5,12 +5,16 @@ extension Array where Element == AnalysisDescriptor {
     /// what the parameter means (units, and how it enters the method), shown by `replicate describe`. Lines under the
     /// name `"*"` hold for every analysis of the table (keys such as `seed` that mean the same throughout a module);
     /// an analysis' own line overrides them.
+    /// The `"*"` keys that the analysis' own lines do not override are listed in `moduleWideParameters`: a probe
+    /// that does not reach one of them says nothing about whether this analysis reads it.
     public func documented(by table: [String: [String: String]]) -> [AnalysisDescriptor] {
         let common = table["*"] ?? [:]
         return map { d in
             var d = d
+            let own = table[d.name] ?? [:]
             d.parameterHelp.merge(common) { _, new in new }
-            d.parameterHelp.merge(table[d.name] ?? [:]) { _, new in new }
+            d.parameterHelp.merge(own) { _, new in new }
+            d.moduleWideParameters.formUnion(common.keys.filter { own[$0] == nil })
             return d
         }
     }
@@ -29,6 +33,13 @@ extension AnalysisDescriptor {
         Thread.detachNewThread { _ = try? run(context); done.signal() }
         let finished = done.wait(timeout: .now() + timeout) == .success
         return (probe.items, finished)
+    }
+
+    /// Documented keys the probe did not reach, which the analysis reads only when they are given (optional data
+    /// files, alternative modes), given `probed`, the keys it did reach. Module-wide (`"*"`) keys are left out: a
+    /// probe that does not reach one cannot tell "read only when given" from "never read by this analysis".
+    public func parametersReadOnlyWhenGiven(probed: Set<String>) -> [String] {
+        parameterHelp.keys.filter { !probed.contains($0) && !moduleWideParameters.contains($0) }.sorted()
     }
 
     /// Keys the probe found that have no line in `parameterHelp` (a test keeps every module's table complete).
