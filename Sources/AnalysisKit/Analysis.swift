@@ -55,10 +55,15 @@ public struct AnalysisDescriptor: Sendable {
     /// (`.cache/items/`), resumes interrupted runs and lets `replicate work --shard` split the items over processes.
     /// It does not enter the cache key.
     public var itemized: Bool
+    /// The Swift module that declares the analysis (the one whose sources `codeIdentity` hashes, with their
+    /// dependencies), e.g. `RenormalizedMI`; `--explain` names it when the code identity changes. Taken from the
+    /// `#fileID` of the `init` call, so each module's descriptors carry their own module without saying so.
+    public var codeModule: String
     public init(name: String, summary: String, datasets: [String] = [], codeIdentity: String? = nil, itemized: Bool = false,
-                run: @escaping @Sendable (AnalysisContext) throws -> AnalysisOutput) {
+                module: String = #fileID, run: @escaping @Sendable (AnalysisContext) throws -> AnalysisOutput) {
         self.name = name; self.summary = summary; self.datasets = datasets; self.codeIdentity = codeIdentity
         self.itemized = itemized; self.run = run
+        codeModule = module.split(separator: "/", maxSplits: 1).first.map(String.init) ?? module
     }
 }
 
@@ -79,6 +84,13 @@ public struct AnalysisRegistry: Sendable {
     }
     public subscript(name: String) -> AnalysisDescriptor? { byName[name] }
     public var names: [String] { byName.keys.sorted() }
+    /// The code identity of every module with analyses (`codeModule` → `codeIdentity`; when one module's analyses carry
+    /// different identities, the least). `--explain` compares it with the one stored at the last run.
+    public var moduleIdentities: [String: String] {
+        var out = [String: String]()
+        for d in byName.values { if let id = d.codeIdentity { out[d.codeModule] = min(out[d.codeModule] ?? id, id) } }
+        return out
+    }
 }
 
 /// An analysis failed for a reason the reader should see (bad data, failed convergence).

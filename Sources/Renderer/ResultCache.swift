@@ -26,18 +26,57 @@ struct CacheKey: Codable, Equatable {
         return sha256Hex(try! enc.encode(self))
     }
 
-    /// Human-readable list of what changed relative to an earlier key.
-    func differences(from old: CacheKey) -> [String] {
+    /// Human-readable list of what changed relative to an earlier key. `module` is the analysis' module; `modules` and
+    /// `oldModules` are the code identities of every module now and at the earlier run (`SlotRecord`), from which a
+    /// changed code identity is told apart as this module's alone or shared with others.
+    func differences(from old: CacheKey, module: String? = nil, modules: [String: String] = [:],
+                     oldModules: [String: String]? = nil) -> [String] {
         var d = [String]()
         if analysis != old.analysis { d.append("analysis changed (\(old.analysis) → \(analysis))") }
         if parameters != old.parameters { d.append("parameters changed") }
         if datasets != old.datasets { d.append("input data changed") }
-        if build != old.build { d.append("core build changed") } // the analysis module's sources (or the executable)
+        if build != old.build { d.append(CacheKey.codeChange(from: old.build, to: build, module: module, modules: modules, oldModules: oldModules)) }
         for k in Set(environment.keys).union(old.environment.keys).sorted() where environment[k] != old.environment[k] {
             d.append("environment variable \(k) changed (\(old.environment[k] ?? "unset") → \(environment[k] ?? "unset"))")
         }
         return d
     }
+}
+
+extension CacheKey {
+    /// Why a directive's code identity changed, naming its module: "code of module RenormalizedMI changed (sources
+    /// 1a2b3c4d… → 5e6f7a8b…; the other modules' code is unchanged: …)". A module's identity hashes its sources and
+    /// those of the modules it depends on, so when every other module's identity changed too the change is most
+    /// likely in code they share.
+    static func codeChange(from old: String, to new: String, module: String?, modules: [String: String],
+                           oldModules: [String: String]?) -> String {
+        let prefix = "sources:"
+        guard new.hasPrefix(prefix), old.hasPrefix(prefix) else {
+            if new.hasPrefix(prefix) { return "code of module \(module ?? "?") changed (the earlier result was keyed to the whole executable)" }
+            return "the executable changed (the analysis has no per-module code identity)"
+        }
+        let name = module ?? "of the analysis"
+        var s = "code of module \(name) changed (sources \(old.dropFirst(prefix.count).prefix(8))… → \(new.dropFirst(prefix.count).prefix(8))…"
+        if let oldModules {
+            let others = modules.keys.filter { $0 != module && oldModules[$0] != nil }.sorted()
+            let changed = others.filter { oldModules[$0] != modules[$0] }, same = others.filter { oldModules[$0] == modules[$0] }
+            if !changed.isEmpty && same.isEmpty {
+                s += "; so did every other module's (\(changed.joined(separator: ", "))): most likely code they share, e.g. AnalysisKit or Numerics"
+            } else if !changed.isEmpty {
+                s += "; also changed: \(changed.joined(separator: ", ")); unchanged: \(same.joined(separator: ", "))"
+            } else if !same.isEmpty {
+                s += "; the other modules' code is unchanged: \(same.joined(separator: ", "))"
+            }
+        }
+        return s + ")"
+    }
+}
+
+/// What the slot file of a directive keeps besides its last key (same JSON object; not part of the key): the
+/// directive's module and the code identities of every module at that run, for `--explain`.
+struct SlotRecord: Codable {
+    var codeModule: String?
+    var moduleIdentities: [String: String]?
 }
 
 /// A data file a directive read, as recorded when it ran: its identity (path or manifest id with sha256) and the size
@@ -174,9 +213,20 @@ struct ResultCache {
         return try? JSONDecoder().decode(CacheKey.self, from: data)
     }
 
-    func remember(_ key: CacheKey, slot: String) throws {
+    /// The module record kept beside the slot's last key (nil fields for a slot file written before it existed).
+    func previousRecord(slot: String) -> SlotRecord? {
+        guard let data = try? Data(contentsOf: slotURL(slot)) else { return nil }
+        return try? JSONDecoder().decode(SlotRecord.self, from: data)
+    }
+
+    /// Stores the slot's key, with `record` as extra fields of the same JSON object.
+    func remember(_ key: CacheKey, slot: String, record: SlotRecord = SlotRecord()) throws {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-        try AtomicFile.writeIfChanged(try enc.encode(key), to: slotURL(slot))
+        var object = try JSONSerialization.jsonObject(with: try enc.encode(key)) as? [String: Any] ?? [:]
+        if let extra = try JSONSerialization.jsonObject(with: try enc.encode(record)) as? [String: Any] {
+            for (k, v) in extra where object[k] == nil { object[k] = v }
+        }
+        try AtomicFile.writeIfChanged(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), to: slotURL(slot))
     }
 }
 

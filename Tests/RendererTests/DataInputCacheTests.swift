@@ -50,7 +50,10 @@ final class DataInputCacheTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         func registry(gaussian: String) -> AnalysisRegistry {
             AnalysisRegistry(DemoCatalog.analyses.map { d in
-                var d = d; d.codeIdentity = d.name == "demo.gaussian_mi" ? gaussian : "module-A"; return d
+                var d = d
+                d.codeIdentity = d.name == "demo.gaussian_mi" ? gaussian : "module-A"
+                d.codeModule = d.name == "demo.gaussian_mi" ? "GaussianModule" : "OtherModule"
+                return d
             })
         }
         project = ReportProject(root: dir, registry: registry(gaussian: "module-A"))
@@ -61,9 +64,52 @@ final class DataInputCacheTests: XCTestCase {
         project.log = { box.lines.append($0) }
         project.explain = true
         _ = try ReportRenderer(project: project).render("00-smoke")
-        XCTAssertTrue(box.lines.contains { $0.contains("demo.gaussian_mi: re-running because core build changed") }, "\(box.lines)")
+        // --explain names the module whose code identity changed, and that the other module's did not.
+        XCTAssertTrue(box.lines.contains {
+            $0.contains("demo.gaussian_mi: re-running because code of module GaussianModule changed (sources module-A… → module-B…; "
+                        + "the other modules' code is unchanged: OtherModule)")
+        }, "\(box.lines)")
         XCTAssertTrue(box.lines.contains { $0.contains("demo.correlation_map ... cached") }, "\(box.lines)")
         _ = logs
+    }
+
+    func testExplainNamesTheModulesWhoseCodeChanged() {
+        let old = CacheKey(analysis: "rmi.spiral", parameters: "", datasets: [:], build: "sources:aaaaaaaaaaaa")
+        var new = old
+        new.build = "sources:bbbbbbbbbbbb"
+        let before = ["RenormalizedMI": "a", "RINE": "r", "Retina": "t"]
+        // Every module changed: code they share.
+        XCTAssertEqual(new.differences(from: old, module: "RenormalizedMI", modules: ["RenormalizedMI": "b", "RINE": "r2", "Retina": "t2"],
+                                       oldModules: before),
+                       ["code of module RenormalizedMI changed (sources aaaaaaaa… → bbbbbbbb…; so did every other module's (RINE, Retina): "
+                        + "most likely code they share, e.g. AnalysisKit or Numerics)"])
+        // Some changed.
+        XCTAssertEqual(new.differences(from: old, module: "RenormalizedMI", modules: ["RenormalizedMI": "b", "RINE": "r2", "Retina": "t"],
+                                       oldModules: before),
+                       ["code of module RenormalizedMI changed (sources aaaaaaaa… → bbbbbbbb…; also changed: RINE; unchanged: Retina)"])
+        // No record of the other modules (a slot file from before): the module alone.
+        XCTAssertEqual(new.differences(from: old, module: "RenormalizedMI"),
+                       ["code of module RenormalizedMI changed (sources aaaaaaaa… → bbbbbbbb…)"])
+        // Keyed to the executable: no module to name.
+        var exe = old; exe.build = "0123"; var exe2 = old; exe2.build = "4567"
+        XCTAssertEqual(exe2.differences(from: exe, module: "X"), ["the executable changed (the analysis has no per-module code identity)"])
+        // Every descriptor knows the module that declares it (#fileID of its init call).
+        XCTAssertEqual(AnalysisDescriptor(name: "t", summary: "") { _ in AnalysisOutput() }.codeModule, "RendererTests")
+        XCTAssertEqual(DemoCatalog.analyses.map(\.codeModule), Array(repeating: "DemoAnalyses", count: DemoCatalog.analyses.count))
+        XCTAssertEqual(AnalysisRegistry(DemoCatalog.analyses.identified(by: "h")).moduleIdentities, ["DemoAnalyses": "h"])
+    }
+
+    func testSlotRecordKeepsTheKeyReadable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replicate-slot-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cache = ResultCache(folder: dir)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("slots"), withIntermediateDirectories: true)
+        let key = CacheKey(analysis: "a", parameters: "p: 1", datasets: ["d/x": "ff"], build: "sources:abc")
+        try cache.remember(key, slot: "r#1", record: SlotRecord(codeModule: "M", moduleIdentities: ["M": "abc", "N": "def"]))
+        XCTAssertEqual(cache.previousKey(slot: "r#1"), key)
+        XCTAssertEqual(cache.previousKey(slot: "r#1")?.hash, key.hash, "the record is not part of the key")
+        XCTAssertEqual(cache.previousRecord(slot: "r#1")?.moduleIdentities, ["M": "abc", "N": "def"])
+        XCTAssertEqual(cache.previousRecord(slot: "r#1")?.codeModule, "M")
     }
 
     func testNumericEnvironmentEntersTheKey() {
