@@ -15,6 +15,11 @@ enum Fig4Analysis {
         let snapshots = try p.ints("snapshots", default: [0, 5, 20, 200])
         let reps = try p.int("replicates", default: 8, range: 5...50)
         try p.rejectUnused()
+        // Iteration indices into the recorded history: a negative one would index before its start (no bounds check in
+        // the -Ounchecked build); indices past the last iteration are skipped below.
+        if let bad = snapshots.first(where: { $0 < 0 }) {
+            throw ParameterError(key: "snapshots", line: p.entries["snapshots"]?.line, message: "iterations must be ≥ 0, got \(bad)")
+        }
         let groups = [5, 10, 20]
         let (model, trajs) = try Shared.model(groups: groups, q: q, positions: false, seed: seed * 1000 + 6)
         let comp = RedundancyCompressor(model: model, tabulate: false)

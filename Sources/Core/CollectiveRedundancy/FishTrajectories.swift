@@ -112,7 +112,9 @@ public struct FishVelocities: Sendable {
             keep.remove(at: bestDrop)
             frames = completeFrames(keep)
         }
-        guard frames.count > 2 * keep.count else {
+        // At least 4 complete samples as well: IntegratedAutocorrelation and the block jackknife of the fish analyses
+        // need them (their preconditions are unchecked in the -Ounchecked build).
+        guard frames.count > 2 * keep.count, frames.count >= 4 else {
             throw AnalysisFailure("only \(frames.count) complete samples for \(keep.count) animals in \(url.lastPathComponent)")
         }
         animals = keep; self.frames = frames

@@ -12,7 +12,9 @@ enum SearchAnalysis {
         let p = ctx.parameters
         let q = try Shared.flocking(p)
         let inits = try p.int("initialisations", default: 100, range: 4...10000)
-        let m = try p.int("components", default: 3, range: 2...20)
+        // At least the three groups of the Fig. 4 system: the searches also start from the true partition, whose labels
+        // 0, 1, 2 must be valid components (RedundancyCompressor.hardSearch's precondition, unchecked in this build).
+        let m = try p.int("components", default: 3, range: 3...20)
         let samples = try p.int("samples", default: 20, range: 1...10000)
         let maxM = try p.int("max_components", default: 6, range: 1...20)
         let exactMs = try p.ints("exact_components", default: [2, 3])

@@ -66,10 +66,13 @@ public struct IntegratedAutocorrelation: Sendable {
 /// no error is given). Calibrated in NumericsTests (`BlockJackknifeTests`) on autocorrelated Gaussian data.
 public enum BlockJackknife {
     /// Number of blocks for `samples` samples with integrated autocorrelation time `tau` (samples): blocks ≥
-    /// `blockInTau` · τ, at most `maximumBlocks`; nil when fewer than 4 blocks fit (too few independent stretches).
+    /// `blockInTau` · τ, at most `maximumBlocks` and at most `samples` (a block holds at least one sample, as
+    /// `error` and `leaveOneBlockOut` require: an anti-correlated series has τ_int < 1, down to the 10⁻⁹ floor of
+    /// `IntegratedAutocorrelation`, and would otherwise ask for more blocks than samples); nil when fewer than 4 blocks
+    /// fit (too few independent stretches).
     public static func blocks(samples: Int, tau: Double, blockInTau: Double = 5, maximumBlocks: Int = 20) -> Int? {
         precondition(samples > 0 && tau > 0 && blockInTau > 0 && maximumBlocks >= 4)
-        let k = min(maximumBlocks, Int(Double(samples) / (blockInTau * tau)))
+        let k = min(maximumBlocks, samples, Int(min(Double(samples) / (blockInTau * tau), Double(maximumBlocks))))
         return k >= 4 ? k : nil
     }
 

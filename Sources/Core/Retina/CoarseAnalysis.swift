@@ -34,6 +34,10 @@ enum CoarseAnalysis {
         let infoGroups = try p.int("info_groups", default: 0, range: 0...19)
         let infoSplits = try p.int("info_splits", default: 10, range: 2...1000)
         let calibrationReplicates = try p.int("calibration_replicates", default: 0, range: 0...100_000)
+        // MStarCalibration.run needs two experiments for a spread (its precondition is unchecked in this build).
+        if calibrationReplicates == 1 {
+            throw ParameterError(key: "calibration_replicates", line: p.entries["calibration_replicates"]?.line, message: "0 (off) or at least 2, got 1")
+        }
         let decomposition = try p.bool("decomposition", default: false)
         let wordMax = try p.int("word_max", default: 0, range: 0...8)
         if wordMax != 0 && wordMax < 3 {
@@ -52,6 +56,16 @@ enum CoarseAnalysis {
         }
         let (raster, mi) = try RetinaData.load(ctx) // reads `data:` before the check for unknown parameters
         try p.rejectUnused()
+        // Limits set by the raster (issue 14 §4; the module is built with -Ounchecked): words of word_max bins need that
+        // many bins (StimulusDecomposition.words), and info_groups groups of 8 ranked partners need more cells.
+        if wordMax > raster.bins {
+            throw ParameterError(key: "word_max", line: p.entries["word_max"]?.line,
+                                 message: "words of \(wordMax) bins need at least \(wordMax) bins per repeat; \(RetinaData.name(ctx)) has \(raster.bins)")
+        }
+        if 8 * infoGroups >= raster.neurons {
+            throw ParameterError(key: "info_groups", line: p.entries["info_groups"]?.line,
+                                 message: "\(infoGroups) groups of 8 partners need more than \(8 * infoGroups) cells; \(RetinaData.name(ctx)) has \(raster.neurons)")
+        }
         let ranking = (0..<raster.neurons).map { PartnerRanking.ranked(mi, target: $0) }
         var cg = try CoarseGraining(raster: raster, ranking: ranking, groupSize: 8, groups: 8,
                                     settings: SweepSettings(mGrid: grid, restarts: restarts, splits: splits, exact: method == "exact",
@@ -333,6 +347,10 @@ enum CoarseAnalysis {
         var series4 = [Series]()
         var ratioRows = [[String]]()
         let sx = stim.map(\.value)
+        // The ratios below are over the cells with I(σ0;s) > 0; without any, their medians are undefined.
+        guard sx.contains(where: { $0 > 0 }) else {
+            throw RetinaError("retina.coarse: no cell of \(RetinaData.name(ctx)) carries positive information about the stimulus (I(σ0;s) ≤ 0 for all \(raster.neurons) cells, direct method extrapolated in the repeats), so the ratios I(σ0;σ̃)/I(σ0;s) of Fig 4 are undefined")
+        }
         for s in 0..<stepsCount {
             let k = cg.steps[s].mStarIndex ?? grid.count - 1
             let shared = cg.steps[s].cases.map { $0[0].captured[k] }

@@ -21,6 +21,10 @@ enum Fig2Analysis {
         let densityMs = try p.ints("density_m", default: [2, 4, 6, 8, 11, 15])
         let seed = try p.int("seed", default: 1, range: 0...Int.max)
         let cells = try p.int("cells", default: -1, range: -1...100_000)
+        // No cells would leave every median over cells empty (Stats.quantile's precondition, unchecked in this build).
+        guard cells != 0 else {
+            throw ParameterError(key: "cells", line: p.entries["cells"]?.line, message: "-1 (all cells) or at least 1, got 0")
+        }
         let (raster, mi) = try RetinaData.load(ctx) // reads `data:` before the check for unknown parameters
         try p.rejectUnused()
         let s0Example = try RetinaData.exampleNeuron(requested, raster: raster, mi: mi)
@@ -139,6 +143,9 @@ enum Fig2Analysis {
         }
         // Shortfall of the iterative hard IB relative to the exact optimum of Eq (3) at M = 11 (all data).
         let gaps = cellList.map { 1 - comps[$0]!.captured[m11 - 1] / exact11[$0] }.filter(\.isFinite)
+        guard !gaps.isEmpty else {
+            throw RetinaError("retina.fig2: no cell of \(RetinaData.name(ctx)) keeps any information about its partners at M = \(m11) (I_exact = 0 for all \(n) cells: silent, saturated or independent cells), so the shortfall of the iterative bottleneck is undefined")
+        }
         values.append(Scalar("retina.ib_gap_m11_median", Stats.median(gaps), error: bootMedian(gaps), significantFigures: 2))
         values.append(Scalar("retina.ib_gap_m11_max", gaps.max() ?? .nan, significantFigures: 2, tolerance: .relative(0.2)))
         // The M at which the median FI first matches the median (1 − C) of the fifth-order series.

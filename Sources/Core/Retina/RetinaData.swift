@@ -1,5 +1,6 @@
 import Foundation
 import AnalysisKit
+import DataFiles
 import Numerics
 
 /// The dataset of the paper and a per-process cache of its decoded raster and pairwise informations.
@@ -20,9 +21,29 @@ enum RetinaData {
         if let c = cache[key] { return c }
         context.progress("reading \(url.lastPathComponent)")
         let raster = try SpikeRaster(contentsOf: url)
+        try check(raster, file: url.path, context.parameters)
         let mi = PartnerRanking.pairwiseInformation(raster)
         cache[key] = (raster, mi)
         return (raster, mi)
+    }
+
+    /// What every retina analysis needs of a raster before any statistic is computed (issue 14 §4: the module is built
+    /// with `-Ounchecked`, so the preconditions of `Resampling.randomHalves` (n ≥ 2), `SampleSizeExtrapolation` (n ≥ 2)
+    /// and `Xoshiro256.int(below:)` (n > 0) must never be reached with the repeats of a user's file): at least 2 repeats
+    /// (every error comes from random halves of the repeats) and a pairwise-information matrix that fits in memory.
+    /// The readers already reject empty dimensions.
+    static func check(_ raster: SpikeRaster, file: String, _ p: Parameters) throws {
+        guard raster.repeats >= 2 else {
+            throw DataFileError(file: file, message: "a spike raster needs at least 2 repeats (the errors come from random halves of the repeats), found \(raster.repeats) (shape: \(raster.repeats) repeats × \(raster.neurons) neurons × \(raster.bins) bins)")
+        }
+        let n = Double(raster.neurons)
+        try p.requireMemory(8 * n * n + Double(raster.samples) * n / 8, for: "the pairwise informations of \(raster.neurons) cells",
+                            keys: ["data"])
+    }
+
+    /// The `data:` of the directive as written (or the paper's recording), for messages about the raster's contents.
+    static func name(_ context: AnalysisContext) -> String {
+        context.parameters.entries["data"]?.value.trimmingCharacters(in: .whitespaces) ?? datasetID
     }
 
     /// Neuron chosen as σ0 for the single-cell examples: `neuron` if ≥ 0, else the cell whose 8 best partners share

@@ -42,6 +42,10 @@ public struct SpikeRaster: Sendable {
             throw RetinaError("variable \(variable) has dimensions \(a.dimensions); expected repeats × neurons × bins")
         }
         let (nr, nn, nt) = (a.dimensions[0], a.dimensions[1], a.dimensions[2])
+        // Zero-sized dimensions would reach the preconditions of the resampling code (built with -Ounchecked).
+        guard nr >= 1, nn >= 1, nt >= 1 else {
+            throw DataFileError(file: url.path, message: "variable \(variable) has dimensions \(a.dimensions); expected repeats × neurons × bins, each at least 1")
+        }
         let bytes: [UInt8] = try a.uint8Data ?? a.finiteData().map { $0 > 0.5 ? 1 : 0 }
         var sp = [[UInt8]](repeating: [UInt8](repeating: 0, count: nr * nt), count: nn)
         bytes.withUnsafeBufferPointer { src in
