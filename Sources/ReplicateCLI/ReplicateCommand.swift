@@ -203,7 +203,7 @@ struct Describe: ParsableCommand {
         if !finished { print("  (the analysis read these before it started computing; it may read more later)") }
         // Documented parameters the probe did not reach: read only when given (optional data files, alternative modes).
         let seen = Set(items.map(\.key))
-        let later = a.parameterHelp.keys.filter { !seen.contains($0) }.sorted()
+        let later = a.parametersReadOnlyWhenGiven(probed: seen)
         if !later.isEmpty {
             print("read only when given:")
             for key in later { print("  \(key) — \(a.parameterHelp[key]!)") }

@@ -4,14 +4,6 @@ import AnalysisKit
 
 /// Shared parameter reading and dataset simulation for the collective.* analyses.
 enum Shared {
-    /// The regression tolerance of a value with a statistical error σ: 3σ (the default rule of `Scalar`), floored at
-    /// 10⁻⁹ · max(1, |value|) so that a σ at rounding level (e.g. every r(S) = 1 exactly) does not turn the last bit
-    /// of a reduction into a drift. Replaces the fixed 0.02 / 0.03 tolerances that were up to 250σ wide (issue 12 §4).
-    static func statisticalTolerance(_ value: Double, error: Double?) -> Tolerance? {
-        guard let error, error.isFinite, error >= 0, value.isFinite else { return nil }
-        return .absolute(max(3 * error, 1e-9 * max(1, abs(value))))
-    }
-
     /// The flocking parameters of a directive, starting from `base`; `forces: false` leaves the force rule to the
     /// caller (no `social_forces` / `force_reference` parameters).
     /// Upper bound on duration / sample_interval: 10⁵ samples keep a 35-agent run with positions in 112 MB.
@@ -169,7 +161,7 @@ enum ModelAnalysis {
                 let polErr = ReplicateMean.singleRunError(others: others.map { Shared.polarisation($0[b], speed: q.speed) })
                 rows.append(["\(eta)", "\(n)", "\(t.samples)", String(format: "%.4f ± %.4f", pol, polErr)])
                 let tag = eta == 0.2 ? "high" : eta == 0.15 ? "low" : "eta\(a)"
-                out.values.append(Scalar("collective.polarisation_\(tag)_n\(n)", pol, error: polErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(pol, error: polErr)))
+                out.values.append(Scalar("collective.polarisation_\(tag)_n\(n)", pol, error: polErr, significantFigures: 3))
             }
         }
         out.tables.append(Table(id: "polarisation", caption: "Mean polarisation |Σ vᵢ|/(n s₀) after the transient, ± the error of one run (spread over \(reps - 1) further independent runs, t-corrected)",

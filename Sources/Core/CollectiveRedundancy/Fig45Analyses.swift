@@ -41,7 +41,7 @@ enum Fig4Analysis {
         // error of one run: the winning partition scored on replicates of the three-group system (Fig. 3 system 6)
         let others = ReplicateRuns.data(systems: [(6, groups)], replicates: reps, seed: seed, parameters: q)
         let rbarErr = ReplicateMean.singleRunError(others: try others.map { Shared.score(try GaussianRedundancy(samples: $0[0], elementDimension: 2), labels: run.labels, m: m) })
-        out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, error: rbarErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(run.hardAverageRedundancy, error: rbarErr)))
+        out.values.append(Scalar("collective.fig4_rbar", run.hardAverageRedundancy, error: rbarErr, significantFigures: 3))
         // first iteration after which the hard labels never change
         let labelsAt: ([Double]) -> [Int] = { a in (0..<model.n).map { i in (0..<m).max { a[i * m + $0] < a[i * m + $1] }! } }
         var stable = run.history.count - 1
@@ -146,8 +146,8 @@ enum Fig5Analysis {
             out.values.append(Scalar("collective.fig5_\(key)_needed", Double(BlockJackknife.minimumSamples(tau: tau.tau)), significantFigures: 3, tolerance: .relative(0.1)))
             out.values.append(Scalar("collective.fig5_\(key)_frames", Double(fish.totalFrames), significantFigures: 4, tolerance: .absolute(0)))
             out.values.append(Scalar("collective.fig5_\(key)_blocks", Double(blocks), significantFigures: 2, tolerance: .absolute(0)))
-            out.values.append(Scalar("collective.fig5_\(key)_r1", curve.best[0], error: r1Err, significantFigures: 3, tolerance: Shared.statisticalTolerance(curve.best[0], error: r1Err)))
-            out.values.append(Scalar("collective.fig5_\(key)_rmax", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(curve.best.max()!, error: rmaxErr)))
+            out.values.append(Scalar("collective.fig5_\(key)_r1", curve.best[0], error: r1Err, significantFigures: 3))
+            out.values.append(Scalar("collective.fig5_\(key)_rmax", curve.best.max()!, error: rmaxErr, significantFigures: 3))
             rows.append([id, "\(fish.totalFrames)", String(format: "%.1f%%", 100 * fish.missingFraction), "\(fish.animals.count)/\(fish.totalAnimals)",
                          "\(fish.frames.count)", model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) })
             if key == "n15" {

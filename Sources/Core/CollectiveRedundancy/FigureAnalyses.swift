@@ -37,7 +37,7 @@ enum Fig2Analysis {
             let maxAbs = diffs.map(abs).max()!
             out.values.append(Scalar("collective.fig2_maxdiff_n\(n)", maxAbs, significantFigures: 2, tolerance: .absolute(0.02)))
             let r1Err = ReplicateMean.singleRunError(others: try others.map { try GaussianRedundancy(samples: $0[k], elementDimension: d).relativeRedundancy(Array(0..<n)) })
-            out.values.append(Scalar("collective.fig2_exact_r1_n\(n)", ex.best[0], error: r1Err, significantFigures: 3, tolerance: Shared.statisticalTolerance(ex.best[0], error: r1Err)))
+            out.values.append(Scalar("collective.fig2_exact_r1_n\(n)", ex.best[0], error: r1Err, significantFigures: 3))
             out.values.append(Scalar("collective.fig2_mc_wins_n\(n)", Double(diffs.filter { $0 > 1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
             out.values.append(Scalar("collective.fig2_exact_wins_n\(n)", Double(diffs.filter { $0 < -1e-9 }.count), significantFigures: 2, tolerance: .absolute(3)))
             for i in 0..<maxM { rows.append(["\(n)", "\(i + 1)", Shared.fmt(ex.best[i]), Shared.fmt(mc.best[i])]) }
@@ -76,7 +76,7 @@ enum Fig2Analysis {
         // the paper's one-sided claim as a yes/no: r̄ within 5 % of its β = 200 value at every swept β ≥ 5
         let stableFrom5 = betas.indices.filter { betas[$0] >= 5 }.allSatisfy { soft[$0] >= 0.95 * ref }
         out.values.append(Scalar("collective.fig2_stable_from_beta5", stableFrom5 ? 1 : 0, significantFigures: 1, tolerance: .absolute(0)))
-        out.values.append(Scalar("collective.fig2_rbar_beta200", ref, error: refErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(ref, error: refErr)))
+        out.values.append(Scalar("collective.fig2_rbar_beta200", ref, error: refErr, significantFigures: 3))
         out.values.append(Scalar("collective.fig2_hardness_beta200",
                                  hardness[betas.firstIndex(where: { $0 >= 200 }) ?? (betas.count - 1)], significantFigures: 4, tolerance: .absolute(0.01)))
         out.figures.append(Figure(id: "fig2", caption: "Left: best average component redundancy over \(inits) initialisations with exact and Monte Carlo (\(samples) samples) Δd for single simulated groups of 5 and 10. Right: average component redundancy (soft assignment, exact) versus β for two non-interacting groups of 5 with m = \(betaComponents), and the mean largest assignment probability.",
@@ -156,7 +156,7 @@ enum Fig3Analysis {
             let bestIndex = curve.best.indices.max { curve.best[$0] < curve.best[$1] || (curve.best[$0] == curve.best[$1] && $0 > $1) }!
             let bestLabels = curve.results[bestIndex].labels
             let rmaxErr = ReplicateMean.singleRunError(others: repModels.map { Shared.score($0, labels: bestLabels, m: bestIndex + 1) })
-            values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(curve.best.max()!, error: rmaxErr)))
+            values.append(Scalar("collective.fig3_\(tag)_rmax_\(key)", curve.best.max()!, error: rmaxErr, significantFigures: 3))
             var groupOf: [Int] = []
             for (g, s) in groups.enumerated() { groupOf += Array(repeating: g, count: s) }
             var erow = [name, pm(curve.best.max()!, rmaxErr)]
@@ -178,9 +178,9 @@ enum Fig3Analysis {
                 let gaps = allModels.map { PartitionGap(model: $0, groups: groups) }
                 let truthErr = ReplicateMean.singleRunError(others: gaps.dropFirst().map(\.trueMean))
                 let gapErr = ReplicateMean.singleRunError(others: gaps.dropFirst().map { -$0.difference })
-                values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3, tolerance: Shared.statisticalTolerance(gaps[0].trueMean, error: truthErr)))
+                values.append(Scalar("collective.fig3_\(tag)_truth_\(key)", gaps[0].trueMean, error: truthErr, significantFigures: 3))
                 values.append(Scalar("collective.fig3_\(tag)_gap_\(key)", -gaps[0].difference, error: gapErr,
-                                     significantFigures: 2, tolerance: Shared.statisticalTolerance(-gaps[0].difference, error: gapErr)))
+                                     significantFigures: 2))
                 erow += [pm(gaps[0].trueMean, truthErr), pm(-gaps[0].difference, gapErr)]
             } else { erow += ["—", "—"] }
             let row = [name, model.n <= exactLimit ? "exact" : "Monte Carlo", "\(curve.peak)"] + curve.best.map { Shared.fmt($0, 3) }
