@@ -391,52 +391,42 @@ enum CoarseAnalysis {
         if !decomp.isEmpty {
             var rowsD = [[String]]()
             var identity = 0.0
-            for (s, cells) in decomp.enumerated() {
+            /// The Eq (13)–(15) terms of one network variable x over the cells: its values (six, then `extra`, each a
+            /// median with its bootstrap error) and its table row; the bootstrap draws stay in this order.
+            func eq15Terms(_ cells: [[(value: Double, error: Double)]], tag: String, step: String, label: String, partners: String,
+                           extra: (_ cond: [Double]) -> [(name: String, x: [Double])] = { _ in [] }) -> [String] {
                 let iS = cells.map { $0[0].value }, iX = cells.map { $0[1].value }, cond = cells.map { $0[2].value }
                 let dI = cells.map { $0[3].value }, res = cells.map { $0[4].value }
                 for c in cells { identity = max(identity, abs(c[3].value - (c[0].value + c[2].value - c[1].value))) }
                 let sig = cells.filter { abs($0[4].value) > 2 * $0[4].error }.count
-                let tag = "\(prefix).eq15"
-                values += [Scalar("\(tag).delta_i_median_step\(s + 1)", Stats.median(dI), error: bootMedian(dI), significantFigures: 2),
-                           Scalar("\(tag).cond_info_median_step\(s + 1)", Stats.median(cond), error: bootMedian(cond), significantFigures: 2),
-                           Scalar("\(tag).shared_median_step\(s + 1)", Stats.median(iX), error: bootMedian(iX), significantFigures: 3),
-                           Scalar("\(tag).residual_median_step\(s + 1)", Stats.median(res), error: bootMedian(res), significantFigures: 2),
-                           Scalar("\(tag).residual_error_median_step\(s + 1)", Stats.median(cells.map { $0[4].error }), significantFigures: 2, tolerance: .relative(0.3)),
-                           Scalar("\(tag).residual_significant_step\(s + 1)", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.1 * Double(sig))))]
-                var row = ["\(s + 1)", "\(8 << s)", Fmt.f(Stats.median(iS), 4), Fmt.f(Stats.median(iX), 4), Fmt.f(Stats.median(cond), 4),
+                values += [Scalar("\(tag).delta_i_median_step\(step)", Stats.median(dI), error: bootMedian(dI), significantFigures: 2),
+                           Scalar("\(tag).cond_info_median_step\(step)", Stats.median(cond), error: bootMedian(cond), significantFigures: 2),
+                           Scalar("\(tag).shared_median_step\(step)", Stats.median(iX), error: bootMedian(iX), significantFigures: 3),
+                           Scalar("\(tag).residual_median_step\(step)", Stats.median(res), error: bootMedian(res), significantFigures: 2),
+                           Scalar("\(tag).residual_error_median_step\(step)", Stats.median(cells.map { $0[4].error }), significantFigures: 2, tolerance: .relative(0.3)),
+                           Scalar("\(tag).residual_significant_step\(step)", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.1 * Double(sig))))]
+                for e in extra(cond) {
+                    values.append(Scalar("\(tag).\(e.name)_step\(step)", Stats.median(e.x), error: bootMedian(e.x), significantFigures: 2))
+                }
+                var row = [label, partners, Fmt.f(Stats.median(iS), 4), Fmt.f(Stats.median(iX), 4), Fmt.f(Stats.median(cond), 4),
                            Fmt.f(Stats.median(dI), 4), String(format: "%.4f ± %.4f", Stats.median(res), bootMedian(res)), "\(sig) / \(cells.count)"]
                 if !wordRates.isEmpty {
                     // Eq (14) with the word rate in place of the single-bin I(σ0;s): its right side minus ΔI.
                     let mismatch = (0..<cells.count).map { wordRates[$0].value - iS[$0] }
                     row.append(String(format: "%.4f ± %.4f", Stats.median(mismatch), bootMedian(mismatch)))
                 }
-                rowsD.append(row)
+                return row
+            }
+            for (s, cells) in decomp.enumerated() {
+                rowsD.append(eq15Terms(cells, tag: "\(prefix).eq15", step: "\(s + 1)", label: "\(s + 1)", partners: "\(8 << s)"))
             }
             if !rawDecomp.isEmpty {
-                // The raw eight partners of step 1 as x (2⁸ states), the same terms.
-                let cells = rawDecomp
-                let iS = cells.map { $0[0].value }, iX = cells.map { $0[1].value }, cond = cells.map { $0[2].value }
-                let dI = cells.map { $0[3].value }, res = cells.map { $0[4].value }
-                for c in cells { identity = max(identity, abs(c[3].value - (c[0].value + c[2].value - c[1].value))) }
-                let sig = cells.filter { abs($0[4].value) > 2 * $0[4].error }.count
-                // Data processing given s: I(σ0;σ̃|s) ≤ I(σ0;{σj}|s) cell by cell (σ̃ a function of the raw group).
+                // The raw eight partners of step 1 as x (2⁸ states), the same terms; and, by data processing given s,
+                // I(σ0;σ̃|s) ≤ I(σ0;{σj}|s) cell by cell (σ̃ a function of the raw group): the excess over the compressed σ̃.
                 let compressedCond = decomp[0].map { $0[2].value }
-                let condExcess = zip(cond, compressedCond).map { $0 - $1 }
-                let tag = "\(prefix).eq15raw"
-                values += [Scalar("\(tag).delta_i_median_step1", Stats.median(dI), error: bootMedian(dI), significantFigures: 2),
-                           Scalar("\(tag).cond_info_median_step1", Stats.median(cond), error: bootMedian(cond), significantFigures: 2),
-                           Scalar("\(tag).shared_median_step1", Stats.median(iX), error: bootMedian(iX), significantFigures: 3),
-                           Scalar("\(tag).residual_median_step1", Stats.median(res), error: bootMedian(res), significantFigures: 2),
-                           Scalar("\(tag).residual_error_median_step1", Stats.median(cells.map { $0[4].error }), significantFigures: 2, tolerance: .relative(0.3)),
-                           Scalar("\(tag).residual_significant_step1", Double(sig), significantFigures: 3, tolerance: .absolute(max(5, 0.1 * Double(sig)))),
-                           Scalar("\(tag).cond_minus_compressed_median_step1", Stats.median(condExcess), error: bootMedian(condExcess), significantFigures: 2)]
-                var row = ["1, raw {σj}", "8 (2⁸ states)", Fmt.f(Stats.median(iS), 4), Fmt.f(Stats.median(iX), 4), Fmt.f(Stats.median(cond), 4),
-                           Fmt.f(Stats.median(dI), 4), String(format: "%.4f ± %.4f", Stats.median(res), bootMedian(res)), "\(sig) / \(cells.count)"]
-                if !wordRates.isEmpty {
-                    let mismatch = (0..<cells.count).map { wordRates[$0].value - iS[$0] }
-                    row.append(String(format: "%.4f ± %.4f", Stats.median(mismatch), bootMedian(mismatch)))
-                }
-                rowsD.insert(row, at: 1)
+                rowsD.insert(eq15Terms(rawDecomp, tag: "\(prefix).eq15raw", step: "1", label: "1, raw {σj}", partners: "8 (2⁸ states)") { cond in
+                    [("cond_minus_compressed_median", zip(cond, compressedCond).map { $0 - $1 })]
+                }, at: 1)
             }
             values.append(Scalar("\(prefix).eq14_identity_max", identity, significantFigures: 1, tolerance: .absolute(1e-9)))
             tables.append(Table(id: "\(figPrefix)-eq15", caption: "Eqs (13)–(15) per step for the first group chain's σ̃ at M* (row \"1, raw {σj}\": the eight raw partners of step 1 before compression, x = {σj}), s the time bin of the movie, every information extrapolated to infinitely many repeats on the same subsets (medians over the \(raster.neurons) cells, bits): I(σ0;s), I(σ0;σ̃), I(σ0;σ̃|s), ΔI(σ0;s) = I(σ̃,σ0;s) − I(σ̃;s), the Eq (15) residual ΔI − I(σ0;σ̃|s) = I(σ0;s) − I(σ0;σ̃) (± bootstrap over cells) and the cells whose residual exceeds twice its extrapolation error\(wordRates.isEmpty ? "" : "; last column: Eq (14) with the Strong et al. word rate as I(σ0;s), right side minus ΔI"). Eq (14) holds for the single-bin reading to \(String(format: "%.0e", max(identity, 1e-300))) bits (an identity of these entropies)",
