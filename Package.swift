@@ -50,7 +50,7 @@ var targets: [Target] = [
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
     .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], path: "Tests/DataFilesTests"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics", "ElementwiseKernels"], path: "Tests/NeuralNetTests"),
-    .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit", "DemoAnalyses"], path: "Tests/RendererTests"),
+    .testTarget(name: "RendererTests", dependencies: ["Renderer", "AnalysisKit", "DemoAnalyses", "DataFiles"], path: "Tests/RendererTests"),
 ]
 for name in paperModules {
     targets.append(.target(name: name, dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit", "StatisticalTolerances"],

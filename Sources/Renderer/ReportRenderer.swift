@@ -303,7 +303,9 @@ public struct ReportRenderer {
         }, progress: { log("      \($0)") }, resolveData: { spec, line in
             // A manifest id when the manifest knows it; otherwise a path relative to the report's folder.
             if let locator, (try? locator.checksum(spec)) != nil {
-                let url = try locator.locate(spec)
+                // missing or corrupt: reported at the parameter's line, like a path that does not exist
+                let url: URL
+                do { url = try locator.locate(spec) } catch { throw ParameterError(key: "data", line: line, message: "\(error)") }
                 let input = DataInput(spec: spec, isManifestID: true, path: url.path, sha256: try locator.checksum(spec))
                 try inputs.record(input)
                 return input

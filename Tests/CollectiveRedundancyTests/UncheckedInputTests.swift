@@ -59,4 +59,14 @@ final class CollectiveUncheckedInputTests: XCTestCase {
             XCTAssertEqual((e as? ParameterError)?.key, "snapshots", "\(e)")
         }
     }
+
+    /// collective.model's noise list had no range check (an η of 50 or −1 ran the simulation), and a repeated noise or
+    /// size wrote two values under one name. Each is now a parameter error naming the key, before any simulation.
+    func testModelNoisesAndSizesAreCheckedBeforeSimulating() {
+        for (key, value) in [("noises", "0.2, 50"), ("noises", "-1"), ("noises", "0.2, 0.2"), ("sizes", "5, 5")] {
+            XCTAssertThrowsError(try ModelAnalysis.descriptor.run(AnalysisContext(parameters: Parameters([key: value])))) { e in
+                XCTAssertEqual((e as? ParameterError)?.key, key, "\(key): \(value): \(e)")
+            }
+        }
+    }
 }

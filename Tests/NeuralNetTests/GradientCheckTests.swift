@@ -171,6 +171,40 @@ final class TiledInputGradientTests: XCTestCase {
     }
 }
 
+extension TiledInputGradientTests {
+    /// Threads take tiles from a shared queue and each tile accumulates into its own buffer, summed in tile order: the
+    /// outputs and parameter gradients are the same bits for 2, 3 and 5 threads, and f, ∇ₓf equal the 1-thread values.
+    func testSharedTileQueueIsDeterministicForAnyThreadCount() {
+        for kind in [Activation.Kind.tanh, .relu] {
+            var rng = Xoshiro256(seed: 11)
+            let rows = 203
+            let net = Sequential.mlp(widths: [3, 16, 16, 1], activation: kind, initialization: .glorot, rng: &rng)
+            let x = (0..<(rows * 3)).map { _ in Float(rng.normal()) }
+            let gf = (0..<rows).map { _ in Float(rng.normal()) }, gg = (0..<(rows * 3)).map { _ in Float(rng.normal()) }
+            func run(_ threads: Int) -> (f: [Float], g: [Float], grads: [[Float]]) {
+                net.zeroGrad()
+                let engine = TiledInputGradient(network: net, tileRows: 16, threads: threads)
+                let (f, g) = engine.evaluate(x)
+                engine.accumulateGradients(gradOutput: gf, gradGradient: gg)
+                // a second batch through the same engine reuses (and re-zeroes) the per-tile buffers
+                _ = engine.evaluate(x)
+                engine.accumulateGradients(gradOutput: gf, gradGradient: gg)
+                return (f, g, net.parameters.map(\.grad))
+            }
+            let one = run(1), two = run(2)
+            XCTAssertEqual(two.f, one.f, "\(kind)"); XCTAssertEqual(two.g, one.g, "\(kind)")
+            for t in [3, 5] {
+                let r = run(t)
+                XCTAssertEqual(r.f, two.f, "\(kind) \(t) threads"); XCTAssertEqual(r.g, two.g)
+                XCTAssertEqual(r.grads, two.grads, "\(kind): \(t) threads must give the 2-thread gradient bits")
+            }
+            for (a, b) in zip(one.grads, two.grads) {
+                for k in a.indices { XCTAssertEqual(b[k], a[k], accuracy: 1e-4 * max(1, abs(a[k]))) }
+            }
+        }
+    }
+}
+
 final class InferenceModeTests: XCTestCase {
     /// Batch normalisation in inference mode is an affine map; its input gradient must match finite differences.
     func testBatchNormInputGradientInInferenceMode() {

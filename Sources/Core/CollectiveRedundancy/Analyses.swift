@@ -127,6 +127,19 @@ enum ModelAnalysis {
         for n in sizes where !(2...200).contains(n) {
             throw ParameterError(key: "sizes", line: p.entries["sizes"]?.line, message: "each group size must be in 2...200, got \(n)")
         }
+        // the same range as `noise`; distinct entries, since each level and size names its own value and generator
+        // child(a · 100 + b), which also bounds the list lengths
+        for eta in noises where !(0...5).contains(eta) {
+            throw ParameterError(key: "noises", line: p.entries["noises"]?.line, message: "each noise must be in 0...5, got \(eta)")
+        }
+        for (key, count, distinct) in [("noises", noises.count, Set(noises).count), ("sizes", sizes.count, Set(sizes).count)] {
+            guard count <= 20 else {
+                throw ParameterError(key: key, line: p.entries[key]?.line, message: "at most 20 entries, got \(count)")
+            }
+            guard distinct == count else {
+                throw ParameterError(key: key, line: p.entries[key]?.line, message: "entries must be distinct (each names its own values)")
+            }
+        }
         var out = AnalysisOutput()
         out.tables.append(Table(id: "params", caption: "Simulation parameters (chosen for this replication; the paper's Table 1 is not in the seed text)",
                                 columns: ["quantity", "symbol", "value"], rows: q.tableRows.map { r in r[0] == "noise intensity" ? [r[0], r[1], noises.map { "\($0)" }.joined(separator: " / ")] : r }))

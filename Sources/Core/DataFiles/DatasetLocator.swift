@@ -56,7 +56,9 @@ public enum DatasetError: Error, CustomStringConvertible {
 public final class DatasetLocator: @unchecked Sendable {
     public let manifest: DatasetManifest
     public let searchPaths: [URL]
-    private var verified = [String: URL]()
+    /// Files whose checksum matched, with the size and modification time they had then: a file rewritten later in
+    /// the same process (a long render, a test) is verified again rather than trusted.
+    private var verified = [String: (url: URL, size: Int, modified: Double)]()
     private let lock = NSLock()
 
     public init(manifest: DatasetManifest, searchPaths: [URL]) {
@@ -87,7 +89,8 @@ public final class DatasetLocator: @unchecked Sendable {
     /// The verified location of `id`. The first file found on the search path must match the manifest's sha256.
     public func locate(_ id: String) throws -> URL {
         lock.lock(); defer { lock.unlock() }
-        if let u = verified[id] { return u }
+        if let v = verified[id], let stamp = Self.stamp(v.url), stamp == (v.size, v.modified) { return v.url }
+        verified[id] = nil
         let e = try entry(id)
         let candidates = searchPaths.map { $0.appendingPathComponent(id).standardizedFileURL }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
@@ -95,7 +98,12 @@ public final class DatasetLocator: @unchecked Sendable {
         }
         let actual = try sha256Hex(fileAt: found)
         guard actual == e.sha256 else { throw DatasetError.corrupt(e, path: found.path, actual: actual) }
-        verified[id] = found
+        if let stamp = Self.stamp(found) { verified[id] = (found, stamp.size, stamp.modified) }
         return found
+    }
+
+    private static func stamp(_ url: URL) -> (size: Int, modified: Double)? {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: url.path) else { return nil }
+        return ((a[.size] as? NSNumber)?.intValue ?? -1, (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
     }
 }

@@ -5,9 +5,11 @@ import ElementwiseKernels
 /// Cache-blocked reverse-over-reverse differentiation for scalar-output MLPs (`Dense`, activation, …, `Dense` → 1):
 /// `evaluate` gives f(x) and ∇ₓf for a batch, `accumulateGradients` adds the parameter gradients of a loss L(f, ∇ₓf)
 /// to the network's `Parameter.grad`. Rows are processed in tiles so that, for moderate widths, a tile's intermediates stay in cache;
-/// activation derivatives are computed inside the tile loops instead of separate passes, and tiles are shared out to
-/// `threads` threads with private gradient accumulators (summed in thread order, so a given thread count is
-/// deterministic). Same mathematics as `Sequential.forwardWithInputGradient` / `backwardWithInputGradient`.
+/// activation derivatives are computed inside the tile loops instead of separate passes. With `threads` > 1 the threads
+/// take tiles from a shared queue (a thread that is descheduled does not hold back the others) and each tile's parameter
+/// gradients go to that tile's own accumulator, summed in tile order afterwards: the result does not depend on the thread
+/// count (2, 3, … give the same bits; 1 thread accumulates in one buffer and may differ in the last bits).
+/// Same mathematics as `Sequential.forwardWithInputGradient` / `backwardWithInputGradient`.
 ///
 /// For tanh networks on AVX-512 CPUs (`fused`), the products with the weight matrices W_l and W_lᵀ run on the
 /// `DenseTileKernels` with the elementwise step of each product applied before the tile is stored: the forward
@@ -37,12 +39,23 @@ public final class TiledInputGradient {
     /// Rows of the last `evaluate`.
     public private(set) var rows = 0
     private let scratch: [Scratch]
+    private let parameterSizes: [Int]
+    /// With threads > 1: one gradient accumulator per tile of the last `accumulateGradients` (grown on demand).
+    private var tileGradients = [Gradients]()
 
-    /// Per-thread buffers: tile temporaries and private gradient accumulators.
+    /// Parameter-gradient accumulators, one array per parameter (W_0, b_0, W_1, …).
+    private final class Gradients {
+        var grads: [[Float]]
+        init(_ sizes: [Int]) { grads = sizes.map { [Float](repeating: 0, count: $0) } }
+        func zero() { for p in grads.indices { for i in grads[p].indices { grads[p][i] = 0 } } }
+    }
+
+    /// Per-thread buffers: tile temporaries, and the gradient accumulator the current tile adds to (the thread's own
+    /// with 1 thread, the tile's with several).
     private final class Scratch {
         let v, vbar, ubar, prev, dh, dz, broadcast: UnsafeMutablePointer<Float>
         let zbar: [UnsafeMutablePointer<Float>]
-        var grads: [[Float]]
+        var sink: Gradients
         init(tile: Int, width: Int, hidden: Int, parameterSizes: [Int]) {
             func buffer(_ n: Int) -> UnsafeMutablePointer<Float> {
                 let p = UnsafeMutablePointer<Float>.allocate(capacity: n); p.initialize(repeating: 0, count: n); return p
@@ -50,7 +63,7 @@ public final class TiledInputGradient {
             let n = tile * width
             v = buffer(n); vbar = buffer(n); ubar = buffer(n); prev = buffer(n); dh = buffer(n); dz = buffer(n); broadcast = buffer(n)
             zbar = (0..<hidden).map { _ in buffer(n) }
-            grads = parameterSizes.map { [Float](repeating: 0, count: $0) }
+            sink = Gradients(parameterSizes)
         }
         deinit { for p in [v, vbar, ubar, prev, dh, dz, broadcast] + zbar { p.deallocate() } }
 
@@ -82,6 +95,7 @@ public final class TiledInputGradient {
         widths = hiddenWidths
         let width = max(hiddenWidths.max()!, dense[0].inputs)
         let sizes = dense.flatMap { [$0.weight.value.count, $0.bias.value.count] }
+        parameterSizes = sizes
         scratch = (0..<threads).map { _ in Scratch(tile: tileRows, width: width, hidden: kinds.count, parameterSizes: sizes) }
         fused = fusedKernels && kinds.allSatisfy { $0 == .tanh } && dtk_available() != 0
         if fused {
@@ -136,16 +150,40 @@ public final class TiledInputGradient {
         }
     }
 
-    /// Tiles [t·T/threads, (t+1)·T/threads) for thread t.
-    private func forEachTile(_ body: @escaping (Scratch, Int, Int) -> Void) {
-        let tiles = (rows + tileRows - 1) / tileRows
-        let run = { (t: Int) in
-            for tile in (t * tiles / self.threads)..<((t + 1) * tiles / self.threads) {
+    private var tileCount: Int { (rows + tileRows - 1) / tileRows }
+
+    /// Every tile once: in order on one thread; with several, each thread takes the next tile from a shared counter.
+    /// With `perTileGradients` each tile adds its parameter gradients to `tileGradients[tile]`.
+    private func forEachTile(perTileGradients: Bool = false, _ body: @escaping (Scratch, Int, Int) -> Void) {
+        let tiles = tileCount
+        if threads == 1 {
+            for tile in 0..<tiles {
+                let lo = tile * tileRows
+                body(scratch[0], lo, min(rows, lo + tileRows) - lo)
+            }
+            return
+        }
+        let queue = TileQueue()
+        _ = Parallel.map(threads) { t in
+            let s = self.scratch[t]
+            while let tile = queue.next(below: tiles) {
+                if perTileGradients { s.sink = self.tileGradients[tile] }
                 let lo = tile * self.tileRows
-                body(self.scratch[t], lo, min(self.rows, lo + self.tileRows) - lo)
+                body(s, lo, min(self.rows, lo + self.tileRows) - lo)
             }
         }
-        if threads == 1 { run(0) } else { _ = Parallel.map(threads) { run($0) } }
+    }
+
+    /// The shared tile counter of `forEachTile`.
+    private final class TileQueue: @unchecked Sendable {
+        private var nextTile = 0
+        private let lock = NSLock()
+        func next(below n: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard nextTile < n else { return nil }
+            defer { nextTile += 1 }
+            return nextTile
+        }
     }
 
     /// f(x) (rows) and ∇ₓf (rows × inputs, row-major) for `x` (rows × inputs, row-major); records the tape.
@@ -235,21 +273,26 @@ public final class TiledInputGradient {
     public func accumulateGradients(gradOutput: [Float], gradGradient: [Float]) {
         precondition(gradOutput.count == rows && gradGradient.count == rows * inputs, "gradients must match the last evaluate")
         let weights = dense.map(\.weight.value)
+        let perTile = threads > 1
+        if perTile {
+            while tileGradients.count < tileCount { tileGradients.append(Gradients(parameterSizes)) }
+            for g in tileGradients.prefix(tileCount) { g.zero() }
+        }
         for s in scratch {
             s.broadcast(weights[widths.count], rows: tileRows)
-            for p in s.grads.indices { for i in s.grads[p].indices { s.grads[p][i] = 0 } }
+            if !perTile { s.sink.zero() }
         }
         if fused { packWeights(weights) }
         gradOutput.withUnsafeBufferPointer { fb in gradGradient.withUnsafeBufferPointer { gb in
             let fBar = fb.baseAddress!, gBar = gb.baseAddress!
-            forEachTile { s, lo, r in
+            forEachTile(perTileGradients: perTile) { s, lo, r in
                 if self.fused { self.backwardTileFused(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
                 else { self.backwardTile(s, lo, r, weights, fBar + lo, gBar + lo * self.inputs) }
             }
         } }
         let params = dense.flatMap { [$0.weight, $0.bias] }
-        for s in scratch {
-            for (p, acc) in zip(params, s.grads) { for i in acc.indices { p.grad[i] += acc[i] } }
+        for g in perTile ? Array(tileGradients.prefix(tileCount)) : [scratch[0].sink] {
+            for (p, acc) in zip(params, g.grads) { for i in acc.indices { p.grad[i] += acc[i] } }
         }
     }
 
@@ -262,7 +305,7 @@ public final class TiledInputGradient {
             let n = widths[l], h = hTape[l] + lo * n, kind = kinds[l]
             let u = l == hidden - 1 ? s.broadcast : uTape[l] + lo * n
             Self.dispatch(kind) { rule in slopeProduct(rule, s.v, u, h, r * n) }
-            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
+            s.sink.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
                 Float.gemm(true, false, kPrev, n, r, 1, ubarPrev, kPrev, s.v, n, 1, gw.baseAddress!, n)
             }
             weights[l].withUnsafeBufferPointer { w in                                 // v̄_l = ū_{l−1} W_l
@@ -274,11 +317,11 @@ public final class TiledInputGradient {
         }
         // u_{L−2} = w_{L−1}ᵀ for every row, so W̄_{L−1} += column sums of ū_{L−2}.
         let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last
-        s.grads[2 * hidden].withUnsafeMutableBufferPointer { gw in
+        s.sink.grads[2 * hidden].withUnsafeMutableBufferPointer { gw in
             for i in 0..<r { for j in 0..<last { gw[j] += ubarPrev[i * last + j] } }
             for i in 0..<r { for j in 0..<last { gw[j] += hLast[i * last + j] * fBar[i] } } // ordinary term h_{L−2}ᵀ f̄
         }
-        s.grads[2 * hidden + 1].withUnsafeMutableBufferPointer { gb in for i in 0..<r { gb[0] += fBar[i] } }
+        s.sink.grads[2 * hidden + 1].withUnsafeMutableBufferPointer { gb in for i in 0..<r { gb[0] += fBar[i] } }
         // Ordinary backward pass with the second-order terms z̄_l injected.
         weights[hidden].withUnsafeBufferPointer { w in
             for i in 0..<r { for j in 0..<last { s.dh[i * last + j] = fBar[i] * w[j] } }
@@ -288,10 +331,10 @@ public final class TiledInputGradient {
             Self.dispatch(kind) { rule in slopeBackward(rule, s.dz, s.dh, zbar, h, r * n) }
             let k = l == 0 ? inputs : widths[l - 1]
             let a = l == 0 ? UnsafePointer(input! + lo * inputs) : UnsafePointer(hTape[l - 1] + lo * k)
-            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += a_{l−1}ᵀ δz_l
+            s.sink.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += a_{l−1}ᵀ δz_l
                 Float.gemm(true, false, k, n, r, 1, a, k, s.dz, n, 1, gw.baseAddress!, n)
             }
-            s.grads[2 * l + 1].withUnsafeMutableBufferPointer { gb in
+            s.sink.grads[2 * l + 1].withUnsafeMutableBufferPointer { gb in
                 for i in 0..<r { for j in 0..<n { gb[j] += s.dz[i * n + j] } }
             }
             if l > 0 {
@@ -319,7 +362,7 @@ public final class TiledInputGradient {
         for l in 0..<hidden {
             let n = widths[l], h = hTape[l] + lo * n, v = vTape[l] + lo * n
             let u = l == hidden - 1 ? s.broadcast : uTape[l] + lo * n
-            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
+            s.sink.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += ū_{l−1}ᵀ v_l
                 Self.weightGradient(kPrev, n, r, ubarPrev, v, gw.baseAddress!)
             }
             let zbar = s.zbar[l], ubar = l % 2 == 0 ? s.ubar : s.prev
@@ -327,28 +370,28 @@ public final class TiledInputGradient {
             ubarPrev = UnsafePointer(ubar); kPrev = n
         }
         let last = widths[hidden - 1], hLast = hTape[hidden - 1] + lo * last
-        s.grads[2 * hidden].withUnsafeMutableBufferPointer { gw in
+        s.sink.grads[2 * hidden].withUnsafeMutableBufferPointer { gw in
             for i in 0..<r { for j in 0..<last { gw[j] += ubarPrev[i * last + j] } }
             for i in 0..<r { for j in 0..<last { gw[j] += hLast[i * last + j] * fBar[i] } }
         }
-        s.grads[2 * hidden + 1].withUnsafeMutableBufferPointer { gb in for i in 0..<r { gb[0] += fBar[i] } }
+        s.sink.grads[2 * hidden + 1].withUnsafeMutableBufferPointer { gb in for i in 0..<r { gb[0] += fBar[i] } }
         weights[hidden].withUnsafeBufferPointer { w in
             for i in 0..<r { for j in 0..<last { s.dh[i * last + j] = fBar[i] * w[j] } }
         }
         // δz of the last hidden layer elementwise; below it, each δz comes with the product that feeds it.
         var dz = s.dz, spare = s.dh
         ek_tanh_slope_backward(dz, s.dh, s.zbar[hidden - 1], hLast, r * last)
-        s.grads[2 * (hidden - 1) + 1].withUnsafeMutableBufferPointer { gb in
+        s.sink.grads[2 * (hidden - 1) + 1].withUnsafeMutableBufferPointer { gb in
             for i in 0..<r { for j in 0..<last { gb[j] += dz[i * last + j] } }
         }
         for l in stride(from: hidden - 1, through: 0, by: -1) {
             let n = widths[l], k = l == 0 ? inputs : widths[l - 1]
             let a = l == 0 ? UnsafePointer(input! + lo * inputs) : UnsafePointer(hTape[l - 1] + lo * k)
-            s.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += a_{l−1}ᵀ δz_l
+            s.sink.grads[2 * l].withUnsafeMutableBufferPointer { gw in                      // W̄_l += a_{l−1}ᵀ δz_l
                 Self.weightGradient(k, n, r, a, dz, gw.baseAddress!)
             }
             if l > 0 {                                                               // δh_{l−1} = δz_l W_lᵀ → δz_{l−1}
-                s.grads[2 * (l - 1) + 1].withUnsafeMutableBufferPointer { gb in
+                s.sink.grads[2 * (l - 1) + 1].withUnsafeMutableBufferPointer { gb in
                     dtk_gemm_tanh_backward(r32, Int32(k), Int32(n), dz, Int32(n), packedT[l]!, hTape[l - 1] + lo * k,
                                            s.zbar[l - 1], spare, Int32(k), gb.baseAddress!)
                 }
