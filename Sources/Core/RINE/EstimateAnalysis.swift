@@ -4,6 +4,32 @@ import Foundation
 import Numerics
 import StatisticalTolerances
 
+/// The optional bias correction of `rine.estimate` (`bias_correction: true`). The readout of one partition,
+/// Î = Ĥ_test(Y) − CE, has two biases that shrink with the sample size:
+/// - Ĥ_test, the plug-in entropy of the N_test test labels, is low by (K − 1)/(2 N_test ln 2) + O(1/N_test²) bits
+///   (Miller–Madow; K the classes present), while the test cross-entropy of fixed decoders is unbiased;
+/// - CE, the decoders' test cross-entropy after training on n_train samples, exceeds its large-sample limit by a
+///   learning bias whose leading term goes as 1/n_train (the excess log loss of a fitted model, d/(2 n_train) nats for a
+///   regular model of d effective parameters). Training the same partition again on a random half of its training
+///   samples gives CE(n_train/2), and 2 CE(n_train) − CE(n_train/2) cancels the 1/n_train term (Richardson).
+/// So Î_c = Ĥ_test + (K̂ − 1)/(2 N_test ln 2) − [2 CE(n_train) − CE(n_train/2)] = 2 Î(n_train) − Î(n_train/2) + MM.
+/// Its error is computed from the per-partition Î_c by the same rule as the plain estimate (ReplicateMean.coverage over splits,
+/// HalfSampleSpread with halvings); calibrated against the known truth in `BiasCorrectionCalibrationTests`. It
+/// assumes the 1/n law: a shortfall from under-training (runs stopped by the epoch cap) is not of that form.
+public enum RINEBiasCorrection {
+    /// The Miller–Madow term of the plug-in entropy of `labels` (bits): (K̂ − 1)/(2 N ln 2), K̂ the distinct labels.
+    public static func millerMadow(_ labels: [Int]) -> Double {
+        guard !labels.isEmpty else { return 0 }
+        return Double(Set(labels).count - 1) / (2 * Double(labels.count) * M_LN2)
+    }
+
+    /// Î_c from a quantity of the form Ĥ_test − CE read after training on all (`full`) and on half (`halfTrain`) of the
+    /// training samples of one partition, with the same test samples (`testLabels`).
+    public static func corrected(full: Double, halfTrain: Double, testLabels: [Int]) -> Double {
+        2 * full - halfTrain + millerMadow(testLabels)
+    }
+}
+
 /// The generated example of `rine.estimate`, with a known answer: five independent fair bits R, U₁, U₂, A, B; source 1
 /// holds (R, U₁, A) and source 2 holds (R, U₂, B), each bit as a ±1 feature, followed by `noise` independent N(0, 1)
 /// features per source; the target is Y = 8R + 4U₁ + 2U₂ + (A ⊕ B), 16 classes. R is redundant (1 bit), U₁ and U₂ are
@@ -111,6 +137,7 @@ extension RINEAnalyses {
             let halfPartitions = try p.int("half_partitions", default: 2, range: 2...10)
             let usable = try p.bool("usable_information", default: true)
             let standardize = try p.bool("standardize", default: true)
+            let biasCorrection = try p.bool("bias_correction", default: false)
             let seed = try p.int("seed", default: 8)
             let prefix = try p.string("name", default: "rine.estimate")
             // The bar figure repeats the table; a sweep of several directives can leave it out (page weight, issue 19).
@@ -224,10 +251,18 @@ extension RINEAnalyses {
                 }
             }
             let units = plans.count - splits
+            // bias_correction: every partition again with a random half of its training samples (same validation and
+            // test samples, same initialisation), for the extrapolation in 1/n_train (see `RINEBiasCorrection`).
+            let halfTrain: [TrialPartition] = biasCorrection ? plans.enumerated().map { i, pl in
+                var rng = root.child(5_000_000 + i)
+                let perm = rng.permutation(pl.train.count)
+                return TrialPartition(train: perm.prefix(pl.train.count / 2).map { pl.train[$0] }, validation: pl.validation, test: pl.test)
+            } : []
+            let nPlans = plans.count, allPlans = plans + halfTrain
             let betas: [Double] = usable && config.beta > 0 ? [config.beta, 0] : [config.beta]
-            let jobs: [(Int, Int)] = betas.indices.flatMap { b in plans.indices.map { (b, $0) } }
+            let jobs: [(Int, Int)] = betas.indices.flatMap { b in allPlans.indices.map { (b, $0) } }
             let done = Counter()
-            let inputs = xs, labels = y, partitions = plans
+            let inputs = xs, labels = y, partitions = allPlans
             // Per job, at the epoch of the lowest validation objective: I∩, D, each decoder's test cross-entropy (bits),
             // the entropy of the test labels, the epoch (1-based) and the epochs trained.
             let out = Parallel.map(jobs.count) { j -> [Double] in
@@ -236,7 +271,8 @@ extension RINEAnalyses {
                 let test = set(plan.test), hTest = RINEReadout.labelEntropy(test.y)
                 var c = config
                 c.beta = betas[b]
-                var rng: Xoshiro256 = root.child(1_000_000 + pl) // the same initialisation and batches for every β: paired
+                // The same initialisation for every β and for the half-training run of a partition: paired.
+                var rng: Xoshiro256 = root.child(1_000_000 + pl % nPlans)
                 let r = RINETrainer(config: c).run(train: set(plan.train), test: test, classes: classes, entropyY: hTest,
                                                    validation: set(plan.validation), stopping: EarlyStopping(patience: patience), rng: &rng)
                 let best = r.bestEpoch!, at = r.readout(atEpoch: best)
@@ -244,12 +280,17 @@ extension RINEAnalyses {
                 if k % 10 == 0 { ctx.progress("\(k)/\(jobs.count) trainings") }
                 return [at.redundancy, at.distance] + at.crossEntropies + [hTest, Double(best + 1), Double(r.history.count)]
             }
-            func cell(_ b: Int, _ plan: Int) -> [Double] { out[b * plans.count + plan] }
+            func cell(_ b: Int, _ plan: Int) -> [Double] { out[b * allPlans.count + plan] }
             // A quantity q(β-run outputs of one plan, β = 0 outputs or nil) over the plans: mean over the splits with the
-            // calibrated error (HalfSampleSpread over the units), and the plain split spread.
+            // calibrated error (HalfSampleSpread over the units), and the plain split spread. `corrected`: q of the
+            // form H_test − CE, bias-corrected per plan (RINEBiasCorrection) before the same summary.
             struct Estimate { let mean: Double, error: Double, plain: Double, dataSD: Double, dof: Double }
-            func estimate(_ q: (_ main: [Double], _ zero: [Double]?) -> Double) -> Estimate {
-                func at(_ pl: Int) -> Double { q(cell(0, pl), betas.count > 1 ? cell(1, pl) : nil) }
+            func estimate(corrected: Bool = false, _ q: (_ main: [Double], _ zero: [Double]?) -> Double) -> Estimate {
+                func raw(_ pl: Int) -> Double { q(cell(0, pl), betas.count > 1 ? cell(1, pl) : nil) }
+                func at(_ pl: Int) -> Double {
+                    guard corrected else { return raw(pl) }
+                    return RINEBiasCorrection.corrected(full: raw(pl), halfTrain: raw(nPlans + pl), testLabels: allPlans[pl].test.map { labels[$0] })
+                }
                 let v = (0..<splits).map(at), plain = ReplicateMean.coverage(v)
                 guard halvings > 0 else { return Estimate(mean: plain.mean, error: plain.error, plain: plain.error, dataSD: .nan, dof: Double(splits - 1)) }
                 let h = HalfSampleSpread.summary(splitEstimates: v, unitEstimates: (0..<units).map { at(splits + $0) }, halvings: halvings,
@@ -261,6 +302,9 @@ extension RINEAnalyses {
             let exact: (redundancy: Double, usable: Double)? = userData ? nil : (PartialInformation.broja(RINEKnownAnswerExample.task).redundancy,
                                                                               ExactRedundancy.mutualInformationX1(RINEKnownAnswerExample.task))
             named.append(("I∩ at β = \(fmtNumber(config.beta)) (RINE)", "redundancy", estimate { m, _ in m[0] }, exact?.redundancy))
+            if biasCorrection {
+                named.append(("I∩ at β = \(fmtNumber(config.beta)), bias-corrected", "redundancy_corrected", estimate(corrected: true) { m, _ in m[0] }, exact?.redundancy))
+            }
             named.append(("decoder distance D at β = \(fmtNumber(config.beta))", "distance", estimate { m, _ in m[1] }, nil))
             for i in 0..<nSources {
                 named.append(("H(Y) − CE of source \(i + 1)'s decoder at β = \(fmtNumber(config.beta))", "agreed_s\(i + 1)", estimate { m, _ in m[hIndex] - m[ceIndex + i] }, nil))
@@ -271,13 +315,21 @@ extension RINEAnalyses {
                                   estimate { _, z in z![hIndex] - z![ceIndex + i] }, exact?.usable))
                 }
                 let minUsable: ([Double]) -> Double = { z in (0..<nSources).map { z[hIndex] - z[ceIndex + $0] }.min()! }
+                if biasCorrection {
+                    for i in 0..<nSources {
+                        named.append(("usable information of source \(i + 1), bias-corrected", "usable_s\(i + 1)_corrected",
+                                      estimate(corrected: true) { _, z in z![hIndex] - z![ceIndex + i] }, exact?.usable))
+                    }
+                }
                 named.append(("smallest usable information of a source (β = 0)", "usable_min", estimate { _, z in minUsable(z!) }, exact?.usable))
                 named.append(("smallest usable information − I∩ (≥ 0: a source's decoder alone knows at least what is shared)", "usable_min_minus_redundancy",
                               estimate { m, z in minUsable(z!) - m[0] }, exact.map { $0.usable - $0.redundancy }))
             }
             let hAll = RINEReadout.labelEntropy(y)
             let bestEpochs = (0..<splits).map { cell(0, $0)[epochIndex] }
-            let cappedRuns = jobs.indices.filter { out[$0][epochIndex + 1] >= Double(config.epochs) && out[$0][epochIndex] > Double(config.epochs - patience) }.count
+            // Over the trainings on full partitions (the half-training runs of bias_correction are not counted).
+            let fullJobs = jobs.indices.filter { jobs[$0].1 < nPlans }
+            let cappedRuns = fullJobs.filter { out[$0][epochIndex + 1] >= Double(config.epochs) && out[$0][epochIndex] > Double(config.epochs - patience) }.count
 
             var values = [Scalar]()
             for x in named {
@@ -288,12 +340,13 @@ extension RINEAnalyses {
                        Scalar("\(prefix)_classes", Double(classes), significantFigures: 4, tolerance: .absolute(0)),
                        Scalar("\(prefix)_label_entropy", hAll, significantFigures: 4, unit: "bits", tolerance: .absolute(1e-9)),
                        Scalar("\(prefix)_best_epoch_median", Stats.median(bestEpochs), significantFigures: 2, tolerance: RedrawTolerance.median(bestEpochs)),
-                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(jobs.count), significantFigures: 2, tolerance: RedrawTolerance.fraction(cappedRuns, runs: jobs.count))]
+                       Scalar("\(prefix)_capped_fraction", Double(cappedRuns) / Double(fullJobs.count), significantFigures: 2, tolerance: RedrawTolerance.fraction(cappedRuns, runs: fullJobs.count))]
             func pm(_ e: Estimate) -> String { String(format: "%.3f ± %.3f", e.mean, e.error) }
             let errorWord = halvings > 0
                 ? "± is the calibrated error of HalfSampleSpread: the spread over the \(splits) splits plus Var_D, the variance from sampling the data set itself, from \(halvings) random halvings of the samples, each half analysed again by \(halfPartitions) partitions into \(halfFolds) folds (calibrated on synthetic data in SplitErrorCalibrationTests)"
                 : "± is the t-corrected spread over the \(splits) splits only, a lower bound: it leaves out the sampling of the data set (halvings: 0)"
-            let setup = "\(n) samples, \(classes) classes (H(Y) = \(String(format: "%.3f", hAll)) bits), \(nSources) sources (\(xs.map { "\($0.cols)" }.joined(separator: " + ")) features\(standardize ? ", each feature standardised over all samples" : "")); per split \(plans[0].train.count) train, \(plans[0].validation.count) validation, \(plans[0].test.count) test samples; decoders \(config.hidden) + batch norm + ReLU, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β scheduled as β(1 − \(config.gamma)^e), at most \(config.epochs) epochs, stopped when the validation objective (1/n) Σ CEᵢ + βD at the final β has not improved for \(patience) epochs; read at the best validation epoch, I∩ = H(Y of the test samples) − (1/n) Σ CEᵢ on the test samples. \(jobs.count) trainings (\(plans.count) partitions × \(betas.count) β), median best epoch \(Int(Stats.median(bestEpochs))), \(cappedRuns) run\(cappedRuns == 1 ? "" : "s") at the epoch cap."
+            let correctionWord = biasCorrection ? " Bias-corrected rows: per partition, the test-label entropy plus its Miller–Madow term (K̂ − 1)/(2 N_test ln 2), minus the decoders' cross-entropy extrapolated to infinite training size in 1/n_train, 2 CE(n_train) − CE(n_train/2), from a second training on a random half of the partition's training samples (same validation and test samples, same initialisation); then the same mean and error over the partitions." : ""
+            let setup = "\(n) samples, \(classes) classes (H(Y) = \(String(format: "%.3f", hAll)) bits), \(nSources) sources (\(xs.map { "\($0.cols)" }.joined(separator: " + ")) features\(standardize ? ", each feature standardised over all samples" : "")); per split \(plans[0].train.count) train, \(plans[0].validation.count) validation, \(plans[0].test.count) test samples; decoders \(config.hidden) + batch norm + ReLU, Adam lr \(config.learningRate)·\(config.learningRateDecay)^epoch, weight decay \(config.weightDecay), batch \(config.batchSize), β scheduled as β(1 − \(config.gamma)^e), at most \(config.epochs) epochs, stopped when the validation objective (1/n) Σ CEᵢ + βD at the final β has not improved for \(patience) epochs; read at the best validation epoch, I∩ = H(Y of the test samples) − (1/n) Σ CEᵢ on the test samples. \(jobs.count) trainings (\(plans.count) partitions\(biasCorrection ? " × 2 training sizes" : "") × \(betas.count) β), median best epoch \(Int(Stats.median(bestEpochs))), \(cappedRuns) run\(cappedRuns == 1 ? "" : "s") at the epoch cap\(biasCorrection ? " (of \(fullJobs.count) on full partitions)" : "")."
             var columns = ["quantity", "estimate (bits)", "split spread alone", "√Var_D", "ν"]
             if exact != nil { columns += ["known", "Δ", "Δ/σ"] }
             let rows = named.map { x -> [String] in
@@ -306,7 +359,7 @@ extension RINEAnalyses {
                 }
                 return r
             }
-            var tables = [Table(id: "\(prefix.replacingOccurrences(of: ".", with: "-"))", caption: "RINE on \(origin): mean over \(splits) random splits; \(errorWord). " + setup,
+            var tables = [Table(id: "\(prefix.replacingOccurrences(of: ".", with: "-"))", caption: "RINE on \(origin): mean over \(splits) random splits; \(errorWord). " + setup + correctionWord,
                                 columns: columns, rows: rows)]
             if let exact {
                 let t = RINEKnownAnswerExample.task, b = PartialInformation.broja(t)

@@ -76,6 +76,7 @@ extension RINECatalog {
             "patience": "epochs without improvement of the validation objective before training stops; the best validation epoch is read",
             "halvings": "random halvings of the samples for the calibrated data-set error (HalfSampleSpread; 0: split spread only, a lower bound); each costs 2 × half_partitions × half_folds trainings on half the samples per β",
             "figure": "draw the bar figure of the estimates (false: the table only, e.g. for the directives of a sweep)",
+            "bias_correction": "also report I∩ and each source's usable information bias-corrected: Miller–Madow term on the test-label entropy, and the cross-entropy extrapolated in 1/n_train from a second training of every partition on half its training samples (twice the trainings)",
             "half_folds": "folds of each partition of a half (every sample of the half tested once per partition)",
             "half_partitions": "independent fold partitions of each half (≥ 2: their spread is the partition noise that is subtracted)",
             "usable_information": "also train every split at β = 0 (same initialisations): each source's usable information H(Y) − CE, an upper bound of I∩",

@@ -88,6 +88,8 @@ struct TrialPartition {
         test = Array(perm[0..<nTest]); validation = Array(perm[nTest..<(nTest + nVal)]); train = Array(perm[(nTest + nVal)...])
     }
 
+    init(train: [Int], validation: [Int], test: [Int]) { self.train = train; self.validation = validation; self.test = test }
+
     /// Given test trials and the rest: a seeded permutation of the rest, its first `validationFraction` validate, the
     /// remainder trains (the units of `HalfSampleSpread`).
     init(test: [Int], rest: [Int], validationFraction: Double, rng: inout Xoshiro256) {
