@@ -1,5 +1,6 @@
 import XCTest
 import Numerics
+import AnalysisKit
 @testable import InfoGeometry
 
 final class OracleTests: XCTestCase {
@@ -22,6 +23,25 @@ final class OracleTests: XCTestCase {
         // γ → 0 gives the Fisher information; I(R;Y_0) = I(R;X).
         XCTAssertLessThan(SymmetricMatrix.maxAbsDifference(try pop.scaleFisher(gamma: 0), try pop.fisher()), 1e-9)
         XCTAssertEqual(try pop.coarseGrainedInformation(gamma: 0), mi, accuracy: 1e-10)
+    }
+
+    /// Issue 14, audit G1: gamma_min = gamma_max = 1 passes both ranges but leaves an empty γ interval. It must be a parameter
+    /// error naming both keys and the rule, thrown before the quadrature (whose precondition it used to reach) is built.
+    func testRingEmptyGammaIntervalIsAParameterError() throws {
+        for (lo, hi) in [("1", "1"), ("1.0", "1")] {
+            let p = Parameters(["gamma_min": lo, "gamma_max": hi])
+            XCTAssertThrowsError(try RingAnalysis.oracle(from: p)) { e in
+                guard let pe = e as? ParameterError else { return XCTFail("not a ParameterError: \(e)") }
+                XCTAssertEqual(pe.key, "gamma_max")
+                XCTAssertTrue(pe.message.contains("gamma_min") && pe.message.contains("gamma_max") && pe.message.contains("smaller than"),
+                              pe.message)
+            }
+            XCTAssertThrowsError(try RingAnalysis.run(AnalysisContext(parameters: Parameters(["gamma_min": lo, "gamma_max": hi]))))
+        }
+        // Only gamma_min given (gamma_max defaults to 60): valid; a tiny positive interval is valid too.
+        XCTAssertEqual(try RingAnalysis.oracle(from: Parameters(["gamma_min": "1"])).quadrature.gammas.last!, 60, accuracy: 1e-9)
+        let q = try RingAnalysis.oracle(from: Parameters(["gamma_min": "0.5", "gamma_max": "1", "intervals": "2"])).quadrature
+        XCTAssertEqual(q.gammas.first!, 0.5, accuracy: 1e-12); XCTAssertEqual(q.gammas.last!, 1, accuracy: 1e-12)
     }
 
     func testRingFisherAtMinusPi() {

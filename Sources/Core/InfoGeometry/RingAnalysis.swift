@@ -10,8 +10,16 @@ enum RingAnalysis {
         o.gridSize = try p.int("grid", default: 128, range: 16...4096)
         o.modes = try p.int("modes", default: 63, range: 4...2047)
         let iv = try p.int("intervals", default: 120, range: 2...10_000)
-        o.quadrature = LogGammaQuadrature(lowest: try p.double("gamma_min", default: 1e-5, range: 1e-12...1),
-                                          highest: try p.double("gamma_max", default: 60, range: 1...1e6), intervals: iv)
+        let gammaMin = try p.double("gamma_min", default: 1e-5, range: 1e-12...1)
+        let gammaMax = try p.double("gamma_max", default: 60, range: 1...1e6)
+        // The two ranges meet at 1. G and I are integrals over [γ_min, γ_max], so an empty interval is an error, not a
+        // one-point sweep (issue 14, audit G1): report it before LogGammaQuadrature's precondition and before any allocation.
+        guard gammaMax > gammaMin else {
+            let key = p.entries["gamma_max"] != nil ? "gamma_max" : "gamma_min"
+            throw ParameterError(key: key, line: p.entries[key]?.line,
+                                 message: "gamma_min (\(gammaMin)) must be smaller than gamma_max (\(gammaMax)): G and I integrate over γ in [gamma_min, gamma_max], which must have positive length")
+        }
+        o.quadrature = LogGammaQuadrature(lowest: gammaMin, highest: gammaMax, intervals: iv)
         o.seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         o.population.priorConcentration = try p.double("prior_kappa", default: 0, range: 0...20)
         return o
