@@ -45,7 +45,7 @@ var targets: [Target] = [
     .executableTarget(name: "replicate", dependencies: ["ReplicateCLI", "PaperAnalyses", "AnalysisKit"],
                       path: "Sources/replicate"),
     .executableTarget(name: "bench",
-                      dependencies: ["Numerics", "NeuralNet", "DataFiles"] + paperModules.map { .target(name: $0) },
+                      dependencies: ["Numerics", "NeuralNet", "DataFiles", "AnalysisKit", "Renderer"] + paperModules.map { .target(name: $0) },
                       path: "Sources/bench"),
     .testTarget(name: "NumericsTests", dependencies: ["Numerics"], path: "Tests/NumericsTests"),
     .testTarget(name: "DataFilesTests", dependencies: ["DataFiles"], path: "Tests/DataFilesTests"),

@@ -26,18 +26,6 @@ func runRenormalizedMIBenchmarks() throws {
     print("load average at end \(loadAverage())")
 }
 
-/// CPU seconds of this process (all threads).
-private func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
-}
-
-/// The 1-, 5- and 15-minute load averages of the machine ("?" where /proc/loadavg is missing).
-private func loadAverage() -> String {
-    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
-    return s.split(separator: " ").prefix(3).joined(separator: " ")
-}
 
 /// Best of 5 timings (CPU time, 1 BLAS thread as `make bench` sets it) of a 1024² sgemm, in GFLOP/s.
 private func sgemmPeakCPU() -> Double {

@@ -31,3 +31,16 @@ func ratioLine(ours: [Double], peer: [Double], peerName: String) -> String {
     return String(format: "%@/ours: %.2f× (min), %.2f× (median) [>1: ours faster]; ours %.4g/%.4g s, %@ %.4g/%.4g s (min/median of %d and %d runs)",
                   peerName, pm / om, pmed / omed, om, omed, peerName, pm, pmed, ours.count, peer.count)
 }
+
+/// CPU seconds of this process (all threads).
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + 1e-9 * Double(t.tv_nsec)
+}
+
+/// The 1-, 5- and 15-minute load averages of the machine ("?" where /proc/loadavg is missing).
+func loadAverage() -> String {
+    guard let s = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "?" }
+    return s.split(separator: " ").prefix(3).joined(separator: " ")
+}

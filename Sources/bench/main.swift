@@ -12,6 +12,7 @@ let benchmarks: [(name: String, run: () throws -> Void)] = [
     ("rmi", runRenormalizedMIBenchmarks),
     ("rine", runRINEBenchmarks),
     ("collective", runCollectiveRedundancyBenchmarks),
+    ("prose", runProseBenchmarks),
 ]
 
 /// The CPU's model name and family/model numbers from /proc/cpuinfo ("unknown CPU" elsewhere).
