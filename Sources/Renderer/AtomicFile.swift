@@ -2,15 +2,33 @@ import Foundation
 
 /// Writes files atomically: a temporary file in the same folder, then a rename, so readers never see half a file.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
+    /// `durable`: the temp file is flushed to disk (fsync) before the rename and the folder after it, so that even a
+    /// crash of the machine leaves the old file or the whole new one (used for the values files, which are the
+    /// reference; pages and figures can be re-rendered and skip the cost).
+    public static func write(_ data: Data, to url: URL, durable: Bool = false) throws {
         let dir = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString).tmp")
         try data.write(to: tmp)
+        if durable {
+            guard sync(tmp.path) else {
+                try? FileManager.default.removeItem(at: tmp)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+        }
         if rename(tmp.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
+        if durable { _ = sync(dir.path) }
+    }
+
+    /// fsync of a file or folder; false if it cannot be opened or flushed.
+    private static func sync(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fsync(fd) == 0
     }
 
     public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }

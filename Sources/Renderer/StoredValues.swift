@@ -128,7 +128,7 @@ public struct StoredValues: Codable, Equatable {
 
     public func write(_ url: URL) throws {
         let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try enc.encode(self) + Data("\n".utf8), to: url)
+        try AtomicFile.write(try enc.encode(self) + Data("\n".utf8), to: url, durable: true)
     }
 }
 

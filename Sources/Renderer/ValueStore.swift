@@ -3,9 +3,49 @@ import Foundation
 
 /// Accepting values: writes a report's current values as the stored reference.
 public enum ValueStore {
+    /// What a full `accept` does with stored values the report no longer produces ("stale": its directive was removed
+    /// or no longer reports that name). `accept --only` leaves them alone under either policy.
+    public enum StalePolicy {
+        /// Drop them from the values file, naming each (the default: the file then holds exactly what the report
+        /// produces; the dropped entries and their history stay in git).
+        case prune
+        /// Keep them, marked `retired` with their history (`accept --keep-stale`); `check` ignores them.
+        case keep
+    }
+
+    /// A values file as `accept` would leave it, not yet written.
+    public struct Acceptance {
+        public let url: URL
+        public let stored: StoredValues
+        /// Human-readable lines, one per change (empty: nothing to write unless the file is missing).
+        public let changes: [String]
+        /// The stale names dropped (policy `.prune`), sorted.
+        public let dropped: [String]
+        /// Whether `write()` has anything to write.
+        public var needsWrite: Bool { !changes.isEmpty || !FileManager.default.fileExists(atPath: url.path) }
+        /// Writes the values file in one atomic, durable step: the old file or the new one, never a mixture.
+        public func write() throws { if needsWrite { try stored.write(url) } }
+    }
+
+    /// Runs `body` holding `<cacheFolder>/.accept.lock`, so that two `accept` commands at once do not each read the
+    /// old values file and the later write lose the earlier one's changes.
+    public static func withLock<T>(_ project: ReportProject, warn: (String) -> Void = { _ in }, _ body: () throws -> T) throws -> T {
+        try FileLock.withLock(project.cacheFolder.appendingPathComponent(".accept.lock"), warn: warn, body)
+    }
+
     /// Updates the values file and returns human-readable lines describing each change.
-    public static func accept(_ result: ReportResult, at url: URL, only: Set<String>?) throws -> [String] {
+    public static func accept(_ result: ReportResult, at url: URL, only: Set<String>?, stale: StalePolicy = .prune) throws -> [String] {
+        let a = try plan(result, at: url, only: only, stale: stale)
+        try a.write()
+        return a.changes
+    }
+
+    /// The values file `accept` would write, computed without writing anything (so a command accepting several
+    /// reports can refuse all of them before it writes any). Throws when `only` names a value the report does not
+    /// produce.
+    public static func plan(_ result: ReportResult, at url: URL, only: Set<String>?, stale: StalePolicy = .prune) throws -> Acceptance {
         var changes = [String]()
+        var dropped = [String]()
         var stored: StoredValues
         do { stored = try StoredValues.load(url) ?? StoredValues(values: [:]) } catch let d as ReportDiagnostic {
             // A corrupt values file is repaired: rewritten from the current values (git keeps the old file).
@@ -41,14 +81,23 @@ public enum ValueStore {
         }
         if only == nil {
             let produced = Set(result.scalars.map(\.name))
-            for name in stored.values.keys.sorted() where !produced.contains(name) && stored.values[name]?.retired != true {
-                stored.values[name]?.retired = true
-                changes.append("\(name): retired (no longer produced; kept with its history)")
+            for name in stored.values.keys.sorted() where !produced.contains(name) {
+                guard let old = stored.values[name] else { continue }
+                switch stale {
+                case .prune:
+                    stored.values[name] = nil
+                    dropped.append(name)
+                    let past = old.history.isEmpty ? "" : ", \(old.history.count) past value(s)"
+                    changes.append("\(name): dropped (no longer produced\(old.retired == true ? ", was retired" : ""); last value \(old.value)\(past); git keeps it)")
+                case .keep where old.retired != true:
+                    stored.values[name]?.retired = true
+                    changes.append("\(name): retired (no longer produced; kept with its history)")
+                case .keep: break
+                }
             }
         }
         // Written even without changes, so that a report with no values gets a (empty) reference and can pass `check`.
-        if !changes.isEmpty || !FileManager.default.fileExists(atPath: url.path) { try stored.write(url) }
-        return changes
+        return Acceptance(url: url, stored: stored, changes: changes, dropped: dropped)
     }
 }
 

@@ -155,14 +155,23 @@ struct Check: ParsableCommand {
 
 /// Stores the current values of reports as the new reference, keeping the old values in their history.
 struct Accept: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Store the current values of REPORT as the reference (after review).")
+    static let configuration = CommandConfiguration(
+        abstract: "Store the current values of REPORT as the reference (after review).",
+        discussion: "A full accept also drops the stored values the report no longer produces and names each one (review "
+            + "them first: `check` lists them as STALE; git keeps the old file). --keep-stale keeps them instead, marked "
+            + "retired with their history. --only KEY accepts just those values and never drops or retires any. Nothing "
+            + "is written unless every named report computes without errors; each values file is replaced in one atomic step.")
     @OptionGroup var options: ProjectOptions
-    @Option(name: .customLong("only"), help: "Accept only these value names.") var only: [String] = []
+    @Option(name: .customLong("only"), help: "Accept only these value names (never drops stale values).") var only: [String] = []
+    @Flag(name: .customLong("keep-stale"), help: "Keep stored values the report no longer produces (marked retired) instead of dropping them.")
+    var keepStale = false
     @Argument(help: "Report names.") var reports: [String]
 
     func run() throws {
         let project = options.project()
         let renderer = ReportRenderer(project: project)
+        var results = [ReportResult]()
+        // Compute every report first: one with errors stops the command before any values file is written.
         for name in try options.names(reports, in: project) {
             let r = try renderer.compute(name)
             // An unreadable values file does not block accept: accept rewrites it (git keeps the old one).
@@ -172,9 +181,21 @@ struct Accept: ParsableCommand {
                 print("not accepting \(name): fix its errors first")
                 throw ExitCode(1)
             }
-            let changes = try ValueStore.accept(r, at: project.valuesURL(name), only: only.isEmpty ? nil : Set(only))
-            print("\(name): \(changes.isEmpty ? "no changes" : "")")
-            for c in changes { print("  \(c)") }
+            results.append(r)
+        }
+        try ValueStore.withLock(project, warn: { print($0) }) {
+            let plans = try results.map {
+                try ValueStore.plan($0, at: project.valuesURL($0.name), only: only.isEmpty ? nil : Set(only),
+                                   stale: keepStale ? .keep : .prune)
+            }
+            for (r, plan) in zip(results, plans) {
+                try plan.write()
+                print("\(r.name): \(plan.changes.isEmpty ? "no changes" : "")")
+                for c in plan.changes { print("  \(c)") }
+                if !plan.dropped.isEmpty {
+                    print("  \(plan.dropped.count) stale value(s) dropped (--keep-stale keeps them)")
+                }
+            }
         }
     }
 }

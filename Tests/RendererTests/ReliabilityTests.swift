@@ -40,7 +40,7 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(GnuplotFigure.fileName("../../evil tag/x"), "_._.._evil_tag_x")
     }
 
-    func testVanishedValueIsRetiredWithItsHistory() throws {
+    func testVanishedValueIsRetiredWithItsHistoryUnderKeepStale() throws {
         let two = "# T\n\n```{run demo.gaussian_mi}\nrho: 0.5\nsamples: [50]\nrepeats: 3\n```\n"
         let (project, dir, _) = try makeProject(["t": two])
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -52,7 +52,7 @@ final class ReliabilityTests: XCTestCase {
         stored.values["demo.old"] = stored.values[names[0]]
         stored.values["demo.old"]!.history = [StoredValue.Past(value: 1, error: nil, commit: "abc")]
         try stored.write(project.valuesURL("t"))
-        let changes = try ValueStore.accept(try renderer.compute("t"), at: project.valuesURL("t"), only: nil)
+        let changes = try ValueStore.accept(try renderer.compute("t"), at: project.valuesURL("t"), only: nil, stale: .keep)
         XCTAssertTrue(changes.contains { $0.contains("demo.old: retired") }, "\(changes)")
         let after = try XCTUnwrap(StoredValues.load(project.valuesURL("t")))
         XCTAssertEqual(after.values["demo.old"]?.retired, true)
