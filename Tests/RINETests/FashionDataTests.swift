@@ -86,4 +86,26 @@ final class FashionDataTests: XCTestCase {
         e = failure(["data": "/nonexistent/images.csv"])
         XCTAssertEqual(e?.key, "data")
     }
+
+    /// NaN passed the pixel range test (every comparison with NaN is false; issue 14 §4, audit F1): a non-finite pixel
+    /// is an error at the file's key naming the file, the row and the pixel.
+    func testNonFinitePixelIsAnErrorNamingFileRowAndPixel() throws {
+        let good = images(20, seed: 4)
+        var values = good.pixels.flatMap { $0.map(Double.init) }
+        values[2 * 784 + 99] = .nan
+        let npy = try temporaryFile("nan.npy", NPYArray.encoded(values, shape: [20, 784]))
+        let labels = try temporaryFile("nan-labels.csv", Array(good.labels.map(String.init).joined(separator: "\n").utf8))
+        let goodCSV = try temporaryFile("finite.csv", Array(good.pixels.map { $0.map(String.init).joined(separator: ",") }.joined(separator: "\n").utf8))
+        var p = fast
+        p["data"] = npy.path; p["labels"] = labels.path; p["test_data"] = goodCSV.path; p["test_labels"] = labels.path
+        XCTAssertThrowsError(try run(p)) { e in
+            let pe = e as? ParameterError
+            XCTAssertEqual(pe?.key, "data", "\(e)")
+            for text in [npy.path, "row 3, pixel 100", "nan", "finite"] { XCTAssertTrue(pe?.message.contains(text) ?? false, "\(text): \(e)") }
+        }
+        values[2 * 784 + 99] = -.infinity
+        let inf = try temporaryFile("inf.npy", NPYArray.encoded(values, shape: [20, 784]))
+        p["data"] = inf.path
+        XCTAssertThrowsError(try run(p)) { e in XCTAssertTrue("\(e)".contains("row 3, pixel 100"), "\(e)") }
+    }
 }

@@ -44,6 +44,10 @@ enum FashionInput {
             guard t.columns == pixels else {
                 throw fail(keys.images, "\(imagesURL.path): expected a table of shape (images, \(pixels)) (28 × 28 pixels per row), found (\(t.rows), \(t.columns))")
             }
+            // NaN passes the range test below (every comparison with it is false): non-finite pixels are named first.
+            if let i = t.values.firstIndex(where: { !$0.isFinite }) {
+                throw fail(keys.images, "\(imagesURL.path): row \(i / pixels + 1), pixel \(i % pixels + 1) is \(t.values[i]); pixels must be finite, in [0, 1] or 0…255")
+            }
             let scale: Double = t.values.contains { $0 > 1 } ? 1.0 / 255 : 1
             guard !t.values.contains(where: { $0 < 0 || $0 * scale > 1 }) else {
                 throw fail(keys.images, "\(imagesURL.path): pixels must lie in [0, 1] or 0…255")

@@ -150,9 +150,20 @@ extension RINEAnalyses {
             longConfig.epochs = max(config.epochs, ceLongEpochs)
             let dataURL = try ctx.dataFile("data", default: "reach/ReachData.mat")
             try p.rejectUnused()
-            let data = try ReachData(contentsOf: dataURL)
+            // Counts the design needs, checked on the file's dimensions before anything is allocated (issue 14 §4): the
+            // data-set error cuts each half of a halving into `half_folds` test folds (HalfSampleSpread.units needs one
+            // trial per fold; five per fold here), a split needs train, validation and test trials; every group a neuron.
+            let minimumTrials = halvings > 0 ? 10 * halfFolds : 20
+            let data = try ReachData(contentsOf: dataURL) { trials, neurons in
+                guard trials >= minimumTrials else {
+                    throw RINEParameterChecks.error(p, "data", "\(dataURL.path) has \(trials) trials, too few: at least \(minimumTrials) "
+                        + (halvings > 0 ? "(5 per test fold of each half: 2 halves × half_folds \(halfFolds) × 5, with halvings \(halvings); halvings: 0 needs 20)" : "(for a split into train, validation and test trials)"))
+                }
+                guard neurons >= groups else {
+                    throw RINEParameterChecks.error(p, "groups", "\(groups) groups but \(dataURL.path) has \(neurons) neurons (more groups than neurons)")
+                }
+            }
             let nTrials = data.direction.count, nNeurons = data.rates.cols
-            guard groups <= nNeurons else { throw RINEParameterChecks.error(p, "groups", "more groups than the \(nNeurons) neurons") }
             let z = data.standardized(Array(0..<nNeurons))
             let root = Xoshiro256(seed: UInt64(seed))
             let pairings: [ReachPairing] = [.simultaneous] + (surrogate ? [.pseudo] : []) + (ceStopping ? [.simultaneousCE] : [])
@@ -189,6 +200,16 @@ extension RINEAnalyses {
                 }
             }
             let units = plans.count - splits
+            // Few trials can leave a part of a split (or of a half's fold) without a trial, or without a pair of trials of
+            // the same target for the pseudo-session surrogate: an error naming the file, before any training.
+            for (i, plan) in plans.enumerated() {
+                for (k, parts) in plan.samples.enumerated() {
+                    if let e = parts.firstIndex(where: \.isEmpty) {
+                        let what = i < splits ? "split \(i + 1)" : "data-set-error unit \(i - splits + 1)"
+                        throw RINEParameterChecks.error(p, "data", "\(dataURL.path) (\(nTrials) trials): the \(["train", "validation", "test"][e]) part of \(what) has no \(k == 0 ? "trial" : "pair of trials of the same target (pseudo-session surrogate; surrogate: false skips it)")")
+                    }
+                }
+            }
 
             let cellsList = (0..<groups).flatMap { a in (a..<groups).map { (a, $0) } }
             // Errors over splits of the one data set: the t-corrected spread over splits (it covers training noise and the

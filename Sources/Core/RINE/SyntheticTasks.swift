@@ -177,13 +177,16 @@ public struct ReachData {
     public let rates: Matrix<Double>   // trials × neurons
     public let direction: [Int]        // 0..<8
 
-    public init(contentsOf url: URL) throws {
+    /// `validate(trials, neurons)` runs once the dimensions are known, before the rates are copied or allocated (issue
+    /// 14 §4: the analysis checks the counts it needs there, so a short file is an error naming it, not a precondition).
+    public init(contentsOf url: URL, validate: ((_ trials: Int, _ neurons: Int) throws -> Void)? = nil) throws {
         let mat = try MATFile(contentsOf: url)
         let r = try mat.variable("R"), d = try mat.variable("direction")
         guard r.dimensions.count == 2, d.count == r.dimensions[1] else {
             throw DataFileError(file: url.path, message: "R is \(r.dimensions), direction has \(d.count) entries")
         }
         let neurons = r.dimensions[0], trials = r.dimensions[1]
+        try validate?(trials, neurons)
         var m = Matrix<Double>(rows: trials, cols: neurons)
         let data = try r.finiteData()
         for t in 0..<trials { for i in 0..<neurons { m[t, i] = data[t * neurons + i] } } // column-major neurons × trials
