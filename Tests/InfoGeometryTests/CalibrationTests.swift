@@ -59,11 +59,68 @@ final class CalibrationTests: XCTestCase {
 
     struct RingRun { let kl: Double, klErr: Double, direct: Double, directErr: Double, fisher: Double, fisherErr: Double
         let probe: [Double], probeCov: [[Double]]
+        /// The per-pattern terms behind `fisher` (J_0 at −π) and `probe`, for the expected pull sd of mean ± sd/√K.
+        let fisherTerms: [Double], probeTerms: [[Double]]
         init(_ r: RingOracle.Result, j: Int) {
             kl = r.miKL.mean; klErr = r.miKL.error; direct = r.miDirect.mean; directErr = r.miDirect.error
             fisher = r.fisherEstimate[j]; fisherErr = r.fisherEstimateError[j]
             probe = r.probeMetric.map(\.mean); probeCov = r.probeCovariance
+            fisherTerms = r.probeFisherTerms[0]; probeTerms = r.probeTerms
         }
+    }
+
+    /// The pull sd that mean ± sd/√K has for K terms drawn from `pool` (its empirical distribution standing in for the
+    /// true one; truth = the pool's mean): 20000 resampled replicates. For skewed terms this exceeds 1 by O(1/K): the
+    /// t-statistic effect (issue 12/20: J_0(−π), skewness 2.8, gives 1.048 at K = 200), which is not an error of the
+    /// estimator's ± (its size, checked by `assertErrorScale`, is right).
+    func expectedPullSD(pool: [Double], k: Int, seed: UInt64 = 99) -> (sd: Double, se: Double) {
+        let n = pool.count, mu = Stats.mean(pool), root = Xoshiro256(seed: seed)
+        let pulls = Parallel.map(20_000) { rep -> Double in
+            var r = root.child(rep)
+            var s = 0.0, s2 = 0.0
+            for _ in 0..<k { let v = pool[r.int(below: n)]; s += v; s2 += v * v }
+            let m = s / Double(k), v = max(0, (s2 - Double(k) * m * m) / Double(k - 1))
+            return (m - mu) / (v / Double(k)).squareRoot()
+        }
+        var p = Pulls(); for v in pulls { p.add(v, 1, truth: 0) }
+        let c = tightCalibration(p)
+        return (c.sd, c.se)
+    }
+
+    /// Pulls whose sd is compared with `expected` (the t-statistic's own pull sd for these terms) instead of 1, within 3
+    /// combined sampling errors; the coverage and the se ≤ 0.05 rules are those of `assertTightlyCalibrated`.
+    func assertCalibrated(_ p: Pulls, expected: (sd: Double, se: Double), _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let c = tightCalibration(p), comb = (c.se * c.se + expected.se * expected.se).squareRoot()
+        print("calibration \(name): \(p.values.count) pulls, sd \(String(format: "%.3f", c.sd)) ± \(String(format: "%.3f", c.se)) against the t-statistic's expected \(String(format: "%.3f ± %.3f", expected.sd, expected.se)) (\(String(format: "%+.1f", (c.sd - expected.sd) / comb)) σ), coverage \(String(format: "%.1f", 100 * c.coverage)) % ± \(String(format: "%.1f", 100 * c.covSE)), mean pull \(String(format: "%+.3f", c.mean))")
+        XCTAssertLessThanOrEqual(abs(c.sd - expected.sd), 3 * comb, "\(name): pull sd \(c.sd) ± \(c.se), expected \(expected.sd) ± \(expected.se)", file: file, line: line)
+        XCTAssertLessThanOrEqual(c.se, 0.05, "\(name): sampling error of the pull sd \(c.se) too large for a test", file: file, line: line)
+        XCTAssertLessThanOrEqual(abs(c.coverage - 0.6827), 3 * c.covSE, "\(name): coverage \(c.coverage)", file: file, line: line)
+    }
+
+    /// The size of the claimed error, free of the t-statistic effect: sd(estimate − truth) / rms(claimed error) must be 1
+    /// within 3 sampling errors (delta method on the ratio of the two second moments, with their covariance: a replicate
+    /// that drew a rare large term has both a large residual and a large claimed error).
+    /// With `pool` given and its excess kurtosis above 100 (the 48-point test grid's G terms: 300–9·10⁴, rare terms up to
+    /// 340 times the mean) the delta-method error is not trustworthy, and the ratio is printed only; the pull-sd check
+    /// against the resampled t-statistic still applies there.
+    func assertErrorScale(residuals: [Double], errors: [Double], pool: [Double]? = nil, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let r = Double(residuals.count), m = Stats.mean(residuals)
+        let a = residuals.map { ($0 - m) * ($0 - m) }, b = errors.map { $0 * $0 }
+        let am = Stats.mean(a), bm = Stats.mean(b)
+        var vaa = 0.0, vbb = 0.0, vab = 0.0
+        for (x, y) in zip(a, b) { vaa += (x - am) * (x - am); vbb += (y - bm) * (y - bm); vab += (x - am) * (y - bm) }
+        vaa /= r - 1; vbb /= r - 1; vab /= r - 1
+        let ratio = (am * r / (r - 1) / bm).squareRoot()
+        // Var(log ratio²) = Var(ā)/ā² + Var(b̄)/b̄² − 2 Cov(ā, b̄)/(ā b̄); the ratio's se is half of its square root times the ratio.
+        let se = 0.5 * ratio * (max(vaa / (am * am) + vbb / (bm * bm) - 2 * vab / (am * bm), 0) / r).squareRoot()
+        var kurt = 0.0
+        if let pool {
+            let mu = Stats.mean(pool), sd = Stats.standardDeviation(pool)
+            kurt = pool.reduce(0) { $0 + pow(($1 - mu) / sd, 4) } / Double(pool.count) - 3
+        }
+        let checked = kurt <= 100
+        print("calibration \(name): error scale sd(residual)/rms(error) \(String(format: "%.3f ± %.3f", ratio, se))\(pool != nil ? String(format: ", terms' excess kurtosis %.1f", kurt) : "")\(checked ? "" : " (heavy-tailed: printed only)")")
+        if checked { XCTAssertLessThanOrEqual(abs(ratio - 1), 3 * se, "\(name): error scale \(ratio) ± \(se)", file: file, line: line) }
     }
 
     /// Replicates of the small oracle with 200 patterns each (in parallel).
@@ -109,8 +166,18 @@ final class CalibrationTests: XCTestCase {
             let tag = "κ = \(kappa)"
             assertTightlyCalibrated(kl, "ring MI (KL), \(tag)")
             assertTightlyCalibrated(direct, "ring MI (direct), \(tag)")
-            assertTightlyCalibrated(fisher, "ring J_0(−π), \(tag)")
-            for (i, p) in probes.enumerated() { assertTightlyCalibrated(p, "ring G probe \(i), \(tag)") }
+            // J_0(−π) and G at the probes: pull sd against the t-statistic's expected sd for their own pooled terms (the
+            // criterion "sd = 1" is wrong at K = 200 for skewed terms: an ideal mean ± sd/√K of J_0(−π)'s terms fails it in
+            // 20 of 60 batches of 2000 replicates), plus the error scale, which has no t effect.
+            let k = runs[0].fisherTerms.count
+            let fisherRes = runs.indices.map { (runs[$0].fisher - looTruth(runs, $0, \.fisher)) / f }
+            assertCalibrated(fisher, expected: expectedPullSD(pool: runs.flatMap(\.fisherTerms), k: k), "ring J_0(−π), \(tag)")
+            assertErrorScale(residuals: fisherRes, errors: runs.map(\.fisherErr), pool: runs.flatMap(\.fisherTerms), "ring J_0(−π), \(tag)")
+            for (i, p) in probes.enumerated() {
+                assertCalibrated(p, expected: expectedPullSD(pool: runs.flatMap { $0.probeTerms[i] }, k: k, seed: UInt64(100 + i)), "ring G probe \(i), \(tag)")
+                let res = runs.indices.map { n in (runs[n].probe[i] - looTruth(runs, n) { $0.probe[i] }) / f }
+                assertErrorScale(residuals: res, errors: runs.map { $0.probeCov[i][i].squareRoot() }, pool: runs.flatMap { $0.probeTerms[i] }, "ring G probe \(i), \(tag)")
+            }
             if kappa > 0 {
                 print("ring oracle κ = 1: mean correlation of the errors at neighbouring probes \(String(format: "%.3f", Stats.mean(corr)))")
                 XCTAssertGreaterThan(Stats.mean(corr), 0.3)          // they are correlated: per-point errors alone are not enough
