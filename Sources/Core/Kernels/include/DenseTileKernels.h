@@ -5,12 +5,13 @@
 /* Row-major float products C (M × N) = A (M × K) · B (K × N) for the row tiles of a tanh MLP, with the elementwise
    step that follows each product done on the accumulators before they are stored ("epilogues"), so that the tile is
    written once instead of being re-read by separate passes. B is a weight matrix, packed once per call of the engine
-   by `dtk_pack` into column panels of up to 48 columns (zero-padded to a multiple of 16). Each C element is one
-   fused-multiply-add chain over k = 0 … K−1 from 0, as in OpenBLAS's SkylakeX sgemm kernel for K ≤ its block depth;
-   the epilogues round like the ElementwiseKernels functions (no contraction). AVX-512 only: `dtk_available()` says
-   whether the CPU has it; without it the functions must not be called. */
+   by `dtk_pack` into column panels of up to 48 columns (zero-padded to a multiple of 16, or to 8 for a last panel of
+   at most 8 columns, which runs on 256-bit vectors). Each C element is one fused-multiply-add chain over
+   k = 0 … K−1 from 0, as in OpenBLAS's SkylakeX sgemm kernel for K ≤ its block depth; the epilogues round like the
+   ElementwiseKernels functions (no contraction). AVX-512 F and VL only: `dtk_available()` says whether the CPU has
+   them; without them the functions must not be called. */
 
-/* 1 when the CPU supports AVX-512 F (the kernels may be called), else 0. */
+/* 1 when the CPU supports AVX-512 F and VL (the kernels may be called), else 0. */
 int dtk_available(void);
 /* A buffer of `count` floats aligned to 64 bytes (for `dtk_pack`), and its release. */
 float *dtk_alloc(size_t count);
