@@ -59,4 +59,40 @@ final class FeatureAnalysisTests: XCTestCase {
         let one = try temporaryFile("one.npy", npy(rows: 50, cols: 1, [Double](repeating: 1, count: 50)))
         XCTAssertThrowsError(try run(["data": one.path])) { XCTAssertTrue("\($0)".contains("1 columns")) }
     }
+
+    /// A NaN or ±∞ in any column (feature, gradient or sample coordinate) is an error naming the file, the row and the
+    /// column, raised before the histograms (issue 14, audit M1: `Int(NaN)` of the bin index in an -Ounchecked build).
+    func testNonFiniteValuesAreErrorsNamingFileRowAndColumn() throws {
+        var rng = Xoshiro256(seed: 23)
+        var rows = [[Double]]()
+        for _ in 0..<50 { let a = rng.normal(); rows.append([a + 0.3 * a * a * a, 1 + 0.9 * a * a, 0]) }
+        func csv(_ r: [[Double]]) -> [UInt8] { Array(("f,df_dx1,df_dx2\n" + r.map { $0.map { String($0) }.joined(separator: ",") }.joined(separator: "\n")).utf8) }
+        var nanFeature = rows; nanFeature[4][0] = .nan
+        let a = try temporaryFile("nanfeature.csv", csv(nanFeature))
+        XCTAssertThrowsError(try run(["data": a.path])) { e in
+            let m = "\(e)"
+            XCTAssertTrue(e is ParameterError, m)
+            for part in ["nanfeature.csv", "row 5", "column 0 ('f')", "feature value", "is nan"] { XCTAssertTrue(m.contains(part), "\(part) not in: \(m)") }
+        }
+        var infGradient = rows.flatMap { $0 }; infGradient[7 * 3 + 2] = -.infinity
+        let b = try temporaryFile("infgradient.npy", npy(rows: 50, cols: 3, infGradient))
+        XCTAssertThrowsError(try run(["data": b.path])) { e in
+            let m = "\(e)"
+            for part in ["infgradient.npy", "row 8", "column 2", "gradient component", "is -inf"] { XCTAssertTrue(m.contains(part), "\(part) not in: \(m)") }
+        }
+        var nanSample = rows.map { Array($0.prefix(2)) }; nanSample[49][1] = .nan
+        let c = try temporaryFile("nansample.csv", Array(nanSample.map { "\($0[0]) \($0[1])" }.joined(separator: "\n").utf8))
+        for feature in ["pca", "mean"] {
+            XCTAssertThrowsError(try run(["data": c.path, "layout": "samples", "feature": feature])) { e in
+                let m = "\(e)"
+                for part in ["nansample.csv", "row 50", "column 1", "sample coordinate"] { XCTAssertTrue(m.contains(part), "\(part) not in: \(m)") }
+            }
+        }
+        var twoD = rows.map { [$0[0], 0.5 * $0[0], $0[1], 0, 0, 1] }; twoD[0][1] = .nan
+        let d = try temporaryFile("nan2d.npy", npy(rows: 50, cols: 6, twoD.flatMap { $0 }))
+        XCTAssertThrowsError(try run(["data": d.path, "dimension": "2"])) { e in
+            let m = "\(e)"
+            for part in ["nan2d.npy", "row 1", "column 1", "feature value f2"] { XCTAssertTrue(m.contains(part), "\(part) not in: \(m)") }
+        }
+    }
 }

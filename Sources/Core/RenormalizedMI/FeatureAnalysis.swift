@@ -45,6 +45,17 @@ extension RMIAnalyses {
             }
             let n = table.rows
             guard n >= 10 else { throw ParameterError(key: "data", line: p.entries["data"]?.line, message: "need at least 10 samples, found \(n)") }
+            // Every column is read (features and gradients, or the samples' coordinates): a NaN or ±∞ anywhere would
+            // reach the histograms' bin index `Int(NaN)` (a trap, or undefined behaviour in an -Ounchecked build), so it
+            // is an error naming the file, the row and the column, before anything is allocated (issue 14, audit M1).
+            if let at = table.values.firstIndex(where: { !$0.isFinite }) {
+                let r = at / table.columns, c = at % table.columns
+                let name = table.columnNames.flatMap { c < $0.count ? " ('\($0[c])')" : nil } ?? ""
+                let role = layout == "samples" ? "sample coordinate"
+                    : c < dimension ? (dimension == 1 ? "feature value" : "feature value f\(c + 1)") : "gradient component"
+                throw ParameterError(key: "data", line: p.entries["data"]?.line,
+                                     message: "\(source): data row \(r + 1), column \(c)\(name) (\(role)) is \(table.values[at]); rmi.features needs finite values in every column")
+            }
             var y1 = [Double](repeating: 0, count: n), y2 = [Double](), logGrad = [Double](repeating: 0, count: n)
             if layout == "feature_gradient" {
                 let needed = dimension == 1 ? "1 + N columns (f, ∂f/∂x₁…∂f/∂x_N)" : "2 + 2N columns (f₁, f₂, ∇f₁, ∇f₂)"

@@ -52,7 +52,7 @@ extension RenormalizedMICatalog {
             "alpha": "twist α of the spiral: rotation by θ + α r",
         ],
         "rmi.features": [
-            "data": "your samples (.npy or CSV): columns as given by layout; without it, a generated example",
+            "data": "your samples (.npy or CSV): columns as given by layout, every value finite; without it, a generated example",
             "layout": "feature_gradient (columns y, dy/dx…) or samples (raw x; the feature is computed)",
             "dimension": "dimension of the feature y (1 or 2)",
             "rule": "histogram rule: linear (soft, the paper's) or hard",
