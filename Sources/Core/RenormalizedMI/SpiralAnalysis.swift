@@ -96,7 +96,7 @@ extension RMIAnalyses {
             let idBase = label.isEmpty ? "spiral" : "spiral-" + label.replacingOccurrences(of: "_", with: "-")
             let gridN = try p.int("grid", default: 100, range: 10...400)
             let extent = try p.double("extent", default: 4, range: 0.5...20)
-            let runs = try p.int("runs", default: authors ? 4 : 8, range: 1...64)
+            let runs = try p.int("runs", default: 8, range: 1...64)
             var opt = FeatureOptimizer()
             opt.steps = try p.int("steps", default: authors ? 1000 : 600, range: 1...100_000)
             let width = try p.int("width", default: authors ? 180 : 150, range: 2...1024)
