@@ -66,9 +66,9 @@ fuzz:
 # classes: 31 s + 50 s in release under load, measured 2026-12-07). The modules are @testable: -enable-testing.
 CALIBRATE_RINE ?= 500
 calibrate:
-	RMI_CALIBRATION=1 RETINA_CALIBRATION=1 RINE_LONG_CALIBRATION=$(CALIBRATE_RINE) GEOMETRY_LONG_TESTS=1 $(BLAS_ENV) \
+	RMI_CALIBRATION=1 RETINA_CALIBRATION=1 RINE_LONG_CALIBRATION=$(CALIBRATE_RINE) RINE_BIAS_CALIBRATION=1 GEOMETRY_LONG_TESTS=1 $(BLAS_ENV) \
 	  $(SWIFT) test -c release -Xswiftc -enable-testing \
-	  --filter 'RenormalizedMITests\.(CalibrationTests|RunCalibrationTests)|RetinaTests\.MStarCalibrationTests|RINETests\.SplitErrorCalibrationTests|InfoGeometryTests\.CalibrationTests'
+	  --filter 'RenormalizedMITests\.(CalibrationTests|RunCalibrationTests)|RetinaTests\.MStarCalibrationTests|RINETests\.(SplitErrorCalibrationTests|BiasCorrectionCalibrationTests)|InfoGeometryTests\.CalibrationTests'
 
 # Benchmarks; peer implementations run with $(PEER_PYTHON) when `make bench-peers` has built it.
 PEER_VENV = .venv-peers
