@@ -18,3 +18,14 @@ public let paperAnalyses: [AnalysisDescriptor] =
         + RINECatalog.analyses.identified(by: RINESourceIdentity.hash).documented(by: RINECatalog.parameterHelp)
         + CollectiveRedundancyCatalog.analyses.identified(by: CollectiveRedundancySourceIdentity.hash)
             .documented(by: CollectiveRedundancyCatalog.parameterHelp)
+
+/// Per module of `paperAnalyses`, the hash of each target behind its code identity (the module's own sources and each
+/// target it depends on), for `--explain`: `ReplicateCLI.main(registry:codeComponents:)`.
+public let paperCodeComponents: [String: [String: String]] = [
+    "DemoAnalyses": DemoAnalysesSourceIdentity.components,
+    "Retina": RetinaSourceIdentity.components,
+    "InfoGeometry": InfoGeometrySourceIdentity.components,
+    "RenormalizedMI": RenormalizedMISourceIdentity.components,
+    "RINE": RINESourceIdentity.components,
+    "CollectiveRedundancy": CollectiveRedundancySourceIdentity.components,
+]

@@ -14,6 +14,10 @@ public struct ReportProject {
     public let datasets: DatasetLocator?
     /// Why `datasets` is nil: the manifest is missing, or it exists but cannot be read or parsed (reported as corrupt).
     public let datasetsProblem: String
+    /// Per analysis module (`AnalysisDescriptor.codeModule`), the hashes of each target behind its code identity
+    /// (`<Module>SourceIdentity.components`: the module and each target it depends on). Kept with each cached result,
+    /// so that `--explain` names the target whose code changed; empty when the registry's packages give none.
+    public var codeComponents: [String: [String: String]] = [:]
     public var useCache = true
     public var explain = false
     /// Pages that inline everything they load (stylesheet, KaTeX's stylesheet, fonts and scripts when math is left to

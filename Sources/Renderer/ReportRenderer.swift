@@ -279,8 +279,11 @@ public struct ReportRenderer {
             else if let staleInput { why = staleInput }
             else if let invalidEntry { why = invalidEntry }
             else if let old = cache.previousKey(slot: slot) {
+                let record = cache.previousRecord(slot: slot)
                 let diffs = key.differences(from: old, module: analysis.codeModule, modules: project.registry.moduleIdentities,
-                                            oldModules: cache.previousRecord(slot: slot)?.moduleIdentities)
+                                            oldModules: record?.moduleIdentities,
+                                            components: project.codeComponents[analysis.codeModule],
+                                            oldComponents: record?.codeComponents)
                 why = diffs.isEmpty ? "no cached result for the same key (cache cleared?)" : diffs.joined(separator: "; ")
             } else { why = "never computed before" }
             project.log("\(label): re-running because \(why)")
@@ -345,7 +348,8 @@ public struct ReportRenderer {
             result.itemsComputed = items?.computed ?? 0
             try? cache.store(CacheEntry(output: output, seconds: result.seconds, inputs: inputs.recorded), for: key)
             try? cache.remember(key, slot: slot, record: SlotRecord(codeModule: analysis.codeModule,
-                                                                   moduleIdentities: project.registry.moduleIdentities))
+                                                                   moduleIdentities: project.registry.moduleIdentities,
+                                                                   codeComponents: project.codeComponents[analysis.codeModule]))
             recordTiming(result.seconds)
             project.log("\(label) ... \(String(format: "%.1f", result.seconds)) s"
                         + (items.map { " (\($0.computed) work item(s) computed)" } ?? ""))

@@ -29,13 +29,21 @@ struct CacheKey: Codable, Equatable {
     /// Human-readable list of what changed relative to an earlier key. `module` is the analysis' module; `modules` and
     /// `oldModules` are the code identities of every module now and at the earlier run (`SlotRecord`), from which a
     /// changed code identity is told apart as this module's alone or shared with others.
+    ///
+    /// `components` and `oldComponents` are the per-target hashes of the module's code now and at the earlier run
+    /// (`<Module>SourceIdentity.components`, kept in the `SlotRecord`), from which the target(s) whose code changed are
+    /// named: "Numerics changed (dependency of RINE)".
     func differences(from old: CacheKey, module: String? = nil, modules: [String: String] = [:],
-                     oldModules: [String: String]? = nil) -> [String] {
+                     oldModules: [String: String]? = nil, components: [String: String]? = nil,
+                     oldComponents: [String: String]? = nil) -> [String] {
         var d = [String]()
         if analysis != old.analysis { d.append("analysis changed (\(old.analysis) → \(analysis))") }
         if parameters != old.parameters { d.append("parameters changed") }
         if datasets != old.datasets { d.append("input data changed") }
-        if build != old.build { d.append(CacheKey.codeChange(from: old.build, to: build, module: module, modules: modules, oldModules: oldModules)) }
+        if build != old.build {
+            d.append(CacheKey.codeChange(from: old.build, to: build, module: module, modules: modules, oldModules: oldModules,
+                                         components: components, oldComponents: oldComponents))
+        }
         for k in Set(environment.keys).union(old.environment.keys).sorted() where environment[k] != old.environment[k] {
             d.append("environment variable \(k) changed (\(old.environment[k] ?? "unset") → \(environment[k] ?? "unset"))")
         }
@@ -49,7 +57,8 @@ extension CacheKey {
     /// those of the modules it depends on, so when every other module's identity changed too the change is most
     /// likely in code they share.
     static func codeChange(from old: String, to new: String, module: String?, modules: [String: String],
-                           oldModules: [String: String]?) -> String {
+                           oldModules: [String: String]?, components: [String: String]? = nil,
+                           oldComponents: [String: String]? = nil) -> String {
         let prefix = "sources:"
         guard new.hasPrefix(prefix), old.hasPrefix(prefix) else {
             if new.hasPrefix(prefix) { return "code of module \(module ?? "?") changed (the earlier result was keyed to the whole executable)" }
@@ -57,6 +66,13 @@ extension CacheKey {
         }
         let name = module ?? "of the analysis"
         var s = "code of module \(name) changed (sources \(old.dropFirst(prefix.count).prefix(8))… → \(new.dropFirst(prefix.count).prefix(8))…"
+        if let components {
+            if let oldComponents {
+                s += "; " + componentChanges(components, oldComponents, module: module)
+            } else {
+                s += "; unknown components (the earlier run recorded no per-target hashes)"
+            }
+        }
         if let oldModules {
             let others = modules.keys.filter { $0 != module && oldModules[$0] != nil }.sorted()
             let changed = others.filter { oldModules[$0] != modules[$0] }, same = others.filter { oldModules[$0] == modules[$0] }
@@ -72,11 +88,33 @@ extension CacheKey {
     }
 }
 
+extension CacheKey {
+    /// The targets whose own hash differs between two `components` maps: "Numerics changed (dependency of RINE)",
+    /// "RINE's own sources changed", "X added (new dependency of RINE)", "X removed (no longer a dependency of RINE)".
+    static func componentChanges(_ new: [String: String], _ old: [String: String], module: String?) -> String {
+        let name = module ?? "the analysis' module"
+        var out = [String]()
+        for t in Set(new.keys).union(old.keys).sorted() where new[t] != old[t] {
+            let own = t == module
+            switch (old[t], new[t]) {
+            case (nil, _): out.append(own ? "\(t)'s own sources added" : "\(t) added (new dependency of \(name))")
+            case (_, nil): out.append(own ? "\(t)'s own sources removed" : "\(t) removed (no longer a dependency of \(name))")
+            default: out.append(own ? "\(t)'s own sources changed" : "\(t) changed (dependency of \(name))")
+            }
+        }
+        // Same per-target hashes but another whole hash: files moved between targets.
+        return out.isEmpty ? "no target's own hash changed (files moved between targets?)" : out.joined(separator: ", ")
+    }
+}
+
 /// What the slot file of a directive keeps besides its last key (same JSON object; not part of the key): the
 /// directive's module and the code identities of every module at that run, for `--explain`.
 struct SlotRecord: Codable {
     var codeModule: String?
     var moduleIdentities: [String: String]?
+    /// The per-target hashes of the module's code at that run (`<Module>SourceIdentity.components`); nil in slot files
+    /// written before they existed, or when the registry gave none.
+    var codeComponents: [String: String]? = nil
 }
 
 /// A data file a directive read, as recorded when it ran: its identity (path or manifest id with sha256) and the size

@@ -9,11 +9,15 @@ import Renderer
 /// its registry (see examples/own-analysis).
 public enum ReplicateCLI {
     /// Parses the process arguments and runs the subcommand against `registry`; exits the process when done.
-    public static func main(registry: AnalysisRegistry, version: String = "replicate 0.11.0") -> Never {
+    /// `codeComponents`: per analysis module, the hash of each target behind its code identity
+    /// (`<Module>SourceIdentity.components`, e.g. `paperCodeComponents`), so `--explain` can name the changed target.
+    public static func main(registry: AnalysisRegistry, codeComponents: [String: [String: String]] = [:],
+                            version: String = "replicate 0.11.0") -> Never {
         AllocatorTuning.keepLargeBuffersInHeap()
         // Analyses parallelise over independent tasks; BLAS runs single-threaded inside each (override with OPENBLAS_NUM_THREADS).
         if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil { BLASThreads.set(1) }
         activeRegistry = registry
+        activeCodeComponents = codeComponents
         RenderEnvironment.blas = BLASInfo.current.description
         Replicate.configuration.version = version
         do {
@@ -26,6 +30,8 @@ public enum ReplicateCLI {
 
 /// The registry the subcommands run against (set once by `ReplicateCLI.main` before parsing).
 nonisolated(unsafe) var activeRegistry = AnalysisRegistry([])
+/// The per-target code hashes of the registry's modules (set with it).
+nonisolated(unsafe) var activeCodeComponents = [String: [String: String]]()
 
 /// Command-line entry point: render, check and accept replication reports.
 struct Replicate: ParsableCommand {
@@ -67,6 +73,7 @@ struct ProjectOptions: ParsableArguments {
                               cacheFolder: cache.map { URL(fileURLWithPath: $0) }, profile: profile)
         p.useCache = !noCache
         p.explain = explain
+        p.codeComponents = activeCodeComponents
         p.budget = ThreadBudget(jobs)
         return p
     }
