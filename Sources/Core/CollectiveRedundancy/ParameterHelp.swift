@@ -25,6 +25,7 @@ extension CollectiveRedundancyCatalog {
         ],
         "collective.replicates": [
             "replicates": "independent replicate runs per multi-group system (errors over runs, and the concatenated data)",
+            "tau_duration": "0 (off) or the length in time units of one further run per system whose τ_int has a closed Sokal window (cost ∝ its length: 60000 took 47 s of CPU for the four systems, about as much again as 20 replicates of 2000 with their searches)",
         ],
         "collective.cohesion": [
             "noises": "noise intensities η of the scan",

@@ -46,7 +46,13 @@ enum ReplicateAnalysis {
         let samples = try p.int("samples", default: 10, range: 1...10000)
         let seed = UInt64(try p.int("seed", default: 1, range: 0...Int(Int32.max)))
         let authors = try Shared.authorsNormalisation(p)
+        // one long run per system for a τ_int whose Sokal window closes (the replicates' halves are too short at low η)
+        let tauDuration = try p.double("tau_duration", default: 0, range: 0...200_000)
         try p.rejectUnused()
+        if tauDuration > 0 && tauDuration < 10 * q.sampleInterval {
+            throw ParameterError(key: "tau_duration", line: p.entries["tau_duration"]?.line,
+                                 message: "0 (off) or at least 10 sampling intervals (\(10 * q.sampleInterval)), got \(tauDuration)")
+        }
         // every replicate of every system is held at once, and each system's replicates once more concatenated
         try Shared.requireFlockMemory(p, q, runs: reps, agents: systems.map { $0.1.reduce(0, +) }.reduce(0, +), copies: 1 + 16 / Shared.bytesPerAgentSample, keys: ["replicates"])
         // replicate k of system s: its own seed, disjoint from those of fig2–fig4 (seed·1000 + small offsets)
@@ -55,8 +61,13 @@ enum ReplicateAnalysis {
             for k in 0..<reps { jobs.append((sys.1, seed * 1_000_000 + 100_000 + UInt64(s) * 10_000 + UInt64(k))) }
         }
         let sims = FlockingSimulation.dataMatrices(systems: jobs, parameters: q, positions: false)
+        var long = q
+        long.duration = tauDuration
+        let longRuns = tauDuration > 0
+            ? FlockingSimulation.dataMatrices(systems: systems.enumerated().map { ($0.element.1, seed * 1_000_000 + 900_000 + UInt64($0.offset)) },
+                                              parameters: long, positions: false).map(\.data) : []
         var out = AnalysisOutput()
-        var rows: [[String]] = [], series: [Series] = []
+        var rows: [[String]] = [], series: [Series] = [], longRows: [[String]] = []
         struct SystemResult { var gaps: [PartitionGap]; var concat: PartitionGap; var concatError: (difference: Double, between: Double); var tau: IntegratedAutocorrelation; var curve: ComponentCurve; var T: Int }
         var results: [SystemResult] = []
         for (s, sys) in systems.enumerated() {
@@ -99,6 +110,19 @@ enum ReplicateAnalysis {
             out.values.append(Scalar(name + "ess_\(key)", ess, significantFigures: 3, tolerance: .relative(0.3)))
             out.values.append(Scalar(name + "esstotal_\(key)", ess * Double(reps), significantFigures: 3, tolerance: .relative(0.3)))
             out.values.append(Scalar(name + "peakcat_\(key)", Double(r.curve.peak), significantFigures: 2, tolerance: .absolute(0)))
+            if !longRuns.isEmpty {
+                // velocity columns of the long run about their symmetric mean 0; the agents of a group move together, so
+                // the error counts one series of T samples per group (the groups are simulated independently)
+                let d = longRuns[s]
+                let t = IntegratedAutocorrelation(series: (0..<d.cols).map { c in (0..<d.rows).map { d[$0, c] } }, mean: 0)
+                let err = t.truncated ? nil : t.error(independentSamples: d.rows * sys.1.count)
+                out.values.append(Scalar(name + "taulong_\(key)", t.tau, error: err, significantFigures: 3))
+                out.values.append(Scalar(name + "taulong_closed_\(key)", t.truncated ? 0 : 1, significantFigures: 1, tolerance: .absolute(0)))
+                out.values.append(Scalar(name + "esslong_\(key)", Double(r.T) / t.tau, error: err.map { Double(r.T) / t.tau * $0 / t.tau },
+                                         significantFigures: 3))
+                longRows.append([sys.0, "\(d.rows)", String(format: "%.0f ± %.0f%@", t.tau, err ?? .nan, t.truncated ? " (lower bound)" : ""),
+                                 "\(t.window)", String(format: "%.1f", Double(r.T) / t.tau), String(format: "%.0f", Double(r.T * reps) / t.tau)])
+            }
             let pm: ((mean: Double, error: Double)) -> String = { String(format: "%.4f ± %.4f", $0.mean, $0.error) }
             rows.append([sys.0, "\(reps) × \(r.T)", String(format: "%.0f%@", r.tau.tau, r.tau.truncated ? " (lower bound)" : ""),
                          String(format: "%.1f", ess), String(format: "%.0f", ess * Double(reps)), pm(whole), pm(weighting), pm(between), pm(diff),
@@ -106,6 +130,10 @@ enum ReplicateAnalysis {
         }
         out.tables.append(Table(id: "replicates-\(tag)", caption: "η = \(q.noise): \(reps) independent replicate runs per system. τ_int in samples (Δt_s = \(q.sampleInterval)), pooled over the velocity components of all agents and replicates; ESS = T/τ_int per replicate. Per-replicate means ± error over replicates of r(S), the weighting term (1/k)Σr(G_g) − Σw_g r(G_g), the between-group term B, and r̄_true − r(S) = weighting − B; then r̄_true − r(S), B (± delete-one-replicate jackknife) and the peak of best r̄ vs m on the \(reps) replicates concatenated.",
                                 columns: ["system", "replicates × samples", "τ_int", "ESS / replicate", "ESS total", "r(S)", "weighting", "between B", "r̄_true − r(S)", "concatenated: r̄_true − r(S)", "concatenated: B", "concatenated: peak m"], rows: rows))
+        if !longRows.isEmpty {
+            out.tables.append(Table(id: "tau-long-\(tag)", caption: "η = \(q.noise): τ_int (samples) from one run of \(Int(tauDuration)) time units per system (Sokal window W, c = 5, pooled over all velocity components about 0; ± Madras–Sokal error counting one series per group), and the effective samples it gives one replicate of \(results[0].T) samples and all \(reps).",
+                                    columns: ["system", "samples", "τ_int", "W", "ESS / replicate", "ESS total"], rows: longRows))
+        }
         out.figures.append(Figure(id: "replicates-\(tag)", caption: "Best r̄ versus m on \(reps) concatenated replicates (η = \(q.noise), \(inits) initialisations per m).",
                                   altText: "Best average redundancy against number of components for the four multi-group systems on concatenated replicate data.",
                                   panels: [Panel(title: "concatenated replicates, η = \(q.noise)", xLabel: "number of components m", yLabel: "best r̄", series: series)]))

@@ -51,6 +51,14 @@ public struct IntegratedAutocorrelation: Sendable {
 
     /// Effective number of independent samples in a series of `samples` samples.
     public func effectiveSamples(_ samples: Int) -> Double { Double(samples) / tau }
+
+    /// Standard error of τ_int from Madras & Sokal (1988), σ_τ ≈ τ_int √(2(2W + 1)/N), where N counts the independent
+    /// samples behind the pooled autocovariance: the length T of one series when the pooled series are strongly
+    /// correlated with each other (the agents of one flock), up to T × (number of independent series). Calibrated for
+    /// one series in `BlockJackknifeTests`. Meaningless when `truncated` (τ_int is then a lower bound).
+    public func error(independentSamples n: Int) -> Double {
+        tau * (2 * (2 * Double(window) + 1) / Double(max(n, 1))).squareRoot()
+    }
 }
 
 /// Delete-one-block jackknife error of a statistic θ̂ of one autocorrelated recording of T samples (time series with
