@@ -61,11 +61,15 @@ final class CalibrationTests: XCTestCase {
         let probe: [Double], probeCov: [[Double]]
         /// The per-pattern terms behind `fisher` (J_0 at −π) and `probe`, for the expected pull sd of mean ± sd/√K.
         let fisherTerms: [Double], probeTerms: [[Double]]
+        /// J_0(−π) symmetrised over the 8 images (issue 20), with its error and per-pattern terms.
+        let fisherSym: Double, fisherSymErr: Double, fisherSymTerms: [Double]
         init(_ r: RingOracle.Result, j: Int) {
             kl = r.miKL.mean; klErr = r.miKL.error; direct = r.miDirect.mean; directErr = r.miDirect.error
             fisher = r.fisherEstimate[j]; fisherErr = r.fisherEstimateError[j]
             probe = r.probeMetric.map(\.mean); probeCov = r.probeCovariance
             fisherTerms = r.probeFisherTerms[0]; probeTerms = r.probeTerms
+            fisherSym = r.symmetrisedFisherEstimate[j]; fisherSymErr = r.symmetrisedFisherEstimateError[j]
+            fisherSymTerms = r.probeSymmetrisedFisherTerms[0]
         }
     }
 
@@ -173,6 +177,22 @@ final class CalibrationTests: XCTestCase {
             let fisherRes = runs.indices.map { (runs[$0].fisher - looTruth(runs, $0, \.fisher)) / f }
             assertCalibrated(fisher, expected: expectedPullSD(pool: runs.flatMap(\.fisherTerms), k: k), "ring J_0(−π), \(tag)")
             assertErrorScale(residuals: fisherRes, errors: runs.map(\.fisherErr), pool: runs.flatMap(\.fisherTerms), "ring J_0(−π), \(tag)")
+            if kappa == 0 {
+                // Issue 20: J_0(−π) symmetrised over the ring's 8 images (the probe −π is a grid point of the 48-point grid).
+                var sym = Pulls()
+                for (n, r) in runs.enumerated() { sym.add(r.fisherSym, f * r.fisherSymErr, truth: looTruth(runs, n, \.fisherSym)) }
+                let symRes = runs.indices.map { (runs[$0].fisherSym - looTruth(runs, $0, \.fisherSym)) / f }
+                assertCalibrated(sym, expected: expectedPullSD(pool: runs.flatMap(\.fisherSymTerms), k: k, seed: 98), "ring J_0(−π) symmetrised, \(tag)")
+                assertErrorScale(residuals: symRes, errors: runs.map(\.fisherSymErr), pool: runs.flatMap(\.fisherSymTerms), "ring J_0(−π) symmetrised, \(tag)")
+                let gain = Stats.mean(runs.map(\.fisherErr)) / Stats.mean(runs.map(\.fisherSymErr))
+                print("ring J_0(−π): mean error plain / symmetrised = \(String(format: "%.2f", gain)); the two estimates agree: mean difference \(String(format: "%+.4f", Stats.mean(runs.map { $0.fisher - $0.fisherSym })))")
+                XCTAssertGreaterThan(gain, 2, "symmetrising J_0(−π) over 8 anti-correlated images should cut its error about 3×")
+                // Same expectation: the mean difference over the replicates is within 3 of its own standard errors.
+                let d = runs.map { $0.fisher - $0.fisherSym }
+                XCTAssertLessThanOrEqual(abs(Stats.mean(d)), 3 * Stats.standardError(d))
+            } else {
+                XCTAssertEqual(runs[0].fisherSym, runs[0].fisher, "κ > 0 breaks the symmetry: the symmetrised J_0 is the plain one")
+            }
             for (i, p) in probes.enumerated() {
                 assertCalibrated(p, expected: expectedPullSD(pool: runs.flatMap { $0.probeTerms[i] }, k: k, seed: UInt64(100 + i)), "ring G probe \(i), \(tag)")
                 let res = runs.indices.map { n in (runs[n].probe[i] - looTruth(runs, n) { $0.probe[i] }) / f }

@@ -65,7 +65,8 @@ enum RingAnalysis {
                           altText: "Left: Fisher information oscillating between about 14 and 28. Right: tr G nearly flat near 1.9 nats, specific surprise and SSI oscillating more strongly around the same mean.",
                           panels: [Panel(title: "Fisher information", xLabel: "x (rad)", yLabel: "J(x) (rad⁻²)", xRange: xr, series: [
                                     Series(label: "exact Σ f′²/f", style: .lines, x: r.grid, y: r.fisher),
-                                    Series(label: "J_0(x), Monte Carlo", style: .lines, x: r.grid, y: r.fisherEstimate)]),
+                                    Series(label: "J_0(x), Monte Carlo", style: .lines, x: r.grid, y: r.fisherEstimate),
+                                    Series(label: "J_0(x), Monte Carlo, symmetrised", style: .lines, x: r.grid, y: r.symmetrisedFisherEstimate)]),
                                    Panel(title: "Stimulus-specific information", xLabel: "x (rad)", yLabel: "nats", xRange: xr, series: [
                                     Series(label: "tr G(x), Monte Carlo", style: .lines, x: r.grid, y: r.metric),
                                     Series(label: "tr G(x) symmetrised", style: .lines, x: r.grid, y: r.symmetrisedMetric),
@@ -111,6 +112,9 @@ enum RingAnalysis {
             Scalar("geometry.ring_identity_finest", finest, significantFigures: 2, unit: "nats", tolerance: .absolute(1e-4)),
             Scalar("geometry.ring_fisher_minus_pi", r.fisher[j], significantFigures: 5, unit: "rad⁻²"),
             Scalar("geometry.ring_fisher_mc_minus_pi", r.fisherEstimate[j], error: r.fisherEstimateError[j], significantFigures: 4, unit: "rad⁻²"),
+            // The same patterns' J_0 averaged over the 8 symmetry images of −π pattern by pattern (RingOracle,
+            // `symmetrisedFisherEstimate`; calibrated in CalibrationTests.testRingOracleErrorsAreCalibrated).
+            Scalar("geometry.ring_fisher_mc_sym_minus_pi", r.symmetrisedFisherEstimate[j], error: r.symmetrisedFisherEstimateError[j], significantFigures: 4, unit: "rad⁻²"),
             Scalar("geometry.ring_fisher_preferred", r.fisher[jp], significantFigures: 4, unit: "rad⁻²"),
             Scalar("geometry.ring_G_gap", gap.mean, error: gap.error, significantFigures: 4, unit: "nats"),
             Scalar("geometry.ring_G_pref", pref.mean, error: pref.error, significantFigures: 4, unit: "nats"),
@@ -123,6 +127,6 @@ enum RingAnalysis {
             Scalar("geometry.ring_isp_pref", ispPref, significantFigures: 4, unit: "nats", tolerance: .absolute(1e-6)),
             Scalar("geometry.ring_ssi_gap", ssiGap, significantFigures: 4, unit: "nats", tolerance: .absolute(1e-6)),
             Scalar("geometry.ring_ssi_pref", ssiPref, significantFigures: 4, unit: "nats", tolerance: .absolute(1e-6)),
-        ], notes: ["geometry.ring: \(o.patterns) independent patterns, grid \(o.gridSize), \(o.modes) Fourier modes, \(o.quadrature.gammas.count) ln γ nodes on [\(o.quadrature.gammas.first!), \(o.quadrature.gammas.last!)], seed \(o.seed); G at probes \(symNote); enumeration: counts ≤ \(ex.maxCount) per neuron, grid \(enumGrid)"])
+        ], notes: ["geometry.ring: \(o.patterns) independent patterns, grid \(o.gridSize), \(o.modes) Fourier modes, \(o.quadrature.gammas.count) ln γ nodes on [\(o.quadrature.gammas.first!), \(o.quadrature.gammas.last!)], seed \(o.seed); G at probes \(symNote); J_0 \(r.fisherSymmetrised ? "also symmetrised over 8 images" : "not symmetrised"); enumeration: counts ≤ \(ex.maxCount) per neuron, grid \(enumGrid)"])
     }
 }

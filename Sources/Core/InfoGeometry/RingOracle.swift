@@ -48,6 +48,13 @@ public struct RingOracle: Sendable {
         /// J_0(x) = E_{r|x}[(∂ₓ log p(r|x))²] estimated from the sampled patterns, with its standard error.
         public let fisherEstimate: [Double]
         public let fisherEstimateError: [Double]
+        /// J_0(x) symmetrised over the ring's 8 symmetry images pattern by pattern: each pattern's term is the mean of its
+        /// J_0 terms at the images of x, so the standard error is again sd/√K of independent terms. The images' terms are
+        /// anti-correlated (a pattern informative at one image is not at the next), so the error is about 3× smaller than
+        /// `fisherEstimateError`. Equal to `fisherEstimate` when the prior breaks the symmetry (`fisherSymmetrised` false).
+        public let symmetrisedFisherEstimate: [Double]
+        public let symmetrisedFisherEstimateError: [Double]
+        public let fisherSymmetrised: Bool
         public let gammas: [Double]
         /// ½ E_{y∼p_γ} J_γ(y) = −dI(R;Y_γ)/dγ at each quadrature node.
         public let lossRate: [Double]
@@ -74,6 +81,8 @@ public struct RingOracle: Sendable {
         /// grid points (not symmetrised, as `fisherEstimate`): for the calibration tests' resampling of the t-statistic.
         public let probeTerms: [[Double]]
         public let probeFisherTerms: [[Double]]
+        /// The per-pattern terms of `symmetrisedFisherEstimate` at the probes' grid points (P × K).
+        public let probeSymmetrisedFisherTerms: [[Double]]
         /// G symmetrised over the ring's symmetry group on the grid (equal to `metric` when not symmetrisable).
         public let symmetrisedMetric: [Double]
     }
@@ -122,11 +131,13 @@ public struct RingOracle: Sendable {
         let sumF = (0..<n).map { j in (0..<nn).reduce(0.0) { $0 + fv[$1 * n + j] } }
         let probeIdx = probePoints.map { x in grid.indices.min { abs(RingPopulation.wrap(grid[$0] - x)) < abs(RingPopulation.wrap(grid[$1] - x)) }! }
         let probeImages = probeIdx.map(images)
+        let imageTable = (0..<n).map(images)
+        let symmetric = imageTable[0].count > 1
 
         // Posterior densities, per-pattern MI terms and γ = 0 relative Fisher information.
         var post = Matrix<Double>(rows: k, cols: n)
         var direct = [Double](repeating: 0, count: k), kl = direct, rel0 = direct
-        var j0 = [Double](repeating: 0, count: n), j0sq = j0
+        var j0 = [Double](repeating: 0, count: n), j0sq = j0, j0s = j0, j0ssq = j0
         var probeJ0 = [[Double]](repeating: [Double](repeating: 0, count: k), count: probeIdx.count)
         var probeFisher = probeJ0
         post.data.withUnsafeMutableBufferPointer { p in
@@ -162,14 +173,25 @@ public struct RingOracle: Sendable {
                     j0[j] += jc; j0sq[j] += jc * jc
                 }
                 for (pi, im) in probeImages.enumerated() { probeJ0[pi][a] = im.reduce(0) { $0 + jrow[$1] } / Double(im.count); probeFisher[pi][a] = jrow[probeIdx[pi]] }
+                if symmetric {
+                    for j in 0..<n {
+                        let im = imageTable[j]
+                        let v = im.reduce(0) { $0 + jrow[$1] } / Double(im.count)
+                        j0s[j] += v; j0ssq[j] += v * v
+                    }
+                }
                 kl[a] = klSum; rel0[a] = relSum
             }
         }
-        let fisherEst = j0.map { $0 / Double(k) }
-        let fisherErr = (0..<n).map { j -> Double in
-            let mean = fisherEst[j], v = j0sq[j] / Double(k) - mean * mean
-            return (max(v, 0) * Double(k) / Double(k - 1) / Double(k)).squareRoot()
+        func meanAndError(_ s1: [Double], _ s2: [Double]) -> ([Double], [Double]) {
+            let mean = s1.map { $0 / Double(k) }
+            return (mean, (0..<n).map { j -> Double in
+                let v = s2[j] / Double(k) - mean[j] * mean[j]
+                return (max(v, 0) * Double(k) / Double(k - 1) / Double(k)).squareRoot()
+            })
         }
+        let (fisherEst, fisherErr) = meanAndError(j0, j0sq)
+        let (fisherSym, fisherSymErr) = symmetric ? meanAndError(j0s, j0ssq) : (fisherEst, fisherErr)
         progress("ring oracle: \(k) posteriors on \(n) grid points")
 
         // Fourier analysis matrix (N × nb) and coefficient scaling.
@@ -274,6 +296,7 @@ public struct RingOracle: Sendable {
         let sym = (0..<n).map { j in images(j).reduce(0) { $0 + metric[$1] } / Double(images(j).count) }
         return Result(grid: grid, metric: metric, fisher: grid.map(pop.fisher(at:)),
                       fisherEstimate: fisherEst, fisherEstimateError: fisherErr,
+                      symmetrisedFisherEstimate: fisherSym, symmetrisedFisherEstimateError: fisherSymErr, fisherSymmetrised: symmetric,
                       gammas: q.gammas, lossRate: lossRate, coarseGrainedInformation: curve,
                       exactLossConditional: lossC, exactLossUnconditional: lossU,
                       miDirect: weightedMeanSE(direct, stimulusWeight), miKL: weightedMeanSE(kl, weight),
@@ -282,7 +305,7 @@ public struct RingOracle: Sendable {
                       identityMaxAbsDifference: diffs.map(abs).max() ?? 0,
                       identityMeanDifference: diffs.reduce(0, +) / Double(k),
                       probeMetric: probeG.map(meanSE), probeCovariance: probeCov, probeSymmetrised: probeImages.first.map { $0.count > 1 } ?? false,
-                      probeTerms: probeG, probeFisherTerms: probeFisher,
+                      probeTerms: probeG, probeFisherTerms: probeFisher, probeSymmetrisedFisherTerms: probeJ0,
                       symmetrisedMetric: sym)
     }
 }
