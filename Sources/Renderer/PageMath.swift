@@ -31,6 +31,11 @@ enum PageMath {
         return p.terminationStatus == 0
     }()
 
+    /// Tests set this to false to render as a machine without Node would (nil: `available`).
+    nonisolated(unsafe) static var nodeOverride: Bool? = nil
+    /// Whether pages are typeset by Node now (else from the math store, or in the browser).
+    static var useNode: Bool { nodeOverride.map { $0 && available } ?? available }
+
     static let katexHash: String = (try? sha256Hex(fileAt: katexFile)) ?? "none"
 
     /// The Node program: reads `[[tex, display], …]` as JSON on stdin, writes `[[mathml, error-or-null], …]`. A formula

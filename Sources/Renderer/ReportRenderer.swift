@@ -96,6 +96,8 @@ public struct ReportRenderer {
     var figureStub = false
     /// Runs computed by `prepare`, used by the pages rendered next.
     var precomputed: PrecomputedRuns? = nil
+    /// The formulas the pages of this renderer used (`MathStore` stale report after a render of every report).
+    let mathUsage = MathUsage()
     public init(project: ReportProject) { self.project = project }
 
     /// Number of `{run}` directives in the given reports (for the `[k/N]` progress numbering).
@@ -452,7 +454,7 @@ public struct ReportRenderer {
             body = PageNavigation.insertingTOC(links + PageNavigation.tableOfContents(anchored.headings), into: anchored.html)
             let proseErrors = (unplaced + prose.problems + xrefProblems).map(HTMLBlocks.error).joined()
             if !proseErrors.isEmpty { body = proseErrors + body }
-        } else if project.buildTimeMath && PageMath.available {
+        } else if project.buildTimeMath && (PageMath.useNode || mathStoreExists) {
             body = prose.restoreMath(in: MarkdownDocument.html(transformed, replacements: replacements))
         }
         var stored: StoredValues? = nil
@@ -510,11 +512,12 @@ public struct ReportRenderer {
         var result = parts.result
         result.diagnostics = source.problems + result.diagnostics
         // Math KaTeX cannot parse fails `check` as it fails `render`, at the same line.
-        if project.buildTimeMath && PageMath.available && PageTemplate.hasClientMath(body: parts.body, footer: "") {
+        if project.buildTimeMath && (PageMath.useNode || mathStoreExists) && PageTemplate.hasClientMath(body: parts.body, footer: "") {
             let formulas = PageMath.extract(parts.body).formulas
             do {
-                let typeset = try PageMath.typeset(formulas, cacheFolder: project.cacheFolder)
-                result.diagnostics += Self.mathProblems(formulas, typeset, source: source.text, proseMath: parts.proseMath, file: file)
+                if let typeset = try buildTimeMath(formulas, page: file) {
+                    result.diagnostics += Self.mathProblems(formulas, typeset, source: source.text, proseMath: parts.proseMath, file: file)
+                }
             } catch {
                 project.log("warning: \(error); math is not checked")
             }
@@ -563,6 +566,7 @@ public struct ReportRenderer {
                 results.append(Self.failed(name, d))
             }
         }
+        reportStaleMath(names)
         do { try writeIndexLocked(results); return (results, nil) } catch {
             let d = ReportDiagnostic(file: project.displayPath(project.siteFolder.appendingPathComponent("index.html")), line: 1,
                                      message: "cannot write the index: \(error)")
@@ -663,15 +667,16 @@ public struct ReportRenderer {
                     proseMath: [ProseTransform.Math] = [])
         -> (html: String, problems: [ReportDiagnostic]) {
         var body = body, footer = footer, clientMath = true, problems = [ReportDiagnostic]()
-        if project.buildTimeMath && PageMath.available && PageTemplate.hasClientMath(body: body, footer: footer) {
+        if project.buildTimeMath && (PageMath.useNode || mathStoreExists) && PageTemplate.hasClientMath(body: body, footer: footer) {
             let separator = "<!-- page footer -->"
             let (marked, formulas) = PageMath.extract(body + separator + footer)
             do {
-                let typeset = try PageMath.typeset(formulas, cacheFolder: project.cacheFolder)
+                if let typeset = try buildTimeMath(formulas, page: file) {
                 let parts = PageMath.restore(marked, typeset.map(\.html)).components(separatedBy: separator)
                 if parts.count == 2 {
                     body = parts[0]; footer = parts[1]; clientMath = false
                     problems = Self.mathProblems(formulas, typeset, source: source, proseMath: proseMath, file: file)
+                }
                 }
             } catch {
                 project.log("warning: \(error); math is left to KaTeX in the browser")
@@ -680,6 +685,52 @@ public struct ReportRenderer {
         let html = PageTemplate.page(title: title, body: body, footer: footer, nav: nav, selfContained: project.selfContained,
                                      clientMath: clientMath)
         return (html, problems)
+    }
+
+    var mathStoreURL: URL { MathStore.url(in: project.reportsFolder) }
+    var mathStoreExists: Bool { FileManager.default.fileExists(atPath: mathStoreURL.path) }
+
+    /// A page's formulas typeset at build time: by Node (and recorded in the math store when it is kept, `MathStore`),
+    /// or without Node from the store when it holds every formula. Nil: the page leaves its math to the browser (a
+    /// warning names the formulas the store lacks).
+    func buildTimeMath(_ formulas: [PageMath.Formula], page: String) throws -> [(html: String, error: String?)]? {
+        mathUsage.add(formulas)
+        if PageMath.useNode {
+            let typeset = try PageMath.typeset(formulas, cacheFolder: project.cacheFolder)
+            if MathStore.updating(mathStoreURL) {
+                do {
+                    try MathStore.modify(mathStoreURL, lockFolder: project.cacheFolder, katex: PageMath.katexHash) { $0.record(formulas, typeset) }
+                } catch { project.log("warning: cannot update \(project.displayPath(mathStoreURL)): \(error)") }
+            }
+            return typeset
+        }
+        guard let store = MathStore.load(mathStoreURL, warn: project.log) else { return nil }
+        let (typeset, missing) = store.lookup(formulas)
+        if let typeset { return typeset }
+        let first = missing[0].tex.count > 60 ? String(missing[0].tex.prefix(60)) + "…" : missing[0].tex
+        project.log("warning: \(page): \(missing.count) of \(formulas.count) formula(s) not in \(project.displayPath(mathStoreURL)) "
+                    + "(first: '\(first)'); its math is left to KaTeX in the browser (render once with Node to add them)")
+        return nil
+    }
+
+    /// After a render of every report: the store's entries no page used are reported, and with Node (which typeset
+    /// every page now) removed, so the store holds exactly the site's formulas.
+    func reportStaleMath(_ names: [String]) {
+        guard let all = try? project.reportNames(), Set(names) == Set(all), let store = MathStore.load(mathStoreURL) else { return }
+        let stale = store.stale(used: mathUsage.used)
+        guard !stale.isEmpty else { return }
+        let first = stale[0].tex.count > 60 ? String(stale[0].tex.prefix(60)) + "…" : stale[0].tex
+        if PageMath.useNode && store.katex == PageMath.katexHash {
+            do {
+                try MathStore.modify(mathStoreURL, lockFolder: project.cacheFolder, katex: PageMath.katexHash) { s in
+                    for f in stale { if f.display { s.display[f.tex] = nil } else { s.inline[f.tex] = nil } }
+                }
+                project.log("math store: removed \(stale.count) stale entr\(stale.count == 1 ? "y" : "ies") no page uses (first: '\(first)')")
+            } catch { project.log("warning: cannot update \(project.displayPath(mathStoreURL)): \(error)") }
+        } else {
+            project.log("math store: \(stale.count) stale entr\(stale.count == 1 ? "y" : "ies") no page uses (first: '\(first)'); "
+                        + "a render of every report with Node removes them")
+        }
     }
 
     /// The index, previous and next links of a report's page (reports in name order, as the index lists them).
