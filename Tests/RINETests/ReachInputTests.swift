@@ -1,5 +1,7 @@
 import AnalysisKit
 import Foundation
+import Numerics
+import StatisticalTolerances
 import XCTest
 @testable import RINE
 
@@ -55,5 +57,38 @@ final class ReachInputTests: XCTestCase {
         let e = failure(["data": url.path, "groups": "4"])
         XCTAssertEqual(e?.key, "groups")
         XCTAssertTrue((e?.message.contains(url.path) ?? false) && (e?.message.contains("3 neurons") ?? false), "\(e.map(\.description) ?? "no error")")
+    }
+
+    /// `redraws:` measures the spread of the consistency diagnostics over independent redraws (seed + 1 …): each redraw
+    /// equals a plain run with that seed, and the tolerance is √2 · t_ν(99.865 %) · sd of all draws (ν = redraws), at
+    /// least the binomial bound for the violation counts.
+    func testRedrawsGiveTheDiagnosticsAMeasuredTolerance() throws {
+        let url = try temporaryFile(prefix: "rine-reach", "redraw.mat", reachMAT(neurons: 8, trials: 48))
+        let base = ["data": url.path, "groups": "2", "splits": "2", "epochs": "6", "patience": "3", "halvings": "0",
+                    "surrogate": "false", "ce_stopping": "false", "hidden": "[4]", "seed": "3"]
+        func run(_ extra: [String: String]) throws -> AnalysisOutput {
+            try RINEAnalyses.reach.run(AnalysisContext(parameters: Parameters(base.merging(extra) { $1 })))
+        }
+        let out = try run(["redraws": "2"])
+        let table = try XCTUnwrap(out.tables.first { $0.id == "reach-redraws" })
+        XCTAssertEqual(table.columns, ["diagnostic", "seed 3", "seed 4", "seed 5", "sd", "tolerance"])
+        let seed4 = try run(["seed": "4"]), seed5 = try run(["seed": "5"])
+        for key in ["rine.reach_violations", "rine.reach_check_max_pull", "rine.reach_check_max_pull_last"] {
+            let draws = [out, seed4, seed5].map { o in o.values.first { $0.name == key }!.value }
+            let v = try XCTUnwrap(out.values.first { $0.name == key })
+            guard case .absolute(let tol) = v.tolerance else { return XCTFail("\(key): \(v.tolerance)") }
+            let spread = 2.0.squareRoot() * StudentT.quantile(RedrawTolerance.coverage, dof: 2) * Stats.standardDeviation(draws)
+            if key == "rine.reach_violations" {
+                let rate = (draws.reduce(0, +) + 1) / Double(1 * 3 + 2)   // 2 groups: one off-diagonal cell, 3 draws
+                XCTAssertEqual(tol, max(spread, 3 * 2.0.squareRoot() * (rate * (1 - rate)).squareRoot()), accuracy: 1e-12, key)
+                XCTAssertGreaterThan(tol, 0, "a count that is 0 in every draw still has a bound")
+            } else {
+                XCTAssertEqual(tol, spread, accuracy: 1e-12, key)
+            }
+        }
+        // Without redraws the diagnostics have no spread to go by: they must reproduce.
+        let plain = try run([:])
+        XCTAssertEqual(plain.values.first { $0.name == "rine.reach_check_max_pull" }?.tolerance, .relative(1e-6))
+        XCTAssertNil(plain.tables.first { $0.id == "reach-redraws" })
     }
 }

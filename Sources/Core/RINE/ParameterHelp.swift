@@ -43,6 +43,7 @@ extension RINECatalog {
             "half_folds": "folds of each partition of a half (every trial of the half tested once per partition)",
             "ce_long_epochs": "0, or a longer epoch cap for the uncensored cross-entropy rule, run again off the diagonal only (how much the epochs cap censors it); costs the off-diagonal cells × splits trainings of up to that many epochs",
             "half_partitions": "independent fold partitions of each half (≥ 2: their spread estimates the partition noise that is subtracted)",
+            "redraws": "0, or independent redraws of the simultaneous design (seeds seed + 1 …, surrogate and cross-entropy rules off) whose spread, with this run's, sets the check tolerances of the violation counts, largest pulls and error ratios (table reach-redraws); 0: they must reproduce",
         ],
         "rine.premotor": [
             "windows": "100 ms time windows of the simulated premotor population (the paper's 4)",

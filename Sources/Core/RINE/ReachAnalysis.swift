@@ -142,6 +142,8 @@ extension RINEAnalyses {
             let halfFolds = try p.int("half_folds", default: 4, range: 2...10)
             let halfPartitions = try p.int("half_partitions", default: 2, range: 2...10)
             guard halvings != 1 else { throw RINEParameterChecks.error(p, "halvings", "must be 0 (no data-set error: split spread only) or at least 2") }
+            let redraws = try p.int("redraws", default: 0, range: 0...20)
+            guard redraws != 1 else { throw RINEParameterChecks.error(p, "redraws", "must be 0 (no measured spread: the diagnostics must reproduce) or at least 2") }
             let config = try smallDataConfig(p)
             guard ceLongEpochs == 0 || (ceStopping && ceLongEpochs > config.epochs) else {
                 throw RINEParameterChecks.error(p, "ce_long_epochs", "must be 0 or exceed epochs (\(config.epochs)), with ce_stopping on")
@@ -341,13 +343,15 @@ extension RINEAnalyses {
             let g0 = groupOf(plans[0].groups)
             let stability = Stats.mean((1..<splits).map { s in let gs = groupOf(plans[s].groups); return Double(zip(g0, gs).filter { $0 == $1 }.count) / Double(nNeurons) })
             // The estimate under each stopping rule: (label, value tag, output index of I∩, of the epoch).
-            let rules: [(label: String, tag: String, run: ReachPairing, k: Int, epoch: Int)] = [
+            typealias Rule = (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int)
+            let readRules: [Rule] = [
                 ("validation objective at the final β, patience \(patience) (the estimate)", "", .simultaneous, 0, 5),
                 ("validation objective at the final β, patience \(shortStopping.patience)", "_p\(shortStopping.patience)", .simultaneous, 9, 10),
                 ("validation cross-entropy ½(CE₁ + CE₂) alone, lowest over the epochs trained (censored: training stopped on the objective)", "_valce", .simultaneous, 11, 12),
-            ] + (ceStopping ? [("validation cross-entropy ½(CE₁ + CE₂) alone, patience \(patience), its own trainings (uncensored)", "_cestop", .simultaneousCE, 0, 5)] : []) + [
-                ("last epoch trained", "_last", .simultaneous, 4, 13),
             ]
+            let ceRules: [Rule] = ceStopping ? [("validation cross-entropy ½(CE₁ + CE₂) alone, patience \(patience), its own trainings (uncensored)", "_cestop", .simultaneousCE, 0, 5)] : []
+            let lastRule: [Rule] = [("last epoch trained", "_last", .simultaneous, 4, 13)]
+            let rules: [Rule] = readRules + ceRules + lastRule
             // Every rule gets the calibrated error: the rules read from the simultaneous runs through their units, and the
             // uncensored cross-entropy rule through its own trainings on the same units (same initialisations).
             func ruleSummary(_ r: (label: String, tag: String, run: ReachPairing, k: Int, epoch: Int), diagonal: Bool) -> Estimate {
@@ -377,11 +381,35 @@ extension RINEAnalyses {
                                                                String(format: "%.2f", e.error / e.plain), String(format: "%.3f", e.splitVariance.squareRoot()),
                                                                String(format: "%.3f", e.dataVariance.squareRoot()), String(format: "%.1f", e.dof)] }))
             }
+            // Check tolerances of the consistency diagnostics (issues 12, 22): a count of violations, a largest pull and an
+            // error ratio have no error of their own, so their spread is measured over `redraws` independent redraws of
+            // the design — this analysis again with seed + 1 … seed + redraws (new splits, halvings and initialisations
+            // on the same trials), surrogate and cross-entropy rules off, which leaves these values as they are (the
+            // simultaneous trainings draw from their own streams) — together with this run. A redraw differs from the
+            // stored value by √2 sd, sd estimated on draws − 1 degrees of freedom: RedrawTolerance.standardError(sd,
+            // runs: draws). A count of violations also gets the binomial bound of its off-diagonal cells, from the
+            // Laplace rate (k + 1)/(cells · draws + 2) of all draws, when larger (all draws at 0 violations have sd 0).
+            var diagnostics = [(key: String, label: String, value: Double, cells: Int?)]()
+            let offCount: Int? = offCells.count, noCells: Int? = nil
+            diagnostics.append(("rine.reach_violations", "violations, best epoch", Double(violations[0]), offCount))
+            diagnostics.append(("rine.reach_violations_last", "violations, last epoch", Double(violations[1]), offCount))
+            diagnostics.append(("rine.reach_check_max_pull", "largest pull, best epoch", maxPull[0], noCells))
+            diagnostics.append(("rine.reach_check_max_pull_last", "largest pull, last epoch", maxPull[1], noCells))
+            if halvings > 0 {
+                let offRatio: Double = offE.error / offE.plain, diagRatio: Double = diagE.error / diagE.plain
+                diagnostics.append(("rine.reach_offdiag_error_ratio", "error ratio, off-diagonal", offRatio, noCells))
+                diagnostics.append(("rine.reach_diag_error_ratio", "error ratio, diagonal", diagRatio, noCells))
+            }
+            let redrawn = try reachRedrawTolerances(diagnostics, redraws: redraws, seed: seed, parameters: p, context: ctx, data: dataURL)
+            if let t = redrawn.table { tables.append(t) }
+            let diagnosticTolerances = redrawn.tolerances
+            func diagnostic(_ key: String) -> Scalar {
+                let i = diagnostics.firstIndex { $0.key == key }!
+                return Scalar(key, diagnostics[i].value, significantFigures: 2, tolerance: diagnosticTolerances[i])
+            }
             var vals: [Scalar] = [
-                Scalar("rine.reach_violations", Double(violations[0]), significantFigures: 2, tolerance: .absolute(0.5)),
-                Scalar("rine.reach_violations_last", Double(violations[1]), significantFigures: 2, tolerance: .absolute(0.5)),
-                Scalar("rine.reach_check_max_pull", maxPull[0], significantFigures: 2, tolerance: .absolute(1.5)),
-                Scalar("rine.reach_check_max_pull_last", maxPull[1], significantFigures: 2, tolerance: .absolute(1.5)),
+                diagnostic("rine.reach_violations"), diagnostic("rine.reach_violations_last"),
+                diagnostic("rine.reach_check_max_pull"), diagnostic("rine.reach_check_max_pull_last"),
                 Scalar("rine.reach_offdiag_mean", offS.mean, error: offS.error, significantFigures: 2, unit: "bits", tolerance: tol(offS), systematic: offSpread),
                 Scalar("rine.reach_diag_mean", diagS.mean, error: diagS.error, significantFigures: 2, unit: "bits", tolerance: tol(diagS), systematic: diagSpread),
                 Scalar("rine.reach_offdiag_mean_last", offLast.mean, error: offLast.error, significantFigures: 2, unit: "bits", tolerance: tol(offLast)),
@@ -391,8 +419,7 @@ extension RINEAnalyses {
                 Scalar("rine.reach_group_stability", stability, significantFigures: 2, tolerance: RedrawTolerance.untrained),
             ]
             if halvings > 0 {
-                vals.append(Scalar("rine.reach_offdiag_error_ratio", offE.error / offE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
-                vals.append(Scalar("rine.reach_diag_error_ratio", diagE.error / diagE.plain, significantFigures: 2, tolerance: .absolute(0.5)))
+                vals += [diagnostic("rine.reach_offdiag_error_ratio"), diagnostic("rine.reach_diag_error_ratio")]
             }
             if ceStopping {
                 // How often the uncensored cross-entropy rule ran into the epoch cap instead of its patience (off the diagonal).
@@ -469,4 +496,54 @@ extension RINEAnalyses {
             return AnalysisOutput(tables: tables, figures: [fig], values: vals,
                                   notes: ["\(groups) groups by \(grouping), \(splits) splits, \(halvings) halvings × \(halfPartitions) partitions × \(halfFolds) folds, \(jobs.count) trainings, seed \(seed)"])
         })
+}
+
+extension RINEAnalyses {
+    /// Check tolerances of rine.reach's consistency diagnostics (see the call): this run's values and those of
+    /// `redraws` redraws (the analysis again with seed + 1 … seed + redraws, surrogate and cross-entropy rules off), and
+    /// the table of all draws (nil without redraws).
+    static func reachRedrawTolerances(_ diagnostics: [(key: String, label: String, value: Double, cells: Int?)], redraws: Int, seed: Int,
+                                      parameters p: Parameters, context ctx: AnalysisContext, data dataURL: URL) throws -> (tolerances: [Tolerance], table: Table?) {
+        var draws: [[Double]] = diagnostics.map { [$0.value] }
+        if redraws > 0 {
+            var entries = p.entries
+            for (k, v) in [("surrogate", "false"), ("ce_stopping", "false"), ("ce_long_epochs", "0"), ("redraws", "0")] { entries[k] = .init(value: v, line: nil) }
+            for r in 1...redraws {
+                entries["seed"] = .init(value: "\(seed + r)", line: nil)
+                var inner = AnalysisContext(parameters: Parameters(entries), dataset: ctx.dataset,
+                                            progress: { ctx.progress("redraw \(r)/\(redraws) (seed \(seed + r)): \($0)") },
+                                            resolveData: { spec, _ in DataInput(spec: spec, isManifestID: false, path: dataURL.path, sha256: "") })
+                inner.budget = ctx.budget
+                let o = try RINEAnalyses.reach.run(inner)
+                for (i, d) in diagnostics.enumerated() { draws[i].append(o.values.first { $0.name == d.key }?.value ?? .nan) }
+            }
+        }
+        func diagnosticTolerance(_ i: Int) -> Tolerance {
+            let v = draws[i]
+            guard v.count > 1, v.allSatisfy(\.isFinite), let spread = RedrawTolerance.standardError(Stats.standardDeviation(v), runs: v.count),
+                  case .absolute(let bound) = spread else { return RedrawTolerance.tolerance(error: nil, dof: 0) }
+            guard let cells = diagnostics[i].cells else { return spread }
+            let rate = (v.reduce(0, +) + 1) / Double(cells * v.count + 2)
+            return .absolute(max(bound, 3 * 2.0.squareRoot() * (Double(cells) * rate * (1 - rate)).squareRoot()))
+        }
+        let diagnosticTolerances = diagnostics.indices.map(diagnosticTolerance)
+        var table: Table? = nil
+        if redraws > 0 {
+            func bound(_ t: Tolerance) -> String { if case .absolute(let b) = t { return String(format: "±%.2f", b) }; return "\(t)" }
+            var rows = [[String]]()
+            for i in diagnostics.indices {
+                var row: [String] = [diagnostics[i].label]
+                row += draws[i].map { String(format: "%.2f", $0) }
+                row.append(String(format: "%.2f", Stats.standardDeviation(draws[i])))
+                row.append(bound(diagnosticTolerances[i]))
+                rows.append(row)
+            }
+            var columns: [String] = ["diagnostic"]
+            columns += (0...redraws).map { "seed \(seed + $0)" }
+            columns += ["sd", "tolerance"]
+            table = Table(id: "reach-redraws", caption: "Check tolerances of the consistency diagnostics, measured: this run (seed \(seed)) and \(redraws) redraws of the simultaneous design (seeds \(seed + 1)–\(seed + redraws): new splits, halvings and initialisations on the same trials). Tolerance √2 · t_ν(99.865 %) · sd, ν = \(redraws); for the violation counts at least the binomial bound over the \(diagnostics[0].cells ?? 0) off-diagonal cells from the rate of all draws.",
+                          columns: columns, rows: rows)
+        }
+        return (diagnosticTolerances, table)
+    }
 }
